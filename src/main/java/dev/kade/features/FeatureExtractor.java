@@ -1,0 +1,142 @@
+package dev.kade.features;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Turns one record into the model's input row: the one place where training data and streamed data
+ * become numbers, so that training and serving cannot drift apart.
+ *
+ * <p>A feature name is looked up first as a top-level field of that exact name (so a CSV header
+ * {@code cpu.user} works), then as a dotted path into nested objects ({@code cpu.user} reads
+ * {@code {"cpu":{"user":1.5}}}). A value is accepted when it is a JSON number or a string holding a
+ * decimal number (CSV cells arrive as strings); anything else is a {@link FeatureException} whose
+ * {@link FeatureError} is the dead-letter reason. Values must be finite in float32.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class FeatureExtractor {
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private final List<String> features;
+    private final String[][] paths;
+
+    public FeatureExtractor(List<String> features) {
+        Objects.requireNonNull(features, "features");
+        if (features.isEmpty()) {
+            throw new IllegalArgumentException("a feature extractor needs at least one feature");
+        }
+        this.features = List.copyOf(features);
+        this.paths = new String[this.features.size()][];
+        for (int i = 0; i < paths.length; i++) {
+            paths[i] = this.features.get(i).split("\\.", -1);
+        }
+    }
+
+    /** Feature names in column order. */
+    public List<String> features() {
+        return features;
+    }
+
+    public int width() {
+        return features.size();
+    }
+
+    /** Parses JSON bytes and extracts the features. */
+    public float[] extract(byte[] json) throws FeatureException {
+        if (json == null || json.length == 0) {
+            throw new FeatureException(FeatureError.EMPTY_VALUE, null, "record value is empty");
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new FeatureException(FeatureError.NOT_JSON, null, "value is not JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new FeatureException(FeatureError.NOT_JSON, null, "value is not JSON: " + e.getMessage());
+        }
+        if (node == null || node.isMissingNode()) {
+            throw new FeatureException(FeatureError.EMPTY_VALUE, null, "record value is blank");
+        }
+        return extract(node);
+    }
+
+    /** Extracts the features from a parsed record. */
+    public float[] extract(JsonNode record) throws FeatureException {
+        if (record == null || !record.isObject()) {
+            throw new FeatureException(FeatureError.NOT_AN_OBJECT, null,
+                    "value is JSON but not an object: " + (record == null ? "null" : record.getNodeType().name().toLowerCase()));
+        }
+        float[] row = new float[paths.length];
+        for (int i = 0; i < paths.length; i++) {
+            row[i] = read(record, i);
+        }
+        return row;
+    }
+
+    /** Parses a JSON text (one JSON Lines line, for instance) and extracts the features. */
+    public float[] extract(String json) throws FeatureException {
+        return extract(json == null ? null : json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The shared JSON mapper settings, for readers that parse records before extraction. */
+    public static ObjectMapper json() {
+        return JSON;
+    }
+
+    private float read(JsonNode record, int i) throws FeatureException {
+        String name = features.get(i);
+        JsonNode v = lookup(record, i);
+        if (v == null || v.isNull() || v.isMissingNode()) {
+            throw new FeatureException(FeatureError.MISSING_FEATURE, name, "feature '" + name + "' is missing");
+        }
+        double d;
+        if (v.isNumber()) {
+            d = v.doubleValue();
+        } else if (v.isTextual()) {
+            String t = v.textValue().trim();
+            if (t.isEmpty()) {
+                throw new FeatureException(FeatureError.MISSING_FEATURE, name, "feature '" + name + "' is empty");
+            }
+            try {
+                d = Double.parseDouble(t);
+            } catch (NumberFormatException e) {
+                throw new FeatureException(FeatureError.NON_NUMERIC, name,
+                        "feature '" + name + "' is not a number: '" + abbreviate(t) + "'");
+            }
+        } else {
+            throw new FeatureException(FeatureError.NON_NUMERIC, name,
+                    "feature '" + name + "' is not a number but " + v.getNodeType().name().toLowerCase());
+        }
+        float f = (float) d;
+        if (!Float.isFinite(f)) {
+            throw new FeatureException(FeatureError.NON_FINITE, name, "feature '" + name + "' is not finite: " + d);
+        }
+        return f;
+    }
+
+    private JsonNode lookup(JsonNode record, int i) {
+        JsonNode direct = record.get(features.get(i));
+        if (direct != null || paths[i].length == 1) {
+            return direct;
+        }
+        JsonNode node = record;
+        for (String part : paths[i]) {
+            node = node.get(part);
+            if (node == null) {
+                return null;
+            }
+        }
+        return node;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 37) + "...";
+    }
+}

@@ -1,0 +1,207 @@
+package dev.kade.model;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A model's self-description, stored as ONNX metadata (see {@link ModelContract}) and read back by the
+ * scorer at load, so that a model carries everything needed to serve it.
+ *
+ * @param features      feature names in input column order; a dotted name is a path into nested JSON
+ * @param kind          what the model computes
+ * @param threshold     score at and above which a record is an anomaly
+ * @param distribution  quantiles of training scores, to turn a score into a percentile
+ * @param fingerprint   hash of the training data (rows and columns), for provenance
+ * @param createdAt     when the model was made
+ * @param version       version string named in every alert the model raises
+ * @param featureScales optional per-feature divisors for foreign reconstruction models; empty otherwise
+ */
+public record ModelMetadata(
+        List<String> features,
+        ModelKind kind,
+        double threshold,
+        ScoreDistribution distribution,
+        String fingerprint,
+        Instant createdAt,
+        String version,
+        Optional<double[]> featureScales) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public ModelMetadata {
+        Objects.requireNonNull(features, "features");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(distribution, "distribution");
+        Objects.requireNonNull(fingerprint, "fingerprint");
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(featureScales, "featureScales");
+        features = List.copyOf(features);
+        if (features.isEmpty()) {
+            throw new InvalidModelException("model names no features (" + ModelContract.KEY_FEATURES + ")");
+        }
+        if (new HashSet<>(features).size() != features.size()) {
+            throw new InvalidModelException("model names a feature twice: " + features);
+        }
+        for (String f : features) {
+            if (f == null || f.isBlank()) {
+                throw new InvalidModelException("model has a blank feature name: " + features);
+            }
+        }
+        if (!Double.isFinite(threshold)) {
+            throw new InvalidModelException("model threshold is not a finite number: " + threshold);
+        }
+        if (version.isBlank()) {
+            throw new InvalidModelException("model version is blank");
+        }
+        if (featureScales.isPresent()) {
+            double[] s = featureScales.get();
+            if (s.length != features.size()) {
+                throw new InvalidModelException(ModelContract.KEY_FEATURE_SCALES + " has " + s.length
+                        + " values for " + features.size() + " features");
+            }
+            for (double v : s) {
+                if (!(v > 0) || !Double.isFinite(v)) {
+                    throw new InvalidModelException(ModelContract.KEY_FEATURE_SCALES + " must be positive and finite");
+                }
+            }
+        }
+        featureScales = featureScales.map(double[]::clone);
+    }
+
+    /** Metadata without feature scales (kade's own models carry normalisation in the graph). */
+    public ModelMetadata(List<String> features, ModelKind kind, double threshold, ScoreDistribution distribution,
+                         String fingerprint, Instant createdAt, String version) {
+        this(features, kind, threshold, distribution, fingerprint, createdAt, version, Optional.empty());
+    }
+
+    /** Percentile (0..100) of a score among the model's training scores. */
+    public double percentile(double score) {
+        return distribution.percentile(score);
+    }
+
+    /** Same metadata with another threshold (used when calibrating). */
+    public ModelMetadata withThreshold(double newThreshold) {
+        return new ModelMetadata(features, kind, newThreshold, distribution, fingerprint, createdAt, version, featureScales);
+    }
+
+    /** Same metadata with another version string. */
+    public ModelMetadata withVersion(String newVersion) {
+        return new ModelMetadata(features, kind, threshold, distribution, fingerprint, createdAt, newVersion, featureScales);
+    }
+
+    /** The string map written into the ONNX model's metadata_props. */
+    public Map<String, String> toOnnxMetadata() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(ModelContract.KEY_CONTRACT_VERSION, Integer.toString(ModelContract.CONTRACT_VERSION));
+        m.put(ModelContract.KEY_FEATURES, toJson(features));
+        m.put(ModelContract.KEY_KIND, kind.label());
+        m.put(ModelContract.KEY_THRESHOLD, Double.toString(threshold));
+        ObjectNode q = JSON.createObjectNode();
+        q.set("p", JSON.valueToTree(distribution.probabilities()));
+        q.set("v", JSON.valueToTree(distribution.values()));
+        m.put(ModelContract.KEY_SCORE_QUANTILES, q.toString());
+        m.put(ModelContract.KEY_FINGERPRINT, fingerprint);
+        m.put(ModelContract.KEY_CREATED_AT, createdAt.toString());
+        m.put(ModelContract.KEY_MODEL_VERSION, version);
+        featureScales.ifPresent(s -> m.put(ModelContract.KEY_FEATURE_SCALES, toJson(s)));
+        return m;
+    }
+
+    /**
+     * Reads metadata written by {@link #toOnnxMetadata()} (or a sidecar JSON with the same keys).
+     *
+     * @throws InvalidModelException naming the key that is missing or malformed
+     */
+    public static ModelMetadata fromOnnxMetadata(Map<String, String> m) {
+        String contract = m.get(ModelContract.KEY_CONTRACT_VERSION);
+        if (contract != null && !contract.equals(Integer.toString(ModelContract.CONTRACT_VERSION))) {
+            throw new InvalidModelException("model was written for contract version " + contract
+                    + ", this kade serves version " + ModelContract.CONTRACT_VERSION);
+        }
+        List<String> features = List.of(readJson(m, ModelContract.KEY_FEATURES, String[].class));
+        ModelKind kind;
+        try {
+            kind = ModelKind.parse(require(m, ModelContract.KEY_KIND));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidModelException(ModelContract.KEY_KIND + ": " + e.getMessage());
+        }
+        double threshold = parseDouble(m, ModelContract.KEY_THRESHOLD);
+        QuantilesJson q = readJson(m, ModelContract.KEY_SCORE_QUANTILES, QuantilesJson.class);
+        ScoreDistribution distribution;
+        try {
+            distribution = new ScoreDistribution(q.p, q.v);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new InvalidModelException(ModelContract.KEY_SCORE_QUANTILES + ": " + e.getMessage());
+        }
+        Instant created;
+        try {
+            created = Instant.parse(m.getOrDefault(ModelContract.KEY_CREATED_AT, Instant.EPOCH.toString()));
+        } catch (DateTimeParseException e) {
+            throw new InvalidModelException(ModelContract.KEY_CREATED_AT + " is not an ISO-8601 instant");
+        }
+        Optional<double[]> scales = m.containsKey(ModelContract.KEY_FEATURE_SCALES)
+                ? Optional.of(readJson(m, ModelContract.KEY_FEATURE_SCALES, double[].class))
+                : Optional.empty();
+        return new ModelMetadata(features, kind, threshold, distribution,
+                m.getOrDefault(ModelContract.KEY_FINGERPRINT, "unknown"), created,
+                require(m, ModelContract.KEY_MODEL_VERSION), scales);
+    }
+
+    /** Shape of {@link ModelContract#KEY_SCORE_QUANTILES}. */
+    private static final class QuantilesJson {
+        public double[] p;
+        public double[] v;
+    }
+
+    private static String require(Map<String, String> m, String key) {
+        String v = m.get(key);
+        if (v == null || v.isBlank()) {
+            throw new InvalidModelException("model metadata lacks " + key);
+        }
+        return v;
+    }
+
+    private static double parseDouble(Map<String, String> m, String key) {
+        try {
+            return Double.parseDouble(require(m, key));
+        } catch (NumberFormatException e) {
+            throw new InvalidModelException(key + " is not a number: " + m.get(key));
+        }
+    }
+
+    private static <T> T readJson(Map<String, String> m, String key, Class<T> type) {
+        try {
+            return JSON.readValue(require(m, key), type);
+        } catch (JsonProcessingException e) {
+            throw new InvalidModelException(key + " is not valid JSON of the expected shape: " + e.getOriginalMessage());
+        }
+    }
+
+    private static String toJson(Object o) {
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ModelMetadata other && toOnnxMetadata().equals(other.toOnnxMetadata());
+    }
+
+    @Override
+    public int hashCode() {
+        return toOnnxMetadata().hashCode();
+    }
+}

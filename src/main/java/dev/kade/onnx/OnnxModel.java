@@ -1,0 +1,343 @@
+package dev.kade.onnx;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kade.model.InvalidModelException;
+import dev.kade.model.ModelContract;
+import dev.kade.model.ModelKind;
+import dev.kade.model.ModelMetadata;
+import dev.kade.model.Scorer;
+import dev.kade.model.Scores;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One ONNX model served through ONNX Runtime: owns one {@link OrtSession}, checks the model contract at
+ * load, and scores batches.
+ *
+ * <p>Two shapes of model are served. A <em>contract</em> model (kade's own export) has input
+ * {@value ModelContract#INPUT} [N,F] and outputs {@value ModelContract#OUTPUT_SCORE} [N] and
+ * {@value ModelContract#OUTPUT_FEATURE_ERRORS} [N,F]. A <em>reconstruction</em> model (a plain PyTorch or
+ * Keras export) has one float input [N,F] of any name and one output [N,F]; kade then computes
+ * {@code feature_errors = ((x - x̂) / scale)²} and {@code score = mean(feature_errors)} itself, with the
+ * optional {@link ModelContract#KEY_FEATURE_SCALES} as scale (1 otherwise). Metadata comes from the ONNX
+ * file's metadata_props or, for foreign models, from a sidecar {@code MODEL.onnx.kade.json}.
+ *
+ * <p>Loading runs a probe batch, so a model whose outputs have the wrong shape or are not finite is
+ * refused before it serves. {@link #score} is thread-safe (ONNX Runtime sessions are); {@link #close}
+ * must not race with it, which the caller ensures by retiring a model only when no thread uses it.
+ */
+public final class OnnxModel implements Scorer, AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final ModelMetadata metadata;
+    private final String inputName;
+    private final boolean reconstructionOnly;
+    private final String reconstructionOutput;
+    private final int width;
+    private final int fixedBatch;
+    private final float[] inverseScaleSquared;
+    private final String sha256;
+    private final Path source;
+
+    private OnnxModel(Path source, OrtEnvironment env, OrtSession session, ModelMetadata metadata, String sha256)
+            throws OrtException {
+        this.source = source;
+        this.env = env;
+        this.session = session;
+        this.metadata = metadata;
+        this.sha256 = sha256;
+        this.width = metadata.features().size();
+
+        Map<String, NodeInfo> inputs = session.getInputInfo();
+        Map<String, NodeInfo> outputs = session.getOutputInfo();
+        if (inputs.size() != 1) {
+            throw new InvalidModelException("model has " + inputs.size() + " inputs " + inputs.keySet()
+                    + ", expected one float input [N," + width + "] named '" + ModelContract.INPUT + "'");
+        }
+        this.inputName = inputs.keySet().iterator().next();
+        long[] inShape = floatShape(inputs.get(inputName), "input '" + inputName + "'");
+        if (inShape.length != 2 || (inShape[1] > 0 && inShape[1] != width)) {
+            throw new InvalidModelException("input '" + inputName + "' has shape " + java.util.Arrays.toString(inShape)
+                    + ", expected [N," + width + "] for the " + width + " features " + metadata.features());
+        }
+        if (inShape[0] > 1) {
+            throw new InvalidModelException("input '" + inputName + "' has a fixed batch size of " + inShape[0]
+                    + "; export it with a dynamic batch dimension (or batch size 1)");
+        }
+        this.fixedBatch = inShape[0] == 1 ? 1 : 0;
+
+        boolean contract = outputs.containsKey(ModelContract.OUTPUT_SCORE)
+                && outputs.containsKey(ModelContract.OUTPUT_FEATURE_ERRORS);
+        if (contract) {
+            if (!inputName.equals(ModelContract.INPUT)) {
+                throw new InvalidModelException("model input is named '" + inputName + "', the contract names it '"
+                        + ModelContract.INPUT + "'");
+            }
+            if (metadata.kind() == ModelKind.RECONSTRUCTION) {
+                throw new InvalidModelException("metadata says kind reconstruction but the model has contract outputs "
+                        + ModelContract.OUTPUT_SCORE + " and " + ModelContract.OUTPUT_FEATURE_ERRORS);
+            }
+            floatShape(outputs.get(ModelContract.OUTPUT_SCORE), "output '" + ModelContract.OUTPUT_SCORE + "'");
+            floatShape(outputs.get(ModelContract.OUTPUT_FEATURE_ERRORS), "output '" + ModelContract.OUTPUT_FEATURE_ERRORS + "'");
+            this.reconstructionOnly = false;
+            this.reconstructionOutput = null;
+        } else {
+            if (outputs.size() != 1) {
+                throw new InvalidModelException("model outputs " + outputs.keySet() + ": expected either '"
+                        + ModelContract.OUTPUT_SCORE + "' and '" + ModelContract.OUTPUT_FEATURE_ERRORS
+                        + "', or a single reconstruction output [N," + width + "]");
+            }
+            if (metadata.kind() != ModelKind.RECONSTRUCTION) {
+                throw new InvalidModelException("model outputs only " + outputs.keySet() + " (a reconstruction) but its metadata says kind "
+                        + metadata.kind().label() + "; set " + ModelContract.KEY_KIND + "=reconstruction");
+            }
+            this.reconstructionOutput = outputs.keySet().iterator().next();
+            long[] outShape = floatShape(outputs.get(reconstructionOutput), "output '" + reconstructionOutput + "'");
+            if (outShape.length != 2 || (outShape[1] > 0 && outShape[1] != width)) {
+                throw new InvalidModelException("reconstruction output '" + reconstructionOutput + "' has shape "
+                        + java.util.Arrays.toString(outShape) + ", expected [N," + width + "]");
+            }
+            this.reconstructionOnly = true;
+        }
+        this.inverseScaleSquared = new float[width];
+        double[] scales = metadata.featureScales().orElse(null);
+        for (int j = 0; j < width; j++) {
+            double s = scales == null ? 1.0 : scales[j];
+            inverseScaleSquared[j] = (float) (1.0 / (s * s));
+        }
+    }
+
+    /**
+     * Loads and validates a model file; metadata comes from the file, or from the sidecar for a foreign model.
+     *
+     * @throws InvalidModelException when the file is unreadable, not ONNX, or breaks the contract
+     */
+    public static OnnxModel load(Path path) {
+        return load(path, Optional.empty());
+    }
+
+    /**
+     * Loads and validates a model file with the given metadata instead of what the file or sidecar says
+     * (used to calibrate a foreign model before it has metadata of its own).
+     */
+    public static OnnxModel load(Path path, Optional<ModelMetadata> metadataOverride) {
+        Objects.requireNonNull(path, "path");
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(path);
+        } catch (IOException e) {
+            throw new InvalidModelException("cannot read model file " + path + ": " + e, e);
+        }
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtSession session = null;
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            // Stream threads give the parallelism; one intra-op thread keeps a call cheap and predictable.
+            options.setIntraOpNumThreads(1);
+            options.setInterOpNumThreads(1);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            session = env.createSession(bytes, options);
+            Map<String, String> custom = session.getMetadata().getCustomMetadata();
+            ModelMetadata metadata = metadataOverride.isPresent() ? metadataOverride.get() : readMetadata(path, custom);
+            OnnxModel model = new OnnxModel(path, env, session, metadata, sha256(bytes));
+            model.probe();
+            return model;
+        } catch (OrtException e) {
+            closeQuietly(session);
+            throw new InvalidModelException("ONNX Runtime refused " + path + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(session);
+            throw e;
+        }
+    }
+
+    @Override
+    public ModelMetadata metadata() {
+        return metadata;
+    }
+
+    /** SHA-256 of the model file's bytes as loaded. */
+    public String sha256() {
+        return sha256;
+    }
+
+    /** The file this model was loaded from. */
+    public Path source() {
+        return source;
+    }
+
+    /** True when kade computes the score from a reconstruction (a foreign model). */
+    public boolean reconstructionOnly() {
+        return reconstructionOnly;
+    }
+
+    @Override
+    public Scores score(float[][] rows) {
+        Objects.requireNonNull(rows, "rows");
+        if (rows.length == 0) {
+            return new Scores(new float[0], new float[0][]);
+        }
+        if (fixedBatch == 1 && rows.length > 1) {
+            float[] score = new float[rows.length];
+            float[][] errors = new float[rows.length][];
+            for (int i = 0; i < rows.length; i++) {
+                Scores one = score(new float[][] {rows[i]});
+                score[i] = one.score()[0];
+                errors[i] = one.featureErrors()[0];
+            }
+            return new Scores(score, errors);
+        }
+        FloatBuffer buffer = FloatBuffer.allocate(rows.length * width);
+        for (float[] row : rows) {
+            if (row.length != width) {
+                throw new IllegalArgumentException("row has " + row.length + " values, model expects " + width);
+            }
+            buffer.put(row);
+        }
+        buffer.flip();
+        try (OnnxTensor input = OnnxTensor.createTensor(env, buffer, new long[] {rows.length, width});
+             OrtSession.Result result = session.run(Map.of(inputName, input))) {
+            return reconstructionOnly ? fromReconstruction(rows, result) : fromContract(rows.length, result);
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed to score a batch of " + rows.length + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Scores fromContract(int n, OrtSession.Result result) throws OrtException {
+        float[] score = flat(result, ModelContract.OUTPUT_SCORE, n);
+        float[] errorsFlat = flat(result, ModelContract.OUTPUT_FEATURE_ERRORS, n * width);
+        float[][] errors = new float[n][width];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(errorsFlat, i * width, errors[i], 0, width);
+        }
+        return new Scores(score, errors);
+    }
+
+    private Scores fromReconstruction(float[][] rows, OrtSession.Result result) throws OrtException {
+        int n = rows.length;
+        float[] recon = flat(result, reconstructionOutput, n * width);
+        float[] score = new float[n];
+        float[][] errors = new float[n][width];
+        for (int i = 0; i < n; i++) {
+            double sum = 0;
+            for (int j = 0; j < width; j++) {
+                float d = rows[i][j] - recon[i * width + j];
+                float e = d * d * inverseScaleSquared[j];
+                errors[i][j] = e;
+                sum += e;
+            }
+            score[i] = (float) (sum / width);
+        }
+        return new Scores(score, errors);
+    }
+
+    private static float[] flat(OrtSession.Result result, String name, int expected) throws OrtException {
+        Optional<OnnxValue> value = result.get(name);
+        if (value.isEmpty() || !(value.get() instanceof OnnxTensor tensor)) {
+            throw new InvalidModelException("model produced no tensor '" + name + "'");
+        }
+        FloatBuffer fb = tensor.getFloatBuffer();
+        if (fb == null || fb.remaining() != expected) {
+            throw new InvalidModelException("output '" + name + "' has " + (fb == null ? "no float data" : fb.remaining() + " values")
+                    + ", expected " + expected);
+        }
+        float[] out = new float[expected];
+        fb.get(out);
+        return out;
+    }
+
+    /** Scores a small probe batch so that a model with wrong shapes or non-finite outputs never serves. */
+    private void probe() {
+        float[][] rows = new float[2][width];
+        java.util.Arrays.fill(rows[1], 1f);
+        Scores s;
+        try {
+            s = score(rows);
+        } catch (IllegalStateException e) {
+            throw new InvalidModelException("model failed its probe batch: " + e.getMessage(), e);
+        }
+        for (int i = 0; i < s.size(); i++) {
+            if (!Float.isFinite(s.score()[i]) || s.featureErrors()[i].length != width) {
+                throw new InvalidModelException("model gave a non-finite score or wrong feature_errors width on its probe batch");
+            }
+        }
+    }
+
+    /** Metadata from the ONNX file when it has kade keys, else from the sidecar JSON beside it. */
+    static ModelMetadata readMetadata(Path path, Map<String, String> onnxMetadata) {
+        if (onnxMetadata.containsKey(ModelContract.KEY_FEATURES)) {
+            return ModelMetadata.fromOnnxMetadata(onnxMetadata);
+        }
+        Path sidecar = path.resolveSibling(path.getFileName() + ModelContract.SIDECAR_SUFFIX);
+        if (!Files.isRegularFile(sidecar)) {
+            throw new InvalidModelException("model " + path + " has no kade metadata (" + ModelContract.KEY_FEATURES
+                    + ") and no sidecar " + sidecar.getFileName() + "; for a foreign model run `kade calibrate`");
+        }
+        try {
+            JsonNode node = JSON.readTree(sidecar.toFile());
+            Map<String, String> m = new LinkedHashMap<>(onnxMetadata);
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                m.put(e.getKey(), e.getValue().isTextual() ? e.getValue().textValue() : e.getValue().toString());
+            }
+            return ModelMetadata.fromOnnxMetadata(m);
+        } catch (IOException e) {
+            throw new InvalidModelException("cannot read sidecar " + sidecar + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static long[] floatShape(NodeInfo info, String what) {
+        if (!(info.getInfo() instanceof TensorInfo t) || t.type != OnnxJavaType.FLOAT) {
+            throw new InvalidModelException(what + " is not a float32 tensor: " + info.getInfo());
+        }
+        return t.getShape();
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void closeQuietly(OrtSession s) {
+        if (s != null) {
+            try {
+                s.close();
+            } catch (OrtException ignored) {
+                // already failing; the original error is what the user needs
+            }
+        }
+    }
+
+    /** Releases the native session. The shared {@link OrtEnvironment} stays, as ONNX Runtime intends. */
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException("failed to close ONNX session for " + source, e);
+        }
+    }
+}
