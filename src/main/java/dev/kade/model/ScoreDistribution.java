@@ -63,7 +63,7 @@ public record ScoreDistribution(double[] probabilities, double[] values) {
         if (Double.isNaN(score)) {
             return Double.NaN;
         }
-        if (score <= values[0]) {
+        if (score < values[0]) {
             return 100 * probabilities[0];
         }
         int last = values.length - 1;
