@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs the demo exactly as the README's first command does (jar already built) and checks the promise
+# of issue 2 on its last line: records_in == scored + dead_lettered, recall >= 0.9, precision >= 0.8.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -f target/kade.jar ] || mvn -B -q package -DskipTests
+out=$(mktemp)
+start=$(date +%s)
+java -jar target/kade.jar demo | tee "$out"
+echo "demo took $(( $(date +%s) - start )) s"
+tail -n 1 "$out" | python3 -c '
+import json, sys
+s = json.loads(sys.stdin.read())
+for k in ("records_in", "scored", "dead_lettered", "alerts", "precision", "recall"):
+    assert k in s, f"summary lacks {k}: {s}"
+assert s["records_in"] > 0, s
+assert s["records_in"] == s["scored"] + s["dead_lettered"], f"counts do not add up: {s}"
+assert s["dead_lettered"] > 0, f"the demo injects malformed records, none were dead-lettered: {s}"
+assert s["recall"] >= 0.9, f"recall below 0.9: {s}"
+assert s["precision"] >= 0.8, f"precision below 0.8: {s}"
+print("demo summary OK:", s)
+'
