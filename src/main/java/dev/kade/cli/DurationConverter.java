@@ -10,7 +10,10 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
     public Duration convert(String value) {
         String v = value.trim().toLowerCase(Locale.ROOT);
         try {
-            if (v.startsWith("pt") || v.startsWith("p")) {
+            if (v.matches("\\d+")) {
+                return Duration.ofSeconds(Long.parseLong(v));
+            }
+            if (v.startsWith("p")) {
                 return nonNegative(Duration.parse(value.trim().toUpperCase(Locale.ROOT)), value);
             }
             if (v.endsWith("ms")) {
@@ -21,7 +24,7 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
                 case 's' -> Duration.ofSeconds(n);
                 case 'm' -> Duration.ofMinutes(n);
                 case 'h' -> Duration.ofHours(n);
-                default -> Duration.ofSeconds(Long.parseLong(v));
+                default -> throw new IllegalArgumentException("unknown unit in " + value);
             }, value);
         } catch (RuntimeException e) {
             throw new CommandLine.TypeConversionException("'" + value + "' is not a duration (examples: 30s, 2m, 500ms, PT1M)");
