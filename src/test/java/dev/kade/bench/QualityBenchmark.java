@@ -26,7 +26,22 @@ class QualityBenchmark {
         String kinds = System.getProperty("kade.bench.kinds", "ae");
         for (String k : kinds.split(",")) {
             ModelKind kind = ModelKind.parse(k);
-            TrainConfig c = TrainConfig.defaults(kind);
+            TrainConfig d = TrainConfig.defaults(kind);
+            String hid = System.getProperty("kade.bench.hidden", "");
+            TrainConfig c = new TrainConfig(kind,
+                    hid.isEmpty() ? d.hidden() : java.util.Arrays.stream(hid.split(",")).map(Integer::valueOf).toList(),
+                    Integer.getInteger("kade.bench.latent", d.latentDim()),
+                    dev.kade.train.Activation.parse(System.getProperty("kade.bench.act", d.activation().name())),
+                    Integer.getInteger("kade.bench.epochs", d.epochs()),
+                    Integer.getInteger("kade.bench.batch", d.batchSize()),
+                    Double.parseDouble(System.getProperty("kade.bench.lr", "" + d.learningRate())),
+                    Double.parseDouble(System.getProperty("kade.bench.wd", "" + d.weightDecay())),
+                    d.validationSplit(),
+                    Integer.getInteger("kade.bench.patience", d.earlyStoppingPatience()),
+                    d.seed(), d.thresholdQuantile(),
+                    Double.parseDouble(System.getProperty("kade.bench.beta", "" + d.beta())),
+                    dev.kade.train.Standardizer.Scaling.valueOf(System.getProperty("kade.bench.scaling", d.scaling().name())));
+            System.out.println(c);
             double sumRoc = 0;
             double sumPr = 0;
             StringBuilder sb = new StringBuilder();
