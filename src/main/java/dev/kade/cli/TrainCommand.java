@@ -122,7 +122,13 @@ public final class TrainCommand implements Callable<Integer> {
             return 1;
         }
         ProgressListener progress = quiet ? ProgressListener.NONE : ConsoleProgress.stderr();
-        TrainedModel model = new Trainer().train(set, config, progress);
+        TrainedModel model;
+        try {
+            model = new Trainer().train(set, config, progress);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            err.println("kade train: " + e.getMessage());
+            return 1;
+        }
         if (modelVersion != null) {
             model = new TrainedModel(model.network(), model.parameters(), model.standardizer(),
                     model.metadata().withVersion(modelVersion), model.config(), model.history(), model.validationScores());
