@@ -26,7 +26,7 @@ import org.tribuo.util.onnx.ONNXRef;
  *
  * <p>Graph: {@code z = (features − center) / scale} ({@code Sub}, {@code Div}), then {@code Gemm} plus
  * activation per layer. AE: {@code feature_errors = (z − x̂)²}, {@code score = ReduceMean(feature_errors)}.
- * VAE (decoding z = μ): {@code feature_errors = ½ (z − x̂)²},
+ * VAE (decoding z = μ, {@code logvar = 10·tanh(a/10)} on the linear head a): {@code feature_errors = ½ (z − x̂)²},
  * {@code score = ReduceSum(feature_errors) + β · ½ Σ_k (μ_k² + exp(logvar_k) − logvar_k − 1)}.
  * The batch dimension is symbolic ({@code batch}). The model's metadata goes into {@code metadata_props}.
  */
@@ -96,7 +96,11 @@ public final class OnnxExporter {
         } else if (net instanceof VariationalAutoencoder vae) {
             ONNXRef<?> h = stack(ctx, model, vae.encoder(), z, "encoder");
             ONNXRef<?> mu = dense(ctx, model, vae.mean(), h, "mu");
-            ONNXRef<?> logVar = dense(ctx, model, vae.logVariance(), h, "logvar");
+            ONNXRef<?> rawLogVar = dense(ctx, model, vae.logVariance(), h, "logvar_raw");
+            float limit = (float) VariationalAutoencoder.LOG_VARIANCE_LIMIT;
+            ONNXRef<?> scaled = op(ctx, ONNXOperators.MUL, "logvar_scaled", rawLogVar, ctx.constant("inv_logvar_limit", 1f / limit));
+            ONNXRef<?> squashed = ctx.operation(KadeOperators.TANH, List.of(scaled), "logvar_tanh");
+            ONNXRef<?> logVar = op(ctx, ONNXOperators.MUL, "logvar", squashed, ctx.constant("logvar_limit", limit));
             ONNXRef<?> recon = stack(ctx, model, vae.decoder(), mu, "decoder");
             ONNXRef<?> diff = op(ctx, ONNXOperators.SUB, "residual", z, recon);
             ONNXRef<?> sq = op(ctx, ONNXOperators.MUL, "squared_error", diff, diff);

@@ -15,10 +15,17 @@ import java.util.random.RandomGenerator;
  * (the constant {@code F/2·log 2π} is dropped). The anomaly score is the same expression evaluated with
  * {@code z = μ} (deterministic), and {@code feature_errors_j = ½ (x_j − x̂_j)²}, so
  * {@code score = Σ_j feature_errors_j + β·KL}.
+ *
+ * <p>The log-variance head is soft-clamped, {@code logvar = L·tanh(a/L)} with {@code L =}
+ * {@value #LOG_VARIANCE_LIMIT} on the linear output {@code a}, so that a far-off input cannot overflow
+ * {@code exp(logvar)} and turn training into NaN (seen with robust scaling on shuttle); the export does the same.
  */
 public record VariationalAutoencoder(int inputs, List<Integer> hidden, int latent, Activation activation, double beta,
                                      List<Dense> encoder, Dense mean, Dense logVariance, List<Dense> decoder)
         implements Network {
+
+    /** Bound L of the soft clamp on the log-variance, {@code logvar = L·tanh(a/L)}. */
+    public static final double LOG_VARIANCE_LIMIT = 10.0;
 
     public VariationalAutoencoder {
         hidden = List.copyOf(hidden);
@@ -95,9 +102,10 @@ public record VariationalAutoencoder(int inputs, List<Integer> hidden, int laten
         double[][] enc = runEncoder(params, x, batch);
         double[] h = enc[encoder.size()];
         double[] mu = new double[batch * latent];
-        double[] lv = new double[batch * latent];
+        double[] a = new double[batch * latent];
         mean.forward(params, h, batch, mu);
-        logVariance.forward(params, h, batch, lv);
+        logVariance.forward(params, h, batch, a);
+        double[] lv = clampLogVariance(a);
         double[] z = new double[batch * latent];
         double[] sigma = new double[batch * latent];
         double kl = 0;
@@ -127,13 +135,14 @@ public record VariationalAutoencoder(int inputs, List<Integer> hidden, int laten
         double[] dlv = new double[z.length];
         for (int i = 0; i < z.length; i++) {
             dmu[i] = delta[i] + beta * mu[i] / batch;
-            dlv[i] = delta[i] * eps[i] * 0.5 * sigma[i] + beta * 0.5 * (sigma[i] * sigma[i] - 1) / batch;
+            double t = lv[i] / LOG_VARIANCE_LIMIT;
+            dlv[i] = (delta[i] * eps[i] * 0.5 * sigma[i] + beta * 0.5 * (sigma[i] * sigma[i] - 1) / batch) * (1 - t * t);
         }
         int hw = batch * (encoder.isEmpty() ? inputs : encoder.get(encoder.size() - 1).out());
         double[] dh = encoder.isEmpty() ? null : new double[hw];
         double[] dh2 = encoder.isEmpty() ? null : new double[hw];
         mean.backward(params, h, mu, dmu, batch, grad, dh);
-        logVariance.backward(params, h, lv, dlv, batch, grad, dh2);
+        logVariance.backward(params, h, a, dlv, batch, grad, dh2);
         if (dh != null) {
             for (int i = 0; i < hw; i++) {
                 dh[i] += dh2[i];
@@ -153,9 +162,10 @@ public record VariationalAutoencoder(int inputs, List<Integer> hidden, int laten
     public void score(double[] params, double[] x, int batch, double[] score, double[] featureErrors) {
         double[] h = runEncoder(params, x, batch)[encoder.size()];
         double[] mu = new double[batch * latent];
-        double[] lv = new double[batch * latent];
+        double[] a = new double[batch * latent];
         mean.forward(params, h, batch, mu);
-        logVariance.forward(params, h, batch, lv);
+        logVariance.forward(params, h, batch, a);
+        double[] lv = clampLogVariance(a);
         double[] out = runDecoder(params, mu, batch)[decoder.size()];
         for (int r = 0; r < batch; r++) {
             double kl = 0;
@@ -172,6 +182,15 @@ public record VariationalAutoencoder(int inputs, List<Integer> hidden, int laten
             }
             score[r] = rec + beta * kl;
         }
+    }
+
+    /** {@code L·tanh(a/L)}: near-identity for |a| well below L, bounded by ±L. */
+    static double[] clampLogVariance(double[] a) {
+        double[] lv = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            lv[i] = LOG_VARIANCE_LIMIT * Math.tanh(a[i] / LOG_VARIANCE_LIMIT);
+        }
+        return lv;
     }
 
     private double[][] runEncoder(double[] params, double[] x, int batch) {

@@ -1,6 +1,11 @@
 package dev.kade.bench;
 
+import dev.kade.eval.Evaluation;
+import dev.kade.eval.Evaluator;
 import dev.kade.eval.Metrics;
+import dev.kade.features.ImputationPolicy;
+import dev.kade.onnx.OnnxExporter;
+import org.junit.jupiter.api.io.TempDir;
 import dev.kade.features.DataSet;
 import dev.kade.features.DataSetReader;
 import dev.kade.model.ModelKind;
@@ -14,7 +19,16 @@ import java.util.Locale;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** Tuning harness (Java forward pass); superseded by the ONNX benchmark below once export exists. */
+/**
+ * Quality benchmark: trains kade's default AE and VAE on each of the ten labelled data sets, exports each
+ * model to ONNX, scores the test split through ONNX Runtime ({@link Evaluator}, the stream's code path) and
+ * prints ROC-AUC, PR-AUC, F1 at the model's threshold, epochs and seconds per epoch, plus the means. The
+ * table is also written to {@code target/quality.md}. Run with
+ * {@code mvn -o test -Dkade.excludedGroups= -Dgroups=benchmark -Dtest=QualityBenchmark#defaultsOnAllTenSets}.
+ *
+ * <p>{@link #tune()} is the harness used to choose the defaults (Java forward pass, settings from system
+ * properties {@code kade.bench.*}); it runs only with {@code -Dkade.bench.tune=true}.
+ */
 @Tag("benchmark")
 class QualityBenchmark {
     static final List<String> SETS = List.of("thyroid", "cardio", "shuttle", "mammography", "pendigits",
@@ -22,6 +36,41 @@ class QualityBenchmark {
     static final Path DIR = Path.of("..", "shared", "datasets");
 
     @Test
+    void defaultsOnAllTenSets(@TempDir Path dir) throws Exception {
+        StringBuilder table = new StringBuilder();
+        table.append("| set | AE ROC-AUC | AE PR-AUC | AE F1 | AE epochs | AE s/epoch | VAE ROC-AUC | VAE PR-AUC | VAE F1 | VAE epochs | VAE s/epoch |\n");
+        table.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        double[][] sums = new double[2][3];
+        for (String set : SETS) {
+            DataSet train = DataSetReader.read(DIR.resolve(set + ".train.csv"), DataSetReader.Options.defaults());
+            table.append("| ").append(set);
+            int k = 0;
+            for (ModelKind kind : new ModelKind[] {ModelKind.AE, ModelKind.VAE}) {
+                TrainedModel m = new Trainer().train(train, TrainConfig.defaults(kind), ProgressListener.NONE);
+                Path file = dir.resolve(set + "-" + kind.label() + ".onnx");
+                OnnxExporter.export(m, file);
+                Evaluation e = Evaluator.evaluate(file, DIR.resolve(set + ".test.csv"), "label", ImputationPolicy.FAIL);
+                Metrics met = e.metrics();
+                sums[k][0] += met.rocAuc();
+                sums[k][1] += met.prAuc();
+                sums[k][2] += met.f1();
+                table.append(String.format(Locale.ROOT, " | %.3f | %.3f | %.3f | %d | %.3f", met.rocAuc(), met.prAuc(), met.f1(),
+                        m.history().epochs(), m.history().meanEpochSeconds()));
+                k++;
+            }
+            table.append(" |\n");
+            System.out.print(table.substring(table.lastIndexOf("| " + set)));
+        }
+        int n = SETS.size();
+        table.append(String.format(Locale.ROOT, "| **mean** | **%.3f** | **%.3f** | %.3f | | | **%.3f** | **%.3f** | %.3f | | |%n",
+                sums[0][0] / n, sums[0][1] / n, sums[0][2] / n, sums[1][0] / n, sums[1][1] / n, sums[1][2] / n));
+        System.out.println();
+        System.out.println(table);
+        java.nio.file.Files.writeString(Path.of("target", "quality.md"), table.toString());
+    }
+
+    @Test
+    @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "kade.bench.tune", matches = "true")
     void tune() {
         String kinds = System.getProperty("kade.bench.kinds", "ae");
         for (String k : kinds.split(",")) {
@@ -50,7 +99,16 @@ class QualityBenchmark {
                 DataSet test = DataSetReader.read(DIR.resolve(set + ".test.csv"),
                         DataSetReader.Options.defaults().withLabelColumn("label").withFeatures(train.features()));
                 long t0 = System.nanoTime();
-                TrainedModel m = new Trainer().train(train, c, ProgressListener.NONE);
+                TrainConfig cc = c;
+                String arch = System.getProperty("kade.bench.arch", "");
+                if (!arch.isEmpty()) { // e.g. "2,1:0.25" = hidden 2F,F latent F/4
+                    int f = train.width();
+                    String[] parts = arch.split(":");
+                    java.util.List<Integer> h = java.util.Arrays.stream(parts[0].split(","))
+                            .map(x -> Math.max(2, (int) Math.round(Double.parseDouble(x) * f))).toList();
+                    cc = c.withArchitecture(h, Math.max(1, (int) Math.round(Double.parseDouble(parts[1]) * f)));
+                }
+                TrainedModel m = new Trainer().train(train, cc, ProgressListener.NONE);
                 double secs = (System.nanoTime() - t0) / 1e9;
                 double[] s = m.scoreValues(test.rows());
                 Metrics met = Metrics.of(s, test.labels(), m.metadata().threshold());

@@ -83,7 +83,8 @@ class GradientCheckTest {
 
     @Test
     void vaeKlTermAloneHasTheClosedFormGradient() {
-        // with a zero decoder the loss is the KL plus a constant: check d/dμ = β·μ/B and d/dlogvar = β·(σ²−1)/(2B)
+        // with a zero decoder the loss is the KL plus a constant: check d/dμ = β·μ/B and, through the soft
+        // clamp logvar = L·tanh(a/L), d/da = β·(σ²−1)/(2B)·(1 − (logvar/L)²)
         VariationalAutoencoder vae = VariationalAutoencoder.of(3, List.of(), 2, Activation.IDENTITY, 2.0);
         double[] params = new double[vae.parameterCount()];
         vae.initialise(params, new SplittableRandom(3));
@@ -93,13 +94,32 @@ class GradientCheckTest {
         double[] grad = new double[params.length];
         vae.lossAndGradient(params, x, 1, grad, new double[2]);
         double[] mu = new double[2];
-        double[] lv = new double[2];
+        double[] a = new double[2];
         vae.mean().forward(params, x, 1, mu);
-        vae.logVariance().forward(params, x, 1, lv);
+        vae.logVariance().forward(params, x, 1, a);
         for (int k = 0; k < 2; k++) {
+            double lv = VariationalAutoencoder.LOG_VARIANCE_LIMIT * Math.tanh(a[k] / VariationalAutoencoder.LOG_VARIANCE_LIMIT);
+            double t = lv / VariationalAutoencoder.LOG_VARIANCE_LIMIT;
             assertThat(grad[vae.mean().biasOffset() + k]).isCloseTo(2.0 * mu[k], org.assertj.core.data.Offset.offset(1e-12));
             assertThat(grad[vae.logVariance().biasOffset() + k])
-                    .isCloseTo(2.0 * 0.5 * (Math.exp(lv[k]) - 1), org.assertj.core.data.Offset.offset(1e-12));
+                    .isCloseTo(2.0 * 0.5 * (Math.exp(lv) - 1) * (1 - t * t), org.assertj.core.data.Offset.offset(1e-12));
+        }
+    }
+
+    @Test
+    void vaeLogVarianceClampKeepsFarOffInputsFinite() {
+        VariationalAutoencoder vae = VariationalAutoencoder.of(3, List.of(4), 2, Activation.RELU, 1.0);
+        double[] params = new double[vae.parameterCount()];
+        vae.initialise(params, new SplittableRandom(2));
+        double[] x = {1e6, -1e6, 1e6};
+        double[] grad = new double[params.length];
+        double loss = vae.lossAndGradient(params, x, 1, grad, new double[] {0.5, -0.5});
+        double[] score = new double[1];
+        vae.score(params, x, 1, score, new double[3]);
+        assertThat(loss).isFinite();
+        assertThat(score[0]).isFinite();
+        for (double g : grad) {
+            assertThat(g).isFinite();
         }
     }
 
