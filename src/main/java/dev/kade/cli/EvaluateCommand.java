@@ -1,14 +1,80 @@
 package dev.kade.cli;
 
+import dev.kade.eval.Evaluation;
+import dev.kade.eval.Evaluator;
+import dev.kade.eval.Report;
+import dev.kade.features.DataSetException;
+import dev.kade.features.ImputationPolicy;
+import dev.kade.model.InvalidModelException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** Placeholder until the evaluate command lands; exits 2 so nobody mistakes it for working. */
-@Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Not built yet.")
+/** {@code kade evaluate}: score labelled data through ONNX Runtime and report detection quality. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Score labelled data with a model through ONNX Runtime (the stream's code path) and print",
+            "ROC-AUC, PR-AUC and precision/recall/F1 at the model's threshold. Adds ROC and PR curves to MODEL.report.html."})
 public final class EvaluateCommand implements Callable<Integer> {
+
+    /** Output formats. */
+    enum Format { JSON, TEXT }
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "MODEL.onnx", description = "Model to evaluate.")
+    Path model;
+
+    @Option(names = "--data", required = true, paramLabel = "FILE", description = "Labelled data: .csv (header) or .jsonl.")
+    Path data;
+
+    @Option(names = "--label-column", defaultValue = "label", paramLabel = "NAME", description = "0/1 column, 1 = anomaly (default: ${DEFAULT-VALUE}).")
+    String labelColumn;
+
+    @Option(names = "--format", defaultValue = "text", paramLabel = "json|text", description = "Output format (default: ${DEFAULT-VALUE}).")
+    Format format;
+
+    @Option(names = "--imputation", defaultValue = "fail", paramLabel = "fail|mean|drop-row", converter = TrainCommand.ImputationConverter.class,
+            description = "What to do with a missing or non-numeric value (default: ${DEFAULT-VALUE}).")
+    ImputationPolicy imputation;
+
+    @Option(names = "--no-report", description = "Do not update MODEL.report.html.")
+    boolean noReport;
+
     @Override
     public Integer call() {
-        System.err.println("kade evaluate: not built yet");
-        return 2;
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Evaluation e;
+        try {
+            e = Evaluator.evaluate(model, data, labelColumn, imputation);
+        } catch (DataSetException | InvalidModelException ex) {
+            err.println("kade evaluate: " + ex.getMessage());
+            return 1;
+        }
+        Path report = noReport ? null : Report.writeEvaluation(e, model);
+        if (format == Format.JSON) {
+            var json = e.toJson();
+            if (report != null) {
+                json.put("report", report.toString());
+            }
+            out.println(json.toString());
+        } else {
+            var m = e.metrics();
+            out.printf(Locale.ROOT, "rows %d, anomalies %d%n", m.n(), m.anomalies());
+            out.printf(Locale.ROOT, "ROC-AUC   %.4f%nPR-AUC    %.4f%n", m.rocAuc(), m.prAuc());
+            out.printf(Locale.ROOT, "threshold %.6g: flagged %d, precision %.4f, recall %.4f, F1 %.4f%n",
+                    m.threshold(), m.truePositives() + m.falsePositives(), m.precision(), m.recall(), m.f1());
+            if (report != null) {
+                out.printf(Locale.ROOT, "report    %s%n", report);
+            }
+        }
+        out.flush();
+        return 0;
     }
 }

@@ -1,0 +1,58 @@
+package dev.kade.eval;
+
+import dev.kade.features.DataSet;
+import dev.kade.features.DataSetException;
+import dev.kade.features.DataSetReader;
+import dev.kade.features.ImputationPolicy;
+import dev.kade.model.Scorer;
+import dev.kade.onnx.OnnxModel;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Scores a labelled data set with a model file through {@link OnnxModel} (ONNX Runtime, the stream's code
+ * path) and measures how well the scores separate anomalies (label 1) from normal rows.
+ */
+public final class Evaluator {
+    private static final int BATCH = 4096;
+
+    private Evaluator() {
+    }
+
+    /** Loads the model, reads the model's features and the label column from {@code data}, and scores. */
+    public static Evaluation evaluate(Path model, Path data, String labelColumn, ImputationPolicy imputation) {
+        Objects.requireNonNull(labelColumn, "labelColumn");
+        try (OnnxModel onnx = OnnxModel.load(model)) {
+            DataSet set = DataSetReader.read(data, DataSetReader.Options.defaults()
+                    .withFeatures(onnx.metadata().features())
+                    .withLabelColumn(labelColumn)
+                    .withImputation(imputation));
+            return evaluate(onnx, set, model.toString());
+        }
+    }
+
+    /** Scores a labelled data set with any scorer. */
+    public static Evaluation evaluate(Scorer scorer, DataSet set, String modelName) {
+        int[] labels = set.labelsIfAny().orElseThrow(() -> new DataSetException(set.source() + ": no label column"));
+        if (set.size() == 0) {
+            throw new DataSetException(set.source() + ": no rows to evaluate");
+        }
+        double[] scores = scores(scorer, set.rows());
+        Metrics m = Metrics.of(scores, labels, scorer.metadata().threshold());
+        return new Evaluation(modelName, set.source(), m, scores, labels);
+    }
+
+    /** Scores rows in batches. */
+    public static double[] scores(Scorer scorer, float[][] rows) {
+        double[] out = new double[rows.length];
+        for (int start = 0; start < rows.length; start += BATCH) {
+            int end = Math.min(rows.length, start + BATCH);
+            float[] s = scorer.score(Arrays.copyOfRange(rows, start, end)).score();
+            for (int i = 0; i < s.length; i++) {
+                out[start + i] = s[i];
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,299 @@
+package dev.kade.eval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kade.train.TrainedModel;
+import dev.kade.train.TrainingHistory;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * The report beside a model: {@code MODEL.report.html} with PNG charts (xchart) in {@code MODEL.report/}.
+ *
+ * <p>{@code train} writes the loss curves and the validation score histogram with the threshold;
+ * {@code evaluate} adds ROC and PR curves and the score histogram of the labelled data. Each step leaves a
+ * JSON summary in the folder, and the HTML is rebuilt from whatever summaries are there, so evaluating
+ * again replaces the evaluation section and keeps the training one.
+ */
+public final class Report {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final int WIDTH = 720;
+    private static final int HEIGHT = 420;
+    private static final Color THRESHOLD = new Color(200, 30, 30);
+
+    private Report() {
+    }
+
+    /** {@code dir/name.onnx} → {@code dir/name.report.html}. */
+    public static Path htmlFor(Path model) {
+        return model.resolveSibling(baseName(model) + ".report.html");
+    }
+
+    /** Folder holding the charts and summaries. */
+    public static Path assetsFor(Path model) {
+        return model.resolveSibling(baseName(model) + ".report");
+    }
+
+    /** Writes the training section (loss curves, validation score histogram) and rebuilds the HTML. */
+    public static Path writeTraining(TrainedModel model, Path modelFile) {
+        System.setProperty("java.awt.headless", "true");
+        Path dir = assets(modelFile);
+        TrainingHistory h = model.history();
+        XYChart loss = chart("Loss per epoch", "epoch", "loss (log scale)");
+        loss.getStyler().setYAxisLogarithmic(true);
+        double[] epochs = new double[h.epochs()];
+        for (int i = 0; i < epochs.length; i++) {
+            epochs[i] = i + 1;
+        }
+        line(loss, "training", epochs, toArray(h.trainLoss()));
+        line(loss, "validation", epochs, toArray(h.validationLoss()));
+        double best = h.bestValidationLoss();
+        XYSeries kept = loss.addSeries("kept (epoch " + h.bestEpoch() + ")", new double[] {h.bestEpoch()}, new double[] {best});
+        kept.setMarker(SeriesMarkers.DIAMOND);
+        kept.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        save(loss, dir.resolve("loss.png"));
+
+        double threshold = model.metadata().threshold();
+        XYChart hist = chart("Validation scores (held-out normal rows)", "log10(score)", "rows");
+        histogram(hist, "validation", model.validationScores(), threshold, null);
+        save(hist, dir.resolve("training-scores.png"));
+
+        ObjectNode s = JSON.createObjectNode();
+        s.put("kind", model.metadata().kind().label());
+        s.put("version", model.metadata().version());
+        s.put("created_at", model.metadata().createdAt().toString());
+        s.put("features", String.join(", ", model.metadata().features()));
+        s.put("training_fingerprint", model.metadata().fingerprint());
+        s.put("threshold", threshold);
+        s.put("threshold_quantile", model.config().thresholdQuantile());
+        s.put("validation_rows", model.validationScores().length);
+        s.put("epochs_run", h.epochs());
+        s.put("kept_epoch", h.bestEpoch());
+        s.put("stopped_early", h.stoppedEarly());
+        s.put("best_validation_loss", best);
+        s.put("seconds_per_epoch", h.meanEpochSeconds());
+        s.put("parameters", model.network().parameterCount());
+        s.put("config", model.config().toString());
+        writeJson(dir.resolve("training.json"), s);
+        return render(modelFile);
+    }
+
+    /** Writes the evaluation section (ROC, PR, score histogram by label) and rebuilds the HTML. */
+    public static Path writeEvaluation(Evaluation e, Path modelFile) {
+        System.setProperty("java.awt.headless", "true");
+        Path dir = assets(modelFile);
+        XYChart roc = chart(String.format(Locale.ROOT, "ROC curve (AUC %.3f)", e.metrics().rocAuc()), "false positive rate", "true positive rate");
+        curve(roc, "model", Metrics.rocCurve(e.scores(), e.labels()));
+        XYSeries chance = roc.addSeries("chance", new double[] {0, 1}, new double[] {0, 1});
+        chance.setMarker(SeriesMarkers.NONE);
+        chance.setLineStyle(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 4f}, 0f));
+        chance.setLineColor(Color.GRAY);
+        save(roc, dir.resolve("roc.png"));
+
+        XYChart pr = chart(String.format(Locale.ROOT, "Precision-recall curve (average precision %.3f)", e.metrics().prAuc()), "recall", "precision");
+        curve(pr, "model", Metrics.prCurve(e.scores(), e.labels()));
+        double base = (double) e.metrics().anomalies() / e.metrics().n();
+        XYSeries prior = pr.addSeries("anomaly share", new double[] {0, 1}, new double[] {base, base});
+        prior.setMarker(SeriesMarkers.NONE);
+        prior.setLineColor(Color.GRAY);
+        save(pr, dir.resolve("pr.png"));
+
+        XYChart hist = chart("Scores of the evaluated data by label", "log10(score)", "rows");
+        histogram(hist, "normal (0)", e.scores(), e.metrics().threshold(), e.labels());
+        save(hist, dir.resolve("evaluation-scores.png"));
+
+        ObjectNode s = e.toJson();
+        writeJson(dir.resolve("evaluation.json"), s);
+        return render(modelFile);
+    }
+
+    /** Rebuilds the HTML from the summaries present. */
+    public static Path render(Path modelFile) {
+        Path dir = assetsFor(modelFile);
+        String assets = dir.getFileName().toString();
+        StringBuilder html = new StringBuilder();
+        html.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>kade report: ")
+                .append(esc(modelFile.getFileName().toString())).append("</title>\n<style>")
+                .append("body{font-family:system-ui,sans-serif;max-width:1500px;margin:2em auto;padding:0 1em;color:#222}")
+                .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 10px;text-align:left}")
+                .append("th{background:#f4f4f4}img{max-width:100%;border:1px solid #eee;margin:4px}.row{display:flex;flex-wrap:wrap}")
+                .append("</style></head><body>\n<h1>kade report: ").append(esc(modelFile.getFileName().toString())).append("</h1>\n");
+        JsonNode training = readJson(dir.resolve("training.json"));
+        if (training != null) {
+            html.append("<h2>Training</h2>\n").append(table(training)).append("<div class=\"row\">")
+                    .append(img(assets, "loss.png", "loss curves")).append(img(assets, "training-scores.png", "validation score histogram"))
+                    .append("</div>\n<p>The threshold (red) is the configured quantile of the validation scores; a score at or above it is an anomaly.</p>\n");
+        }
+        JsonNode eval = readJson(dir.resolve("evaluation.json"));
+        if (eval != null) {
+            html.append("<h2>Evaluation</h2>\n").append(table(eval)).append("<div class=\"row\">")
+                    .append(img(assets, "roc.png", "ROC curve")).append(img(assets, "pr.png", "precision-recall curve"))
+                    .append(img(assets, "evaluation-scores.png", "score histogram by label")).append("</div>\n");
+        } else {
+            html.append("<p>Run <code>kade evaluate --model ").append(esc(modelFile.getFileName().toString()))
+                    .append(" --data LABELLED.csv</code> to add ROC and precision-recall curves.</p>\n");
+        }
+        html.append("</body></html>\n");
+        Path out = htmlFor(modelFile);
+        try {
+            Files.writeString(out, html.toString(), StandardCharsets.UTF_8);
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot write report " + out, ex);
+        }
+        return out;
+    }
+
+    private static XYChart chart(String title, String x, String y) {
+        XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(x).yAxisTitle(y).build();
+        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        c.getStyler().setMarkerSize(4);
+        return c;
+    }
+
+    private static void line(XYChart c, String name, double[] x, double[] y) {
+        XYSeries s = c.addSeries(name, x, y);
+        s.setMarker(SeriesMarkers.NONE);
+    }
+
+    private static void curve(XYChart c, String name, List<Metrics.Point> points) {
+        double[] x = new double[points.size()];
+        double[] y = new double[points.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = points.get(i).x();
+            y[i] = points.get(i).y();
+        }
+        XYSeries s = c.addSeries(name, x, y);
+        s.setMarker(SeriesMarkers.NONE);
+        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
+    }
+
+    /** Histogram of log10 scores as steps; split by label when labels are given; a vertical threshold line. */
+    private static void histogram(XYChart c, String name, double[] scores, double threshold, int[] labels) {
+        int bins = 50;
+        double floor = 1e-6;
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (double s : scores) {
+            double v = Math.log10(Math.max(s, floor));
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+        }
+        double t = Math.log10(Math.max(threshold, floor));
+        lo = Math.min(lo, t);
+        hi = Math.max(hi, t);
+        if (hi - lo < 1e-9) {
+            hi = lo + 1;
+        }
+        double width = (hi - lo) / bins;
+        int groups = labels == null ? 1 : 2;
+        double[][] counts = new double[groups][bins];
+        for (int i = 0; i < scores.length; i++) {
+            int b = (int) Math.min(bins - 1, Math.floor((Math.log10(Math.max(scores[i], floor)) - lo) / width));
+            counts[labels == null ? 0 : labels[i]][b]++;
+        }
+        double[] x = new double[bins];
+        for (int b = 0; b < bins; b++) {
+            x[b] = lo + b * width;
+        }
+        double max = 1;
+        for (int g = 0; g < groups; g++) {
+            XYSeries s = c.addSeries(g == 0 ? name : "anomaly (1)", x, counts[g]);
+            s.setMarker(SeriesMarkers.NONE);
+            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.StepArea);
+            for (double v : counts[g]) {
+                max = Math.max(max, v);
+            }
+        }
+        XYSeries th = c.addSeries(String.format(Locale.ROOT, "threshold %.4g", threshold), new double[] {t, t}, new double[] {0, max});
+        th.setMarker(SeriesMarkers.NONE);
+        th.setLineColor(THRESHOLD);
+        th.setLineWidth(2f);
+    }
+
+    @SuppressWarnings("deprecation") // xchart 4.0.3 deprecates every saveBitmap overload without a replacement yet
+    private static void save(XYChart c, Path png) {
+        try {
+            try (java.io.OutputStream out = Files.newOutputStream(png)) {
+                BitmapEncoder.saveBitmap(c, out, BitmapEncoder.BitmapFormat.PNG);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write chart " + png, e);
+        }
+    }
+
+    private static Path assets(Path modelFile) {
+        Path dir = assetsFor(modelFile);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create report folder " + dir, e);
+        }
+        return dir;
+    }
+
+    private static void writeJson(Path file, JsonNode node) {
+        try {
+            JSON.writeValue(file.toFile(), node);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    private static JsonNode readJson(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            return JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    private static String table(JsonNode node) {
+        StringBuilder t = new StringBuilder("<table>\n");
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            JsonNode v = e.getValue();
+            String text = v.isFloatingPointNumber() ? String.format(Locale.ROOT, "%.6g", v.doubleValue()) : v.asText();
+            t.append("<tr><th>").append(esc(e.getKey())).append("</th><td>").append(esc(text)).append("</td></tr>\n");
+        }
+        return t.append("</table>\n").toString();
+    }
+
+    private static String img(String assets, String file, String alt) {
+        return "<img src=\"" + esc(assets) + "/" + file + "\" alt=\"" + esc(alt) + "\">";
+    }
+
+    private static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    private static String baseName(Path model) {
+        String name = model.getFileName().toString();
+        return name.endsWith(".onnx") ? name.substring(0, name.length() - 5) : name;
+    }
+
+    private static double[] toArray(List<Double> values) {
+        double[] a = new double[values.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = values.get(i);
+        }
+        return a;
+    }
+}

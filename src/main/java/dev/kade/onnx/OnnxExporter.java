@@ -1,0 +1,180 @@
+package dev.kade.onnx;
+
+import ai.onnx.proto.OnnxMl;
+import dev.kade.model.ModelContract;
+import dev.kade.train.Autoencoder;
+import dev.kade.train.Dense;
+import dev.kade.train.Network;
+import dev.kade.train.TrainedModel;
+import dev.kade.train.VariationalAutoencoder;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.tribuo.util.onnx.ONNXContext;
+import org.tribuo.util.onnx.ONNXNode;
+import org.tribuo.util.onnx.ONNXOperator;
+import org.tribuo.util.onnx.ONNXOperators;
+import org.tribuo.util.onnx.ONNXPlaceholder;
+import org.tribuo.util.onnx.ONNXRef;
+
+/**
+ * Writes a {@link TrainedModel} as an ONNX model (opset 13) that meets the {@link ModelContract}.
+ *
+ * <p>Graph: {@code z = (features − center) / scale} ({@code Sub}, {@code Div}), then {@code Gemm} plus
+ * activation per layer. AE: {@code feature_errors = (z − x̂)²}, {@code score = ReduceMean(feature_errors)}.
+ * VAE (decoding z = μ, {@code logvar = 10·tanh(a/10)} on the linear head a): {@code feature_errors = ½ (z − x̂)²},
+ * {@code score = ReduceSum(feature_errors) + β · ½ Σ_k (μ_k² + exp(logvar_k) − logvar_k − 1)}.
+ * The batch dimension is symbolic ({@code batch}). The model's metadata goes into {@code metadata_props}.
+ */
+public final class OnnxExporter {
+    /** ONNX IR version written (ONNX 1.8+, understood by every ONNX Runtime since 1.6). */
+    static final long IR_VERSION = 7;
+
+    private OnnxExporter() {
+    }
+
+    /** Writes the model to {@code path}, creating parent directories. */
+    public static void export(TrainedModel model, Path path) {
+        Objects.requireNonNull(path, "path");
+        OnnxMl.ModelProto proto = toProto(model);
+        try {
+            Path parent = path.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            try (OutputStream out = Files.newOutputStream(path)) {
+                proto.writeTo(out);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write model to " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The complete ONNX model: graph, opset, producer and kade metadata. */
+    public static OnnxMl.ModelProto toProto(TrainedModel model) {
+        Objects.requireNonNull(model, "model");
+        OnnxMl.ModelProto.Builder b = OnnxMl.ModelProto.newBuilder()
+                .setIrVersion(IR_VERSION)
+                .setProducerName("kade")
+                .setProducerVersion(String.valueOf(OnnxExporter.class.getPackage().getImplementationVersion()))
+                .setDomain("dev.kade")
+                .setModelVersion(ModelContract.CONTRACT_VERSION)
+                .setDocString("kade " + model.metadata().kind().label() + " anomaly model; see the model contract in the README")
+                .addOpsetImport(ONNXOperators.getOpsetProto())
+                .setGraph(graph(model));
+        for (Map.Entry<String, String> e : model.metadata().toOnnxMetadata().entrySet()) {
+            b.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(e.getKey()).setValue(e.getValue()));
+        }
+        return b.build();
+    }
+
+    /** The graph alone: depends only on parameters and standardiser, so equal models give equal bytes. */
+    public static OnnxMl.GraphProto graph(TrainedModel model) {
+        Network net = model.network();
+        int f = net.inputs();
+        ONNXContext ctx = new ONNXContext();
+        ctx.setName("kade_" + net.kind().label());
+        ONNXPlaceholder input = ctx.floatInput(ModelContract.INPUT, f);
+        ONNXPlaceholder scoreOut = ctx.floatOutput(ModelContract.OUTPUT_SCORE, 1);
+        ONNXPlaceholder errorsOut = ctx.floatOutput(ModelContract.OUTPUT_FEATURE_ERRORS, f);
+
+        ONNXRef<?> z = op(ctx, ONNXOperators.SUB, "centred", input, ctx.array("center", model.standardizer().center()));
+        z = op(ctx, ONNXOperators.DIV, "standardised", z, ctx.array("scale", model.standardizer().scale()));
+
+        ONNXRef<?> errors;
+        ONNXRef<?> score;
+        if (net instanceof Autoencoder ae) {
+            ONNXRef<?> recon = stack(ctx, model, ae.layers(), z, "layer");
+            ONNXRef<?> diff = op(ctx, ONNXOperators.SUB, "residual", z, recon);
+            errors = op(ctx, ONNXOperators.MUL, "squared_error", diff, diff);
+            score = ctx.operation(ONNXOperators.REDUCE_MEAN, List.of(errors), "mean_squared_error",
+                    Map.of("axes", new int[] {1}, "keepdims", 0));
+        } else if (net instanceof VariationalAutoencoder vae) {
+            ONNXRef<?> h = stack(ctx, model, vae.encoder(), z, "encoder");
+            ONNXRef<?> mu = dense(ctx, model, vae.mean(), h, "mu");
+            ONNXRef<?> rawLogVar = dense(ctx, model, vae.logVariance(), h, "logvar_raw");
+            float limit = (float) VariationalAutoencoder.LOG_VARIANCE_LIMIT;
+            ONNXRef<?> scaled = op(ctx, ONNXOperators.MUL, "logvar_scaled", rawLogVar, ctx.constant("inv_logvar_limit", 1f / limit));
+            ONNXRef<?> squashed = ctx.operation(KadeOperators.TANH, List.of(scaled), "logvar_tanh");
+            ONNXRef<?> logVar = op(ctx, ONNXOperators.MUL, "logvar", squashed, ctx.constant("logvar_limit", limit));
+            ONNXRef<?> recon = stack(ctx, model, vae.decoder(), mu, "decoder");
+            ONNXRef<?> diff = op(ctx, ONNXOperators.SUB, "residual", z, recon);
+            ONNXRef<?> sq = op(ctx, ONNXOperators.MUL, "squared_error", diff, diff);
+            errors = op(ctx, ONNXOperators.MUL, "half_squared_error", sq, ctx.constant("half", 0.5f));
+            ONNXRef<?> axes = ctx.array("reduce_axes", new long[] {1});
+            ONNXRef<?> rec = ctx.operation(ONNXOperators.REDUCE_SUM, List.of(errors, axes), "reconstruction_nll",
+                    Map.of("keepdims", 0));
+            // KL(q(z|x) || N(0,I)) = ½ Σ (μ² + exp(logvar) − logvar − 1)
+            ONNXRef<?> mu2 = op(ctx, ONNXOperators.MUL, "mu_squared", mu, mu);
+            ONNXRef<?> var = ctx.operation(KadeOperators.EXP, List.of(logVar), "variance");
+            ONNXRef<?> t = op(ctx, ONNXOperators.ADD, "kl_a", mu2, var);
+            t = op(ctx, ONNXOperators.SUB, "kl_b", t, logVar);
+            t = op(ctx, ONNXOperators.SUB, "kl_c", t, ctx.constant("one", 1f));
+            ONNXRef<?> klSum = ctx.operation(ONNXOperators.REDUCE_SUM, List.of(t, axes), "kl_sum", Map.of("keepdims", 0));
+            ONNXRef<?> klWeighted = op(ctx, ONNXOperators.MUL, "kl_weighted", klSum,
+                    ctx.constant("half_beta", (float) (0.5 * vae.beta())));
+            score = op(ctx, ONNXOperators.ADD, "negative_elbo", rec, klWeighted);
+        } else {
+            throw new IllegalArgumentException("cannot export " + net.getClass().getSimpleName());
+        }
+        ctx.assignTo(errors, errorsOut);
+        ctx.assignTo(score, scoreOut);
+        return withVectorScore(ctx.buildGraph());
+    }
+
+    private static ONNXRef<?> stack(ONNXContext ctx, TrainedModel model, List<Dense> layers, ONNXRef<?> x, String prefix) {
+        ONNXRef<?> h = x;
+        for (int i = 0; i < layers.size(); i++) {
+            h = dense(ctx, model, layers.get(i), h, prefix + i);
+        }
+        return h;
+    }
+
+    private static ONNXRef<?> dense(ONNXContext ctx, TrainedModel model, Dense d, ONNXRef<?> x, String name) {
+        float[] w = new float[d.in() * d.out()];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) model.parameter(d.offset() + i);
+        }
+        float[] bias = new float[d.out()];
+        for (int j = 0; j < bias.length; j++) {
+            bias[j] = (float) model.parameter(d.biasOffset() + j);
+        }
+        ONNXRef<?> weights = ctx.floatTensor(name + "_W", List.of(d.in(), d.out()), fb -> fb.put(w));
+        ONNXRef<?> b = ctx.array(name + "_b", bias);
+        ONNXNode gemm = ctx.operation(ONNXOperators.GEMM, List.of(x, weights, b), name + "_gemm");
+        ONNXOperator act = switch (d.activation()) {
+            case IDENTITY -> null;
+            case RELU -> KadeOperators.RELU;
+            case TANH -> KadeOperators.TANH;
+            case SIGMOID -> ONNXOperators.SIGMOID;
+        };
+        return act == null ? gemm : ctx.operation(act, List.of(gemm), name + "_" + d.activation().name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    private static ONNXNode op(ONNXContext ctx, ONNXOperator op, String name, ONNXRef<?> a, ONNXRef<?> b) {
+        return ctx.operation(op, List.of(a, b), name);
+    }
+
+    /** tribuo declares every output as [batch, k]; the contract's score is a vector [batch]. */
+    private static OnnxMl.GraphProto withVectorScore(OnnxMl.GraphProto graph) {
+        OnnxMl.GraphProto.Builder g = graph.toBuilder();
+        for (int i = 0; i < g.getOutputCount(); i++) {
+            if (g.getOutput(i).getName().equals(ModelContract.OUTPUT_SCORE)) {
+                OnnxMl.TensorShapeProto shape = OnnxMl.TensorShapeProto.newBuilder()
+                        .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
+                        .build();
+                OnnxMl.TypeProto type = OnnxMl.TypeProto.newBuilder()
+                        .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
+                                .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
+                                .setShape(shape))
+                        .build();
+                g.setOutput(i, g.getOutput(i).toBuilder().setType(type));
+            }
+        }
+        return g.build();
+    }
+}

@@ -1,0 +1,196 @@
+package dev.kade.train;
+
+import dev.kade.features.DataSet;
+import dev.kade.model.ModelMetadata;
+import dev.kade.model.ScoreDistribution;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+
+/**
+ * Fits an AE or VAE on normal data and calibrates its threshold.
+ *
+ * <p>One run: shuffle and split rows into training and validation ({@link TrainConfig#validationSplit()}),
+ * fit the {@link Standardizer} on the training split only, train with mini-batch Adam, evaluate the
+ * validation loss (the mean anomaly score, which for the VAE is the deterministic negative ELBO with
+ * z = μ) after each epoch, stop after {@code patience} epochs without improvement and keep the best
+ * epoch's parameters, rounded to float32. The threshold is the {@link TrainConfig#thresholdQuantile()}
+ * quantile of the validation scores, and the stored score distribution is that of the validation scores
+ * (held-out normal data, which is what a served score is compared with).
+ *
+ * <p>Deterministic: one {@link SplittableRandom} seeded from the config drives the split, the
+ * initialisation, the shuffles and the VAE noise, and every sum runs in a fixed order, so the same data and
+ * config give the same parameters bit for bit.
+ */
+public final class Trainer {
+    private static final double MIN_RELATIVE_IMPROVEMENT = 1e-4;
+    private static final DateTimeFormatter VERSION_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private final Clock clock;
+
+    public Trainer() {
+        this(Clock.systemUTC());
+    }
+
+    /** A trainer whose models record their creation time from {@code clock}. */
+    public Trainer(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Trains a model on {@code data} (normal rows only; labels, if any, are ignored).
+     *
+     * @throws IllegalArgumentException if the data set has fewer than two rows
+     */
+    public TrainedModel train(DataSet data, TrainConfig config, ProgressListener progress) {
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(progress, "progress");
+        int n = data.size();
+        if (n < 2) {
+            throw new IllegalArgumentException(data.source() + ": need at least 2 rows to train, got " + n);
+        }
+        int f = data.width();
+        SplittableRandom rng = new SplittableRandom(config.seed());
+
+        int[] order = permutation(n, rng);
+        int nVal = Math.min(n - 1, Math.max(1, (int) Math.round(n * config.validationSplit())));
+        int[] valIdx = Arrays.copyOfRange(order, 0, nVal);
+        int[] trainIdx = Arrays.copyOfRange(order, nVal, n);
+
+        Standardizer standardizer = Standardizer.fit(data.rows(), trainIdx, config.scaling());
+        double[] xTrain = standardise(data.rows(), trainIdx, standardizer);
+        double[] xVal = standardise(data.rows(), valIdx, standardizer);
+
+        Network net = config.network(f);
+        double[] params = new double[net.parameterCount()];
+        net.initialise(params, rng);
+        double[] best = params.clone();
+        double[] grad = new double[params.length];
+        Adam adam = new Adam(params.length, config.learningRate(), config.weightDecay());
+
+        progress.started(config, trainIdx.length, nVal, params.length);
+        List<Double> trainLoss = new ArrayList<>();
+        List<Double> valLoss = new ArrayList<>();
+        List<Double> seconds = new ArrayList<>();
+        double bestLoss = Double.POSITIVE_INFINITY;
+        int bestEpoch = 0;
+        boolean stoppedEarly = false;
+        int nTrain = trainIdx.length;
+        int batchSize = Math.min(config.batchSize(), nTrain);
+        double[] batch = new double[batchSize * f];
+        int[] rows = new int[nTrain];
+        for (int i = 0; i < nTrain; i++) {
+            rows[i] = i;
+        }
+        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+            long t0 = System.nanoTime();
+            shuffle(rows, rng);
+            double lossSum = 0;
+            for (int start = 0; start < nTrain; start += batchSize) {
+                int b = Math.min(batchSize, nTrain - start);
+                for (int r = 0; r < b; r++) {
+                    System.arraycopy(xTrain, rows[start + r] * f, batch, r * f, f);
+                }
+                Arrays.fill(grad, 0);
+                double loss = net.lossAndGradient(params, batch, b, grad, rng);
+                adam.step(params, grad);
+                lossSum += loss * b;
+            }
+            double val = meanScore(net, params, xVal, nVal);
+            double secs = (System.nanoTime() - t0) / 1e9;
+            trainLoss.add(lossSum / nTrain);
+            valLoss.add(val);
+            seconds.add(secs);
+            if (val < bestLoss - MIN_RELATIVE_IMPROVEMENT * Math.abs(bestLoss) || bestEpoch == 0) {
+                bestLoss = val;
+                bestEpoch = epoch;
+                System.arraycopy(params, 0, best, 0, params.length);
+            }
+            progress.epoch(new ProgressListener.Epoch(epoch, config.epochs(), lossSum / nTrain, val, bestLoss, bestEpoch, secs));
+            if (!Double.isFinite(val)) {
+                throw new IllegalStateException("training diverged at epoch " + epoch + " (validation loss " + val
+                        + "); lower --learning-rate");
+            }
+            if (config.earlyStoppingPatience() > 0 && epoch - bestEpoch >= config.earlyStoppingPatience()) {
+                stoppedEarly = epoch < config.epochs();
+                break;
+            }
+        }
+        for (int i = 0; i < best.length; i++) {
+            best[i] = (float) best[i];
+        }
+        TrainingHistory history = new TrainingHistory(trainLoss, valLoss, seconds, bestEpoch, stoppedEarly);
+        progress.finished(history);
+
+        double[] valScores = scores(net, best, xVal, nVal);
+        double[] sorted = valScores.clone();
+        Arrays.sort(sorted);
+        double threshold = ScoreDistribution.quantile(sorted, config.thresholdQuantile());
+        Instant created = clock.instant();
+        ModelMetadata metadata = new ModelMetadata(data.features(), config.kind(), threshold,
+                ScoreDistribution.fromScores(valScores), data.fingerprint(), created,
+                config.kind().label() + "-" + VERSION_TIME.format(created));
+        return new TrainedModel(net, best, standardizer, metadata, config, history, valScores);
+    }
+
+    private static double[] standardise(float[][] rows, int[] idx, Standardizer s) {
+        int f = s.width();
+        double[] x = new double[idx.length * f];
+        for (int i = 0; i < idx.length; i++) {
+            s.apply(rows[idx[i]], x, i * f);
+        }
+        return x;
+    }
+
+    private static final int SCORE_CHUNK = 1024;
+
+    /** Scores of standardised rows, each rounded to float32 as the ONNX output is. */
+    static double[] scores(Network net, double[] params, double[] x, int n) {
+        int f = net.inputs();
+        double[] out = new double[n];
+        double[] chunkScores = new double[SCORE_CHUNK];
+        double[] chunkErrors = new double[SCORE_CHUNK * f];
+        for (int start = 0; start < n; start += SCORE_CHUNK) {
+            int b = Math.min(SCORE_CHUNK, n - start);
+            double[] chunk = Arrays.copyOfRange(x, start * f, (start + b) * f);
+            net.score(params, chunk, b, chunkScores, chunkErrors);
+            for (int i = 0; i < b; i++) {
+                out[start + i] = (float) chunkScores[i];
+            }
+        }
+        return out;
+    }
+
+    private static double meanScore(Network net, double[] params, double[] x, int n) {
+        double sum = 0;
+        for (double s : scores(net, params, x, n)) {
+            sum += s;
+        }
+        return sum / n;
+    }
+
+    private static int[] permutation(int n, SplittableRandom rng) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        shuffle(p, rng);
+        return p;
+    }
+
+    private static void shuffle(int[] a, SplittableRandom rng) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+}

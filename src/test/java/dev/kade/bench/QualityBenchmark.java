@@ -1,0 +1,125 @@
+package dev.kade.bench;
+
+import dev.kade.eval.Evaluation;
+import dev.kade.eval.Evaluator;
+import dev.kade.eval.Metrics;
+import dev.kade.features.ImputationPolicy;
+import dev.kade.onnx.OnnxExporter;
+import org.junit.jupiter.api.io.TempDir;
+import dev.kade.features.DataSet;
+import dev.kade.features.DataSetReader;
+import dev.kade.model.ModelKind;
+import dev.kade.train.ProgressListener;
+import dev.kade.train.TrainConfig;
+import dev.kade.train.TrainedModel;
+import dev.kade.train.Trainer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Quality benchmark: trains kade's default AE and VAE on each of the ten labelled data sets, exports each
+ * model to ONNX, scores the test split through ONNX Runtime ({@link Evaluator}, the stream's code path) and
+ * prints ROC-AUC, PR-AUC, F1 at the model's threshold, epochs and seconds per epoch, plus the means. The
+ * table is also written to {@code target/quality.md}. Run with
+ * {@code mvn -o test -Dkade.excludedGroups= -Dgroups=benchmark -Dtest=QualityBenchmark#defaultsOnAllTenSets}.
+ *
+ * <p>{@link #tune()} is the harness used to choose the defaults (Java forward pass, settings from system
+ * properties {@code kade.bench.*}); it runs only with {@code -Dkade.bench.tune=true}.
+ */
+@Tag("benchmark")
+class QualityBenchmark {
+    static final List<String> SETS = List.of("thyroid", "cardio", "shuttle", "mammography", "pendigits",
+            "annthyroid", "satellite", "pageblocks", "wilt", "optdigits");
+    static final Path DIR = Path.of("..", "shared", "datasets");
+
+    @Test
+    void defaultsOnAllTenSets(@TempDir Path dir) throws Exception {
+        StringBuilder table = new StringBuilder();
+        table.append("| set | AE ROC-AUC | AE PR-AUC | AE F1 | AE epochs | AE s/epoch | VAE ROC-AUC | VAE PR-AUC | VAE F1 | VAE epochs | VAE s/epoch |\n");
+        table.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        double[][] sums = new double[2][3];
+        for (String set : SETS) {
+            DataSet train = DataSetReader.read(DIR.resolve(set + ".train.csv"), DataSetReader.Options.defaults());
+            table.append("| ").append(set);
+            int k = 0;
+            for (ModelKind kind : new ModelKind[] {ModelKind.AE, ModelKind.VAE}) {
+                TrainedModel m = new Trainer().train(train, TrainConfig.defaults(kind), ProgressListener.NONE);
+                Path file = dir.resolve(set + "-" + kind.label() + ".onnx");
+                OnnxExporter.export(m, file);
+                Evaluation e = Evaluator.evaluate(file, DIR.resolve(set + ".test.csv"), "label", ImputationPolicy.FAIL);
+                Metrics met = e.metrics();
+                sums[k][0] += met.rocAuc();
+                sums[k][1] += met.prAuc();
+                sums[k][2] += met.f1();
+                table.append(String.format(Locale.ROOT, " | %.3f | %.3f | %.3f | %d | %.3f", met.rocAuc(), met.prAuc(), met.f1(),
+                        m.history().epochs(), m.history().meanEpochSeconds()));
+                k++;
+            }
+            table.append(" |\n");
+            System.out.print(table.substring(table.lastIndexOf("| " + set)));
+        }
+        int n = SETS.size();
+        table.append(String.format(Locale.ROOT, "| **mean** | **%.3f** | **%.3f** | %.3f | | | **%.3f** | **%.3f** | %.3f | | |%n",
+                sums[0][0] / n, sums[0][1] / n, sums[0][2] / n, sums[1][0] / n, sums[1][1] / n, sums[1][2] / n));
+        System.out.println();
+        System.out.println(table);
+        java.nio.file.Files.writeString(Path.of("target", "quality.md"), table.toString());
+    }
+
+    @Test
+    @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "kade.bench.tune", matches = "true")
+    void tune() {
+        String kinds = System.getProperty("kade.bench.kinds", "ae");
+        for (String k : kinds.split(",")) {
+            ModelKind kind = ModelKind.parse(k);
+            TrainConfig d = TrainConfig.defaults(kind);
+            String hid = System.getProperty("kade.bench.hidden", "");
+            TrainConfig c = new TrainConfig(kind,
+                    hid.isEmpty() ? d.hidden() : java.util.Arrays.stream(hid.split(",")).map(Integer::valueOf).toList(),
+                    Integer.getInteger("kade.bench.latent", d.latentDim()),
+                    dev.kade.train.Activation.parse(System.getProperty("kade.bench.act", d.activation().name())),
+                    Integer.getInteger("kade.bench.epochs", d.epochs()),
+                    Integer.getInteger("kade.bench.batch", d.batchSize()),
+                    Double.parseDouble(System.getProperty("kade.bench.lr", "" + d.learningRate())),
+                    Double.parseDouble(System.getProperty("kade.bench.wd", "" + d.weightDecay())),
+                    d.validationSplit(),
+                    Integer.getInteger("kade.bench.patience", d.earlyStoppingPatience()),
+                    d.seed(), d.thresholdQuantile(),
+                    Double.parseDouble(System.getProperty("kade.bench.beta", "" + d.beta())),
+                    dev.kade.train.Standardizer.Scaling.valueOf(System.getProperty("kade.bench.scaling", d.scaling().name())));
+            System.out.println(c);
+            double sumRoc = 0;
+            double sumPr = 0;
+            StringBuilder sb = new StringBuilder();
+            for (String set : SETS) {
+                DataSet train = DataSetReader.read(DIR.resolve(set + ".train.csv"), DataSetReader.Options.defaults());
+                DataSet test = DataSetReader.read(DIR.resolve(set + ".test.csv"),
+                        DataSetReader.Options.defaults().withLabelColumn("label").withFeatures(train.features()));
+                long t0 = System.nanoTime();
+                TrainConfig cc = c;
+                String arch = System.getProperty("kade.bench.arch", "");
+                if (!arch.isEmpty()) { // e.g. "2,1:0.25" = hidden 2F,F latent F/4
+                    int f = train.width();
+                    String[] parts = arch.split(":");
+                    java.util.List<Integer> h = java.util.Arrays.stream(parts[0].split(","))
+                            .map(x -> Math.max(2, (int) Math.round(Double.parseDouble(x) * f))).toList();
+                    cc = c.withArchitecture(h, Math.max(1, (int) Math.round(Double.parseDouble(parts[1]) * f)));
+                }
+                TrainedModel m = new Trainer().train(train, cc, ProgressListener.NONE);
+                double secs = (System.nanoTime() - t0) / 1e9;
+                double[] s = m.scoreValues(test.rows());
+                Metrics met = Metrics.of(s, test.labels(), m.metadata().threshold());
+                sumRoc += met.rocAuc();
+                sumPr += met.prAuc();
+                sb.append(String.format(Locale.ROOT, "%-12s roc %.3f pr %.3f f1 %.3f epochs %3d best %3d epoch %.3fs total %.1fs%n",
+                        set, met.rocAuc(), met.prAuc(), met.f1(), m.history().epochs(), m.history().bestEpoch(),
+                        m.history().meanEpochSeconds(), secs));
+                System.out.print(sb.substring(sb.lastIndexOf(set)));
+            }
+            System.out.printf(Locale.ROOT, "%s MEAN roc %.4f pr %.4f%n", kind, sumRoc / SETS.size(), sumPr / SETS.size());
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package dev.kade.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class TrainAndEvaluateCommandTest {
+    @TempDir
+    Path dir;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    /** Two correlated columns, a noise column and an id; the test file adds far-off anomalies. */
+    private Path write(String name, int n, boolean labelled, long seed) throws Exception {
+        Random r = new Random(seed);
+        List<String> lines = new ArrayList<>();
+        lines.add("id,a,b,c" + (labelled ? ",label" : ""));
+        for (int i = 0; i < n; i++) {
+            double x = r.nextGaussian();
+            boolean anomaly = labelled && i % 10 == 0;
+            double b = 2 * x + (anomaly ? 8 : 0) + 0.1 * r.nextGaussian();
+            lines.add(i + "," + x + "," + b + "," + r.nextGaussian() + (labelled ? "," + (anomaly ? 1 : 0) : ""));
+        }
+        Path p = dir.resolve(name);
+        Files.write(p, lines);
+        return p;
+    }
+
+    @Test
+    void trainThenEvaluatePrintsOneJsonObjectWithTheMetrics() throws Exception {
+        Path train = write("train.csv", 600, false, 1);
+        Path test = write("test.jsonl.csv", 300, true, 2);
+        Path model = dir.resolve("m.onnx");
+        Run t = run("train", "--data", train.toString(), "--kind", "vae", "--out", model.toString(),
+                "--exclude-columns", "id", "--epochs", "100", "--hidden", "8", "--latent-dim", "2", "--quiet");
+        assertThat(t.exit()).as(t.err()).isZero();
+        assertThat(t.out()).contains("features  a,b,c", "threshold", "report");
+        assertThat(model).exists();
+        assertThat(dir.resolve("m.report.html")).exists();
+
+        Run e = run("evaluate", "--model", model.toString(), "--data", test.toString(), "--label-column", "label", "--format", "json");
+        assertThat(e.exit()).as(e.err()).isZero();
+        assertThat(e.out().strip().lines()).hasSize(1);
+        JsonNode json = new ObjectMapper().readTree(e.out());
+        for (String key : new String[] {"roc_auc", "pr_auc", "precision", "recall", "f1", "threshold", "n", "anomalies"}) {
+            assertThat(json.has(key)).as(key).isTrue();
+        }
+        assertThat(json.get("n").asInt()).isEqualTo(300);
+        assertThat(json.get("anomalies").asInt()).isEqualTo(30);
+        assertThat(json.get("roc_auc").asDouble()).isGreaterThan(0.9);
+        assertThat(Files.readString(dir.resolve("m.report.html"))).contains("roc.png");
+    }
+
+    @Test
+    void badValueFailsWithFileLineAndColumnAndExitCodeOne() throws Exception {
+        Path bad = dir.resolve("bad.csv");
+        Files.writeString(bad, "a,b\n1,2\n3,x\n5,6\n7,9\n");
+        Run t = run("train", "--data", bad.toString(), "--out", dir.resolve("x.onnx").toString(), "--quiet");
+        assertThat(t.exit()).isEqualTo(1);
+        assertThat(t.err()).contains("bad.csv:3:", "column 'b'");
+        assertThat(dir.resolve("x.onnx")).doesNotExist();
+
+        Run ok = run("train", "--data", bad.toString(), "--out", dir.resolve("x.onnx").toString(), "--quiet",
+                "--imputation", "drop-row", "--epochs", "2");
+        assertThat(ok.exit()).as(ok.err()).isZero();
+    }
+
+    @Test
+    void badOptionValueIsAUsageErrorNamingTheOption() {
+        Run t = run("train", "--data", "x.csv", "--out", "y.onnx", "--epochs", "0");
+        assertThat(t.exit()).isEqualTo(2);
+        assertThat(t.err()).contains("--epochs 0");
+        Run k = run("train", "--data", "x.csv", "--out", "y.onnx", "--kind", "reconstruction");
+        assertThat(k.exit()).isEqualTo(2);
+        assertThat(k.err()).contains("expected ae or vae");
+    }
+}

@@ -1,0 +1,97 @@
+package dev.kade.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kade.features.DataSet;
+import dev.kade.model.ModelKind;
+import dev.kade.onnx.OnnxExporter;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+
+class TrainerTest {
+    private static final Clock FIXED = Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC);
+
+    @ParameterizedTest
+    @EnumSource(value = ModelKind.class, names = {"AE", "VAE"})
+    void sameSeedGivesIdenticalModelBytes(ModelKind kind) {
+        DataSet data = Fixtures.correlated(400, 6, 1);
+        TrainedModel a = new Trainer(FIXED).train(data, Fixtures.quick(kind), ProgressListener.NONE);
+        TrainedModel b = new Trainer(FIXED).train(data, Fixtures.quick(kind), ProgressListener.NONE);
+        assertThat(a.parameters()).isEqualTo(b.parameters());
+        assertThat(OnnxExporter.graph(a).toByteArray()).isEqualTo(OnnxExporter.graph(b).toByteArray());
+        assertThat(OnnxExporter.toProto(a).toByteArray()).isEqualTo(OnnxExporter.toProto(b).toByteArray());
+
+        TrainedModel c = new Trainer(FIXED).train(data, Fixtures.quick(kind).withSeed(7), ProgressListener.NONE);
+        assertThat(c.parameters()).isNotEqualTo(a.parameters());
+    }
+
+    @Test
+    void lossFallsAndEarlyStoppingKeepsTheBestEpoch() {
+        DataSet data = Fixtures.correlated(800, 6, 2);
+        List<ProgressListener.Epoch> seen = new ArrayList<>();
+        TrainConfig config = TrainConfig.defaults(ModelKind.AE).withArchitecture(List.of(8), 2);
+        TrainedModel m = new Trainer().train(data, config, new ProgressListener() {
+            @Override
+            public void epoch(Epoch e) {
+                seen.add(e);
+            }
+        });
+        TrainingHistory h = m.history();
+        assertThat(seen).hasSize(h.epochs());
+        assertThat(h.trainLoss().get(h.epochs() - 1)).isLessThan(h.trainLoss().get(0) / 5);
+        double best = h.validationLoss().stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        assertThat(h.bestValidationLoss()).isLessThanOrEqualTo(best * (1 + 1e-4));
+        if (h.stoppedEarly()) {
+            assertThat(h.epochs() - h.bestEpoch()).isEqualTo(config.earlyStoppingPatience());
+        }
+    }
+
+    @Test
+    void thresholdIsTheQuantileOfValidationScoresAndParametersAreFloat32() {
+        DataSet data = Fixtures.correlated(500, 5, 3);
+        TrainedModel m = new Trainer().train(data, Fixtures.quick(ModelKind.AE), ProgressListener.NONE);
+        double[] v = m.validationScores();
+        assertThat(v).hasSize(100);
+        Arrays.sort(v);
+        assertThat(m.metadata().threshold()).isEqualTo(dev.kade.model.ScoreDistribution.quantile(v, 0.995));
+        long flagged = Arrays.stream(v).filter(s -> s >= m.metadata().threshold()).count();
+        assertThat(flagged).isBetween(1L, 2L);
+        for (double p : m.parameters()) {
+            assertThat((double) (float) p).isEqualTo(p);
+        }
+        assertThat(m.metadata().fingerprint()).isEqualTo(data.fingerprint());
+        assertThat(m.metadata().features()).isEqualTo(data.features());
+    }
+
+    @Test
+    void standardiserIsFittedOnTheTrainingSplitOnly() {
+        // the centre is the mean of the training split (40 of 50 rows), not of every row the file holds
+        DataSet data = Fixtures.correlated(50, 3, 4);
+        TrainedModel m = new Trainer().train(data, Fixtures.quick(ModelKind.AE).withEpochs(1), ProgressListener.NONE);
+        double allMean = Arrays.stream(data.rows()).mapToDouble(r -> r[0]).average().orElseThrow();
+        assertThat((double) m.standardizer().center()[0]).isNotCloseTo(allMean, org.assertj.core.data.Offset.offset(1e-6));
+    }
+
+    @Test
+    void badConfigNamesTheOption() {
+        assertThatThrownBy(() -> TrainConfig.defaults(ModelKind.AE).withEpochs(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--epochs 0");
+        assertThatThrownBy(() -> TrainConfig.defaults(ModelKind.RECONSTRUCTION))
+                .hasMessageContaining("kind");
+    }
+
+    @Test
+    void tooFewRowsIsRefused() {
+        DataSet one = DataSet.of(List.of("a"), new float[][] {{1f}}, "one-row");
+        assertThatThrownBy(() -> new Trainer().train(one, TrainConfig.defaults(ModelKind.AE), ProgressListener.NONE))
+                .hasMessageContaining("one-row").hasMessageContaining("at least 2 rows");
+    }
+}
