@@ -16,6 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.DoubleAdder;
+import java.util.function.DoubleConsumer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.snapshots.Labels;
 
 /**
  * Owns every kade meter: names, descriptions, units and tags live here and nowhere else, so that code,
@@ -65,7 +69,7 @@ public final class KadeMetrics implements MeterBinder {
     private Counter anomalies;
     private Counter loadSuccess;
     private Counter loadFailure;
-    private DistributionSummary score;
+    private DoubleConsumer score;
     private Timer inference;
     private final AtomicReference<Gauge> modelInfo = new AtomicReference<>();
     private final AtomicReference<Double> threshold = new AtomicReference<>(Double.NaN);
@@ -89,8 +93,7 @@ public final class KadeMetrics implements MeterBinder {
                 .tags(common).register(r);
         loadSuccess = loadCounter(r, "success");
         loadFailure = loadCounter(r, "failure");
-        score = DistributionSummary.builder(SCORE).description("Anomaly scores of scored records")
-                .tags(common).serviceLevelObjectives(SCORE_BUCKETS).register(r);
+        score = scoreHistogram(r);
         inference = Timer.builder(INFERENCE).description("Model inference time per call (feature row to score)")
                 .tags(common).serviceLevelObjectives(INFERENCE_BUCKETS).register(r);
         Gauge.builder(MODEL_THRESHOLD, threshold, AtomicReference::get).description("Score threshold of the serving model")
@@ -114,7 +117,7 @@ public final class KadeMetrics implements MeterBinder {
     public void scored(double value, long inferenceNanos, boolean anomaly) {
         bound();
         scored.increment();
-        score.record(value);
+        score.accept(value);
         inference.record(inferenceNanos, TimeUnit.NANOSECONDS);
         if (anomaly) {
             anomalies.increment();
@@ -133,7 +136,7 @@ public final class KadeMetrics implements MeterBinder {
         loadSuccess.increment();
         threshold.set(metadata.threshold());
         loadedAt.set(loadedAtTime.toEpochMilli() / 1000.0);
-        Gauge next = Gauge.builder(MODEL_INFO, () -> 1).description("Serving model: 1 for the version and kind that scores records")
+        Gauge next = Gauge.builder(MODEL_INFO, () -> 1.0).description("Serving model: 1 for the version and kind that scores records")
                 .tags(common).tag("version", metadata.version()).tag("kind", metadata.kind().label()).register(r);
         Gauge previous = modelInfo.getAndSet(next);
         if (previous != null && !previous.getId().equals(next.getId())) {
@@ -165,6 +168,26 @@ public final class KadeMetrics implements MeterBinder {
 
     /** Counts of records since start. {@code in == scored + deadLettered} once the stream has caught up. */
     public record Counts(long in, long scored, long anomalies, long deadLettered) {
+    }
+
+    /**
+     * {@code kade_score} with buckets 0.001..1000. Micrometer's fixed-boundary histograms round a value up
+     * to a whole number before bucketing (micrometer#2341), which would put every score below 1 into the
+     * {@code le="1"} bucket; so on a Prometheus registry the histogram is a native Prometheus client one,
+     * registered in the same registry and scraped with the rest. Other registries get a Micrometer summary.
+     */
+    private DoubleConsumer scoreHistogram(MeterRegistry r) {
+        String description = "Anomaly scores of scored records (the model's score, threshold is kade_model_threshold)";
+        if (r instanceof PrometheusMeterRegistry prometheus) {
+            Histogram h = Histogram.builder().name(SCORE.replace('.', '_')).help(description)
+                    .classicOnly().classicUpperBounds(SCORE_BUCKETS).withoutExemplars()
+                    .constLabels(Labels.of("application", common.stream().findFirst().orElseThrow().getValue()))
+                    .register(prometheus.getPrometheusRegistry());
+            return h::observe;
+        }
+        DistributionSummary summary = DistributionSummary.builder(SCORE).description(description)
+                .tags(common).serviceLevelObjectives(SCORE_BUCKETS).register(r);
+        return summary::record;
     }
 
     private Counter deadLetterCounter(String reason) {
