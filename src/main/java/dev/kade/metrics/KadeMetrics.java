@@ -1,0 +1,227 @@
+package dev.kade.metrics;
+
+import dev.kade.model.ModelMetadata;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.function.DoubleConsumer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.snapshots.Labels;
+
+/**
+ * Owns every kade meter: names, descriptions, units and tags live here and nowhere else, so that code,
+ * dashboards and alert rules agree. Prometheus names (as scraped):
+ *
+ * <ul>
+ *   <li>{@code kade_records_in_total{topic}}, {@code kade_records_scored_total}, {@code kade_anomalies_total},
+ *       {@code kade_dead_letters_total{reason}}, {@code kade_model_loads_total{result}}</li>
+ *   <li>{@code kade_model_info{version,kind}} (1 for the serving model), {@code kade_model_threshold},
+ *       {@code kade_model_loaded_timestamp_seconds}, {@code kade_ready}</li>
+ *   <li>histograms {@code kade_score} and {@code kade_inference_seconds}</li>
+ * </ul>
+ *
+ * Every meter carries {@code application=<application.id>}. Tags are bounded: topics are configured,
+ * reasons are a closed set, versions change only on reload (the old series is removed on swap). Record
+ * keys are never tags. Thread-safe; bind once with {@link #bindTo}.
+ */
+public final class KadeMetrics implements MeterBinder {
+    public static final String RECORDS_IN = "kade.records.in";
+    public static final String RECORDS_SCORED = "kade.records.scored";
+    public static final String ANOMALIES = "kade.anomalies";
+    public static final String DEAD_LETTERS = "kade.dead.letters";
+    public static final String MODEL_LOADS = "kade.model.loads";
+    public static final String MODEL_INFO = "kade.model.info";
+    public static final String MODEL_THRESHOLD = "kade.model.threshold";
+    public static final String MODEL_LOADED_TIMESTAMP = "kade.model.loaded.timestamp";
+    public static final String READY = "kade.ready";
+    public static final String SCORE = "kade.score";
+    public static final String INFERENCE = "kade.inference";
+
+    /** Dead-letter reason when the model itself failed on a readable record. */
+    public static final String REASON_SCORING_FAILED = "scoring_failed";
+
+    /** Score buckets: log-spaced 0.001..1000, three per decade (scores are standardised-space MSE). */
+    static final double[] SCORE_BUCKETS = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50,
+        100, 200, 500, 1000};
+    /** Inference latency buckets, 5 µs..1 s. */
+    static final Duration[] INFERENCE_BUCKETS = {micros(5), micros(10), micros(20), micros(50), micros(100),
+        micros(200), micros(500), Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
+        Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1)};
+
+    private final Tags common;
+    private volatile MeterRegistry registry;
+    private final Map<String, Counter> recordsIn = new ConcurrentHashMap<>();
+    private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
+    private Counter scored;
+    private Counter anomalies;
+    private Counter loadSuccess;
+    private Counter loadFailure;
+    private DoubleConsumer score;
+    private Timer inference;
+    private final AtomicReference<Gauge> modelInfo = new AtomicReference<>();
+    private final AtomicReference<Double> threshold = new AtomicReference<>(Double.NaN);
+    private final AtomicReference<Double> loadedAt = new AtomicReference<>(Double.NaN);
+    private volatile boolean ready;
+    private final DoubleAdder deadLetterTotal = new DoubleAdder();
+
+    /** @param applicationId value of the {@code application} tag on every meter */
+    public KadeMetrics(String applicationId) {
+        this.common = Tags.of("application", Objects.requireNonNull(applicationId, "applicationId"));
+    }
+
+    @Override
+    public void bindTo(MeterRegistry r) {
+        if (registry != null) {
+            throw new IllegalStateException("KadeMetrics is already bound to a registry");
+        }
+        registry = r;
+        scored = Counter.builder(RECORDS_SCORED).description("Records scored by the model").tags(common).register(r);
+        anomalies = Counter.builder(ANOMALIES).description("Records whose score reached the model threshold (alerts sent)")
+                .tags(common).register(r);
+        loadSuccess = loadCounter(r, "success");
+        loadFailure = loadCounter(r, "failure");
+        score = scoreHistogram(r);
+        inference = Timer.builder(INFERENCE).description("Model inference time per call (feature row to score)")
+                .tags(common).serviceLevelObjectives(INFERENCE_BUCKETS).register(r);
+        Gauge.builder(MODEL_THRESHOLD, threshold, AtomicReference::get).description("Score threshold of the serving model")
+                .tags(common).register(r);
+        Gauge.builder(MODEL_LOADED_TIMESTAMP, loadedAt, AtomicReference::get)
+                .description("Unix time at which the serving model was loaded").baseUnit("seconds").tags(common).register(r);
+        Gauge.builder(READY, this, m -> m.ready ? 1 : 0)
+                .description("1 when Kafka Streams is RUNNING and a model is loaded, else 0").tags(common).register(r);
+        for (String reason : deadLetterReasons()) {
+            deadLetterCounter(reason); // pre-register so rate() has a zero series to start from
+        }
+    }
+
+    /** One record read from an input topic. */
+    public void recordIn(String topic) {
+        recordsIn.computeIfAbsent(topic, t -> counter(RECORDS_IN, "Records read from input topics", Tags.of("topic", t)))
+                .increment();
+    }
+
+    /** One record scored, its score, the inference time and whether it was an anomaly. */
+    public void scored(double value, long inferenceNanos, boolean anomaly) {
+        bound();
+        scored.increment();
+        score.accept(value);
+        inference.record(inferenceNanos, TimeUnit.NANOSECONDS);
+        if (anomaly) {
+            anomalies.increment();
+        }
+    }
+
+    /** One record sent to the dead-letter topic for the given reason (a {@code FeatureError} label or {@value #REASON_SCORING_FAILED}). */
+    public void deadLetter(String reason) {
+        deadLetterCounter(reason).increment();
+        deadLetterTotal.add(1);
+    }
+
+    /** A model was loaded and now serves: replaces the info series and sets threshold and load time. */
+    public void modelServing(ModelMetadata metadata, Instant loadedAtTime) {
+        MeterRegistry r = bound();
+        loadSuccess.increment();
+        threshold.set(metadata.threshold());
+        loadedAt.set(loadedAtTime.toEpochMilli() / 1000.0);
+        Gauge next = Gauge.builder(MODEL_INFO, () -> 1.0).description("Serving model: 1 for the version and kind that scores records")
+                .tags(common).tag("version", metadata.version()).tag("kind", metadata.kind().label()).register(r);
+        Gauge previous = modelInfo.getAndSet(next);
+        if (previous != null && !previous.getId().equals(next.getId())) {
+            r.remove(previous);
+        }
+    }
+
+    /** A model file was refused (unreadable, breaks the contract, or does not fit the input features). */
+    public void modelLoadFailed() {
+        bound();
+        loadFailure.increment();
+    }
+
+    /** Sets {@code kade_ready}. */
+    public void ready(boolean isReady) {
+        this.ready = isReady;
+    }
+
+    public boolean ready() {
+        return ready;
+    }
+
+    /** Totals for summaries (the demo prints them): in, scored, anomalies, dead letters. */
+    public Counts counts() {
+        double in = recordsIn.values().stream().mapToDouble(Counter::count).sum();
+        return new Counts((long) in, scored == null ? 0 : (long) scored.count(),
+                anomalies == null ? 0 : (long) anomalies.count(), (long) deadLetterTotal.sum());
+    }
+
+    /** Counts of records since start. {@code in == scored + deadLettered} once the stream has caught up. */
+    public record Counts(long in, long scored, long anomalies, long deadLettered) {
+    }
+
+    /**
+     * {@code kade_score} with buckets 0.001..1000. Micrometer's fixed-boundary histograms round a value up
+     * to a whole number before bucketing (micrometer#2341), which would put every score below 1 into the
+     * {@code le="1"} bucket; so on a Prometheus registry the histogram is a native Prometheus client one,
+     * registered in the same registry and scraped with the rest. Other registries get a Micrometer summary.
+     */
+    private DoubleConsumer scoreHistogram(MeterRegistry r) {
+        String description = "Anomaly scores of scored records (the model's score, threshold is kade_model_threshold)";
+        if (r instanceof PrometheusMeterRegistry prometheus) {
+            Histogram h = Histogram.builder().name(SCORE.replace('.', '_')).help(description)
+                    .classicOnly().classicUpperBounds(SCORE_BUCKETS).withoutExemplars()
+                    .constLabels(Labels.of("application", common.stream().findFirst().orElseThrow().getValue()))
+                    .register(prometheus.getPrometheusRegistry());
+            return h::observe;
+        }
+        DistributionSummary summary = DistributionSummary.builder(SCORE).description(description)
+                .tags(common).serviceLevelObjectives(SCORE_BUCKETS).register(r);
+        return summary::record;
+    }
+
+    private Counter deadLetterCounter(String reason) {
+        return deadLetters.computeIfAbsent(reason,
+                x -> counter(DEAD_LETTERS, "Records sent to the dead-letter topic, by reason", Tags.of("reason", x)));
+    }
+
+    private Counter loadCounter(MeterRegistry r, String result) {
+        return Counter.builder(MODEL_LOADS).description("Model load attempts at start and on reload, by result")
+                .tags(common).tag("result", result).register(r);
+    }
+
+    private Counter counter(String name, String description, Tags tags) {
+        return Counter.builder(name).description(description).tags(common).tags(tags).register(bound());
+    }
+
+    private MeterRegistry bound() {
+        MeterRegistry r = registry;
+        if (r == null) {
+            throw new IllegalStateException("KadeMetrics is not bound to a registry");
+        }
+        return r;
+    }
+
+    private static java.util.List<String> deadLetterReasons() {
+        java.util.List<String> reasons = new java.util.ArrayList<>();
+        for (dev.kade.features.FeatureError e : dev.kade.features.FeatureError.values()) {
+            reasons.add(e.label());
+        }
+        reasons.add(REASON_SCORING_FAILED);
+        return reasons;
+    }
+
+    private static Duration micros(long us) {
+        return Duration.ofNanos(us * 1000);
+    }
+}

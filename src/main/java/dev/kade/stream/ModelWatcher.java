@@ -1,0 +1,205 @@
+package dev.kade.stream;
+
+import dev.kade.metrics.KadeMetrics;
+import dev.kade.model.InvalidModelException;
+import dev.kade.model.ModelContract;
+import dev.kade.model.ModelMetadata;
+import dev.kade.model.Scorer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches the model file (and its sidecar {@code MODEL.onnx.kade.json}, if any) and hot-swaps the
+ * serving model when it changes: on its own thread, never on a stream thread.
+ *
+ * <p>Each poll compares modification time and size of both files (following symlinks, so a Kubernetes
+ * ConfigMap's {@code ..data} swap counts); when they differ, it hashes the bytes and, when the content
+ * is new, loads the model, validates it (the loader probes it) and checks that its feature list equals
+ * the serving model's (the input records have not changed). A model that passes is swapped in
+ * atomically; one that fails is refused, logged and counted ({@code kade_model_loads_total{result="failure"}})
+ * and the old model keeps serving. A refused file is not retried until it changes again.
+ */
+public final class ModelWatcher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelWatcher.class);
+
+    /** What a check did. */
+    public enum Outcome { UNCHANGED, SWAPPED, REFUSED }
+
+    /** A loaded model and what to close when it retires. */
+    public record Loaded(Scorer scorer, AutoCloseable resource) {
+        public Loaded {
+            Objects.requireNonNull(scorer, "scorer");
+        }
+    }
+
+    private final Path path;
+    private final Path sidecar;
+    private final ModelRegistry registry;
+    private final KadeMetrics metrics;
+    private final Function<Path, Loaded> loader;
+    private final Clock clock;
+    private volatile ScheduledExecutorService executor;
+    private String observed;
+    private String digest;
+
+    /**
+     * @param path     the model file
+     * @param registry where the serving model lives
+     * @param metrics  counts loads and publishes the serving model
+     * @param loader   loads and validates a model file, throwing {@link InvalidModelException} when it cannot
+     */
+    public ModelWatcher(Path path, ModelRegistry registry, KadeMetrics metrics, Function<Path, Loaded> loader, Clock clock) {
+        this.path = Objects.requireNonNull(path, "path");
+        this.sidecar = path.resolveSibling(path.getFileName() + ModelContract.SIDECAR_SUFFIX);
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.loader = Objects.requireNonNull(loader, "loader");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.observed = observe();
+        this.digest = digest();
+    }
+
+    /** Polls every {@code interval} on a daemon thread named {@code kade-model-watcher}. */
+    public synchronized ModelWatcher start(Duration interval) {
+        if (executor != null) {
+            throw new IllegalStateException("already started");
+        }
+        executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kade-model-watcher");
+            t.setDaemon(true);
+            return t;
+        });
+        long ms = interval.toMillis();
+        executor.scheduleWithFixedDelay(this::checkSafely, ms, ms, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** Checks the file once, now (the scheduled poll calls this; tests call it directly). */
+    public synchronized Outcome checkNow() {
+        String now = observe();
+        if (now.equals(observed)) {
+            return Outcome.UNCHANGED;
+        }
+        if (!Files.isRegularFile(path)) {
+            // mid-replacement (or deleted): keep serving, look again at the next poll
+            LOG.warn("model file {} is missing; model {} keeps serving", path, registry.metadata().version());
+            return Outcome.UNCHANGED;
+        }
+        observed = now;
+        String content = digest();
+        if (content.equals(digest)) {
+            return Outcome.UNCHANGED; // touched, not changed
+        }
+        digest = content;
+        return load();
+    }
+
+    private Outcome load() {
+        Loaded next;
+        try {
+            next = loader.apply(path);
+        } catch (RuntimeException e) {
+            return refuse("it does not load: " + e.getMessage(), e);
+        }
+        ModelMetadata serving = registry.metadata();
+        ModelMetadata fresh = next.scorer().metadata();
+        if (!fresh.features().equals(serving.features())) {
+            closeQuietly(next.resource());
+            return refuse("its features " + fresh.features() + " do not match the input features "
+                    + serving.features() + " of the serving model", null);
+        }
+        ModelMetadata old = registry.swap(next.scorer(), next.resource());
+        metrics.modelServing(fresh, clock.instant());
+        LOG.info("model reloaded from {}: version {} ({}, threshold {}) replaces {}", path, fresh.version(),
+                fresh.kind().label(), fresh.threshold(), old.version());
+        return Outcome.SWAPPED;
+    }
+
+    private Outcome refuse(String why, Throwable cause) {
+        metrics.modelLoadFailed();
+        LOG.error("refused new model file {}: {}; model {} keeps serving", path, why, registry.metadata().version());
+        if (cause != null && !(cause instanceof InvalidModelException)) {
+            LOG.debug("cause", cause);
+        }
+        return Outcome.REFUSED;
+    }
+
+    private void checkSafely() {
+        try {
+            checkNow();
+        } catch (RuntimeException e) {
+            LOG.error("model check failed; will retry at the next poll", e);
+        }
+    }
+
+    private String observe() {
+        return stat(path) + "|" + stat(sidecar);
+    }
+
+    private static String stat(Path p) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+            return a.lastModifiedTime().toMillis() + ":" + a.size() + ":" + a.fileKey();
+        } catch (NoSuchFileException e) {
+            return "absent";
+        } catch (IOException e) {
+            return "unreadable:" + e.getMessage();
+        }
+    }
+
+    private String digest() {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (Path p : new Path[] {path, sidecar}) {
+                if (Files.isRegularFile(p)) {
+                    md.update(Files.readAllBytes(p));
+                }
+                md.update((byte) 0);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            return "unreadable:" + e.getMessage();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // refusing is what matters
+            }
+        }
+    }
+
+    /** Stops polling (waits for a check in progress). */
+    @Override
+    public void close() {
+        ScheduledExecutorService e = executor;
+        if (e != null) {
+            e.shutdown();
+            try {
+                e.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

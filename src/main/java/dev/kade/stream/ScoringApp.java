@@ -1,0 +1,209 @@
+package dev.kade.stream;
+
+import dev.kade.config.ConfigException;
+import dev.kade.config.KadeConfig;
+import dev.kade.metrics.KadeMetrics;
+import dev.kade.metrics.MetricsServer;
+import dev.kade.model.InvalidModelException;
+import dev.kade.model.ModelMetadata;
+import dev.kade.onnx.OnnxModel;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Objects;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running scorer: model, metrics and health server, model watcher and Kafka Streams, wired from one
+ * {@link KadeConfig} and closed in reverse order. {@code kade run} and {@code kade demo} both use it.
+ *
+ * <pre>{@code
+ * try (ScoringApp app = ScoringApp.start(config)) {
+ *     app.awaitReady(Duration.ofSeconds(60));
+ *     ...
+ *     KadeMetrics.Counts c = app.counts();
+ * }
+ * }</pre>
+ */
+public final class ScoringApp implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ScoringApp.class);
+
+    private final KadeConfig config;
+    private final PrometheusMeterRegistry meters;
+    private final KadeMetrics metrics;
+    private final ModelRegistry models;
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private StreamsRunner runner;
+    private MetricsServer server;
+    private ModelWatcher watcher;
+
+    private ScoringApp(KadeConfig config, PrometheusMeterRegistry meters, KadeMetrics metrics, ModelRegistry models) {
+        this.config = config;
+        this.meters = meters;
+        this.metrics = metrics;
+        this.models = models;
+        resources.push(models);
+    }
+
+    /** Starts with a fresh Prometheus registry. */
+    public static ScoringApp start(KadeConfig config) {
+        return start(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    /**
+     * Loads the model (a model that does not load stops start-up with an error naming {@code model.path}),
+     * starts the metrics server, the model watcher and Kafka Streams. Returns once all are started;
+     * use {@link #awaitReady} to wait for RUNNING.
+     *
+     * @throws ConfigException when the model cannot be served or the metrics port cannot be bound
+     */
+    public static ScoringApp start(KadeConfig config, PrometheusMeterRegistry meters) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(meters, "meters");
+        LOG.info("starting kade scorer: {}", config.describe());
+        KadeMetrics metrics = new KadeMetrics(config.applicationId());
+        metrics.bindTo(meters);
+        OnnxModel model;
+        try {
+            model = OnnxModel.load(config.modelPath());
+        } catch (InvalidModelException e) {
+            metrics.modelLoadFailed();
+            throw new ConfigException(KadeConfig.MODEL_PATH, "cannot serve '" + config.modelPath() + "': " + e.getMessage());
+        }
+        ModelMetadata meta = model.metadata();
+        metrics.modelServing(meta, Clock.systemUTC().instant());
+        LOG.info("serving model {} ({}, {} features, threshold {}, sha256 {})", meta.version(), meta.kind().label(),
+                meta.features().size(), meta.threshold(), model.sha256());
+        ScoringApp app = new ScoringApp(config, meters, metrics, ModelRegistry.of(model));
+        try {
+            app.startServices();
+            return app;
+        } catch (RuntimeException e) {
+            app.close();
+            throw e;
+        }
+    }
+
+    private void startServices() {
+        Tags tags = Tags.of("application", config.applicationId());
+        for (var binder : new io.micrometer.core.instrument.binder.MeterBinder[] {new JvmMemoryMetrics(tags),
+            new JvmThreadMetrics(tags), new ClassLoaderMetrics(tags), new ProcessorMetrics(tags),
+            new UptimeMetrics(tags), new FileDescriptorMetrics(tags)}) {
+            binder.bindTo(meters);
+        }
+        JvmGcMetrics gc = new JvmGcMetrics(tags);
+        gc.bindTo(meters);
+        resources.push(gc);
+
+        runner = new StreamsRunner(ScoringTopology.build(TopologyConfig.from(config), models, metrics),
+                config.streamsProperties(), config.shutdownTimeout(),
+                state -> metrics.ready(state == KafkaStreams.State.RUNNING && models.loaded()));
+        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(runner.streams(), tags);
+        streamsMetrics.bindTo(meters);
+        resources.push(streamsMetrics);
+        try {
+            server = MetricsServer.start(config.metricsPort(), meters::scrape, this::ready);
+        } catch (IOException e) {
+            throw new ConfigException(KadeConfig.METRICS_PORT, "cannot serve on port " + config.metricsPort() + ": " + e);
+        }
+        resources.push(server);
+        resources.push(runner);
+        watcher = new ModelWatcher(config.modelPath(), models, metrics, path -> {
+            OnnxModel m = OnnxModel.load(path);
+            return new ModelWatcher.Loaded(m, m);
+        }, Clock.systemUTC()).start(config.modelPollInterval());
+        resources.push(watcher);
+        runner.start();
+    }
+
+    /** True when Kafka Streams is RUNNING and a model is loaded (what {@code /health/ready} answers). */
+    public boolean ready() {
+        return runner != null && runner.state() == KafkaStreams.State.RUNNING && models.loaded();
+    }
+
+    /** Waits until {@link #ready()}; false when the timeout passes first. */
+    public boolean awaitReady(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!ready()) {
+            if (System.nanoTime() > deadline || terminal()) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return true;
+    }
+
+    /** Blocks until Kafka Streams stops (NOT_RUNNING or ERROR) or the timeout passes; returns the state. */
+    public KafkaStreams.State awaitTermination(Duration timeout) throws InterruptedException {
+        return runner.awaitTermination(timeout);
+    }
+
+    public KafkaStreams.State state() {
+        return runner == null ? KafkaStreams.State.CREATED : runner.state();
+    }
+
+    /** The port serving /metrics and /health (useful with {@code metrics.port=0}). */
+    public int metricsPort() {
+        return server.port();
+    }
+
+    /** Records in, scored, anomalies and dead-lettered since start. */
+    public KadeMetrics.Counts counts() {
+        return metrics.counts();
+    }
+
+    /** Version of the model serving now. */
+    public String modelVersion() {
+        return models.metadata().version();
+    }
+
+    /** Metadata of the model serving now. */
+    public ModelMetadata model() {
+        return models.metadata();
+    }
+
+    /** The registry the metrics are in (to scrape or print). */
+    public PrometheusMeterRegistry meters() {
+        return meters;
+    }
+
+    /** Checks the model file now instead of at the next poll; for tests and tools. */
+    public ModelWatcher.Outcome checkModelNow() {
+        return watcher.checkNow();
+    }
+
+    private boolean terminal() {
+        KafkaStreams.State s = state();
+        return s == KafkaStreams.State.ERROR || s == KafkaStreams.State.NOT_RUNNING || s == KafkaStreams.State.PENDING_ERROR;
+    }
+
+    /** Stops the watcher, closes Kafka Streams (bounded by {@code shutdown.timeout.ms}), the model and the server. */
+    @Override
+    public void close() {
+        metrics.ready(false);
+        while (!resources.isEmpty()) {
+            AutoCloseable c = resources.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("failed to close {}: {}", c.getClass().getSimpleName(), e.toString());
+            }
+        }
+        LOG.info("kade scorer stopped; {}", metrics.counts());
+    }
+}

@@ -1,0 +1,52 @@
+package dev.kade.stream;
+
+import dev.kade.metrics.KadeMetrics;
+import java.util.Objects;
+import org.apache.kafka.streams.Topology;
+
+/**
+ * Builds the scoring topology: one source over the input topics, one processor that extracts, scores and
+ * routes, and sinks for alerts, scores (optional) and dead letters.
+ *
+ * <p>A pure factory: it does no I/O and knows no ONNX Runtime, only the {@link ModelRegistry} of
+ * {@code Scorer}s, so {@code TopologyTestDriver} runs it without a broker.
+ */
+public final class ScoringTopology {
+    public static final String SOURCE = "kade-input";
+    public static final String PROCESSOR = "kade-score";
+    public static final String ALERTS_SINK = "kade-alerts-sink";
+    public static final String SCORES_SINK = "kade-scores-sink";
+    public static final String DEAD_LETTER_SINK = "kade-dead-letter-sink";
+
+    private ScoringTopology() {
+    }
+
+    public static Topology build(TopologyConfig config, ModelRegistry models, KadeMetrics metrics) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(models, "models");
+        Objects.requireNonNull(metrics, "metrics");
+        Topics topics = config.topics();
+        var bytesIn = Topics.SERDE.deserializer();
+        var bytesOut = Topics.SERDE.serializer();
+        Topology t = new Topology();
+        t.addSource(SOURCE, bytesIn, bytesIn, topics.input().toArray(String[]::new));
+        t.addProcessor(PROCESSOR, () -> new ScoringProcessor(config, models, metrics), SOURCE);
+        t.addSink(ALERTS_SINK, topics.alerts(), bytesOut, bytesOut, PROCESSOR);
+        topics.scores().ifPresent(s -> t.addSink(SCORES_SINK, s, bytesOut, bytesOut, PROCESSOR));
+        t.addSink(DEAD_LETTER_SINK, topics.deadLetter(), bytesOut, bytesOut, PROCESSOR);
+        return t;
+    }
+
+    /**
+     * The reference for benchmarks: the same source and sink shape, no parsing or scoring; every input
+     * record is copied to the alert topic as it is.
+     */
+    public static Topology passThrough(Topics topics) {
+        var bytesIn = Topics.SERDE.deserializer();
+        var bytesOut = Topics.SERDE.serializer();
+        Topology t = new Topology();
+        t.addSource(SOURCE, bytesIn, bytesIn, topics.input().toArray(String[]::new));
+        t.addSink(ALERTS_SINK, topics.alerts(), bytesOut, bytesOut, SOURCE);
+        return t;
+    }
+}

@@ -1,0 +1,142 @@
+package dev.kade.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class KadeConfigTest {
+    private static Map<String, String> minimal() {
+        Map<String, String> m = new HashMap<>();
+        m.put("bootstrap.servers", "broker:9092");
+        m.put("input.topics", "metrics, events");
+        m.put("model.path", "/models/model.onnx");
+        return m;
+    }
+
+    @Test
+    void appliesDocumentedDefaults() {
+        KadeConfig c = KadeConfig.fromMap(minimal());
+        assertThat(c.applicationId()).isEqualTo("kade");
+        assertThat(c.inputTopics()).containsExactly("metrics", "events");
+        assertThat(c.alertTopic()).isEqualTo("kade-alerts");
+        assertThat(c.scoresTopic()).isEmpty();
+        assertThat(c.deadLetterTopic()).isEqualTo("kade-dead-letters");
+        assertThat(c.modelPollInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.processingGuarantee()).isEqualTo(ProcessingGuarantee.EXACTLY_ONCE_V2);
+        assertThat(c.metricsPort()).isEqualTo(9404);
+        assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.alertTopFeatures()).isEqualTo(3);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "bootstrap.servers|",
+        "input.topics|",
+        "model.path|",
+        "input.topics|bad topic!",
+        "alert.topic|metrics",
+        "dead.letter.topic|events",
+        "scores.topic|a/b",
+        "application.id|my app",
+        "processing.guarantee|exactly_once",
+        "metrics.port|70000",
+        "metrics.port|nine",
+        "model.poll.interval.ms|10",
+        "shutdown.timeout.ms|0",
+        "alert.top.features|-1",
+        "kafka.bootstrap.servers|other:9092",
+        "modle.path|/typo",
+    })
+    void badSettingFailsNamingTheKey(String key, String value) {
+        Map<String, String> m = minimal();
+        if (value == null) {
+            m.remove(key);
+        } else {
+            m.put(key, value);
+        }
+        assertThatThrownBy(() -> KadeConfig.fromMap(m))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(key)
+                .satisfies(e -> assertThat(((ConfigException) e).key()).isEqualTo(key))
+                .satisfies(e -> {
+                    if (value != null && !key.startsWith("kafka.") && !key.equals("modle.path")) {
+                        assertThat(e.getMessage()).contains(value);
+                    }
+                });
+    }
+
+    @Test
+    void environmentOverridesFileAndOptionsOverrideEnvironment(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("kade.properties");
+        Files.writeString(file, "bootstrap.servers=file:9092\ninput.topics=in\nmodel.path=/m.onnx\nmetrics.port=1111\n"
+                + "alert.topic=from-file\n");
+        Map<String, String> env = Map.of("KADE_BOOTSTRAP_SERVERS", "env:9092", "KADE_METRICS_PORT", "2222",
+                "KADE_KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.plain.PlainLoginModule required;",
+                "KADE_PROCESSING_GUARANTEE", "at_least_once", "PATH", "/usr/bin");
+        KadeConfig c = KadeConfig.load(Optional.of(file), env, Map.of("metrics.port", "3333"));
+        assertThat(c.bootstrapServers()).isEqualTo("env:9092");
+        assertThat(c.metricsPort()).isEqualTo(3333);
+        assertThat(c.alertTopic()).isEqualTo("from-file");
+        assertThat(c.processingGuarantee()).isEqualTo(ProcessingGuarantee.AT_LEAST_ONCE);
+        assertThat(c.kafka()).containsEntry("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required;");
+        assertThat(c.describe()).doesNotContain("PlainLoginModule").contains("kafka.sasl.jaas.config=[redacted]");
+    }
+
+    @Test
+    void unknownKadeEnvironmentVariableFailsNamingIt() {
+        assertThatThrownBy(() -> KadeConfig.load(Optional.empty(), Map.of("KADE_MODEL_PATHH", "/x"), minimal()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("KADE_MODEL_PATHH").hasMessageStartingWith("model.pathh");
+    }
+
+    @Test
+    void environmentVariableNamesFollowTheDocumentedMapping() {
+        assertThat(KadeConfig.environmentVariable("bootstrap.servers")).isEqualTo("KADE_BOOTSTRAP_SERVERS");
+        assertThat(KadeConfig.environmentVariable("kafka.sasl.jaas.config")).isEqualTo("KADE_KAFKA_SASL_JAAS_CONFIG");
+        for (String key : KadeConfig.KEYS) {
+            assertThat(KadeConfig.fromEnvironment(Map.of(KadeConfig.environmentVariable(key), "x"))).containsOnlyKeys(key);
+        }
+    }
+
+    @Test
+    void passesKafkaPropertiesThroughWithPrefixStrippedAndOwnsTheRest() {
+        Map<String, String> m = minimal();
+        m.put("kafka.security.protocol", "SASL_SSL");
+        m.put("kafka.ssl.truststore.location", "/etc/kafka/truststore.jks");
+        m.put("kafka.num.stream.threads", "2");
+        m.put("scores.topic", "kade-scores");
+        m.put("processing.guarantee", "AT_LEAST_ONCE");
+        KadeConfig c = KadeConfig.fromMap(m);
+        Properties p = c.streamsProperties();
+        assertThat(p).containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("ssl.truststore.location", "/etc/kafka/truststore.jks")
+                .containsEntry("num.stream.threads", "2")
+                .containsEntry(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "broker:9092")
+                .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "kade")
+                .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "at_least_once")
+                .containsEntry(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "kade-dead-letters")
+                .containsKey(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG);
+        assertThat(c.scoresTopic()).contains("kade-scores");
+        // Kafka Streams itself accepts what we built
+        assertThat(new StreamsConfig(p).getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo("at_least_once");
+    }
+
+    @Test
+    void inputTopicsAreTrimmedAndEmptyEntriesIgnored() {
+        Map<String, String> m = minimal();
+        m.put("input.topics", " a ,, b ,");
+        assertThat(KadeConfig.fromMap(m).inputTopics()).isEqualTo(List.of("a", "b"));
+    }
+}

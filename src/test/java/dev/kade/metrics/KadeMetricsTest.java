@@ -1,0 +1,105 @@
+package dev.kade.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kade.model.ModelKind;
+import dev.kade.model.ModelMetadata;
+import dev.kade.model.ScoreDistribution;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class KadeMetricsTest {
+    private static ModelMetadata model(String version, double threshold) {
+        return new ModelMetadata(List.of("a", "b"), ModelKind.AE, threshold,
+                new ScoreDistribution(new double[] {0, 1}, new double[] {0, 1}), "fp", Instant.EPOCH, version);
+    }
+
+    private static PrometheusMeterRegistry exercised() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        KadeMetrics m = new KadeMetrics("kade-test");
+        m.bindTo(registry);
+        m.recordIn("metrics");
+        m.recordIn("metrics");
+        m.scored(0.004, 12_000, false);
+        m.scored(14.2, 15_000, true);
+        m.deadLetter("not_json");
+        m.modelServing(model("v1", 1.5), Instant.ofEpochSecond(1_700_000_000));
+        m.modelServing(model("v2", 2.5), Instant.ofEpochSecond(1_700_000_100));
+        m.modelLoadFailed();
+        m.ready(true);
+        return registry;
+    }
+
+    @Test
+    void scrapeHasExactlyTheAgreedPrometheusNames() {
+        String text = exercised().scrape();
+        assertThat(text)
+                .contains("kade_records_in_total{application=\"kade-test\",topic=\"metrics\"} 2.0")
+                .contains("kade_records_scored_total{application=\"kade-test\"} 2.0")
+                .contains("kade_anomalies_total{application=\"kade-test\"} 1.0")
+                .contains("kade_dead_letters_total{application=\"kade-test\",reason=\"not_json\"} 1.0")
+                .contains("kade_dead_letters_total{application=\"kade-test\",reason=\"scoring_failed\"} 0.0")
+                .contains("kade_model_loads_total{application=\"kade-test\",result=\"success\"} 2.0")
+                .contains("kade_model_loads_total{application=\"kade-test\",result=\"failure\"} 1.0")
+                .contains("kade_model_info{application=\"kade-test\",kind=\"ae\",version=\"v2\"} 1")
+                .doesNotContain("version=\"v1\"")
+                .contains("kade_model_threshold{application=\"kade-test\"} 2.5")
+                .contains("kade_model_loaded_timestamp_seconds{application=\"kade-test\"} 1.7000001E9")
+                .contains("kade_ready{application=\"kade-test\"} 1.0")
+                .contains("kade_score_bucket{application=\"kade-test\",le=\"0.005\"} 1")
+                .contains("kade_score_bucket{application=\"kade-test\",le=\"20.0\"} 2")
+                .contains("kade_score_bucket{application=\"kade-test\",le=\"0.002\"} 0")
+                .contains("kade_score_count{application=\"kade-test\"} 2")
+                .contains("kade_inference_seconds_bucket{application=\"kade-test\",le=\"2.0E-5\"} 2")
+                .contains("kade_inference_seconds_count{application=\"kade-test\"} 2");
+        // every kade family has HELP text (promtool check metrics wants it)
+        Set<String> families = Arrays.stream(text.split("\n")).filter(l -> l.startsWith("# TYPE kade_"))
+                .map(l -> l.split(" ")[2]).collect(Collectors.toSet());
+        assertThat(families).containsExactlyInAnyOrder("kade_records_in_total", "kade_records_scored_total",
+                "kade_anomalies_total", "kade_dead_letters_total", "kade_model_loads_total", "kade_model_info", "kade_model_threshold",
+                "kade_model_loaded_timestamp_seconds", "kade_ready", "kade_score", "kade_inference_seconds",
+                "kade_inference_seconds_max");
+        for (String f : families) {
+            assertThat(text).containsPattern("# HELP " + f + " \\S");
+        }
+    }
+
+    @Test
+    void everyKadeMeterHasTheApplicationTagAndADescription() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        KadeMetrics m = new KadeMetrics("app-1");
+        m.bindTo(registry);
+        m.recordIn("t");
+        m.modelServing(model("v1", 1), Instant.now());
+        // SimpleMeterRegistry adds one derived gauge per histogram bucket (kade.score.histogram); not ours
+        List<Meter> meters = registry.getMeters().stream()
+                .filter(meter -> !meter.getId().getName().endsWith(".histogram")).toList();
+        assertThat(meters).isNotEmpty().allSatisfy(meter -> {
+            assertThat(meter.getId().getName()).startsWith("kade.");
+            assertThat(meter.getId().getTag("application")).isEqualTo("app-1");
+            assertThat(meter.getId().getDescription()).as(meter.getId().toString()).isNotBlank();
+        });
+    }
+
+    @Test
+    void countsAddUpForSummaries() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        KadeMetrics m = new KadeMetrics("kade");
+        m.bindTo(registry);
+        m.recordIn("a");
+        m.recordIn("b");
+        m.recordIn("b");
+        m.scored(0.1, 1, false);
+        m.scored(5, 1, true);
+        m.deadLetter("missing_feature");
+        assertThat(m.counts()).isEqualTo(new KadeMetrics.Counts(3, 2, 1, 1));
+    }
+}
