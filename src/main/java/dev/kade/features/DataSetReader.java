@@ -88,7 +88,9 @@ public final class DataSetReader {
 
     /** Reads a classpath resource, for instance a data set shipped inside the jar. */
     public static DataSet readResource(String resource, Options options) {
-        InputStream in = DataSetReader.class.getClassLoader().getResourceAsStream(resource);
+        // class-loader lookups take no leading slash; accept both spellings
+        String name = resource.startsWith("/") ? resource.substring(1) : resource;
+        InputStream in = DataSetReader.class.getClassLoader().getResourceAsStream(name);
         if (in == null) {
             throw new DataSetException("no resource " + resource + " on the classpath");
         }
