@@ -16,9 +16,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
-import java.io.IOException;
-import java.io.StringReader;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -232,12 +229,6 @@ class KubernetesManifestsTest {
                 .filter(ConfigMap.class::isInstance).map(ConfigMap.class::cast)
                 .filter(c -> c.getMetadata().getName().equals(name)).findFirst()
                 .orElseThrow(() -> new AssertionError("ConfigMap " + name + " is mounted but not rendered"));
-        Properties properties = new Properties();
-        try {
-            properties.load(new StringReader(configMap.getData().get("kade.properties")));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return properties;
+        return RepoFiles.properties(configMap.getData().get("kade.properties"));
     }
 }
