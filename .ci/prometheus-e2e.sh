@@ -69,7 +69,7 @@ if [[ $mode == kade ]]; then
   [[ -f $jar ]] || die "$jar not found: build it first with mvn -B -q package -DskipTests"
   log "starting kade demo on 127.0.0.1:$kade_port ($jar)"
   # --enable-native-access: required by ONNX Runtime on JDK 22+, accepted by 17 and 21.
-  "$java" --enable-native-access=ALL-UNNAMED -Xmx1g -Djava.io.tmpdir="$work" -jar "$jar" \
+  "$java" --enable-native-access=ALL-UNNAMED -Djava.io.tmpdir="$work" -jar "$jar" \
     demo --keep-running --metrics-port "$kade_port" >"$work/kade.log" 2>&1 &
   kade_pid=$!
 else
