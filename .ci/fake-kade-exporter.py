@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""A stand-in for kade's metrics endpoint, used only to test .ci/prometheus-e2e.sh itself
+(`.ci/prometheus-e2e.sh --fake`): serves /metrics with the metric names kade's metrics binder
+promises (docs/deploy-notes.md), counters growing with time, and /health/live, /health/ready.
+
+It proves the script and the PromQL, not kade: the real check runs against target/kade.jar.
+FAKE_KADE_RENAME=old=new renames one metric, to show that a renamed metric fails the check.
+Usage: fake-kade-exporter.py PORT
+"""
+import os
+import sys
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+START = time.time()
+APP = 'application="kade"'
+REASONS = ["not_json", "not_an_object", "missing_feature", "non_numeric", "non_finite", "empty_value",
+           "scoring_failed"]
+SCORE_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0]
+LATENCY_BUCKETS = [0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01]
+
+
+def histogram(name, help_text, buckets, count, mean):
+    lines = ["# HELP %s %s" % (name, help_text), "# TYPE %s histogram" % name]
+    for b in buckets:
+        share = min(1.0, (b / (mean * 4)) ** 0.5)
+        lines.append('%s_bucket{%s,le="%s"} %d' % (name, APP, b, int(count * share)))
+    lines.append('%s_bucket{%s,le="+Inf"} %d' % (name, APP, count))
+    lines.append("%s_count{%s} %d" % (name, APP, count))
+    lines.append("%s_sum{%s} %f" % (name, APP, count * mean))
+    return lines
+
+
+def metrics():
+    t = time.time() - START
+    scored = int(t * 19.8)
+    out = [
+        "# HELP kade_records_in_total Records read", "# TYPE kade_records_in_total counter",
+        'kade_records_in_total{%s,topic="kade-input"} %d' % (APP, int(t * 20)),
+        "# HELP kade_records_scored_total Records scored", "# TYPE kade_records_scored_total counter",
+        "kade_records_scored_total{%s} %d" % (APP, scored),
+        "# HELP kade_anomalies_total Anomalies", "# TYPE kade_anomalies_total counter",
+        "kade_anomalies_total{%s} %d" % (APP, int(t * 0.4)),
+        "# HELP kade_dead_letters_total Dead letters", "# TYPE kade_dead_letters_total counter",
+    ]
+    out += ['kade_dead_letters_total{%s,reason="%s"} %d' % (APP, r, int(t * 0.04) if i < 5 else 0)
+            for i, r in enumerate(REASONS)]
+    out += [
+        "# HELP kade_model_loads_total Model loads", "# TYPE kade_model_loads_total counter",
+        'kade_model_loads_total{%s,result="success"} 1' % APP,
+        'kade_model_loads_total{%s,result="failure"} 0' % APP,
+        "# HELP kade_model_info Serving model", "# TYPE kade_model_info gauge",
+        'kade_model_info{%s,kind="ae",version="demo-1"} 1' % APP,
+        "# HELP kade_model_threshold Threshold", "# TYPE kade_model_threshold gauge",
+        "kade_model_threshold{%s} 0.2" % APP,
+        "# HELP kade_model_loaded_timestamp_seconds Load time", "# TYPE kade_model_loaded_timestamp_seconds gauge",
+        "kade_model_loaded_timestamp_seconds{%s} %f" % (APP, START),
+        "# HELP kade_ready Ready", "# TYPE kade_ready gauge", "kade_ready{%s} 1" % APP,
+        "# HELP kafka_consumer_fetch_manager_records_lag_max Lag", "# TYPE kafka_consumer_fetch_manager_records_lag_max gauge",
+        'kafka_consumer_fetch_manager_records_lag_max{%s,client_id="kade-1-StreamThread-1-consumer"} %d' % (APP, int(t) % 7),
+        'kafka_consumer_fetch_manager_records_lag_max{%s,client_id="kade-1-StreamThread-1-restore-consumer"} NaN' % APP,
+    ]
+    out += histogram("kade_score", "Scores", SCORE_BUCKETS, scored, 0.05)
+    out += histogram("kade_inference_seconds", "Inference", LATENCY_BUCKETS, scored, 0.0002)
+    text = "\n".join(out) + "\n"
+    rename = os.environ.get("FAKE_KADE_RENAME")
+    if rename:
+        old, new = rename.split("=", 1)
+        text = text.replace(old, new)
+    return text
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        if self.path.startswith("/metrics"):
+            body, ctype = metrics().encode(), "text/plain; version=0.0.4; charset=utf-8"
+        elif self.path in ("/health/live", "/health/ready"):
+            body, ctype = b"UP\n", "text/plain"
+        else:
+            self.send_error(404)
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+if __name__ == "__main__":
+    ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()

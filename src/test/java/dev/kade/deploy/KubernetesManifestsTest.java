@@ -1,0 +1,234 @@
+package dev.kade.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Renders the kustomize base and overlays with {@code kubectl kustomize} and checks every resulting
+ * manifest against the Kubernetes schema (fabric8 model, unknown fields rejected), then checks the
+ * operational promises the manifests make: hardened pods, probes on kade's health endpoints,
+ * writable volumes where kade writes, credentials from Secrets, and selectors that select.
+ */
+class KubernetesManifestsTest {
+
+    private static final String KUBECTL_HINT =
+            "apt-get install kubectl (Kubernetes' apt repository) or any kubectl >= 1.27 with built-in kustomize";
+
+    /** Rendered and validated once per kustomization for all tests of this class. */
+    private static final Map<String, List<ManifestValidator.Validated>> RENDERED = new ConcurrentHashMap<>();
+
+    private final ManifestValidator validator = new ManifestValidator();
+
+    private List<ManifestValidator.Validated> render(String kustomization) {
+        return RENDERED.computeIfAbsent(kustomization, this::renderAndValidate);
+    }
+
+    private List<ManifestValidator.Validated> renderAndValidate(String kustomization) {
+        ExternalTool kubectl = ExternalTool.require("kubectl", KUBECTL_HINT);
+        String yaml = kubectl.run(RepoFiles.root(), "kustomize", kustomization);
+        List<JsonNode> documents = RepoFiles.yamlDocuments(yaml);
+        assertThat(documents).as("documents rendered from %s", kustomization).isNotEmpty();
+        List<String> problems = documents.stream().flatMap(d -> validator.problems(d).stream()).toList();
+        assertThat(problems).as("schema problems in %s", kustomization).isEmpty();
+        return documents.stream().map(validator::validated).toList();
+    }
+
+    private static <T extends HasMetadata> T only(List<ManifestValidator.Validated> all, Class<T> type) {
+        List<T> found = all.stream().map(ManifestValidator.Validated::resource)
+                .filter(type::isInstance).map(type::cast).toList();
+        assertThat(found).as("exactly one %s", type.getSimpleName()).hasSize(1);
+        return found.get(0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"k8s/base", "k8s/overlays/production"})
+    void everyRenderedManifestMatchesTheKubernetesSchema(String kustomization) {
+        List<ManifestValidator.Validated> resources = render(kustomization);
+
+        assertThat(resources).extracting(v -> v.resource().getKind()).contains("ServiceAccount", "ConfigMap",
+                "Deployment", "Service", "PodDisruptionBudget", "NetworkPolicy", "ServiceMonitor", "PrometheusRule");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"k8s/base", "k8s/overlays/production"})
+    void podsRunHardenedWithProbesOnKadesHealthEndpoints(String kustomization) {
+        List<ManifestValidator.Validated> resources = render(kustomization);
+        PodSpec pod = only(resources, Deployment.class).getSpec().getTemplate().getSpec();
+        Container kade = pod.getContainers().get(0);
+
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getRunAsUser()).isPositive();
+        assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+        assertThat(kade.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(kade.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(kade.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+
+        assertThat(httpPath(kade.getLivenessProbe())).isEqualTo("/health/live");
+        assertThat(httpPath(kade.getStartupProbe())).isEqualTo("/health/live");
+        assertThat(httpPath(kade.getReadinessProbe())).isEqualTo("/health/ready");
+        assertThat(kade.getResources().getRequests()).containsKeys("cpu", "memory");
+        assertThat(kade.getResources().getLimits()).containsKeys("cpu", "memory");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"k8s/base", "k8s/overlays/production"})
+    void kadeWritesOnlyToEmptyDirsAndReadsConfigModelAndCredentialsFromTheirSources(String kustomization) {
+        List<ManifestValidator.Validated> resources = render(kustomization);
+        Deployment deployment = only(resources, Deployment.class);
+        PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+        Container kade = pod.getContainers().get(0);
+        Map<String, Volume> volumes = pod.getVolumes().stream().collect(Collectors.toMap(Volume::getName, Function.identity()));
+        Map<String, VolumeMount> mounts = kade.getVolumeMounts().stream()
+                .collect(Collectors.toMap(VolumeMount::getMountPath, Function.identity()));
+        Properties config = kadeProperties(resources, volumes.get(mounts.get("/etc/kade").getName()));
+
+        // ONNX Runtime unpacks its native library to java.io.tmpdir; Streams needs state.dir.
+        assertThat(volumes.get(mounts.get("/tmp").getName()).getEmptyDir()).isNotNull();
+        assertThat(config.getProperty("kafka.state.dir")).isNotBlank();
+        assertThat(volumes.get(mounts.get(config.getProperty("kafka.state.dir")).getName()).getEmptyDir()).isNotNull();
+
+        // The model is a directory mount of the kade-model ConfigMap (a subPath would never update).
+        String modelPath = config.getProperty("model.path");
+        String modelDir = modelPath.substring(0, modelPath.lastIndexOf('/'));
+        VolumeMount modelMount = mounts.get(modelDir);
+        assertThat(modelMount).as("a mount at %s", modelDir).isNotNull();
+        assertThat(modelMount.getSubPath()).isNull();
+        assertThat(volumes.get(modelMount.getName()).getConfigMap().getName()).isEqualTo("kade-model");
+
+        assertThat(config.getProperty("metrics.port")).isEqualTo(
+                String.valueOf(kade.getPorts().get(0).getContainerPort()));
+        assertThat(kade.getPorts().get(0).getName()).isEqualTo("metrics");
+        for (String required : List.of("bootstrap.servers", "input.topics", "model.path")) {
+            assertThat(config.getProperty(required)).as(required).isNotBlank();
+        }
+        assertThat(Long.parseLong(config.getProperty("shutdown.timeout.ms")) / 1000)
+                .as("shutdown.timeout.ms fits in the grace period")
+                .isLessThan(pod.getTerminationGracePeriodSeconds());
+
+        EnvVar jaas = kade.getEnv().stream().filter(e -> e.getName().equals("KADE_KAFKA_SASL_JAAS_CONFIG"))
+                .findFirst().orElseThrow();
+        assertThat(jaas.getValueFrom().getSecretKeyRef().getName()).isEqualTo("kade-kafka-credentials");
+        assertThat(config.stringPropertyNames()).noneMatch(k -> k.contains("jaas") || k.contains("password"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"k8s/base", "k8s/overlays/production"})
+    void selectorsSelectTheKadePods(String kustomization) {
+        List<ManifestValidator.Validated> resources = render(kustomization);
+        Deployment deployment = only(resources, Deployment.class);
+        Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+        Service service = only(resources, Service.class);
+
+        assertThat(podLabels).containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels());
+        assertThat(podLabels).containsAllEntriesOf(service.getSpec().getSelector());
+        assertThat(podLabels).containsAllEntriesOf(
+                only(resources, PodDisruptionBudget.class).getSpec().getSelector().getMatchLabels());
+        assertThat(podLabels).containsAllEntriesOf(
+                only(resources, NetworkPolicy.class).getSpec().getPodSelector().getMatchLabels());
+
+        JsonNode serviceMonitor = resources.stream().filter(v -> v.resource().getKind().equals("ServiceMonitor"))
+                .findFirst().orElseThrow().tree();
+        Map<String, String> monitorSelector = RepoFiles.JSON.convertValue(
+                serviceMonitor.path("spec").path("selector").path("matchLabels"),
+                RepoFiles.JSON.getTypeFactory().constructMapType(Map.class, String.class, String.class));
+        assertThat(service.getMetadata().getLabels()).containsAllEntriesOf(monitorSelector);
+        assertThat(service.getSpec().getPorts()).extracting(p -> p.getName())
+                .contains(serviceMonitor.path("spec").path("endpoints").get(0).path("port").asString());
+    }
+
+    @Test
+    void productionScalesWithAnAutoscalerThatOwnsTheReplicaCount() {
+        List<ManifestValidator.Validated> resources = render("k8s/overlays/production");
+        Deployment deployment = only(resources, Deployment.class);
+        HorizontalPodAutoscaler hpa = only(resources, HorizontalPodAutoscaler.class);
+
+        assertThat(hpa.getSpec().getScaleTargetRef().getKind()).isEqualTo("Deployment");
+        assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo(deployment.getMetadata().getName());
+        assertThat(deployment.getSpec().getReplicas()).as("replicas left to the HPA").isNull();
+        assertThat(hpa.getSpec().getMinReplicas()).isGreaterThanOrEqualTo(2);
+        EnvVar jaas = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> e.getName().equals("KADE_KAFKA_SASL_JAAS_CONFIG")).findFirst().orElseThrow();
+        assertThat(jaas.getValueFrom().getSecretKeyRef().getOptional()).as("credentials required").isFalse();
+    }
+
+    @Test
+    void validatorRejectsTypoedFieldsAndWrongTypes() {
+        String deployment = """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: typo}
+                spec:
+                  selector: {matchLabels: {app: x}}
+                  template:
+                    metadata: {labels: {app: x}}
+                    spec:
+                      containers:
+                        - name: x
+                          image: x
+                          securityContext: {readOnlyRootFilesytem: true}
+                """;
+        assertThat(validator.problems(RepoFiles.yamlDocuments(deployment).get(0))).singleElement().asString()
+                .contains("readOnlyRootFilesytem").contains("containers[0].securityContext");
+
+        String wrongType = deployment.replace("selector:", "replicas: two\n  selector:");
+        assertThat(validator.problems(RepoFiles.yamlDocuments(wrongType).get(0))).singleElement().asString()
+                .contains("does not match the Kubernetes schema");
+
+        String wrongApi = deployment.replace("apps/v1", "apps/v2");
+        assertThat(validator.problems(RepoFiles.yamlDocuments(wrongApi).get(0))).singleElement().asString()
+                .contains("unknown apiVersion/kind");
+
+        String monitor = """
+                apiVersion: monitoring.coreos.com/v1
+                kind: ServiceMonitor
+                metadata: {name: m}
+                spec:
+                  selector: {matchLabels: {app: x}}
+                  endpoints: [{port: metrics, intervall: 15s}]
+                """;
+        assertThat(validator.problems(RepoFiles.yamlDocuments(monitor).get(0))).singleElement().asString()
+                .contains("intervall");
+        assertThatThrownBy(() -> validator.validated(RepoFiles.yamlDocuments(monitor).get(0)))
+                .isInstanceOf(AssertionError.class);
+    }
+
+    private static String httpPath(Probe probe) {
+        assertThat(probe).isNotNull();
+        assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("metrics");
+        return probe.getHttpGet().getPath();
+    }
+
+    private static Properties kadeProperties(List<ManifestValidator.Validated> resources, Volume configVolume) {
+        String name = configVolume.getConfigMap().getName();
+        ConfigMap configMap = resources.stream().map(ManifestValidator.Validated::resource)
+                .filter(ConfigMap.class::isInstance).map(ConfigMap.class::cast)
+                .filter(c -> c.getMetadata().getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("ConfigMap " + name + " is mounted but not rendered"));
+        return RepoFiles.properties(configMap.getData().get("kade.properties"));
+    }
+}
