@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             EvaluateCommand.class,
             RunCommand.class,
+            CalibrateCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
