@@ -8,7 +8,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -366,16 +365,5 @@ public final class DataSetReader {
             default -> throw new DataSetException(name + ":" + r.line() + ": column '" + column
                     + "': label must be 0 or 1 (1 = anomaly), got '" + text + "'");
         }
-    }
-
-    /** Reader-based overload for tests: CSV or JSON Lines text. */
-    public static DataSet read(Reader text, String name, Format format, Options options) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        char[] buf = new char[8192];
-        int k;
-        while ((k = text.read(buf)) > 0) {
-            sb.append(buf, 0, k);
-        }
-        return read(new java.io.ByteArrayInputStream(sb.toString().getBytes(StandardCharsets.UTF_8)), name, format, options);
     }
 }

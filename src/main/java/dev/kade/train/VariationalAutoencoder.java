@@ -83,12 +83,6 @@ public record VariationalAutoencoder(int inputs, List<Integer> hidden, int laten
     }
 
     @Override
-    public void initialise(double[] params, RandomGenerator rng) {
-        Network.super.initialise(params, rng);
-        // start with small posterior variances' log near 0 is the default; nothing else to do
-    }
-
-    @Override
     public double lossAndGradient(double[] params, double[] x, int batch, double[] grad, RandomGenerator rng) {
         double[] eps = new double[batch * latent];
         for (int i = 0; i < eps.length; i++) {

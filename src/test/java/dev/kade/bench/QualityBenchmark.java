@@ -87,7 +87,7 @@ class QualityBenchmark {
                     Double.parseDouble(System.getProperty("kade.bench.wd", "" + d.weightDecay())),
                     d.validationSplit(),
                     Integer.getInteger("kade.bench.patience", d.earlyStoppingPatience()),
-                    d.seed(), d.thresholdQuantile(),
+                    Long.getLong("kade.bench.seed", d.seed()), d.thresholdQuantile(),
                     Double.parseDouble(System.getProperty("kade.bench.beta", "" + d.beta())),
                     dev.kade.train.Standardizer.Scaling.valueOf(System.getProperty("kade.bench.scaling", d.scaling().name())));
             System.out.println(c);
