@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.Serdes;
@@ -100,6 +101,7 @@ public record KadeConfig(
             StreamsConfig.PROCESSING_GUARANTEE_CONFIG, PROCESSING_GUARANTEE,
             StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, DEAD_LETTER_TOPIC);
 
+    private static final Pattern KAFKA_CONFIG_NAME = Pattern.compile("for configuration ([^\\s:]+)");
     private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     private static final Set<String> SECRET_HINTS = Set.of("password", "jaas", "secret", "key");
 
@@ -170,7 +172,7 @@ public record KadeConfig(
                         + " and kafka.<any Kafka client or Streams property>");
             }
         }
-        return new KadeConfig(
+        KadeConfig config = new KadeConfig(
                 settings.get(BOOTSTRAP_SERVERS),
                 settings.getOrDefault(APPLICATION_ID, DEFAULT_APPLICATION_ID),
                 list(settings.get(INPUT_TOPICS)),
@@ -186,6 +188,18 @@ public record KadeConfig(
                 Duration.ofMillis(longValue(settings, SHUTDOWN_TIMEOUT_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS)),
                 (int) longValue(settings, ALERT_TOP_FEATURES, DEFAULT_ALERT_TOP_FEATURES),
                 kafka);
+        config.validateKafka();
+        return config;
+    }
+
+    /** Lets Kafka Streams check the pass-through properties now, so a bad one fails start-up naming its key. */
+    void validateKafka() {
+        try {
+            new StreamsConfig(streamsProperties());
+        } catch (org.apache.kafka.common.config.ConfigException e) {
+            Matcher m = KAFKA_CONFIG_NAME.matcher(String.valueOf(e.getMessage()));
+            throw new ConfigException(m.find() ? KAFKA_PREFIX + m.group(1) : KAFKA_PREFIX + "*", e.getMessage());
+        }
     }
 
     /**
@@ -254,7 +268,6 @@ public record KadeConfig(
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, deadLetterTopic);
         p.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueProcessingExceptionHandler.class.getName());
-        p.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
         p.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueExceptionHandler.class.getName());
         return p;

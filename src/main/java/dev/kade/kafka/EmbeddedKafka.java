@@ -110,12 +110,21 @@ public final class EmbeddedKafka implements AutoCloseable {
         return bootstrapServers;
     }
 
+    /** The temporary directory holding the broker's configuration and log; deleted by {@link #close()}. */
+    public Path directory() {
+        return dir;
+    }
+
     /** Creates topics (idempotent: existing ones are left as they are). */
     public void createTopics(int partitions, String... topics) {
         createTopics(partitions, Arrays.asList(topics));
     }
 
-    /** Creates topics with the given partition count and replication factor 1; existing ones are kept. */
+    /**
+     * Creates topics with the given partition count and replication factor 1; existing ones are kept.
+     * Returns once the broker lists them all (creation is acknowledged by the controller before the
+     * broker's metadata shows it).
+     */
     public void createTopics(int partitions, Collection<String> topics) {
         try (Admin admin = admin()) {
             for (String t : topics) {
@@ -127,6 +136,15 @@ public final class EmbeddedKafka implements AutoCloseable {
                     }
                 }
             }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!admin.listTopics().names().get(10, TimeUnit.SECONDS).containsAll(topics)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topics " + topics + " not visible after 30 s");
+                }
+                sleep(50);
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot list topics: " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);

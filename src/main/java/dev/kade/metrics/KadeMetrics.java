@@ -96,12 +96,15 @@ public final class KadeMetrics implements MeterBinder {
         score = scoreHistogram(r);
         inference = Timer.builder(INFERENCE).description("Model inference time per call (feature row to score)")
                 .tags(common).serviceLevelObjectives(INFERENCE_BUCKETS).register(r);
+        // strong references: Micrometer holds gauge state weakly, and a collected binder would read NaN
         Gauge.builder(MODEL_THRESHOLD, threshold, AtomicReference::get).description("Score threshold of the serving model")
-                .tags(common).register(r);
+                .tags(common).strongReference(true).register(r);
         Gauge.builder(MODEL_LOADED_TIMESTAMP, loadedAt, AtomicReference::get)
-                .description("Unix time at which the serving model was loaded").baseUnit("seconds").tags(common).register(r);
+                .description("Unix time at which the serving model was loaded").baseUnit("seconds").tags(common)
+                .strongReference(true).register(r);
         Gauge.builder(READY, this, m -> m.ready ? 1 : 0)
-                .description("1 when Kafka Streams is RUNNING and a model is loaded, else 0").tags(common).register(r);
+                .description("1 when Kafka Streams is RUNNING and a model is loaded, else 0").tags(common)
+                .strongReference(true).register(r);
         for (String reason : deadLetterReasons()) {
             deadLetterCounter(reason); // pre-register so rate() has a zero series to start from
         }

@@ -149,7 +149,7 @@ public final class OnnxModel implements Scorer, AutoCloseable {
         } catch (IOException e) {
             throw new InvalidModelException("cannot read model file " + path + ": " + e, e);
         }
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = environment();
         OrtSession session = null;
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             // Stream threads give the parallelism; one intra-op thread keeps a call cheap and predictable.
@@ -169,6 +169,47 @@ public final class OnnxModel implements Scorer, AutoCloseable {
             closeQuietly(session);
             throw e;
         }
+    }
+
+    /**
+     * The shared ONNX Runtime environment, created the first time on a thread with a 64 MB stack.
+     *
+     * <p>Loading ONNX Runtime 1.29's native library needs more stack than a JVM thread has by default:
+     * in a plain {@code java -jar} process the first {@code OrtEnvironment.getEnvironment()} on the main
+     * thread (1 MB stack) dies with SIGSEGV and no hs_err file (seen here; -Xss4m also avoids it). Once
+     * the library is loaded, sessions and inference run fine on ordinary threads.
+     */
+    static OrtEnvironment environment() {
+        return EnvironmentHolder.ENV;
+    }
+
+    private static final class EnvironmentHolder {
+        // the loading thread runs OnnxModel.createEnvironment, not a lambda of this class: a lambda here
+        // would wait for this class's initialisation, which waits for the thread (a deadlock)
+        static final OrtEnvironment ENV = createEnvironment();
+    }
+
+    private static OrtEnvironment createEnvironment() {
+        OrtEnvironment[] env = new OrtEnvironment[1];
+        Throwable[] failure = new Throwable[1];
+        Thread t = new Thread(null, () -> {
+            try {
+                env[0] = OrtEnvironment.getEnvironment();
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        }, "kade-onnxruntime-init", 64L * 1024 * 1024);
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while loading ONNX Runtime", e);
+        }
+        if (failure[0] != null) {
+            throw new IllegalStateException("cannot load ONNX Runtime: " + failure[0], failure[0]);
+        }
+        return env[0];
     }
 
     @Override

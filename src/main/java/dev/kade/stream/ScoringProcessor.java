@@ -84,13 +84,17 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             return;
         }
         boolean anomaly = score >= meta.threshold();
+        // render every output before forwarding any, so a failure here (a bug) leaves no partial output
+        // and the record goes whole to the dead-letter topic through the processing exception handler
+        byte[] alert = anomaly ? OutputRecords.alert(record.key(), input, score, errors, meta, config.topFeatures(),
+                Instant.ofEpochMilli(record.timestamp()), config.clock().instant(), source) : null;
+        byte[] scoreRecord = config.topics().scores().isPresent()
+                ? OutputRecords.score(score, anomaly, meta, source) : null;
         metrics.scored(score, nanos, anomaly);
-        config.topics().scores().ifPresent(t -> context.forward(
-                record.withValue(OutputRecords.score(score, anomaly, meta, source)).withHeaders(new RecordHeaders()),
-                ScoringTopology.SCORES_SINK));
-        if (anomaly) {
-            byte[] alert = OutputRecords.alert(record.key(), input, score, errors, meta, config.topFeatures(),
-                    Instant.ofEpochMilli(record.timestamp()), config.clock().instant(), source);
+        if (scoreRecord != null) {
+            context.forward(record.withValue(scoreRecord).withHeaders(new RecordHeaders()), ScoringTopology.SCORES_SINK);
+        }
+        if (alert != null) {
             context.forward(record.withValue(alert).withHeaders(new RecordHeaders()), ScoringTopology.ALERTS_SINK);
         }
     }

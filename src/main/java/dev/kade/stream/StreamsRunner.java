@@ -51,7 +51,7 @@ public final class StreamsRunner implements AutoCloseable {
         streams.setUncaughtExceptionHandler(this::onUncaught);
     }
 
-    private synchronized StreamThreadExceptionResponse onUncaught(Throwable e) {
+    synchronized StreamThreadExceptionResponse onUncaught(Throwable e) {
         long now = System.nanoTime();
         replacements.addLast(now);
         while (!replacements.isEmpty() && now - replacements.peekFirst() > TimeUnit.MINUTES.toNanos(1)) {

@@ -15,7 +15,7 @@ import org.testcontainers.kafka.KafkaContainer;
 @Testcontainers(disabledWithoutDocker = true)
 class ScoringContainerIT {
     @Container
-    static final KafkaContainer KAFKA = new KafkaContainer("apache/kafka:4.1.0");
+    static final KafkaContainer KAFKA = new KafkaContainer("apache/kafka:4.4.0");
 
     @Test
     void everyRecordIsScoredOrDeadLetteredAndEveryInjectedAnomalyAlerts(@TempDir Path dir) throws Exception {

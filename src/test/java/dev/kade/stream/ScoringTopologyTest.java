@@ -232,6 +232,38 @@ class ScoringTopologyTest {
     }
 
     @Test
+    void aBugInProcessingSendsTheRecordToTheDeadLetterTopicThroughKafkaStreamsAndProcessingContinues() throws Exception {
+        ModelMetadata meta;
+        try (OnnxModel real = OnnxModel.load(TestModels.writeModel(dir.resolve("model.onnx"), "v1"))) {
+            meta = real.metadata();
+        }
+        // a scorer that breaks the Scorer contract (more feature errors than features): rendering the alert
+        // throws outside kade's own error handling, as a bug would
+        start(new Scorer() {
+            @Override
+            public Scores score(float[][] rows) {
+                boolean buggy = rows[0][0] == 666;
+                return new Scores(new float[] {buggy ? 50f : 0.001f}, new float[][] {buggy ? new float[] {0, 0, 0, 0, 1} : new float[3]});
+            }
+
+            @Override
+            public ModelMetadata metadata() {
+                return meta;
+            }
+        });
+        metricsIn.pipeInput(bytes("bug"), bytes(TestModels.record(666, 1, 1)));
+        metricsIn.pipeInput(bytes("fine"), bytes(TestModels.record(1, 1, 1)));
+        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        assertThat(dead.key()).isEqualTo(bytes("bug"));
+        assertThat(dead.value()).isEqualTo(bytes(TestModels.record(666, 1, 1)));
+        assertThat(dead.headers().toArray()).extracting(Header::key).anyMatch(k -> k.startsWith("__streams.errors."));
+        assertThat(deadLetters.isEmpty()).isTrue();
+        // the record after the bug was processed normally
+        assertThat(scores.readValuesToList()).hasSize(1); // no partial output from the failed record
+        assertThat(alerts.isEmpty()).isTrue();
+    }
+
+    @Test
     void recordsInEqualScoredPlusDeadLetteredAcrossMixedInput() {
         startWithModel("v1");
         Random random = new Random(7);
