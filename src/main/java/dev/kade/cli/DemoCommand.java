@@ -88,8 +88,19 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--work-dir", description = "Where the model and its report go (default: a new temporary directory).")
     Path workDir;
 
+    /** Counted down once broker and scorer are closed, for the --keep-running shutdown hook. */
+    private final CountDownLatch closed = new CountDownLatch(1);
+
     @Override
     public Integer call() throws Exception {
+        try {
+            return runDemo();
+        } finally {
+            closed.countDown();
+        }
+    }
+
+    private int runDemo() throws Exception {
         PrintStream out = System.out;
         long t0 = System.nanoTime();
         Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("kade-demo-");
@@ -150,9 +161,14 @@ public final class DemoCommand implements Callable<Integer> {
                         (System.nanoTime() - t0) / 1e9, summary.recordsIn(), summary.scored(), summary.deadLettered(),
                         summary.alerts(), summary.precision(), summary.recall());
                 if (keepRunning) {
-                    keepRunning(kafka, app, stream, out);
+                    out.printf("[demo] --keep-running: broker %s, metrics http://localhost:%d/metrics; sending %d records/s; Ctrl-C to stop%n",
+                            kafka.bootstrapServers(), app.metricsPort(), trickleRate);
                 }
                 out.println(summary.toJson());
+                out.flush();
+                if (keepRunning) {
+                    keepRunning(kafka, stream);
+                }
                 return summary.balanced() ? 0 : 1;
             }
         }
@@ -196,11 +212,20 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private void keepRunning(EmbeddedKafka kafka, ScoringApp app, DemoData stream, PrintStream out) throws InterruptedException {
-        out.printf("[demo] --keep-running: broker %s, metrics http://localhost:%d/metrics; sending %d records/s; Ctrl-C to stop%n",
-                kafka.bootstrapServers(), app.metricsPort(), trickleRate);
+    /**
+     * Sends a trickle of records until the JVM is asked to stop; the shutdown hook then waits (bounded) for
+     * the caller's try-with-resources to close scorer and broker, so Ctrl-C leaves no half-closed broker.
+     */
+    private void keepRunning(EmbeddedKafka kafka, DemoData stream) throws InterruptedException {
         CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.countDown();
+            try {
+                closed.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "kade-demo-shutdown"));
         try (KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
             long i = 0;
             List<DemoRecord> loop = stream.records(stream.size(), malformedEvery, "k", 7);
