@@ -68,7 +68,7 @@ public record TrainConfig(
      * kade's one default configuration for every data set: hidden layers [2F, F], latent max(2, F/2), ReLU,
      * Adam 1e-3, batch 128, up to 200 epochs with patience 10 on a 20% validation split, robust scaling
      * (median/IQR), threshold at the 0.995 quantile, β = 1. Chosen on the ten benchmark sets as a whole
-     * (see docs/train.md), never per set.
+     * (see the README, "Quality"), never per set.
      */
     public static TrainConfig defaults(ModelKind kind) {
         return new TrainConfig(kind, List.of(), 0, Activation.RELU, 200, 128, 1e-3, 0.0, 0.2, 10, 42L,
