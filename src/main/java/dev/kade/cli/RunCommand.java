@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Score records from Kafka with an ONNX model; send anomalies to the alert topic.",
             "Settings: --config file, then KADE_* environment variables (KADE_BOOTSTRAP_SERVERS, "
-                + "KADE_KAFKA_SASL_JAAS_CONFIG, ...), then options. See the README, "Scoring a Kafka stream"."})
+                + "KADE_KAFKA_SASL_JAAS_CONFIG, ...), then options. See the README, section 'Scoring a Kafka stream'."})
 public final class RunCommand implements Callable<Integer> {
     static final int EXIT_STREAMS_ERROR = 1;
     static final int EXIT_BAD_SETTING = 2;

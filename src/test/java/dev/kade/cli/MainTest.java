@@ -1,0 +1,47 @@
+package dev.kade.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class MainTest {
+
+    @Test
+    void versionNamesKadeAndTheJavaRuntime() {
+        StringWriter out = new StringWriter();
+        int exit = Main.commandLine().setOut(new PrintWriter(out, true)).execute("--version");
+        assertThat(exit).isZero();
+        assertThat(out.toString()).startsWith("kade ").contains("Java " + System.getProperty("java.version"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"demo", "train", "evaluate", "calibrate", "run"})
+    void everySubcommandHasHelpListingItsOptions(String command) {
+        StringWriter out = new StringWriter();
+        int exit = Main.commandLine().setOut(new PrintWriter(out, true)).execute(command, "--help");
+        assertThat(exit).isZero();
+        assertThat(out.toString()).contains("Usage: kade " + command).contains("--help").contains("--version");
+    }
+
+    @Test
+    void rootHelpListsEverySubcommand() {
+        StringWriter out = new StringWriter();
+        Main.commandLine().setOut(new PrintWriter(out, true)).execute("--help");
+        for (String command : List.of("demo", "train", "evaluate", "calibrate", "run")) {
+            assertThat(out.toString()).contains(command);
+        }
+    }
+
+    @Test
+    void unknownOptionExitsWithUsageErrorNamingIt() {
+        StringWriter err = new StringWriter();
+        int exit = Main.commandLine().setErr(new PrintWriter(err, true)).execute("demo", "--recordz", "5");
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("--recordz");
+    }
+}
