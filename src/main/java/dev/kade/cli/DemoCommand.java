@@ -88,6 +88,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--work-dir", description = "Where the model and its report go (default: a new temporary directory).")
     Path workDir;
 
+    /** Demo records the broker acknowledged, and those it refused. */
+    private final java.util.concurrent.atomic.AtomicLong acked = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong sendFailures = new java.util.concurrent.atomic.AtomicLong();
+
     /** Counted down once broker and scorer are closed, for the --keep-running shutdown hook. */
     private final CountDownLatch closed = new CountDownLatch(1);
 
@@ -110,7 +114,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
 
         DemoData stream = DemoData.fromResource(DemoData.TEST_RESOURCE);
-        out.printf("[demo] 1/4 training a %s on %s%n", modelKind.label(), DemoData.TRAIN_RESOURCE);
+        out.printf("[demo] 1/4 training the %s on %s%n", modelKind == ModelKind.VAE ? "VAE" : "autoencoder", DemoData.TRAIN_RESOURCE);
         DataSet train = DataSetReader.readResource(DemoData.TRAIN_RESOURCE, DataSetReader.Options.defaults());
         TrainedModel model = new Trainer().train(train, TrainConfig.defaults(modelKind), new ConsoleProgress(out, false));
         Path modelPath = dir.resolve("model.onnx");
@@ -181,7 +185,13 @@ public final class DemoCommand implements Callable<Integer> {
         Progress progress = new Progress(out);
         for (int i = 0; i < sent.size(); i++) {
             DemoRecord r = sent.get(i);
-            producer.send(new ProducerRecord<>(INPUT_TOPIC, r.key(), r.value()));
+            producer.send(new ProducerRecord<>(INPUT_TOPIC, r.key(), r.value()), (meta, error) -> {
+                if (error == null) {
+                    acked.incrementAndGet();
+                } else {
+                    sendFailures.incrementAndGet();
+                }
+            });
             if (nanosPerRecord > 0) {
                 long due = start + (i + 1) * nanosPerRecord;
                 long wait = due - System.nanoTime();
@@ -189,19 +199,22 @@ public final class DemoCommand implements Callable<Integer> {
                     Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                 }
             }
-            progress.maybePrint(i + 1, sent.size(), app.counts(), alerts.count());
+            progress.maybePrint(acked.get(), sent.size(), app.counts(), alerts.count());
         }
         producer.flush();
+        if (sendFailures.get() > 0) {
+            throw new IllegalStateException(sendFailures.get() + " demo records could not be sent to the broker");
+        }
     }
 
-    private static void awaitDrained(ScoringApp app, int expected, TopicCounter alerts, PrintStream out)
+    private void awaitDrained(ScoringApp app, int expected, TopicCounter alerts, PrintStream out)
             throws InterruptedException {
         Progress progress = new Progress(out);
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (true) {
             KadeMetrics.Counts c = app.counts();
             boolean done = c.scored() + c.deadLettered() >= expected && alerts.count() >= c.anomalies();
-            progress.maybePrint(expected, expected, c, alerts.count());
+            progress.maybePrint(acked.get(), expected, c, alerts.count());
             if (done) {
                 return;
             }
@@ -254,16 +267,13 @@ public final class DemoCommand implements Callable<Integer> {
             this.out = out;
         }
 
-        void maybePrint(int sent, int total, KadeMetrics.Counts c, long alerts) {
+        void maybePrint(long sent, int total, KadeMetrics.Counts c, long alerts) {
             long now = System.nanoTime();
-            if (now - last < 1_000_000_000L && sent < total) {
-                return;
-            }
             if (now - last < 1_000_000_000L) {
                 return;
             }
             last = now;
-            out.printf("[demo]     sent %d/%d  in %d  scored %d  dead-lettered %d  anomalies %d  alerts seen %d%n",
+            out.printf("[demo]     acked by broker %d/%d  in %d  scored %d  dead-lettered %d  anomalies %d  alerts seen %d%n",
                     sent, total, c.in(), c.scored(), c.deadLettered(), c.anomalies(), alerts);
         }
     }
