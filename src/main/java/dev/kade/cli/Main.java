@@ -22,19 +22,8 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /**
-     * Stack size of the thread that runs a command. ONNX Runtime's native initialisation overflows the
-     * JVM's default 1 MB main-thread stack with kade's classpath (a SIGSEGV with no hs_err file, seen with
-     * onnxruntime 1.29.0 on JDK 17); 2 MB suffices, 16 MB leaves room.
-     */
-    static final long COMMAND_STACK_BYTES = 16L << 20;
-
-    public static void main(String[] args) throws InterruptedException {
-        int[] exit = {1};
-        Thread command = new Thread(null, () -> exit[0] = commandLine().execute(args), "kade-main", COMMAND_STACK_BYTES);
-        command.start();
-        command.join();
-        System.exit(exit[0]);
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
     }
 
     /** The configured command line, shared by {@link #main} and tests. */
