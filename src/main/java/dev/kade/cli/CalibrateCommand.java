@@ -94,11 +94,6 @@ public final class CalibrateCommand implements Callable<Integer> {
     }
 
     private static String sha256(Path p) throws java.io.IOException {
-        try {
-            return java.util.HexFormat.of().formatHex(
-                    java.security.MessageDigest.getInstance("SHA-256").digest(java.nio.file.Files.readAllBytes(p)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return OnnxModel.sha256(java.nio.file.Files.readAllBytes(p));
     }
 }

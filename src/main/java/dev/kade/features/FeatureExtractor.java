@@ -50,6 +50,14 @@ public final class FeatureExtractor {
 
     /** Parses JSON bytes and extracts the features. */
     public float[] extract(byte[] json) throws FeatureException {
+        return extract(parse(json));
+    }
+
+    /**
+     * Parses a record value as the extractor does, for callers that also need the tree (the stream keeps
+     * it for the alert's {@code input}); empty values and malformed JSON fail with their dead-letter reason.
+     */
+    public static JsonNode parse(byte[] json) throws FeatureException {
         if (json == null || json.length == 0) {
             throw new FeatureException(FeatureError.EMPTY_VALUE, null, "record value is empty");
         }
@@ -64,7 +72,7 @@ public final class FeatureExtractor {
         if (node == null || node.isMissingNode()) {
             throw new FeatureException(FeatureError.EMPTY_VALUE, null, "record value is blank");
         }
-        return extract(node);
+        return node;
     }
 
     /** Extracts the features from a parsed record. */

@@ -354,7 +354,8 @@ public final class OnnxModel implements Scorer, AutoCloseable {
         return t.getShape();
     }
 
-    private static String sha256(byte[] bytes) {
+    /** Lower-case hex SHA-256 of some bytes: how kade names a model file's content. */
+    public static String sha256(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {

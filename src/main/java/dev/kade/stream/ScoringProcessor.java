@@ -1,14 +1,11 @@
 package dev.kade.stream;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kade.features.FeatureError;
 import dev.kade.features.FeatureException;
 import dev.kade.features.FeatureExtractor;
 import dev.kade.metrics.KadeMetrics;
 import dev.kade.model.ModelMetadata;
 import dev.kade.model.Scores;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.kafka.common.header.Headers;
@@ -53,7 +50,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             JsonNode input;
             float[] row;
             try {
-                input = parse(record.value());
+                input = FeatureExtractor.parse(record.value());
                 row = model.extractor().extract(input);
             } catch (FeatureException e) {
                 deadLetter(record, source, e.error().label(), e.getMessage(), e.feature().orElse(null), model.metadata());
@@ -97,25 +94,6 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         if (alert != null) {
             context.forward(record.withValue(alert).withHeaders(new RecordHeaders()), ScoringTopology.ALERTS_SINK);
         }
-    }
-
-    /** Parses like {@link FeatureExtractor#extract(byte[])} does, keeping the tree for the alert's "input". */
-    private static JsonNode parse(byte[] value) throws FeatureException {
-        if (value == null || value.length == 0) {
-            throw new FeatureException(FeatureError.EMPTY_VALUE, null, "record value is empty");
-        }
-        JsonNode node;
-        try {
-            node = FeatureExtractor.json().readTree(value);
-        } catch (JsonProcessingException e) {
-            throw new FeatureException(FeatureError.NOT_JSON, null, "value is not JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new FeatureException(FeatureError.NOT_JSON, null, "value is not JSON: " + e.getMessage());
-        }
-        if (node == null || node.isMissingNode()) {
-            throw new FeatureException(FeatureError.EMPTY_VALUE, null, "record value is blank");
-        }
-        return node;
     }
 
     private void deadLetter(Record<byte[], byte[]> record, OutputRecords.Source source, String reason, String detail,
