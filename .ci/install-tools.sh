@@ -15,5 +15,5 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 command -v promtool >/dev/null || { echo "promtool is still missing after install" >&2; exit 1; }
 command -v kubectl >/dev/null || { echo "kubectl is missing: the Kubernetes manifest checks need it" >&2; exit 1; }
-promtool --version 2>&1 | head -1
-kubectl version --client 2>&1 | head -1
+promtool --version 2>&1 | sed -n 1p
+kubectl version --client 2>&1 | sed -n 1p
