@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 START = time.time()
 APP = 'application="kade"'
 REASONS = ["not_json", "not_an_object", "missing_feature", "non_numeric", "non_finite", "empty_value",
-           "scoring_failed"]
+           "scoring_failed", "processing_error"]
 SCORE_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0]
 LATENCY_BUCKETS = [0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01]
 

@@ -52,6 +52,8 @@ public final class KadeMetrics implements MeterBinder {
 
     /** Dead-letter reason when the model itself failed on a readable record. */
     public static final String REASON_SCORING_FAILED = "scoring_failed";
+    /** Dead-letter reason for a record that made processing throw (a bug), sent by Kafka Streams' KIP-1034 handler. */
+    public static final String REASON_PROCESSING_ERROR = "processing_error";
 
     /** Score buckets: log-spaced 0.001..1000, three per decade (scores are standardised-space MSE). */
     static final double[] SCORE_BUCKETS = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50,
@@ -221,6 +223,7 @@ public final class KadeMetrics implements MeterBinder {
             reasons.add(e.label());
         }
         reasons.add(REASON_SCORING_FAILED);
+        reasons.add(REASON_PROCESSING_ERROR);
         return reasons;
     }
 

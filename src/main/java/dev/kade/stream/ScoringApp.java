@@ -111,7 +111,7 @@ public final class ScoringApp implements AutoCloseable {
         resources.push(gc);
 
         runner = new StreamsRunner(ScoringTopology.build(TopologyConfig.from(config), models, metrics),
-                config.streamsProperties(), config.shutdownTimeout(),
+                CountingProcessingExceptionHandler.streamsProperties(config, metrics), config.shutdownTimeout(),
                 state -> metrics.ready(state == KafkaStreams.State.RUNNING && models.loaded()));
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(runner.streams(), tags);
         streamsMetrics.bindTo(meters);

@@ -64,7 +64,8 @@ class ScoringTopologyTest {
         models = ModelRegistry.of(scorer);
         TopologyConfig topologyConfig = new TopologyConfig(Topics.from(config), config.alertTopFeatures(),
                 Clock.fixed(NOW, ZoneOffset.UTC));
-        driver = new TopologyTestDriver(ScoringTopology.build(topologyConfig, models, metrics), config.streamsProperties());
+        driver = new TopologyTestDriver(ScoringTopology.build(topologyConfig, models, metrics),
+                CountingProcessingExceptionHandler.streamsProperties(config, metrics));
         var ser = new ByteArraySerializer();
         var de = new ByteArrayDeserializer();
         metricsIn = driver.createInputTopic("metrics", ser, ser);
@@ -261,6 +262,11 @@ class ScoringTopologyTest {
         // the record after the bug was processed normally
         assertThat(scores.readValuesToList()).hasSize(1); // no partial output from the failed record
         assertThat(alerts.isEmpty()).isTrue();
+        // and it is counted, so records in = scored + dead-lettered still holds
+        assertThat(meters.get("kade.dead.letters").tag("reason", "processing_error").counter().count()).isEqualTo(1.0);
+        KadeMetrics.Counts c = metrics.counts();
+        assertThat(c.in()).isEqualTo(2);
+        assertThat(c.scored() + c.deadLettered()).isEqualTo(c.in());
     }
 
     @Test
