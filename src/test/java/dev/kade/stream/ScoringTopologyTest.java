@@ -75,6 +75,25 @@ class ScoringTopologyTest {
         deadLetters = driver.createOutputTopic("kade-dead-letters", de, de);
     }
 
+    /** Starts with a scorer written in the test (to inject faults), describing itself as the test model does. */
+    private void startWithTestModelMetadata(java.util.function.Function<float[][], Scores> scoring) {
+        ModelMetadata meta;
+        try (OnnxModel real = OnnxModel.load(TestModels.writeModel(dir.resolve("model.onnx"), "v1"))) {
+            meta = real.metadata();
+        }
+        start(new Scorer() {
+            @Override
+            public Scores score(float[][] rows) {
+                return scoring.apply(rows);
+            }
+
+            @Override
+            public ModelMetadata metadata() {
+                return meta;
+            }
+        });
+    }
+
     private void startWithModel(String version) {
         start(OnnxModel.load(TestModels.writeModel(dir.resolve("model.onnx"), version)));
     }
@@ -203,23 +222,11 @@ class ScoringTopologyTest {
 
     @Test
     void modelFailureDeadLettersTheRecordAsScoringFailedAndKeepsGoing() throws Exception {
-        ModelMetadata meta;
-        try (OnnxModel real = OnnxModel.load(TestModels.writeModel(dir.resolve("model.onnx"), "v1"))) {
-            meta = real.metadata();
-        }
-        start(new Scorer() {
-            @Override
-            public Scores score(float[][] rows) {
-                if (rows[0][0] < 0) {
-                    throw new IllegalStateException("native failure");
-                }
-                return new Scores(new float[] {rows[0][0] == 99 ? Float.NaN : 0.001f}, new float[][] {new float[3]});
+        startWithTestModelMetadata(rows -> {
+            if (rows[0][0] < 0) {
+                throw new IllegalStateException("native failure");
             }
-
-            @Override
-            public ModelMetadata metadata() {
-                return meta;
-            }
+            return new Scores(new float[] {rows[0][0] == 99 ? Float.NaN : 0.001f}, new float[][] {new float[3]});
         });
         metricsIn.pipeInput(bytes("a"), bytes(TestModels.record(-1, 1, 1)));
         metricsIn.pipeInput(bytes("b"), bytes(TestModels.record(99, 1, 1)));
@@ -234,23 +241,11 @@ class ScoringTopologyTest {
 
     @Test
     void aBugInProcessingSendsTheRecordToTheDeadLetterTopicThroughKafkaStreamsAndProcessingContinues() throws Exception {
-        ModelMetadata meta;
-        try (OnnxModel real = OnnxModel.load(TestModels.writeModel(dir.resolve("model.onnx"), "v1"))) {
-            meta = real.metadata();
-        }
         // a scorer that breaks the Scorer contract (more feature errors than features): rendering the alert
         // throws outside kade's own error handling, as a bug would
-        start(new Scorer() {
-            @Override
-            public Scores score(float[][] rows) {
-                boolean buggy = rows[0][0] == 666;
-                return new Scores(new float[] {buggy ? 50f : 0.001f}, new float[][] {buggy ? new float[] {0, 0, 0, 0, 1} : new float[3]});
-            }
-
-            @Override
-            public ModelMetadata metadata() {
-                return meta;
-            }
+        startWithTestModelMetadata(rows -> {
+            boolean buggy = rows[0][0] == 666;
+            return new Scores(new float[] {buggy ? 50f : 0.001f}, new float[][] {buggy ? new float[] {0, 0, 0, 0, 1} : new float[3]});
         });
         metricsIn.pipeInput(bytes("bug"), bytes(TestModels.record(666, 1, 1)));
         metricsIn.pipeInput(bytes("fine"), bytes(TestModels.record(1, 1, 1)));
