@@ -1,5 +1,6 @@
 package dev.kade.train;
 
+import dev.kade.model.ScoreDistribution;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -48,8 +49,8 @@ public record Standardizer(float[] center, float[] scale) {
             if (scaling == Scaling.ROBUST) {
                 double[] sorted = column.clone();
                 Arrays.sort(sorted);
-                c = quantile(sorted, 0.5);
-                s = (quantile(sorted, 0.75) - quantile(sorted, 0.25)) / 1.349;
+                c = ScoreDistribution.quantile(sorted, 0.5);
+                s = (ScoreDistribution.quantile(sorted, 0.75) - ScoreDistribution.quantile(sorted, 0.25)) / 1.349;
                 if (!(s > 1e-12)) {
                     s = std(column, mean(column));
                 }
@@ -100,12 +101,6 @@ public record Standardizer(float[] center, float[] scale) {
         return Math.sqrt(s / v.length);
     }
 
-    private static double quantile(double[] sorted, double q) {
-        double pos = q * (sorted.length - 1);
-        int lo = (int) Math.floor(pos);
-        int hi = Math.min(lo + 1, sorted.length - 1);
-        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
-    }
 
     @Override
     public boolean equals(Object o) {
