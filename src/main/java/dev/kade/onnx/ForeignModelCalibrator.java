@@ -7,6 +7,7 @@ import dev.kade.model.ModelContract;
 import dev.kade.model.ModelKind;
 import dev.kade.model.ModelMetadata;
 import dev.kade.model.ScoreDistribution;
+import dev.kade.train.Standardizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -82,22 +83,13 @@ public final class ForeignModelCalibrator {
         return new Result(metadata, sidecar, normal.size());
     }
 
+    /** Per-feature standard deviation, as the trainer's standard scaling computes it (1 for a constant feature). */
     private static double[] standardDeviations(DataSet data) {
-        int w = data.width();
-        double[] mean = new double[w];
-        double[] m2 = new double[w];
-        float[][] rows = data.rows();
-        for (int i = 0; i < rows.length; i++) {
-            for (int j = 0; j < w; j++) {
-                double delta = rows[i][j] - mean[j];
-                mean[j] += delta / (i + 1);
-                m2[j] += delta * (rows[i][j] - mean[j]);
-            }
-        }
-        double[] std = new double[w];
-        for (int j = 0; j < w; j++) {
-            double s = Math.sqrt(m2[j] / Math.max(1, rows.length - 1));
-            std[j] = s > 1e-12 && Double.isFinite(s) ? s : 1.0; // a constant feature keeps raw errors
+        int[] all = java.util.stream.IntStream.range(0, data.size()).toArray();
+        float[] scale = Standardizer.fit(data.rows(), all, Standardizer.Scaling.STANDARD).scale();
+        double[] std = new double[scale.length];
+        for (int j = 0; j < scale.length; j++) {
+            std[j] = scale[j];
         }
         return std;
     }
