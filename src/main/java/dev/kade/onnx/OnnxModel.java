@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -337,8 +336,7 @@ public final class OnnxModel implements Scorer, AutoCloseable {
         try {
             JsonNode node = JSON.readTree(sidecar.toFile());
             Map<String, String> m = new LinkedHashMap<>(onnxMetadata);
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
                 m.put(e.getKey(), e.getValue().isTextual() ? e.getValue().textValue() : e.getValue().toString());
             }
             return ModelMetadata.fromOnnxMetadata(m);
