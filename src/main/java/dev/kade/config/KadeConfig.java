@@ -1,5 +1,10 @@
 package dev.kade.config;
 
+import static org.apache.kafka.common.config.ConfigDef.Importance.HIGH;
+import static org.apache.kafka.common.config.ConfigDef.Importance.LOW;
+import static org.apache.kafka.common.config.ConfigDef.Importance.MEDIUM;
+import static org.apache.kafka.common.config.ConfigDef.NO_DEFAULT_VALUE;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -7,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,52 +21,41 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every setting of {@code kade run}, parsed once and validated at construction, so that a bad setting
  * stops the program at start naming the key (and the value).
  *
+ * <p>Each setting is defined once, in {@link #DEFINITION}, in the style of Kafka's own {@code StreamsConfig}:
+ * a key constant, then one {@link ConfigDef} entry with type, default, validator and documentation. Parsing,
+ * the environment mapping, redaction and the README's settings table ({@link ConfigDocumentation}) all read
+ * that one definition.
+ *
  * <p>Sources, later ones winning: a properties file, environment variables ({@code KADE_} + the key in
  * upper case with dots as underscores: {@code KADE_BOOTSTRAP_SERVERS}, {@code KADE_KAFKA_SASL_JAAS_CONFIG}),
  * then explicit overrides (command-line options). Keys under {@code kafka.} are passed to Kafka Streams
- * and its clients with the prefix stripped, so TLS and SASL are written as Kafka users write them.
- * Any other key kade does not know fails (typo protection).
+ * and its clients with the prefix stripped, so TLS and SASL are written as Kafka users write them; they are
+ * checked against the names Kafka defines ({@link KafkaKeys}). Any other key kade does not know fails
+ * (typo protection). Kubernetes service-link variables that happen to start with {@code KADE_} are ignored
+ * ({@link ServiceLinks}).
  *
- * @param bootstrapServers    Kafka bootstrap servers
- * @param applicationId       Kafka Streams application id (consumer group, internal topic prefix)
- * @param inputTopics         topics of JSON records to score
- * @param alertTopic          where anomalies go, one JSON alert each
- * @param scoresTopic         optional: every scored record with its score
- * @param deadLetterTopic     where unreadable records go, original bytes plus reason headers
- * @param modelPath           the ONNX model file (watched for changes)
- * @param modelPollInterval   how often the model file is checked for changes
- * @param processingGuarantee exactly-once v2 (default) or at-least-once
- * @param metricsPort         HTTP port for /metrics and /health; 0 picks a free port
- * @param shutdownTimeout     bound on a graceful shutdown
- * @param alertTopFeatures    how many contributing features an alert lists
- * @param kafka               pass-through Kafka client and Streams properties (prefix stripped)
+ * <p>Immutable and thread-safe.
  */
-public record KadeConfig(
-        String bootstrapServers,
-        String applicationId,
-        List<String> inputTopics,
-        String alertTopic,
-        Optional<String> scoresTopic,
-        String deadLetterTopic,
-        Path modelPath,
-        Duration modelPollInterval,
-        ProcessingGuarantee processingGuarantee,
-        int metricsPort,
-        Duration shutdownTimeout,
-        int alertTopFeatures,
-        Map<String, String> kafka) {
+public final class KadeConfig {
+    private static final Logger LOG = LoggerFactory.getLogger(KadeConfig.class);
 
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String APPLICATION_ID = "application.id";
@@ -70,29 +63,69 @@ public record KadeConfig(
     public static final String ALERT_TOPIC = "alert.topic";
     public static final String SCORES_TOPIC = "scores.topic";
     public static final String DEAD_LETTER_TOPIC = "dead.letter.topic";
+    public static final String TOPICS_CREATE = "topics.create";
     public static final String MODEL_PATH = "model.path";
     public static final String MODEL_POLL_INTERVAL_MS = "model.poll.interval.ms";
+    public static final String MODEL_MAX_BYTES = "model.max.bytes";
+    public static final String MODEL_REQUIRE_FINGERPRINT = "model.require.fingerprint";
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
-    public static final String METRICS_PORT = "metrics.port";
-    public static final String SHUTDOWN_TIMEOUT_MS = "shutdown.timeout.ms";
+    public static final String BATCH_MAX_RECORDS = "batch.max.records";
+    public static final String BATCH_MAX_WAIT_MS = "batch.max.wait.ms";
     public static final String ALERT_TOP_FEATURES = "alert.top.features";
+    public static final String METRICS_PORT = "metrics.port";
+    public static final String METRICS_BIND_ADDRESS = "metrics.bind.address";
+    public static final String SHUTDOWN_TIMEOUT_MS = "shutdown.timeout.ms";
+    public static final String UNCHECKED_KAFKA_KEYS = "unchecked.kafka.keys";
     /** Prefix of pass-through Kafka properties. */
     public static final String KAFKA_PREFIX = "kafka.";
     /** Prefix of environment variables read as settings. */
     public static final String ENV_PREFIX = "KADE_";
 
-    /** Every kade-level key, in documentation order. */
-    public static final List<String> KEYS = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, INPUT_TOPICS, ALERT_TOPIC,
-            SCORES_TOPIC, DEAD_LETTER_TOPIC, MODEL_PATH, MODEL_POLL_INTERVAL_MS, PROCESSING_GUARANTEE, METRICS_PORT,
-            SHUTDOWN_TIMEOUT_MS, ALERT_TOP_FEATURES);
+    /** The one definition of every kade-level setting, in documentation order. */
+    public static final ConfigDef DEFINITION = new ConfigDef()
+            .define(BOOTSTRAP_SERVERS, Type.STRING, NO_DEFAULT_VALUE, Validators.nonBlank("host:port,..."), HIGH,
+                    "Kafka bootstrap servers.")
+            .define(APPLICATION_ID, Type.STRING, "kade", Validators.topic(), HIGH,
+                    "Kafka Streams application id: the consumer group, the transactional id prefix and the prefix of "
+                            + "internal topics.")
+            .define(INPUT_TOPICS, Type.LIST, NO_DEFAULT_VALUE, Validators.topics(), HIGH,
+                    "Topics of JSON records to score, comma-separated.")
+            .define(ALERT_TOPIC, Type.STRING, "kade-alerts", Validators.topic(), HIGH,
+                    "Where anomalies go, one JSON alert each.")
+            .define(SCORES_TOPIC, Type.STRING, null, Validators.topic(), MEDIUM,
+                    "Optional: every scored record with its score. Unset: scores are not written.")
+            .define(DEAD_LETTER_TOPIC, Type.STRING, "kade-dead-letters", Validators.topic(), HIGH,
+                    "Where records that cannot be scored go: original key and bytes, reason in headers.")
+            .define(TOPICS_CREATE, Type.BOOLEAN, false, null, MEDIUM,
+                    "Create missing output topics at start (as `kade topics` does); input topics are never created.")
+            .define(MODEL_PATH, Type.STRING, NO_DEFAULT_VALUE, Validators.nonBlank("the ONNX model file"), HIGH,
+                    "The ONNX model file; watched for changes and hot-reloaded.")
+            .define(MODEL_POLL_INTERVAL_MS, Type.LONG, 10_000L, Range.atLeast(100), LOW,
+                    "How often the model file is checked for changes.")
+            .define(MODEL_MAX_BYTES, Type.LONG, 256L * 1024 * 1024, Range.atLeast(1024), LOW,
+                    "Model files larger than this are refused before they are read.")
+            .define(MODEL_REQUIRE_FINGERPRINT, Type.STRING, null, null, LOW,
+                    "Optional: serve only models whose training-data fingerprint is this value.")
+            .define(PROCESSING_GUARANTEE, Type.STRING, "exactly_once_v2", Validators.oneOf(ProcessingGuarantee.class),
+                    HIGH, "Kafka Streams processing guarantee.")
+            .define(BATCH_MAX_RECORDS, Type.INT, 256, Range.between(1, 10_000), MEDIUM,
+                    "Most records scored in one ONNX Runtime call.")
+            .define(BATCH_MAX_WAIT_MS, Type.LONG, 5L, Range.between(0, 60_000), MEDIUM,
+                    "Longest a record waits for its batch to fill before the batch is scored anyway.")
+            .define(ALERT_TOP_FEATURES, Type.INT, 3, Range.between(0, 1000), MEDIUM,
+                    "How many contributing features an alert lists.")
+            .define(METRICS_PORT, Type.INT, 9404, Range.between(0, 65535), MEDIUM,
+                    "HTTP port of /metrics and /health; 0 picks a free port.")
+            .define(METRICS_BIND_ADDRESS, Type.STRING, "0.0.0.0", Validators.nonBlank("an address to bind"), LOW,
+                    "Address the HTTP server binds: all interfaces for Kubernetes probes, or 127.0.0.1.")
+            .define(SHUTDOWN_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(1), LOW,
+                    "Bound on a graceful shutdown.")
+            .define(UNCHECKED_KAFKA_KEYS, Type.LIST, "", null, LOW,
+                    "Pass-through keys Kafka does not define (a plugin's own options), passed without checking and "
+                            + "always redacted in logs, e.g. `basic.auth.user.info`.");
 
-    public static final String DEFAULT_APPLICATION_ID = "kade";
-    public static final String DEFAULT_ALERT_TOPIC = "kade-alerts";
-    public static final String DEFAULT_DEAD_LETTER_TOPIC = "kade-dead-letters";
-    public static final long DEFAULT_MODEL_POLL_INTERVAL_MS = 10_000;
-    public static final int DEFAULT_METRICS_PORT = 9404;
-    public static final long DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;
-    public static final int DEFAULT_ALERT_TOP_FEATURES = 3;
+    /** Every kade-level key, in documentation order. */
+    public static final List<String> KEYS = List.copyOf(DEFINITION.configKeys().keySet());
 
     /** Kafka properties kade sets from its own keys; setting them under {@code kafka.} would be ambiguous. */
     private static final Map<String, String> OWNED_KAFKA_KEYS = Map.of(
@@ -102,58 +135,27 @@ public record KadeConfig(
             StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, DEAD_LETTER_TOPIC);
 
     private static final Pattern KAFKA_CONFIG_NAME = Pattern.compile("for configuration ([^\\s:]+)");
-    private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
-    private static final Set<String> SECRET_HINTS = Set.of("password", "jaas", "secret", "key");
+    private static final Pattern KAFKA_MESSAGE = Pattern.compile("Invalid value .* for configuration [^\\s:]+:?\\s*");
+    private static final String REDACTED = "[redacted]";
 
-    public KadeConfig {
-        bootstrapServers = requireText(BOOTSTRAP_SERVERS, bootstrapServers);
-        applicationId = requireText(APPLICATION_ID, applicationId);
-        if (!TOPIC.matcher(applicationId).matches()) {
-            throw new ConfigException(APPLICATION_ID, "invalid value '" + applicationId
-                    + "', use letters, digits, '.', '_' and '-' only");
-        }
-        Objects.requireNonNull(inputTopics, INPUT_TOPICS);
-        inputTopics = List.copyOf(inputTopics);
-        if (inputTopics.isEmpty()) {
-            throw new ConfigException(INPUT_TOPICS, "is required (a comma-separated list of topics)");
-        }
-        inputTopics.forEach(t -> requireTopic(INPUT_TOPICS, t));
-        requireTopic(ALERT_TOPIC, alertTopic);
-        Objects.requireNonNull(scoresTopic, SCORES_TOPIC);
-        scoresTopic.ifPresent(t -> requireTopic(SCORES_TOPIC, t));
-        requireTopic(DEAD_LETTER_TOPIC, deadLetterTopic);
-        for (String in : inputTopics) {
+    private final Map<String, Object> values;
+    private final Map<String, String> kafka;
+    private final Set<String> uncheckedKafka;
+
+    private KadeConfig(Map<String, Object> values, Map<String, String> kafka) {
+        this.values = values;
+        this.kafka = Map.copyOf(kafka);
+        this.uncheckedKafka = Set.copyOf(list(UNCHECKED_KAFKA_KEYS).stream()
+                .map(k -> k.startsWith(KAFKA_PREFIX) ? k.substring(KAFKA_PREFIX.length()) : k).toList());
+        for (String in : inputTopics()) {
             // reading our own output would score alerts as input, forever
-            notAlsoInput(ALERT_TOPIC, alertTopic, in);
-            notAlsoInput(DEAD_LETTER_TOPIC, deadLetterTopic, in);
-            scoresTopic.ifPresent(s -> notAlsoInput(SCORES_TOPIC, s, in));
+            notAlsoInput(ALERT_TOPIC, alertTopic(), in);
+            notAlsoInput(DEAD_LETTER_TOPIC, deadLetterTopic(), in);
+            scoresTopic().ifPresent(s -> notAlsoInput(SCORES_TOPIC, s, in));
         }
-        if (modelPath == null || modelPath.toString().isBlank()) {
-            throw new ConfigException(MODEL_PATH, "is required (the ONNX model file)");
+        for (String k : this.kafka.keySet()) {
+            checkKafkaKey(k);
         }
-        Objects.requireNonNull(modelPollInterval, MODEL_POLL_INTERVAL_MS);
-        if (modelPollInterval.toMillis() < 100) {
-            throw new ConfigException(MODEL_POLL_INTERVAL_MS, "invalid value '" + modelPollInterval.toMillis() + "', must be at least 100");
-        }
-        Objects.requireNonNull(processingGuarantee, PROCESSING_GUARANTEE);
-        if (metricsPort < 0 || metricsPort > 65535) {
-            throw new ConfigException(METRICS_PORT, "invalid value '" + metricsPort + "', must be 0..65535 (0 picks a free port)");
-        }
-        Objects.requireNonNull(shutdownTimeout, SHUTDOWN_TIMEOUT_MS);
-        if (shutdownTimeout.toMillis() < 1) {
-            throw new ConfigException(SHUTDOWN_TIMEOUT_MS, "invalid value '" + shutdownTimeout.toMillis() + "', must be positive");
-        }
-        if (alertTopFeatures < 0 || alertTopFeatures > 1000) {
-            throw new ConfigException(ALERT_TOP_FEATURES, "invalid value '" + alertTopFeatures + "', must be 0..1000");
-        }
-        Objects.requireNonNull(kafka, "kafka");
-        for (String k : kafka.keySet()) {
-            String owner = OWNED_KAFKA_KEYS.get(k);
-            if (owner != null) {
-                throw new ConfigException(KAFKA_PREFIX + k, "set '" + owner + "' instead; kade owns this Kafka property");
-            }
-        }
-        kafka = Map.copyOf(kafka);
     }
 
     /** Parses settings from a flat map of kade keys (file, env and flags already merged). */
@@ -172,24 +174,42 @@ public record KadeConfig(
                         + " and kafka.<any Kafka client or Streams property>");
             }
         }
-        KadeConfig config = new KadeConfig(
-                settings.get(BOOTSTRAP_SERVERS),
-                settings.getOrDefault(APPLICATION_ID, DEFAULT_APPLICATION_ID),
-                list(settings.get(INPUT_TOPICS)),
-                settings.getOrDefault(ALERT_TOPIC, DEFAULT_ALERT_TOPIC),
-                Optional.ofNullable(settings.get(SCORES_TOPIC)).map(String::trim).filter(s -> !s.isEmpty()),
-                settings.getOrDefault(DEAD_LETTER_TOPIC, DEFAULT_DEAD_LETTER_TOPIC),
-                Optional.ofNullable(settings.get(MODEL_PATH)).map(String::trim).filter(s -> !s.isEmpty()).map(Path::of).orElse(null),
-                Duration.ofMillis(longValue(settings, MODEL_POLL_INTERVAL_MS, DEFAULT_MODEL_POLL_INTERVAL_MS)),
-                Optional.ofNullable(settings.get(PROCESSING_GUARANTEE))
-                        .map(v -> ProcessingGuarantee.parse(PROCESSING_GUARANTEE, v))
-                        .orElse(ProcessingGuarantee.EXACTLY_ONCE_V2),
-                (int) longValue(settings, METRICS_PORT, DEFAULT_METRICS_PORT),
-                Duration.ofMillis(longValue(settings, SHUTDOWN_TIMEOUT_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS)),
-                (int) longValue(settings, ALERT_TOP_FEATURES, DEFAULT_ALERT_TOP_FEATURES),
-                kafka);
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (ConfigDef.ConfigKey key : DEFINITION.configKeys().values()) {
+            values.put(key.name, parse(key, settings.get(key.name)));
+        }
+        KadeConfig config = new KadeConfig(values, kafka);
         config.validateKafka();
         return config;
+    }
+
+    private static Object parse(ConfigDef.ConfigKey key, String raw) {
+        boolean absent = raw == null || raw.isBlank();
+        Object value;
+        if (absent) {
+            if (!key.hasDefault()) {
+                if (key.validator != null) {
+                    key.validator.ensureValid(key.name, null);
+                }
+                throw new ConfigException(key.name, "is required");
+            }
+            value = key.defaultValue;
+        } else {
+            try {
+                value = ConfigDef.parseType(key.name, raw.trim(), key.type);
+            } catch (org.apache.kafka.common.config.ConfigException e) {
+                throw new ConfigException(key.name, "invalid value '" + raw + "', expected " + typeName(key.type));
+            }
+        }
+        if (key.validator != null && value != null) {
+            try {
+                key.validator.ensureValid(key.name, value);
+            } catch (org.apache.kafka.common.config.ConfigException e) {
+                String why = KAFKA_MESSAGE.matcher(String.valueOf(e.getMessage())).replaceFirst("");
+                throw new ConfigException(key.name, "invalid value '" + raw + "', " + lowerFirst(why));
+            }
+        }
+        return value;
     }
 
     /** Lets Kafka Streams check the pass-through properties now, so a bad one fails start-up naming its key. */
@@ -199,6 +219,25 @@ public record KadeConfig(
         } catch (org.apache.kafka.common.config.ConfigException e) {
             Matcher m = KAFKA_CONFIG_NAME.matcher(String.valueOf(e.getMessage()));
             throw new ConfigException(m.find() ? KAFKA_PREFIX + m.group(1) : KAFKA_PREFIX + "*", e.getMessage());
+        }
+    }
+
+    private void checkKafkaKey(String k) {
+        String owner = OWNED_KAFKA_KEYS.get(k);
+        if (owner != null) {
+            throw new ConfigException(KAFKA_PREFIX + k, "set '" + owner + "' instead; kade owns this Kafka property");
+        }
+        if (!KafkaKeys.known(k) && !uncheckedKafka.contains(k)) {
+            String hint = KafkaKeys.closest(k).map(c -> "did you mean '" + KAFKA_PREFIX + c + "'? ").orElse("");
+            throw new ConfigException(KAFKA_PREFIX + k, "unknown Kafka property; " + hint
+                    + "Kafka Streams and its clients define no such key. For a plugin's own key, list it in "
+                    + UNCHECKED_KAFKA_KEYS + ".");
+        }
+        if (k.endsWith(org.apache.kafka.common.config.SaslConfigs.SASL_JAAS_CONFIG)) {
+            Optional<String> problem = KafkaKeys.jaasProblem(kafka.get(k));
+            if (problem.isPresent()) {
+                throw new ConfigException(KAFKA_PREFIX + k, "malformed JAAS configuration: " + problem.get());
+            }
         }
     }
 
@@ -217,19 +256,32 @@ public record KadeConfig(
         return fromMap(merged);
     }
 
-    /** The settings named by {@code KADE_*} environment variables: {@code KADE_A_B_C} is key {@code a.b.c}. */
+    /**
+     * The settings named by {@code KADE_*} environment variables: {@code KADE_A_B_C} is key {@code a.b.c}.
+     * Kubernetes service-link variables ({@link ServiceLinks}) are skipped, with one INFO line naming them.
+     */
     public static Map<String, String> fromEnvironment(Map<String, String> env) {
         Map<String, String> out = new TreeMap<>();
+        Set<String> links = new TreeSet<>();
         env.forEach((name, value) -> {
-            if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length()) {
-                String key = name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
-                if (!KEYS.contains(key) && !key.startsWith(KAFKA_PREFIX)) {
-                    throw new ConfigException(key, "unknown setting from environment variable " + name
-                            + "; known settings are " + KEYS + " and kafka.<any Kafka property>");
-                }
-                out.put(key, value);
+            if (!name.startsWith(ENV_PREFIX) || name.length() == ENV_PREFIX.length()) {
+                return;
             }
+            if (ServiceLinks.isServiceLink(name, value)) {
+                links.add(name);
+                return;
+            }
+            String key = name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+            if (!KEYS.contains(key) && !key.startsWith(KAFKA_PREFIX)) {
+                throw new ConfigException(key, "unknown setting from environment variable " + name
+                        + "; known settings are " + KEYS + " and kafka.<any Kafka property>");
+            }
+            out.put(key, value);
         });
+        if (!links.isEmpty()) {
+            LOG.info("ignoring Kubernetes service-link variables {} (set enableServiceLinks: false on the pod to "
+                    + "avoid them)", links);
+        }
         return out;
     }
 
@@ -250,6 +302,101 @@ public record KadeConfig(
         return out;
     }
 
+    /** Kafka bootstrap servers. */
+    public String bootstrapServers() {
+        return (String) values.get(BOOTSTRAP_SERVERS);
+    }
+
+    /** Kafka Streams application id (consumer group, internal topic prefix). */
+    public String applicationId() {
+        return (String) values.get(APPLICATION_ID);
+    }
+
+    /** Topics of JSON records to score. */
+    public List<String> inputTopics() {
+        return list(INPUT_TOPICS);
+    }
+
+    /** Where anomalies go, one JSON alert each. */
+    public String alertTopic() {
+        return (String) values.get(ALERT_TOPIC);
+    }
+
+    /** Optional: every scored record with its score. */
+    public Optional<String> scoresTopic() {
+        return Optional.ofNullable((String) values.get(SCORES_TOPIC));
+    }
+
+    /** Where unreadable records go, original bytes plus reason headers. */
+    public String deadLetterTopic() {
+        return (String) values.get(DEAD_LETTER_TOPIC);
+    }
+
+    /** Whether {@code run} creates missing output topics at start. */
+    public boolean topicsCreate() {
+        return (Boolean) values.get(TOPICS_CREATE);
+    }
+
+    /** The ONNX model file (watched for changes). */
+    public Path modelPath() {
+        return Path.of((String) values.get(MODEL_PATH));
+    }
+
+    /** How often the model file is checked for changes. */
+    public Duration modelPollInterval() {
+        return Duration.ofMillis((Long) values.get(MODEL_POLL_INTERVAL_MS));
+    }
+
+    /** Model files larger than this many bytes are refused before they are read. */
+    public long modelMaxBytes() {
+        return (Long) values.get(MODEL_MAX_BYTES);
+    }
+
+    /** When present, only models trained on data with this fingerprint are served. */
+    public Optional<String> modelRequiredFingerprint() {
+        return Optional.ofNullable((String) values.get(MODEL_REQUIRE_FINGERPRINT));
+    }
+
+    /** Exactly-once v2 (default) or at-least-once. */
+    public ProcessingGuarantee processingGuarantee() {
+        return Validators.parse(ProcessingGuarantee.class, (String) values.get(PROCESSING_GUARANTEE));
+    }
+
+    /** Most records scored in one ONNX Runtime call. */
+    public int batchMaxRecords() {
+        return (Integer) values.get(BATCH_MAX_RECORDS);
+    }
+
+    /** Longest a record waits for its batch to fill. */
+    public Duration batchMaxWait() {
+        return Duration.ofMillis((Long) values.get(BATCH_MAX_WAIT_MS));
+    }
+
+    /** How many contributing features an alert lists. */
+    public int alertTopFeatures() {
+        return (Integer) values.get(ALERT_TOP_FEATURES);
+    }
+
+    /** HTTP port for /metrics and /health; 0 picks a free port. */
+    public int metricsPort() {
+        return (Integer) values.get(METRICS_PORT);
+    }
+
+    /** The address the HTTP server binds. */
+    public String metricsBindAddress() {
+        return (String) values.get(METRICS_BIND_ADDRESS);
+    }
+
+    /** Bound on a graceful shutdown. */
+    public Duration shutdownTimeout() {
+        return Duration.ofMillis((Long) values.get(SHUTDOWN_TIMEOUT_MS));
+    }
+
+    /** Pass-through Kafka client and Streams properties (prefix stripped). */
+    public Map<String, String> kafka() {
+        return kafka;
+    }
+
     /**
      * Properties for Kafka Streams: the pass-through {@code kafka.*} settings, then what kade owns
      * (bootstrap servers, application id, guarantee, byte-array serdes so that reading never fails,
@@ -258,14 +405,14 @@ public record KadeConfig(
     public Properties streamsProperties() {
         Properties p = new Properties();
         p.putAll(kafka);
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee.streamsValue());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee().streamsValue());
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
         p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
         // KIP-1034: a record that still makes a processor throw (a bug) goes to the dead-letter topic and
         // processing continues, instead of crash-looping on one poison pill.
-        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, deadLetterTopic);
+        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, deadLetterTopic());
         p.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueProcessingExceptionHandler.class.getName());
         p.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
@@ -273,22 +420,19 @@ public record KadeConfig(
         return p;
     }
 
-    /** A log-safe description: every setting, with secrets (passwords, JAAS configs, keys) redacted. */
+    /**
+     * A log-safe description: every setting, with secrets redacted by type: Kafka keys its own ConfigDefs
+     * declare as passwords, kade keys of type password, and every unchecked key (its type is unknown).
+     */
     public String describe() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put(BOOTSTRAP_SERVERS, bootstrapServers);
-        m.put(APPLICATION_ID, applicationId);
-        m.put(INPUT_TOPICS, String.join(",", inputTopics));
-        m.put(ALERT_TOPIC, alertTopic);
-        m.put(SCORES_TOPIC, scoresTopic.orElse("(off)"));
-        m.put(DEAD_LETTER_TOPIC, deadLetterTopic);
-        m.put(MODEL_PATH, modelPath);
-        m.put(MODEL_POLL_INTERVAL_MS, modelPollInterval.toMillis());
-        m.put(PROCESSING_GUARANTEE, processingGuarantee.streamsValue());
-        m.put(METRICS_PORT, metricsPort);
-        m.put(SHUTDOWN_TIMEOUT_MS, shutdownTimeout.toMillis());
-        m.put(ALERT_TOP_FEATURES, alertTopFeatures);
-        new TreeMap<>(kafka).forEach((k, v) -> m.put(KAFKA_PREFIX + k, isSecret(k) ? "[redacted]" : v));
+        for (ConfigDef.ConfigKey key : DEFINITION.configKeys().values()) {
+            Object v = values.get(key.name);
+            m.put(key.name, key.type == Type.PASSWORD && v != null ? REDACTED
+                    : v instanceof List<?> l ? l.stream().map(String::valueOf).collect(Collectors.joining(","))
+                    : v == null ? "(unset)" : v);
+        }
+        new TreeMap<>(kafka).forEach((k, v) -> m.put(KAFKA_PREFIX + k, secret(k) ? REDACTED : v));
         return m.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
     }
 
@@ -297,50 +441,40 @@ public record KadeConfig(
         return "KadeConfig[" + describe() + "]";
     }
 
-    private static boolean isSecret(String kafkaKey) {
-        String k = kafkaKey.toLowerCase(Locale.ROOT);
-        return SECRET_HINTS.stream().anyMatch(k::contains);
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof KadeConfig c && values.equals(c.values) && kafka.equals(c.kafka);
     }
 
-    private static List<String> list(String value) {
-        if (value == null) {
-            return List.of();
-        }
+    @Override
+    public int hashCode() {
+        return Objects.hash(values, kafka);
+    }
+
+    private boolean secret(String kafkaKey) {
+        return KafkaKeys.password(kafkaKey) || !KafkaKeys.known(kafkaKey);
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> list(String key) {
+        List<String> raw = (List<String>) values.get(key);
         List<String> out = new ArrayList<>();
-        Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(out::add);
-        return out;
+        raw.stream().map(String::trim).filter(s -> !s.isEmpty()).forEach(out::add);
+        return List.copyOf(out);
     }
 
-    private static long longValue(Map<String, String> settings, String key, long dflt) {
-        String v = settings.get(key);
-        if (v == null || v.isBlank()) {
-            return dflt;
-        }
-        try {
-            long parsed = Long.parseLong(v.trim());
-            if (parsed > Integer.MAX_VALUE && !key.endsWith(".ms")) {
-                throw new NumberFormatException();
-            }
-            return parsed;
-        } catch (NumberFormatException e) {
-            throw new ConfigException(key, "invalid value '" + v + "', expected an integer");
-        }
+    private static String typeName(Type type) {
+        return switch (type) {
+            case INT, LONG, SHORT -> "an integer";
+            case BOOLEAN -> "true or false";
+            case DOUBLE -> "a number";
+            case LIST -> "a comma-separated list";
+            default -> type.name().toLowerCase(Locale.ROOT);
+        };
     }
 
-    private static String requireText(String key, String value) {
-        if (value == null || value.isBlank()) {
-            throw new ConfigException(key, "is required");
-        }
-        return value.trim();
-    }
-
-    private static void requireTopic(String key, String topic) {
-        if (topic == null || topic.isBlank()) {
-            throw new ConfigException(key, "is required");
-        }
-        if (!TOPIC.matcher(topic).matches() || topic.equals(".") || topic.equals("..")) {
-            throw new ConfigException(key, "invalid value '" + topic + "', not a legal Kafka topic name");
-        }
+    private static String lowerFirst(String s) {
+        return s.isEmpty() ? s : Character.toLowerCase(s.charAt(0)) + s.substring(1);
     }
 
     private static void notAlsoInput(String key, String topic, String input) {

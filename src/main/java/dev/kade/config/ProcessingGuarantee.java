@@ -13,13 +13,4 @@ public enum ProcessingGuarantee {
     public String streamsValue() {
         return name().toLowerCase(Locale.ROOT);
     }
-
-    static ProcessingGuarantee parse(String key, String value) {
-        for (ProcessingGuarantee g : values()) {
-            if (g.streamsValue().equalsIgnoreCase(value.trim())) {
-                return g;
-            }
-        }
-        throw new ConfigException(key, "invalid value '" + value + "', expected exactly_once_v2 or at_least_once");
-    }
 }

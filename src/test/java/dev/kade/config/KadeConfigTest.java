@@ -60,6 +60,13 @@ class KadeConfigTest {
         "kafka.bootstrap.servers|other:9092",
         "modle.path|/typo",
         "kafka.num.stream.threads|many",
+        "kafka.num.stream.thread|2",
+        "kafka.basic.auth.user.info|u:secret",
+        "kafka.sasl.jaas.config|PlainLoginModule required username=",
+        "batch.max.records|0",
+        "batch.max.wait.ms|-1",
+        "model.max.bytes|12",
+        "topics.create|maybe",
     })
     void badSettingFailsNamingTheKey(String key, String value) {
         Map<String, String> m = minimal();
@@ -73,7 +80,8 @@ class KadeConfigTest {
                 .hasMessageStartingWith(key)
                 .satisfies(e -> assertThat(((ConfigException) e).key()).isEqualTo(key))
                 .satisfies(e -> {
-                    if (value != null && !key.equals("kafka.bootstrap.servers") && !key.equals("modle.path")) {
+                    if (value != null && !key.equals("kafka.bootstrap.servers") && !key.equals("modle.path")
+                            && !key.startsWith("kafka.")) {
                         assertThat(e.getMessage()).contains(value);
                     }
                 });
@@ -139,5 +147,113 @@ class KadeConfigTest {
         Map<String, String> m = minimal();
         m.put("input.topics", " a ,, b ,");
         assertThat(KadeConfig.fromMap(m).inputTopics()).isEqualTo(List.of("a", "b"));
+    }
+
+    @Test
+    void newSettingsHaveDocumentedDefaults() {
+        KadeConfig c = KadeConfig.fromMap(minimal());
+        assertThat(c.batchMaxRecords()).isEqualTo(256);
+        assertThat(c.batchMaxWait()).isEqualTo(Duration.ofMillis(5));
+        assertThat(c.metricsBindAddress()).isEqualTo("0.0.0.0");
+        assertThat(c.modelMaxBytes()).isEqualTo(256L * 1024 * 1024);
+        assertThat(c.modelRequiredFingerprint()).isEmpty();
+        assertThat(c.topicsCreate()).isFalse();
+    }
+
+    @Test
+    void kafkaTypoFailsNamingTheKeyAndTheLikelyIntent() {
+        Map<String, String> m = minimal();
+        m.put("kafka.num.stream.thread", "2");
+        assertThatThrownBy(() -> KadeConfig.fromMap(m)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("kafka.num.stream.thread:")
+                .hasMessageContaining("did you mean 'kafka.num.stream.threads'");
+    }
+
+    @Test
+    void kafkaKeysUnderStreamsClientPrefixesAndTopicConfigsAreKnown() {
+        Map<String, String> m = minimal();
+        m.put("kafka.producer.linger.ms", "5");
+        m.put("kafka.main.consumer.max.poll.records", "500");
+        m.put("kafka.admin.retries", "3");
+        m.put("kafka.topic.min.insync.replicas", "2");
+        m.put("kafka.client.tag.zone", "eu-1a");
+        assertThat(KadeConfig.fromMap(m).streamsProperties()).containsEntry("producer.linger.ms", "5")
+                .containsEntry("topic.min.insync.replicas", "2");
+        m.put("kafka.producer.linger.mss", "5");
+        assertThatThrownBy(() -> KadeConfig.fromMap(m)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("kafka.producer.linger.mss:");
+    }
+
+    @Test
+    void uncheckedKafkaKeysPassThroughAndAreAlwaysRedacted() {
+        Map<String, String> m = minimal();
+        m.put("kafka.basic.auth.user.info", "u:secret");
+        m.put("unchecked.kafka.keys", "basic.auth.user.info");
+        KadeConfig c = KadeConfig.fromMap(m);
+        assertThat(c.kafka()).containsEntry("basic.auth.user.info", "u:secret");
+        assertThat(c.describe()).doesNotContain("u:secret").contains("kafka.basic.auth.user.info=[redacted]");
+    }
+
+    @Test
+    void redactsKafkaPasswordsByTypeAndKeepsOtherValuesReadable() {
+        Map<String, String> m = minimal();
+        m.put("kafka.ssl.truststore.password", "hunter2");
+        m.put("kafka.producer.ssl.key.password", "hunter3");
+        m.put("kafka.ssl.truststore.location", "/etc/kafka/truststore.jks");
+        m.put("kafka.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
+                + "username=\"u\" password=\"p4ss\";");
+        String d = KadeConfig.fromMap(m).describe();
+        assertThat(d).doesNotContain("hunter2", "hunter3", "p4ss")
+                .contains("kafka.ssl.truststore.location=/etc/kafka/truststore.jks", "kafka.ssl.truststore.password=[redacted]");
+    }
+
+    @Test
+    void malformedJaasConfigFailsAtStartNamingTheKey() {
+        Map<String, String> m = minimal();
+        m.put("kafka.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=");
+        assertThatThrownBy(() -> KadeConfig.fromMap(m)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("kafka.sasl.jaas.config: malformed JAAS configuration");
+    }
+
+    @Test
+    void kubernetesServiceLinkVariablesAreIgnoredButTyposAreNot() {
+        Map<String, String> env = new HashMap<>();
+        env.put("KADE_PORT", "tcp://10.96.0.12:9404");
+        env.put("KADE_PORT_9404_TCP", "tcp://10.96.0.12:9404");
+        env.put("KADE_PORT_9404_TCP_PROTO", "tcp");
+        env.put("KADE_PORT_9404_TCP_PORT", "9404");
+        env.put("KADE_PORT_9404_TCP_ADDR", "10.96.0.12");
+        env.put("KADE_SERVICE_HOST", "10.96.0.12");
+        env.put("KADE_SERVICE_PORT", "9404");
+        env.put("KADE_METRICS_SERVICE_PORT_HTTP", "9404");
+        env.put("KADE_METRICS_PORT", "tcp://10.96.0.13:9404");
+        env.put("KADE_APPLICATION_ID", "from-env");
+        assertThat(KadeConfig.fromEnvironment(env)).containsOnlyKeys("application.id");
+        assertThat(KadeConfig.load(Optional.empty(), env, minimal()).metricsPort()).isEqualTo(9404);
+
+        // a real setting with a real value is still read, and a typo is still refused
+        assertThat(KadeConfig.fromEnvironment(Map.of("KADE_METRICS_PORT", "9500"))).containsEntry("metrics.port", "9500");
+        assertThatThrownBy(() -> KadeConfig.fromEnvironment(Map.of("KADE_METRICS_PROT", "9500")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("KADE_METRICS_PROT");
+        assertThatThrownBy(() -> KadeConfig.fromEnvironment(Map.of("KADE_PORT", "9404")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("KADE_PORT");
+    }
+
+    @Test
+    void everySettingIsDefinedOnceWithDocumentation() {
+        assertThat(KadeConfig.KEYS).doesNotHaveDuplicates().startsWith("bootstrap.servers", "application.id");
+        KadeConfig.DEFINITION.configKeys().values().forEach(k ->
+                assertThat(k.documentation).as(k.name).isNotBlank());
+    }
+
+    @Test
+    void readmeSettingsTableIsTheGeneratedOne() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        int from = readme.indexOf(ConfigDocumentation.BEGIN);
+        int to = readme.indexOf(ConfigDocumentation.END);
+        assertThat(from).as("README has the settings-table markers").isNotNegative();
+        String table = readme.substring(from + ConfigDocumentation.BEGIN.length(), to).strip();
+        assertThat(table).as("README settings table; regenerate it from ConfigDocumentation.markdownTable():%n%s",
+                ConfigDocumentation.markdownTable()).isEqualTo(ConfigDocumentation.markdownTable().strip());
     }
 }
