@@ -93,8 +93,8 @@ class DataSetReaderTest {
     }
 
     @Test
-    void readsTheSharedDataSets() {
-        DataSet d = DataSetReader.read(Path.of("..", "shared", "datasets", "thyroid.test.csv"),
+    void readsTheShippedDataSets() {
+        DataSet d = DataSetReader.read(dev.kade.train.Fixtures.DATASETS.resolve("thyroid.test.csv"),
                 DataSetReader.Options.defaults().withLabelColumn("label"));
         assertThat(d.features()).containsExactly("f0", "f1", "f2", "f3", "f4", "f5");
         assertThat(d.size()).isEqualTo(1565);

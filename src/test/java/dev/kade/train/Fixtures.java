@@ -8,7 +8,8 @@ import java.util.SplittableRandom;
 
 /** Small data for fast tests. */
 public final class Fixtures {
-    public static final Path DATASETS = Path.of("..", "shared", "datasets");
+    /** The data sets shipped in the repository (ADBench splits, see its NOTICE.md); tests read nothing outside it. */
+    public static final Path DATASETS = Path.of("src", "main", "resources", "datasets");
 
     private Fixtures() {
     }
