@@ -31,6 +31,7 @@ import io.prometheus.metrics.model.snapshots.Labels;
  *   <li>{@code kade_model_info{version,kind}} (1 for the serving model), {@code kade_model_threshold},
  *       {@code kade_model_loaded_timestamp_seconds}, {@code kade_ready}</li>
  *   <li>histograms {@code kade_score} and {@code kade_inference_seconds}</li>
+ *   <li>{@code kade_batches_total{trigger}}: model calls, by what closed the batch ({@link BatchTrigger})</li>
  * </ul>
  *
  * Every meter carries {@code application=<application.id>}. Tags are bounded: topics are configured,
@@ -49,6 +50,7 @@ public final class KadeMetrics implements MeterBinder {
     public static final String READY = "kade.ready";
     public static final String SCORE = "kade.score";
     public static final String INFERENCE = "kade.inference";
+    public static final String BATCHES = "kade.batches";
 
     /** Dead-letter reason when the model itself failed on a readable record. */
     public static final String REASON_SCORING_FAILED = "scoring_failed";
@@ -67,6 +69,7 @@ public final class KadeMetrics implements MeterBinder {
     private volatile MeterRegistry registry;
     private final Map<String, Counter> recordsIn = new ConcurrentHashMap<>();
     private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
+    private final Map<BatchTrigger, Counter> batches = new java.util.EnumMap<>(BatchTrigger.class);
     private Counter scored;
     private Counter anomalies;
     private Counter loadSuccess;
@@ -96,7 +99,7 @@ public final class KadeMetrics implements MeterBinder {
         loadSuccess = loadCounter(r, "success");
         loadFailure = loadCounter(r, "failure");
         score = scoreHistogram(r);
-        inference = Timer.builder(INFERENCE).description("Model inference time per call (feature row to score)")
+        inference = Timer.builder(INFERENCE).description("Model inference time per call (one batch of feature rows to scores)")
                 .tags(common).serviceLevelObjectives(INFERENCE_BUCKETS).register(r);
         // strong references: Micrometer holds gauge state weakly, and a collected binder would read NaN
         Gauge.builder(MODEL_THRESHOLD, threshold, AtomicReference::get).description("Score threshold of the serving model")
@@ -107,6 +110,10 @@ public final class KadeMetrics implements MeterBinder {
         Gauge.builder(READY, this, m -> m.ready ? 1 : 0)
                 .description("1 when Kafka Streams is RUNNING and a model is loaded, else 0").tags(common)
                 .strongReference(true).register(r);
+        for (BatchTrigger t : BatchTrigger.values()) {
+            batches.put(t, Counter.builder(BATCHES).description("Batches scored (model calls), by what closed the batch")
+                    .tags(common).tag("trigger", t.label()).register(r));
+        }
         for (String reason : deadLetterReasons()) {
             deadLetterCounter(reason); // pre-register so rate() has a zero series to start from
         }
@@ -116,6 +123,35 @@ public final class KadeMetrics implements MeterBinder {
     public void recordIn(String topic) {
         recordsIn.computeIfAbsent(topic, t -> counter(RECORDS_IN, "Records read from input topics", Tags.of("topic", t)))
                 .increment();
+    }
+
+    /** {@code count} records read from an input topic (the stream counts once per batch). */
+    public void recordsIn(String topic, long count) {
+        if (count > 0) {
+            recordsIn.computeIfAbsent(topic, t -> counter(RECORDS_IN, "Records read from input topics", Tags.of("topic", t)))
+                    .increment(count);
+        }
+    }
+
+    /**
+     * One model call: the scores of the records it scored ({@code scores[0..count)}), the time the call
+     * took, and how many of them were anomalies. The stream calls this once per batch, so that stream
+     * threads touch the shared meters once per batch instead of once per record.
+     */
+    public void scoredBatch(BatchTrigger trigger, float[] scores, int count, long inferenceNanos, int anomalyCount) {
+        bound();
+        batches.get(trigger).increment();
+        if (count <= 0) {
+            return;
+        }
+        scored.increment(count);
+        for (int i = 0; i < count; i++) {
+            score.accept(scores[i]);
+        }
+        inference.record(inferenceNanos, TimeUnit.NANOSECONDS);
+        if (anomalyCount > 0) {
+            anomalies.increment(anomalyCount);
+        }
     }
 
     /** One record scored, its score, the inference time and whether it was an anomaly. */
@@ -162,6 +198,12 @@ public final class KadeMetrics implements MeterBinder {
 
     public boolean ready() {
         return ready;
+    }
+
+    /** Batches scored so far that the given trigger closed. */
+    public long batches(BatchTrigger trigger) {
+        Counter c = batches.get(trigger);
+        return c == null ? 0 : (long) c.count();
     }
 
     /** Totals for summaries (the demo prints them): in, scored, anomalies, dead letters. */

@@ -3,32 +3,95 @@ package dev.kade.stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kade.features.FeatureException;
 import dev.kade.features.FeatureExtractor;
+import dev.kade.metrics.BatchTrigger;
 import dev.kade.metrics.KadeMetrics;
 import dev.kade.model.ModelMetadata;
 import dev.kade.model.Scores;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
+import org.apache.kafka.streams.processor.internals.ProcessorNode;
+import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Extracts, scores and routes one record: an anomaly to the alert sink, every scored record to the
- * scores sink (when configured), anything unreadable or unscorable to the dead-letter sink with its
+ * Extracts, scores and routes records in batches: an anomaly to the alert sink, every scored record to
+ * the scores sink (when configured), anything unreadable or unscorable to the dead-letter sink with its
  * original key and bytes. Every record read ends in exactly one of "scored" or "dead-lettered".
+ *
+ * <h2>Batching without losing records</h2>
+ * {@link #process} only buffers the record (with its Kafka Streams record context). The buffer is scored
+ * with one model call and its outputs forwarded, each under its own record's context, timestamp and
+ * key, when it holds {@code batch.max.records} records, when a wall-clock punctuator finds its oldest
+ * record older than {@code batch.max.wait.ms}, and before every commit of the task.
+ *
+ * <p>The last is what keeps both processing guarantees. Kafka Streams counts a record as done when
+ * {@code process()} returns: its offset goes into the next commit whether or not the record still sits in
+ * a buffer. Kafka Streams 4.4 commits in {@code StreamTask.prepareCommit} → {@code flush()}: first
+ * {@code ProcessorStateManager.flushCache()} (each {@code CachedStateStore.flushCache()}), then the
+ * producer flush, and only then are the offsets read and committed with {@code commitSync} (at least
+ * once) or sent into the transaction (exactly once). So a {@link PreCommitFlushStore} connected to this
+ * processor empties the buffer from {@code flushCache()}: the outputs are sent before the offsets that
+ * cover them, under at-least-once acknowledged before {@code commitSync}, under exactly-once in the same
+ * transaction. A crash before the commit commits nothing: the records are read again (and exactly-once
+ * aborts the open transaction). A task with a non-empty buffer always has {@code commitNeeded} set
+ * (it processed records since its last commit), so no commit path skips the hook. Inside the hook the
+ * context has no current node, so the hook sets this processor's node for the forwards and restores it,
+ * as Kafka's own {@code TimestampedCacheFlushListener} does.
+ *
+ * <p>Alternatives rejected:
+ * <ul>
+ *   <li>Flushing processors that manage their own commits (Twitter Finatra's: a huge
+ *       {@code commit.interval.ms} and {@code context.commit()} after each flush) lose records: rebalance and
+ *       shutdown commits ignore the interval and do not run punctuators; one task's request commits every
+ *       task on the thread; and exactly-once refuses a commit interval above {@code transaction.timeout.ms}.</li>
+ *   <li>Punctuation alone is best effort: {@code StreamThread.runOnce} runs poll → process → punctuate →
+ *       maybeCommit, but a revocation commits inside {@code poll} and a shutdown commits without punctuating,
+ *       with records still buffered.</li>
+ *   <li>{@link #close()} cannot empty the buffer: on a rebalance and on shutdown Kafka Streams runs
+ *       prepareCommit → commit → postCommit → suspend → close, so anything forwarded in {@code close()} falls
+ *       outside the last commit. {@code close()} therefore drops the buffer; those records were never
+ *       committed and are read again.</li>
+ *   <li>A changelogged buffer store (public API only) costs a put and a tombstone per record and a restore
+ *       on every move.</li>
+ * </ul>
+ * Responsive's async processing flushes in-flight work from the same hook; the pattern is theirs, the
+ * code is not. The cost: internal Kafka API (pinned version; {@code BatchCommitIT} checks every commit
+ * path on a real broker), and inference inside rebalance callbacks, so a batch must stay far below
+ * {@code max.poll.interval.ms} ({@code batch.max.records} is capped for that).
+ *
+ * <p>Outside a real Kafka Streams task (a context that is not Kafka's internal one) there is no commit
+ * hook, so every record is scored as it arrives, as with {@code batch.max.records=1}.
+ *
+ * <p>The model: one {@link ModelRegistry.Lease} covers a whole batch, from feature extraction to the last
+ * forward, so a batch is extracted, scored and named by one model even when a new one is swapped in
+ * meanwhile; the next batch takes the new one.
  */
-final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]>, PreCommitFlushStore.Hook {
     private static final Logger LOG = LoggerFactory.getLogger(ScoringProcessor.class);
 
     private final TopologyConfig config;
     private final ModelRegistry models;
     private final KadeMetrics metrics;
     private ProcessorContext<byte[], byte[]> context;
+    /** Kafka's own context when running in a real task (TopologyTestDriver included); null otherwise. */
+    private InternalProcessorContext<byte[], byte[]> internal;
+    private ProcessorNode<?, ?, ?, ?> node;
+    private PendingBatch pending;
+    private boolean batching;
+    private int maxRecords;
+    private long maxWaitNanos;
 
     ScoringProcessor(TopologyConfig config, ModelRegistry models, KadeMetrics metrics) {
         this.config = config;
@@ -37,62 +100,181 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
+        Batching b = config.batching();
+        this.maxRecords = b.maxRecords();
+        this.maxWaitNanos = b.maxWait().toNanos();
+        this.pending = new PendingBatch(maxRecords);
+        if (context instanceof InternalProcessorContext<?, ?> ic) {
+            internal = (InternalProcessorContext<byte[], byte[]>) ic;
+            node = Objects.requireNonNull(internal.currentNode(), "Kafka Streams set no current node during init");
+        }
+        batching = internal != null && maxRecords > 1;
+        if (batching) {
+            PreCommitFlushStore store = context.getStateStore(ScoringTopology.BATCH_STORE);
+            store.attach(this);
+            Duration every = Duration.ofMillis(Math.max(1, b.maxWait().toMillis() / 2));
+            context.schedule(every, PunctuationType.WALL_CLOCK_TIME, now -> flushIfWaitedTooLong());
+        }
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
-        OutputRecords.Source source = source();
-        metrics.recordIn(source.topic());
-        try (ModelRegistry.Lease lease = models.acquire()) {
-            ServingModel model = lease.model();
-            JsonNode input;
-            float[] row;
-            try {
-                input = FeatureExtractor.parse(record.value());
-                row = model.extractor().extract(input);
-            } catch (FeatureException e) {
-                deadLetter(record, source, e.error().label(), e.getMessage(), e.feature().orElse(null), model.metadata());
-                return;
-            }
-            score(record, source, model, input, row);
+        ProcessorRecordContext streamsContext = internal == null ? null : internal.recordContext();
+        pending.add(new PendingBatch.Entry(record, source(), streamsContext, System.nanoTime()));
+        if (!batching || pending.size() >= maxRecords) {
+            flush(BatchTrigger.SIZE);
         }
     }
 
-    private void score(Record<byte[], byte[]> record, OutputRecords.Source source, ServingModel model, JsonNode input,
-                       float[] row) {
-        ModelMetadata meta = model.metadata();
-        float score;
-        float[] errors;
-        long t0 = System.nanoTime();
+    private void flushIfWaitedTooLong() {
+        if (pending.oldestWaitNanos(System.nanoTime()) >= maxWaitNanos) {
+            flush(BatchTrigger.WAIT);
+        }
+    }
+
+    /** Called by {@link PreCommitFlushStore#flushCache()} on every commit, before offsets are taken. */
+    @Override
+    public void flushBeforeCommit() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        ProcessorNode<?, ?, ?, ?> previous = internal.currentNode();
+        internal.setCurrentNode(node);
         try {
-            Scores s = model.scorer().score(new float[][] {row});
-            score = s.score()[0];
-            errors = s.featureErrors()[0];
-        } catch (RuntimeException e) {
-            LOG.warn("model {} failed on {}: {}", meta.version(), source, e.toString());
-            deadLetter(record, source, KadeMetrics.REASON_SCORING_FAILED, "model failed: " + e, null, meta);
+            flush(BatchTrigger.COMMIT);
+        } finally {
+            internal.setCurrentNode(previous);
+        }
+    }
+
+    /** Forgets the buffer without forwarding: the task is closing or being recycled after its last commit. */
+    @Override
+    public void drop() {
+        int n = pending.drain().size();
+        if (n > 0) {
+            LOG.debug("dropped {} buffered records of a closing task; they were not committed and will be read again", n);
+        }
+    }
+
+    @Override
+    public void close() {
+        drop();
+        pending.close();
+    }
+
+    /** Scores and forwards everything buffered, under one model lease, restoring the record context after. */
+    private void flush(BatchTrigger trigger) {
+        List<PendingBatch.Entry> batch = pending.drain();
+        if (batch.isEmpty()) {
             return;
         }
+        ProcessorRecordContext previous = internal == null ? null : internal.recordContext();
+        try (ModelRegistry.Lease lease = models.acquire()) {
+            scoreAndForward(batch, lease.model(), trigger);
+        } finally {
+            if (internal != null) {
+                internal.setRecordContext(previous);
+            }
+        }
+    }
+
+    private void scoreAndForward(List<PendingBatch.Entry> batch, ServingModel model, BatchTrigger trigger) {
+        countIn(batch);
+        int n = batch.size();
+        Parsed[] parsed = new Parsed[n];
+        float[][] rows = new float[n][];
+        int[] rowOf = new int[n];
+        int width = 0;
+        for (int i = 0; i < n; i++) {
+            parsed[i] = parse(batch.get(i), model);
+            rowOf[i] = parsed[i].row() == null ? -1 : width;
+            if (parsed[i].row() != null) {
+                rows[width++] = parsed[i].row();
+            }
+        }
+        long t0 = System.nanoTime();
+        BatchScores scores = BatchScores.of(model, rows, width);
         long nanos = System.nanoTime() - t0;
-        if (!Float.isFinite(score)) {
-            deadLetter(record, source, KadeMetrics.REASON_SCORING_FAILED, "model gave a non-finite score: " + score, null, meta);
-            return;
+        ModelMetadata meta = model.metadata();
+        float[] scored = new float[width];
+        int scoredCount = 0;
+        int anomalies = 0;
+        for (int i = 0; i < n; i++) {
+            PendingBatch.Entry e = batch.get(i);
+            enterContext(e);
+            Parsed p = parsed[i];
+            if (p.error() != null) {
+                FeatureException fe = p.error();
+                deadLetter(e.record(), e.source(), fe.error().label(), fe.getMessage(), fe.feature().orElse(null), meta);
+                continue;
+            }
+            int r = rowOf[i];
+            String failure = scores.failure(r);
+            if (failure != null) {
+                deadLetter(e.record(), e.source(), KadeMetrics.REASON_SCORING_FAILED, failure, null, meta);
+                continue;
+            }
+            float score = scores.score(r);
+            Outputs out;
+            try {
+                out = render(e, p.input(), score, scores.featureErrors(r), meta);
+            } catch (RuntimeException bug) {
+                // a rendering bug must not fail the batch (or the commit it may run in): this record alone
+                // goes to the dead-letter topic, as Kafka Streams' processing exception handler would send it
+                LOG.error("cannot render outputs for {}", e.source(), bug);
+                deadLetter(e.record(), e.source(), KadeMetrics.REASON_PROCESSING_ERROR, "cannot render outputs: " + bug, null, meta);
+                continue;
+            }
+            scored[scoredCount++] = score;
+            if (out.alert() != null) {
+                anomalies++;
+            }
+            forward(e.record(), out);
         }
+        metrics.scoredBatch(trigger, scored, scoredCount, nanos, anomalies);
+    }
+
+    /** The record's features as the serving model reads them, or why they cannot be read. */
+    private Parsed parse(PendingBatch.Entry e, ServingModel model) {
+        try {
+            JsonNode input = FeatureExtractor.parse(e.record().value());
+            return new Parsed(input, model.extractor().extract(input), null);
+        } catch (FeatureException fe) {
+            return new Parsed(null, null, fe);
+        }
+    }
+
+    /** One record's extraction result: the parsed input and its row, or the error. */
+    private record Parsed(JsonNode input, float[] row, FeatureException error) {
+    }
+
+    /**
+     * Renders every output of a scored record before any is forwarded, so that a failure here (a bug)
+     * leaves no partial output.
+     */
+    private Outputs render(PendingBatch.Entry e, JsonNode input, float score, float[] errors, ModelMetadata meta) {
+        Record<byte[], byte[]> record = e.record();
         boolean anomaly = score >= meta.threshold();
-        // render every output before forwarding any, so a failure here (a bug) leaves no partial output
-        // and the record goes whole to the dead-letter topic through the processing exception handler
         byte[] alert = anomaly ? OutputRecords.alert(record.key(), input, score, errors, meta, config.topFeatures(),
-                Instant.ofEpochMilli(record.timestamp()), config.clock().instant(), source) : null;
+                Instant.ofEpochMilli(record.timestamp()), config.clock().instant(), e.source()) : null;
         byte[] scoreRecord = config.topics().scores().isPresent()
-                ? OutputRecords.score(score, anomaly, meta, source) : null;
-        metrics.scored(score, nanos, anomaly);
-        if (scoreRecord != null) {
-            context.forward(record.withValue(scoreRecord).withHeaders(new RecordHeaders()), ScoringTopology.SCORES_SINK);
+                ? OutputRecords.score(score, anomaly, meta, e.source()) : null;
+        return new Outputs(scoreRecord, alert);
+    }
+
+    /** A scored record's rendered outputs; either may be null (no scores topic, not an anomaly). */
+    private record Outputs(byte[] score, byte[] alert) {
+    }
+
+    private void forward(Record<byte[], byte[]> record, Outputs out) {
+        if (out.score() != null) {
+            context.forward(record.withValue(out.score()).withHeaders(new RecordHeaders()), ScoringTopology.SCORES_SINK);
         }
-        if (alert != null) {
-            context.forward(record.withValue(alert).withHeaders(new RecordHeaders()), ScoringTopology.ALERTS_SINK);
+        if (out.alert() != null) {
+            context.forward(record.withValue(out.alert()).withHeaders(new RecordHeaders()), ScoringTopology.ALERTS_SINK);
         }
     }
 
@@ -111,6 +293,28 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         put(h, DeadLetterHeaders.MODEL_VERSION, model.version());
         metrics.deadLetter(reason);
         context.forward(record.withHeaders(h), ScoringTopology.DEAD_LETTER_SINK);
+    }
+
+    /** Forwards of this record then carry its own source topic, partition and offset (for sinks and error handlers). */
+    private void enterContext(PendingBatch.Entry e) {
+        if (internal != null && e.streamsContext() != null) {
+            internal.setRecordContext(e.streamsContext());
+        }
+    }
+
+    /** Counts the batch's records per input topic (one meter update per topic, not per record). */
+    private void countIn(List<PendingBatch.Entry> batch) {
+        String topic = batch.get(0).source().topic();
+        int run = 0;
+        for (PendingBatch.Entry e : batch) {
+            if (!e.source().topic().equals(topic)) {
+                metrics.recordsIn(topic, run);
+                topic = e.source().topic();
+                run = 0;
+            }
+            run++;
+        }
+        metrics.recordsIn(topic, run);
     }
 
     private OutputRecords.Source source() {

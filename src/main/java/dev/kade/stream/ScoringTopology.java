@@ -6,7 +6,9 @@ import org.apache.kafka.streams.Topology;
 
 /**
  * Builds the scoring topology: one source over the input topics, one processor that extracts, scores and
- * routes, and sinks for alerts, scores (optional) and dead letters.
+ * routes in batches, and sinks for alerts, scores (optional) and dead letters. With batching on, the
+ * processor has a data-less store whose pre-commit hook scores and sends the batch before every commit
+ * ({@link ScoringProcessor} explains why).
  *
  * <p>A pure factory: it does no I/O and knows no ONNX Runtime, only the {@link ModelRegistry} of
  * {@code Scorer}s, so {@code TopologyTestDriver} runs it without a broker.
@@ -17,6 +19,8 @@ public final class ScoringTopology {
     public static final String ALERTS_SINK = "kade-alerts-sink";
     public static final String SCORES_SINK = "kade-scores-sink";
     public static final String DEAD_LETTER_SINK = "kade-dead-letter-sink";
+    /** The store whose pre-commit hook empties the scoring batch (holds no data; see {@link PreCommitFlushStore}). */
+    public static final String BATCH_STORE = "kade-batch";
 
     private ScoringTopology() {
     }
@@ -31,6 +35,9 @@ public final class ScoringTopology {
         Topology t = new Topology();
         t.addSource(SOURCE, bytesIn, bytesIn, topics.input().toArray(String[]::new));
         t.addProcessor(PROCESSOR, () -> new ScoringProcessor(config, models, metrics), SOURCE);
+        if (config.batching().maxRecords() > 1) {
+            t.addStateStore(new PreCommitFlushStore.Builder(BATCH_STORE), PROCESSOR);
+        }
         t.addSink(ALERTS_SINK, topics.alerts(), bytesOut, bytesOut, PROCESSOR);
         topics.scores().ifPresent(s -> t.addSink(SCORES_SINK, s, bytesOut, bytesOut, PROCESSOR));
         t.addSink(DEAD_LETTER_SINK, topics.deadLetter(), bytesOut, bytesOut, PROCESSOR);

@@ -10,17 +10,30 @@ import java.util.Objects;
  * @param topics      topics read and written
  * @param topFeatures how many contributing features an alert lists
  * @param clock       source of detection time (a fixed clock in tests)
+ * @param batching    how records are grouped into one model call
  */
-public record TopologyConfig(Topics topics, int topFeatures, Clock clock) {
+public record TopologyConfig(Topics topics, int topFeatures, Clock clock, Batching batching) {
     public TopologyConfig {
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(batching, "batching");
         if (topFeatures < 0) {
             throw new IllegalArgumentException("topFeatures must be >= 0");
         }
     }
 
+    /** With the default batching. */
+    public TopologyConfig(Topics topics, int topFeatures, Clock clock) {
+        this(topics, topFeatures, clock, Batching.DEFAULT);
+    }
+
     public static TopologyConfig from(KadeConfig config) {
-        return new TopologyConfig(Topics.from(config), config.alertTopFeatures(), Clock.systemUTC());
+        return new TopologyConfig(Topics.from(config), config.alertTopFeatures(), Clock.systemUTC(),
+                new Batching(config.batchMaxRecords(), config.batchMaxWait()));
+    }
+
+    /** The same settings with other batching (tests and benchmarks). */
+    public TopologyConfig withBatching(Batching other) {
+        return new TopologyConfig(topics, topFeatures, clock, other);
     }
 }

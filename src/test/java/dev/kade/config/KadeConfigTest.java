@@ -65,6 +65,9 @@ class KadeConfigTest {
         "kafka.sasl.jaas.config|PlainLoginModule required username=",
         "batch.max.records|0",
         "batch.max.wait.ms|-1",
+        "batch.max.records|10001",
+        "batch.max.records|lots",
+        "batch.max.wait.ms|60001",
         "model.max.bytes|12",
         "topics.create|maybe",
     })

@@ -66,10 +66,32 @@ class KadeMetricsTest {
         assertThat(families).containsExactlyInAnyOrder("kade_records_in_total", "kade_records_scored_total",
                 "kade_anomalies_total", "kade_dead_letters_total", "kade_model_loads_total", "kade_model_info", "kade_model_threshold",
                 "kade_model_loaded_timestamp_seconds", "kade_ready", "kade_score", "kade_inference_seconds",
-                "kade_inference_seconds_max");
+                "kade_inference_seconds_max", "kade_batches_total");
         for (String f : families) {
             assertThat(text).containsPattern("# HELP " + f + " \\S");
         }
+    }
+
+    @Test
+    void aBatchUpdatesTheSharedMetersOnceAndCountsOnlyTheScoredPrefix() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        KadeMetrics m = new KadeMetrics("kade-test");
+        m.bindTo(registry);
+        m.recordsIn("metrics", 4);
+        // four slots, three scored (the fourth was dead-lettered and must not reach the score histogram)
+        m.scoredBatch(BatchTrigger.COMMIT, new float[] {0.004f, 14.2f, 0.5f, 999f}, 3, 40_000, 1);
+        m.scoredBatch(BatchTrigger.SIZE, new float[0], 0, 1_000, 0);
+        assertThat(m.counts()).isEqualTo(new KadeMetrics.Counts(4, 3, 1, 0));
+        assertThat(m.batches(BatchTrigger.COMMIT)).isEqualTo(1);
+        assertThat(m.batches(BatchTrigger.SIZE)).isEqualTo(1);
+        assertThat(m.batches(BatchTrigger.WAIT)).isZero();
+        assertThat(registry.scrape())
+                .contains("kade_batches_total{application=\"kade-test\",trigger=\"commit\"} 1.0")
+                .contains("kade_batches_total{application=\"kade-test\",trigger=\"wait\"} 0.0")
+                .contains("kade_score_count{application=\"kade-test\"} 3")
+                .contains("kade_score_bucket{application=\"kade-test\",le=\"500.0\"} 3")
+                // one inference observation for the batch with records (an empty batch calls no model)
+                .contains("kade_inference_seconds_count{application=\"kade-test\"} 1");
     }
 
     @Test

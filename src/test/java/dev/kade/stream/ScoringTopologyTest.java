@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kade.config.KadeConfig;
+import dev.kade.metrics.BatchTrigger;
 import dev.kade.metrics.KadeMetrics;
 import dev.kade.model.ModelMetadata;
 import dev.kade.model.Scorer;
@@ -53,6 +54,7 @@ class ScoringTopologyTest {
     private TestOutputTopic<byte[], byte[]> alerts;
     private TestOutputTopic<byte[], byte[]> scores;
     private TestOutputTopic<byte[], byte[]> deadLetters;
+    private Batching batching = Batching.DEFAULT;
 
     private void start(Scorer scorer) {
         KadeConfig config = KadeConfig.fromMap(Map.of("bootstrap.servers", "unused:9092", "input.topics", "metrics,events",
@@ -63,7 +65,7 @@ class ScoringTopologyTest {
         metrics.modelServing(scorer.metadata(), NOW);
         models = ModelRegistry.of(scorer);
         TopologyConfig topologyConfig = new TopologyConfig(Topics.from(config), config.alertTopFeatures(),
-                Clock.fixed(NOW, ZoneOffset.UTC));
+                Clock.fixed(NOW, ZoneOffset.UTC), batching);
         driver = new TopologyTestDriver(ScoringTopology.build(topologyConfig, models, metrics),
                 CountingProcessingExceptionHandler.streamsProperties(config, metrics));
         var ser = new ByteArraySerializer();
@@ -124,6 +126,43 @@ class ScoringTopologyTest {
         assertThat(alerted).extracting(r -> new String(r.key(), StandardCharsets.UTF_8)).containsExactly("k7", "k32", "k57", "k82");
         assertThat(deadLetters.isEmpty()).isTrue();
         assertThat(metrics.counts()).isEqualTo(new KadeMetrics.Counts(100, 100, 4, 0));
+    }
+
+    @Test
+    void withBatchingEachDriverCommitScoresTheBufferThroughThePreCommitHook() {
+        startWithModel("v1");
+        Random random = new Random(5);
+        for (int i = 0; i < 3; i++) {
+            metricsIn.pipeInput(bytes("k" + i), bytes(TestModels.normal(random)));
+            // TopologyTestDriver commits after every record: the record is out before its offset would be
+            assertThat(scores.getQueueSize()).isEqualTo(i + 1);
+        }
+        assertThat(metrics.batches(BatchTrigger.COMMIT)).isEqualTo(3);
+        assertThat(metrics.batches(BatchTrigger.SIZE)).isZero();
+    }
+
+    @Test
+    void batchSizeOneGivesTheSameOutputsAsBatching() {
+        List<List<TestRecord<byte[], byte[]>>> runs = new java.util.ArrayList<>();
+        for (Batching b : List.of(Batching.DEFAULT, Batching.NONE)) {
+            close();
+            batching = b;
+            startWithModel("v1");
+            Random random = new Random(9);
+            for (int i = 0; i < 60; i++) {
+                String v = i % 20 == 3 ? "not json" : i % 15 == 0 ? TestModels.anomaly(random) : TestModels.normal(random);
+                metricsIn.pipeInput(new TestRecord<>(bytes("k" + i), bytes(v), EVENT.plusMillis(i)));
+            }
+            List<TestRecord<byte[], byte[]>> out = new java.util.ArrayList<>(scores.readRecordsToList());
+            out.addAll(alerts.readRecordsToList());
+            deadLetters.readRecordsToList().forEach(r -> out.add(new TestRecord<>(r.key(), r.value(), null, r.timestamp())));
+            runs.add(out);
+        }
+        assertThat(metrics.batches(BatchTrigger.SIZE)).isEqualTo(60);
+        assertThat(runs.get(0)).hasSize(57 + 4 + 3); // scores, alerts, dead letters
+        assertThat(runs.get(1)).usingElementComparator((a, b) -> java.util.Arrays.equals(a.key(), b.key())
+                && java.util.Arrays.equals(a.value(), b.value()) && a.timestamp().equals(b.timestamp()) ? 0 : 1)
+                .containsExactlyElementsOf(runs.get(0));
     }
 
     @Test
@@ -240,9 +279,9 @@ class ScoringTopologyTest {
     }
 
     @Test
-    void aBugInProcessingSendsTheRecordToTheDeadLetterTopicThroughKafkaStreamsAndProcessingContinues() throws Exception {
+    void aBugInRenderingSendsOnlyThatRecordToTheDeadLetterTopicAndProcessingContinues() throws Exception {
         // a scorer that breaks the Scorer contract (more feature errors than features): rendering the alert
-        // throws outside kade's own error handling, as a bug would
+        // throws, as a bug would; in a batch only that record may fail, not the batch or the commit it runs in
         startWithTestModelMetadata(rows -> {
             boolean buggy = rows[0][0] == 666;
             return new Scores(new float[] {buggy ? 50f : 0.001f}, new float[][] {buggy ? new float[] {0, 0, 0, 0, 1} : new float[3]});
@@ -252,7 +291,8 @@ class ScoringTopologyTest {
         TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
         assertThat(dead.key()).isEqualTo(bytes("bug"));
         assertThat(dead.value()).isEqualTo(bytes(TestModels.record(666, 1, 1)));
-        assertThat(dead.headers().toArray()).extracting(Header::key).anyMatch(k -> k.startsWith("__streams.errors."));
+        assertThat(header(dead.headers(), DeadLetterHeaders.REASON)).isEqualTo("processing_error");
+        assertThat(header(dead.headers(), DeadLetterHeaders.DETAIL)).contains("cannot render outputs");
         assertThat(deadLetters.isEmpty()).isTrue();
         // the record after the bug was processed normally
         assertThat(scores.readValuesToList()).hasSize(1); // no partial output from the failed record
