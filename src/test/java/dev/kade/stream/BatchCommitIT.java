@@ -1,0 +1,372 @@
+package dev.kade.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kade.config.KadeConfig;
+import dev.kade.config.ProcessingGuarantee;
+import dev.kade.kafka.EmbeddedKafka;
+import dev.kade.metrics.BatchTrigger;
+import dev.kade.metrics.KadeMetrics;
+import dev.kade.onnx.OnnxModel;
+import dev.kade.testing.TestModels;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Batched scoring on a real broker keeps both processing guarantees on every commit path: the regular
+ * commit interval, commits requested by another task on the same thread ({@code context.commit()}), a
+ * second instance joining and leaving, a stream thread added and removed, and a clean close, all with
+ * partly filled batches (a batch waits up to a minute, so only commits empty them). A {@link CommitGuard}
+ * checks in the Kafka clients that no offset is committed while its record is still buffered; a
+ * read_committed consumer then finds every input exactly once (exactly-once) or at least once
+ * (at-least-once) across the scores and dead-letter topics.
+ */
+class BatchCommitIT {
+    private static final int PARTITIONS = 4;
+    private static EmbeddedKafka kafka;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startBroker() {
+        kafka = EmbeddedKafka.start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ProcessingGuarantee.class)
+    void rebalancesAndCommitRequestsMidBatchLoseNothingAndCommitNoBufferedRecord(ProcessingGuarantee g) throws Exception {
+        String p = "rb-" + tag(g);
+        kafka.createTopics(PARTITIONS, p + "-in", p + "-scores", p + "-alerts", p + "-dlq");
+        kafka.createTopics(1, p + "-commit");
+        Path model = TestModels.writeModel(dir.resolve("model.onnx"), "v1");
+        CommitGuard guard = new CommitGuard();
+        List<Node> nodes = new ArrayList<>();
+        Trickle trickle = new Trickle(p, true);
+        try {
+            Node a = start(nodes, "a", p, g, model, guard, 200);
+            trickle.start();
+            sleep(1200);
+            Node b = start(nodes, "b", p, g, model, guard, 200); // joins: partitions move mid-batch
+            sleep(1500);
+            b.close(); // leaves: its partitions come back mid-batch
+            sleep(1200);
+            a.streams.addStreamThread().orElseThrow();
+            sleep(1500);
+            a.streams.removeStreamThread().orElseThrow();
+            sleep(1000);
+            a.close(); // clean close with records buffered
+            trickle.stop();
+            Node again = start(nodes, "a2", p, g, model, guard, 200);
+            Map<String, Integer> seen = readUntilAllSeen(p, trickle.sent());
+            again.close();
+
+            assertThat(guard.violations()).as("commit guard").isEmpty();
+            assertGuaranteeHeld(g, seen, trickle.sent());
+            assertThat(guard.commitsChecked()).as("commits checked").isGreaterThan(10);
+            assertThat(guard.closesChecked()).as("producer closes checked").isGreaterThanOrEqualTo(3);
+            assertBatchesWereRealAndEmptiedByCommits(nodes);
+        } finally {
+            trickle.stop();
+            nodes.forEach(Node::close);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ProcessingGuarantee.class)
+    void cleanCloseMidBatchSendsTheBufferInsideTheLastCommitAndARestartMissesNothing(ProcessingGuarantee g)
+            throws Exception {
+        String p = "cl-" + tag(g);
+        kafka.createTopics(PARTITIONS, p + "-in", p + "-scores", p + "-alerts", p + "-dlq");
+        kafka.createTopics(1, p + "-commit");
+        Path model = TestModels.writeModel(dir.resolve("model.onnx"), "v1");
+        CommitGuard guard = new CommitGuard();
+        List<Node> nodes = new ArrayList<>();
+        try {
+            // a long commit interval and wait: records stay buffered until the close commits
+            Node a = start(nodes, "a", p, g, model, guard, 30_000);
+            int first = 40;
+            produce(p, 0, first);
+            await(() -> PendingBatch.heldEverywhere() == first, "all " + first + " records buffered");
+            assertThat(a.metrics.counts().scored() + a.metrics.counts().deadLettered()).as("nothing sent yet").isZero();
+            a.close();
+            assertThat(PendingBatch.heldEverywhere()).isZero();
+            assertThat(a.metrics.counts().scored() + a.metrics.counts().deadLettered()).as("sent by the close commit")
+                    .isEqualTo(first);
+            assertThat(a.metrics.batches(BatchTrigger.COMMIT)).isPositive();
+
+            Node b = start(nodes, "a2", p, g, model, guard, 200);
+            produce(p, first, first);
+            Map<String, Integer> seen = readUntilAllSeen(p, 2 * first);
+            b.close();
+            // a clean close and restart duplicate nothing, under either guarantee
+            assertThat(guard.violations()).as("commit guard").isEmpty();
+            assertGuaranteeHeld(ProcessingGuarantee.EXACTLY_ONCE_V2, seen, 2 * first);
+            assertThat(guard.closesChecked()).isGreaterThanOrEqualTo(2);
+        } finally {
+            nodes.forEach(Node::close);
+        }
+    }
+
+    private static void assertGuaranteeHeld(ProcessingGuarantee g, Map<String, Integer> seen, int sent) {
+        List<String> missing = new ArrayList<>();
+        List<String> duplicated = new ArrayList<>();
+        for (int i = 0; i < sent; i++) {
+            int n = seen.getOrDefault(key(i), 0);
+            if (n == 0) {
+                missing.add(key(i));
+            } else if (n > 1) {
+                duplicated.add(key(i) + "x" + n);
+            }
+        }
+        assertThat(missing).as("inputs with no output in scores or dead letters").isEmpty();
+        if (g == ProcessingGuarantee.EXACTLY_ONCE_V2) {
+            assertThat(duplicated).as("inputs with more than one output").isEmpty();
+        }
+        assertThat(seen.keySet()).as("outputs for inputs never sent").hasSize(sent);
+    }
+
+    private static void assertBatchesWereRealAndEmptiedByCommits(List<Node> nodes) {
+        long scored = 0;
+        long batches = 0;
+        long byCommit = 0;
+        long byWait = 0;
+        for (Node n : nodes) {
+            scored += n.metrics.counts().scored() + n.metrics.counts().deadLettered();
+            for (BatchTrigger t : BatchTrigger.values()) {
+                batches += n.metrics.batches(t);
+            }
+            byCommit += n.metrics.batches(BatchTrigger.COMMIT);
+            byWait += n.metrics.batches(BatchTrigger.WAIT);
+        }
+        assertThat(byCommit).as("batches emptied by a commit").isPositive();
+        assertThat(byWait).as("batches emptied by the (one minute) wait").isZero();
+        assertThat(scored).as("records per batch > 1: batches held several records when commits came").isGreaterThan(2 * batches);
+    }
+
+    // ---- plumbing ----
+
+    private static String tag(ProcessingGuarantee g) {
+        return g == ProcessingGuarantee.EXACTLY_ONCE_V2 ? "eos" : "alos";
+    }
+
+    private static String key(int i) {
+        return "id-" + i;
+    }
+
+    private static byte[] value(int i, Random random) {
+        String v = i % 13 == 5 ? "not json " + i : TestModels.normal(random);
+        return v.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private Node start(List<Node> nodes, String name, String p, ProcessingGuarantee g, Path model, CommitGuard guard,
+                       long commitIntervalMs) throws InterruptedException {
+        Map<String, String> m = new HashMap<>();
+        m.put("bootstrap.servers", kafka.bootstrapServers());
+        m.put("application.id", p + "-app");
+        m.put("input.topics", p + "-in");
+        m.put("alert.topic", p + "-alerts");
+        m.put("scores.topic", p + "-scores");
+        m.put("dead.letter.topic", p + "-dlq");
+        m.put("model.path", model.toString());
+        m.put("processing.guarantee", g.streamsValue());
+        m.put("batch.max.records", "10000");
+        m.put("batch.max.wait.ms", "60000");
+        m.put("kafka.commit.interval.ms", Long.toString(commitIntervalMs));
+        m.put("kafka.state.dir", dir.resolve("state-" + name).toString());
+        m.put("kafka.num.stream.threads", "1");
+        m.put("kafka.producer.transaction.timeout.ms", "60000"); // exactly-once wants commit interval below it
+        Node n = new Node(KadeConfig.fromMap(m), guard, p + "-commit");
+        nodes.add(n);
+        await(() -> n.streams.state() == KafkaStreams.State.RUNNING, name + " RUNNING");
+        return n;
+    }
+
+    /** One kade instance built as ScoringApp builds it, with the guarding clients and a commit-requesting task. */
+    private static final class Node implements AutoCloseable {
+        final KafkaStreams streams;
+        final ModelRegistry models;
+        final KadeMetrics metrics;
+        private boolean closed;
+
+        Node(KadeConfig config, CommitGuard guard, String commitTopic) {
+            metrics = new KadeMetrics(config.applicationId());
+            metrics.bindTo(new SimpleMeterRegistry());
+            OnnxModel model = OnnxModel.load(config.modelPath());
+            metrics.modelServing(model.metadata(), Instant.now());
+            models = ModelRegistry.of(model);
+            Topology t = ScoringTopology.build(TopologyConfig.from(config), models, metrics);
+            // another task on the same thread that asks for commits: one request commits every task on the thread
+            t.addSource("commit-requests", commitTopic);
+            t.addProcessor("commit-requester", CommitRequester::new, "commit-requests");
+            streams = new KafkaStreams(t, CountingProcessingExceptionHandler.streamsProperties(config, metrics), guard);
+            streams.start();
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
+                        .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+                models.close();
+            }
+        }
+    }
+
+    private static final class CommitRequester implements Processor<byte[], byte[], Void, Void> {
+        private ProcessorContext<Void, Void> context;
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            this.context = context;
+        }
+
+        @Override
+        public void process(Record<byte[], byte[]> record) {
+            context.commit();
+        }
+    }
+
+    /** Sends uniquely keyed records round-robin over the partitions, a few every 25 ms, and commit requests. */
+    private final class Trickle {
+        private final String p;
+        private final boolean commitRequests;
+        private final AtomicBoolean running = new AtomicBoolean();
+        private final AtomicInteger sent = new AtomicInteger();
+        private Thread thread;
+
+        Trickle(String p, boolean commitRequests) {
+            this.p = p;
+            this.commitRequests = commitRequests;
+        }
+
+        void start() {
+            running.set(true);
+            thread = new Thread(() -> {
+                Random random = new Random(17);
+                try (KafkaProducer<byte[], byte[]> producer = ScoringScenario.producer(kafka.bootstrapServers())) {
+                    int tick = 0;
+                    while (running.get()) {
+                        for (int k = 0; k < 2 * PARTITIONS; k++) {
+                            int i = sent.get();
+                            producer.send(new ProducerRecord<>(p + "-in", i % PARTITIONS,
+                                    key(i).getBytes(StandardCharsets.UTF_8), value(i, random)));
+                            sent.incrementAndGet();
+                        }
+                        if (commitRequests && ++tick % 12 == 0) {
+                            producer.send(new ProducerRecord<>(p + "-commit", new byte[0], new byte[0]));
+                        }
+                        producer.flush();
+                        sleep(25);
+                    }
+                }
+            }, "trickle-" + p);
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            running.set(false);
+            if (thread != null) {
+                thread.join();
+            }
+        }
+
+        int sent() {
+            return sent.get();
+        }
+    }
+
+    private static void produce(String p, int from, int count) {
+        Random random = new Random(from);
+        try (KafkaProducer<byte[], byte[]> producer = ScoringScenario.producer(kafka.bootstrapServers())) {
+            for (int i = from; i < from + count; i++) {
+                producer.send(new ProducerRecord<>(p + "-in", i % PARTITIONS, key(i).getBytes(StandardCharsets.UTF_8),
+                        value(i, random)));
+            }
+            producer.flush();
+        }
+    }
+
+    /** Counts outputs per input key on the scores and dead-letter topics (committed only) until every key is seen. */
+    private static Map<String, Integer> readUntilAllSeen(String p, int keys) {
+        Map<String, Integer> seen = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "verify-" + p + "-" + System.nanoTime(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(p + "-scores", p + "-dlq"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (seen.size() < keys && System.nanoTime() < deadline) {
+                count(consumer, seen);
+            }
+            long grace = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+            while (System.nanoTime() < grace) {
+                count(consumer, seen); // more would be duplicates
+            }
+        }
+        return seen;
+    }
+
+    private static void count(KafkaConsumer<byte[], byte[]> consumer, Map<String, Integer> seen) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+            seen.merge(new String(r.key(), StandardCharsets.UTF_8), 1, Integer::sum);
+        }
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
