@@ -76,6 +76,10 @@ public final class KadeConfig {
     public static final String METRICS_BIND_ADDRESS = "metrics.bind.address";
     public static final String SHUTDOWN_TIMEOUT_MS = "shutdown.timeout.ms";
     public static final String UNCHECKED_KAFKA_KEYS = "unchecked.kafka.keys";
+    /** 256 MiB: far above any kade model, far below a heap-filling file. */
+    public static final long DEFAULT_MODEL_MAX_BYTES = 256L * 1024 * 1024;
+    /** The largest model kade can read at all (one Java array). */
+    public static final long MAX_MODEL_MAX_BYTES = Integer.MAX_VALUE - 8;
     /** Prefix of pass-through Kafka properties. */
     public static final String KAFKA_PREFIX = "kafka.";
     /** Prefix of environment variables read as settings. */
@@ -102,10 +106,12 @@ public final class KadeConfig {
                     "The ONNX model file; watched for changes and hot-reloaded.")
             .define(MODEL_POLL_INTERVAL_MS, Type.LONG, 10_000L, Range.atLeast(100), LOW,
                     "How often the model file is checked for changes.")
-            .define(MODEL_MAX_BYTES, Type.LONG, 256L * 1024 * 1024, Range.atLeast(1024), LOW,
-                    "Model files larger than this are refused before they are read.")
+            .define(MODEL_MAX_BYTES, Type.LONG, DEFAULT_MODEL_MAX_BYTES, Range.between(1024, MAX_MODEL_MAX_BYTES), LOW,
+                    "Model files (and sidecars) larger than this are refused before they are read, at start and on "
+                            + "reload.")
             .define(MODEL_REQUIRE_FINGERPRINT, Type.STRING, null, null, LOW,
-                    "Optional: serve only models whose training-data fingerprint is this value.")
+                    "Optional: serve only models whose training-data fingerprint (`kade.training_fingerprint`, "
+                            + "printed by `kade train`) is this value; others are refused at start and on reload.")
             .define(PROCESSING_GUARANTEE, Type.STRING, "exactly_once_v2", Validators.oneOf(ProcessingGuarantee.class),
                     HIGH, "Kafka Streams processing guarantee.")
             .define(BATCH_MAX_RECORDS, Type.INT, 256, Range.between(1, 10_000), MEDIUM,

@@ -29,7 +29,7 @@ import io.prometheus.metrics.model.snapshots.Labels;
  *   <li>{@code kade_records_in_total{topic}}, {@code kade_records_scored_total}, {@code kade_anomalies_total},
  *       {@code kade_dead_letters_total{reason}}, {@code kade_model_loads_total{result}}</li>
  *   <li>{@code kade_model_info{version,kind}} (1 for the serving model), {@code kade_model_threshold},
- *       {@code kade_model_loaded_timestamp_seconds}, {@code kade_ready}</li>
+ *       {@code kade_model_loaded_timestamp_seconds}, {@code kade_model_verified}, {@code kade_ready}</li>
  *   <li>histograms {@code kade_score} and {@code kade_inference_seconds}</li>
  *   <li>{@code kade_batches_total{trigger}}: model calls, by what closed the batch ({@link BatchTrigger})</li>
  * </ul>
@@ -47,6 +47,7 @@ public final class KadeMetrics implements MeterBinder {
     public static final String MODEL_INFO = "kade.model.info";
     public static final String MODEL_THRESHOLD = "kade.model.threshold";
     public static final String MODEL_LOADED_TIMESTAMP = "kade.model.loaded.timestamp";
+    public static final String MODEL_VERIFIED = "kade.model.verified";
     public static final String READY = "kade.ready";
     public static final String SCORE = "kade.score";
     public static final String INFERENCE = "kade.inference";
@@ -79,6 +80,7 @@ public final class KadeMetrics implements MeterBinder {
     private final AtomicReference<Gauge> modelInfo = new AtomicReference<>();
     private final AtomicReference<Double> threshold = new AtomicReference<>(Double.NaN);
     private final AtomicReference<Double> loadedAt = new AtomicReference<>(Double.NaN);
+    private final AtomicReference<Double> verified = new AtomicReference<>(Double.NaN);
     private volatile boolean ready;
     private final DoubleAdder deadLetterTotal = new DoubleAdder();
 
@@ -106,6 +108,10 @@ public final class KadeMetrics implements MeterBinder {
                 .tags(common).strongReference(true).register(r);
         Gauge.builder(MODEL_LOADED_TIMESTAMP, loadedAt, AtomicReference::get)
                 .description("Unix time at which the serving model was loaded").baseUnit("seconds").tags(common)
+                .strongReference(true).register(r);
+        Gauge.builder(MODEL_VERIFIED, verified, AtomicReference::get)
+                .description("1 when the serving model's metadata was verified against its probe at load, "
+                        + "0 when the model carries no probe (accepted with a warning)").tags(common)
                 .strongReference(true).register(r);
         Gauge.builder(READY, this, m -> m.ready ? 1 : 0)
                 .description("1 when Kafka Streams is RUNNING and a model is loaded, else 0").tags(common)
@@ -171,11 +177,15 @@ public final class KadeMetrics implements MeterBinder {
         deadLetterTotal.add(1);
     }
 
-    /** A model was loaded and now serves: replaces the info series and sets threshold and load time. */
+    /**
+     * A model was loaded and now serves: replaces the info series and sets threshold, load time and
+     * whether it was verified (a loaded model with a probe passed its check; one without was not checked).
+     */
     public void modelServing(ModelMetadata metadata, Instant loadedAtTime) {
         MeterRegistry r = bound();
         loadSuccess.increment();
         threshold.set(metadata.threshold());
+        verified.set(metadata.probe().isPresent() ? 1.0 : 0.0);
         loadedAt.set(loadedAtTime.toEpochMilli() / 1000.0);
         Gauge next = Gauge.builder(MODEL_INFO, () -> 1.0).description("Serving model: 1 for the version and kind that scores records")
                 .tags(common).tag("version", metadata.version()).tag("kind", metadata.kind().label()).register(r);

@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param createdAt     when the model was made
  * @param version       version string named in every alert the model raises
  * @param featureScales optional per-feature divisors for foreign reconstruction models; empty otherwise
+ * @param probe         optional sample of the calibration data with its scores, checked at load
+ *                      ({@link ModelContract#verify}); models made before probes existed have none
  */
 public record ModelMetadata(
         List<String> features,
@@ -33,7 +35,8 @@ public record ModelMetadata(
         String fingerprint,
         Instant createdAt,
         String version,
-        Optional<double[]> featureScales) {
+        Optional<double[]> featureScales,
+        Optional<ModelProbe> probe) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -45,6 +48,7 @@ public record ModelMetadata(
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(featureScales, "featureScales");
+        Objects.requireNonNull(probe, "probe");
         features = List.copyOf(features);
         if (features.isEmpty()) {
             throw new InvalidModelException("model names no features (" + ModelContract.KEY_FEATURES + ")");
@@ -76,12 +80,22 @@ public record ModelMetadata(
             }
         }
         featureScales = featureScales.map(double[]::clone);
+        if (probe.isPresent() && probe.get().width() != features.size()) {
+            throw new InvalidModelException(ModelContract.KEY_PROBE + " rows have " + probe.get().width()
+                    + " values for " + features.size() + " features");
+        }
+    }
+
+    /** Metadata without a probe. */
+    public ModelMetadata(List<String> features, ModelKind kind, double threshold, ScoreDistribution distribution,
+                         String fingerprint, Instant createdAt, String version, Optional<double[]> featureScales) {
+        this(features, kind, threshold, distribution, fingerprint, createdAt, version, featureScales, Optional.empty());
     }
 
     /** Metadata without feature scales (kade's own models carry normalisation in the graph). */
     public ModelMetadata(List<String> features, ModelKind kind, double threshold, ScoreDistribution distribution,
                          String fingerprint, Instant createdAt, String version) {
-        this(features, kind, threshold, distribution, fingerprint, createdAt, version, Optional.empty());
+        this(features, kind, threshold, distribution, fingerprint, createdAt, version, Optional.empty(), Optional.empty());
     }
 
     /** Percentile (0..100) of a score among the model's training scores. */
@@ -91,12 +105,18 @@ public record ModelMetadata(
 
     /** Same metadata with another threshold (used when calibrating). */
     public ModelMetadata withThreshold(double newThreshold) {
-        return new ModelMetadata(features, kind, newThreshold, distribution, fingerprint, createdAt, version, featureScales);
+        return new ModelMetadata(features, kind, newThreshold, distribution, fingerprint, createdAt, version, featureScales, probe);
     }
 
     /** Same metadata with another version string. */
     public ModelMetadata withVersion(String newVersion) {
-        return new ModelMetadata(features, kind, threshold, distribution, fingerprint, createdAt, newVersion, featureScales);
+        return new ModelMetadata(features, kind, threshold, distribution, fingerprint, createdAt, newVersion, featureScales, probe);
+    }
+
+    /** Same metadata with a probe of the calibration data the distribution was built from. */
+    public ModelMetadata withProbe(ModelProbe newProbe) {
+        return new ModelMetadata(features, kind, threshold, distribution, fingerprint, createdAt, version, featureScales,
+                Optional.of(newProbe));
     }
 
     /** The string map written into the ONNX model's metadata_props. */
@@ -114,6 +134,7 @@ public record ModelMetadata(
         m.put(ModelContract.KEY_CREATED_AT, createdAt.toString());
         m.put(ModelContract.KEY_MODEL_VERSION, version);
         featureScales.ifPresent(s -> m.put(ModelContract.KEY_FEATURE_SCALES, toJson(s)));
+        probe.ifPresent(p -> m.put(ModelContract.KEY_PROBE, p.toJson()));
         return m;
     }
 
@@ -152,9 +173,12 @@ public record ModelMetadata(
         Optional<double[]> scales = m.containsKey(ModelContract.KEY_FEATURE_SCALES)
                 ? Optional.of(readJson(m, ModelContract.KEY_FEATURE_SCALES, double[].class))
                 : Optional.empty();
+        Optional<ModelProbe> probe = m.containsKey(ModelContract.KEY_PROBE)
+                ? Optional.of(ModelProbe.fromJson(require(m, ModelContract.KEY_PROBE)))
+                : Optional.empty();
         return new ModelMetadata(features, kind, threshold, distribution,
                 m.getOrDefault(ModelContract.KEY_FINGERPRINT, "unknown"), created,
-                require(m, ModelContract.KEY_MODEL_VERSION), scales);
+                require(m, ModelContract.KEY_MODEL_VERSION), scales, probe);
     }
 
     /** Shape of {@link ModelContract#KEY_SCORE_QUANTILES}. */

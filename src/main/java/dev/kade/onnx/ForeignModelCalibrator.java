@@ -6,6 +6,7 @@ import dev.kade.features.DataSet;
 import dev.kade.model.ModelContract;
 import dev.kade.model.ModelKind;
 import dev.kade.model.ModelMetadata;
+import dev.kade.model.ModelProbe;
 import dev.kade.model.ScoreDistribution;
 import dev.kade.train.Standardizer;
 import java.io.IOException;
@@ -22,8 +23,8 @@ import java.util.Optional;
 /**
  * Makes a foreign reconstruction-only model (a plain PyTorch or Keras ONNX export) servable: scores normal
  * data through it, exactly as the stream will, and writes the sidecar {@code MODEL.onnx.kade.json} with
- * feature names, kind {@code reconstruction}, threshold, score quantiles, optional per-feature scales
- * and a version. The sidecar is written atomically, so a watching scorer sees the old or the new one.
+ * feature names, kind {@code reconstruction}, threshold, score quantiles, optional per-feature scales,
+ * a version and a {@link ModelProbe} of the calibration rows (which the scorer re-scores at load). The sidecar is written atomically, so a watching scorer sees the old or the new one.
  */
 public final class ForeignModelCalibrator {
     private static final int BATCH = 1024;
@@ -39,7 +40,7 @@ public final class ForeignModelCalibrator {
     /**
      * Calibrates {@code model} on {@code normal} rows (held-out normal data, in the model's input order).
      *
-     * @param thresholdQuantile quantile of the normal scores used as the threshold, in (0, 1)
+     * @param thresholdQuantile quantile of the normal scores used as the threshold, in [0.5, 1)
      * @param scaleByStd        divide each feature's squared error by that feature's variance in {@code normal},
      *                          so that features on large scales do not drown the others
      * @param version           version string alerts will name
@@ -48,8 +49,10 @@ public final class ForeignModelCalibrator {
                                    String version, Clock clock) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(normal, "normal");
-        if (!(thresholdQuantile > 0 && thresholdQuantile < 1)) {
-            throw new IllegalArgumentException("threshold quantile must be in (0,1), got " + thresholdQuantile);
+        if (!(thresholdQuantile >= ModelContract.MIN_THRESHOLD_PROBABILITY && thresholdQuantile < 1)) {
+            // below the median the model would alert on most normal records, and the scorer refuses it
+            throw new IllegalArgumentException("threshold quantile must be in [" + ModelContract.MIN_THRESHOLD_PROBABILITY
+                    + ",1), got " + thresholdQuantile);
         }
         if (normal.size() < 10) {
             throw new IllegalArgumentException("calibration needs at least 10 normal rows, got " + normal.size());
@@ -77,7 +80,8 @@ public final class ForeignModelCalibrator {
         Arrays.sort(sorted);
         double threshold = ScoreDistribution.quantile(sorted, thresholdQuantile);
         ModelMetadata metadata = new ModelMetadata(normal.features(), ModelKind.RECONSTRUCTION, threshold,
-                ScoreDistribution.fromScores(scores), normal.fingerprint(), clock.instant(), version, scales);
+                ScoreDistribution.fromScores(scores), normal.fingerprint(), clock.instant(), version, scales,
+                Optional.of(ModelProbe.sample(normal.rows(), scores)));
         Path sidecar = model.resolveSibling(model.getFileName() + ModelContract.SIDECAR_SUFFIX);
         writeAtomically(sidecar, metadata.toOnnxMetadata());
         return new Result(metadata, sidecar, normal.size());

@@ -17,6 +17,7 @@ import dev.kade.model.ModelMetadata;
 import dev.kade.model.Scorer;
 import dev.kade.model.Scores;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,8 +41,9 @@ import java.util.Optional;
  * optional {@link ModelContract#KEY_FEATURE_SCALES} as scale (1 otherwise). Metadata comes from the ONNX
  * file's metadata_props or, for foreign models, from a sidecar {@code MODEL.onnx.kade.json}.
  *
- * <p>Loading runs a probe batch, so a model whose outputs have the wrong shape or are not finite is
- * refused before it serves. {@link #score} is thread-safe (ONNX Runtime sessions are); {@link #close}
+ * <p>Loading refuses a file over the size limit before reading it, then runs {@link ModelContract#verify}
+ * (the model's probe, or synthetic rows for a model without one), so a model whose outputs have the wrong
+ * shape or are not finite, or whose metadata the graph contradicts, is refused before it serves. {@link #score} is thread-safe (ONNX Runtime sessions are); {@link #close}
  * must not race with it, which the caller ensures by retiring a model only when no thread uses it.
  */
 public final class OnnxModel implements Scorer, AutoCloseable {
@@ -58,6 +60,8 @@ public final class OnnxModel implements Scorer, AutoCloseable {
     private final float[] inverseScaleSquared;
     private final String sha256;
     private final Path source;
+    /** Set once by {@link #load} before the model is handed out. */
+    private ModelContract.Verification verification;
 
     private OnnxModel(Path source, OrtEnvironment env, OrtSession session, ModelMetadata metadata, String sha256)
             throws OrtException {
@@ -127,13 +131,25 @@ public final class OnnxModel implements Scorer, AutoCloseable {
         }
     }
 
+    /** Largest model file {@link #load(Path)} reads: 256 MiB (the default of {@code model.max.bytes}). */
+    public static final long DEFAULT_MAX_BYTES = 256L * 1024 * 1024;
+    /** Largest model file kade can read at all (one Java array). */
+    public static final long LIMIT_MAX_BYTES = Integer.MAX_VALUE - 8;
+
     /**
-     * Loads and validates a model file; metadata comes from the file, or from the sidecar for a foreign model.
+     * Loads and validates a model file of at most {@link #DEFAULT_MAX_BYTES}; metadata comes from the file,
+     * or from the sidecar for a foreign model.
      *
-     * @throws InvalidModelException when the file is unreadable, not ONNX, or breaks the contract
+     * @throws InvalidModelException when the file is too large, unreadable, not ONNX, breaks the contract or
+     *                               fails {@link ModelContract#verify}
      */
     public static OnnxModel load(Path path) {
-        return load(path, Optional.empty());
+        return load(path, DEFAULT_MAX_BYTES, Optional.empty());
+    }
+
+    /** As {@link #load(Path)}, refusing a model file (or sidecar) over {@code maxBytes} before reading it. */
+    public static OnnxModel load(Path path, long maxBytes) {
+        return load(path, maxBytes, Optional.empty());
     }
 
     /**
@@ -141,13 +157,13 @@ public final class OnnxModel implements Scorer, AutoCloseable {
      * (used to calibrate a foreign model before it has metadata of its own).
      */
     public static OnnxModel load(Path path, Optional<ModelMetadata> metadataOverride) {
+        return load(path, DEFAULT_MAX_BYTES, metadataOverride);
+    }
+
+    private static OnnxModel load(Path path, long maxBytes, Optional<ModelMetadata> metadataOverride) {
         Objects.requireNonNull(path, "path");
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(path);
-        } catch (IOException e) {
-            throw new InvalidModelException("cannot read model file " + path + ": " + e, e);
-        }
+        Objects.requireNonNull(metadataOverride, "metadataOverride");
+        byte[] bytes = readBounded(path, "model file", maxBytes);
         OrtEnvironment env = environment();
         OrtSession session = null;
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
@@ -157,9 +173,9 @@ public final class OnnxModel implements Scorer, AutoCloseable {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             session = env.createSession(bytes, options);
             Map<String, String> custom = session.getMetadata().getCustomMetadata();
-            ModelMetadata metadata = metadataOverride.isPresent() ? metadataOverride.get() : readMetadata(path, custom);
+            ModelMetadata metadata = metadataOverride.isPresent() ? metadataOverride.get() : readMetadata(path, custom, maxBytes);
             OnnxModel model = new OnnxModel(path, env, session, metadata, sha256(bytes));
-            model.probe();
+            model.verification = ModelContract.verify(model); // on failure the catch below closes the session
             return model;
         } catch (OrtException e) {
             closeQuietly(session);
@@ -168,6 +184,36 @@ public final class OnnxModel implements Scorer, AutoCloseable {
             closeQuietly(session);
             throw e;
         }
+    }
+
+    /**
+     * Reads a file of at most {@code maxBytes}, checking the size before reading and never holding more
+     * than {@code maxBytes + 1} bytes (a file that grows while read is refused too).
+     */
+    static byte[] readBounded(Path path, String what, long maxBytes) {
+        if (maxBytes < 1 || maxBytes > LIMIT_MAX_BYTES) {
+            throw new IllegalArgumentException("maxBytes must be 1.." + LIMIT_MAX_BYTES + ", got " + maxBytes);
+        }
+        try {
+            long size = Files.size(path);
+            if (size > maxBytes) {
+                throw tooLarge(path, what, size, maxBytes);
+            }
+            try (InputStream in = Files.newInputStream(path)) {
+                byte[] bytes = in.readNBytes((int) maxBytes + 1);
+                if (bytes.length > maxBytes) {
+                    throw tooLarge(path, what, bytes.length, maxBytes);
+                }
+                return bytes;
+            }
+        } catch (IOException e) {
+            throw new InvalidModelException("cannot read " + what + " " + path + ": " + e, e);
+        }
+    }
+
+    private static InvalidModelException tooLarge(Path path, String what, long size, long maxBytes) {
+        return new InvalidModelException(what + " " + path + " is " + size + " bytes, over the limit of " + maxBytes
+                + " bytes (model.max.bytes); it was not read");
     }
 
     /**
@@ -224,6 +270,11 @@ public final class OnnxModel implements Scorer, AutoCloseable {
     /** The file this model was loaded from. */
     public Path source() {
         return source;
+    }
+
+    /** What the load-time check could verify: {@code NO_PROBE} for a model without a probe. */
+    public ModelContract.Verification verification() {
+        return verification;
     }
 
     /** True when kade computes the score from a reconstruction (a foreign model). */
@@ -306,25 +357,8 @@ public final class OnnxModel implements Scorer, AutoCloseable {
         return out;
     }
 
-    /** Scores a small probe batch so that a model with wrong shapes or non-finite outputs never serves. */
-    private void probe() {
-        float[][] rows = new float[2][width];
-        java.util.Arrays.fill(rows[1], 1f);
-        Scores s;
-        try {
-            s = score(rows);
-        } catch (IllegalStateException e) {
-            throw new InvalidModelException("model failed its probe batch: " + e.getMessage(), e);
-        }
-        for (int i = 0; i < s.size(); i++) {
-            if (!Float.isFinite(s.score()[i]) || s.featureErrors()[i].length != width) {
-                throw new InvalidModelException("model gave a non-finite score or wrong feature_errors width on its probe batch");
-            }
-        }
-    }
-
     /** Metadata from the ONNX file when it has kade keys, else from the sidecar JSON beside it. */
-    static ModelMetadata readMetadata(Path path, Map<String, String> onnxMetadata) {
+    static ModelMetadata readMetadata(Path path, Map<String, String> onnxMetadata, long maxBytes) {
         if (onnxMetadata.containsKey(ModelContract.KEY_FEATURES)) {
             return ModelMetadata.fromOnnxMetadata(onnxMetadata);
         }
@@ -334,7 +368,7 @@ public final class OnnxModel implements Scorer, AutoCloseable {
                     + ") and no sidecar " + sidecar.getFileName() + "; for a foreign model run `kade calibrate`");
         }
         try {
-            JsonNode node = JSON.readTree(sidecar.toFile());
+            JsonNode node = JSON.readTree(readBounded(sidecar, "sidecar", maxBytes));
             Map<String, String> m = new LinkedHashMap<>(onnxMetadata);
             for (Map.Entry<String, JsonNode> e : node.properties()) {
                 m.put(e.getKey(), e.getValue().isTextual() ? e.getValue().textValue() : e.getValue().toString());

@@ -1,11 +1,13 @@
 package dev.kade.stream;
 
+import dev.kade.config.KadeConfig;
 import dev.kade.metrics.KadeMetrics;
 import dev.kade.model.InvalidModelException;
 import dev.kade.model.ModelContract;
 import dev.kade.model.ModelMetadata;
 import dev.kade.model.Scorer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -16,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,11 +31,17 @@ import org.slf4j.LoggerFactory;
  * serving model when it changes: on its own thread, never on a stream thread.
  *
  * <p>Each poll compares modification time and size of both files (following symlinks, so a Kubernetes
- * ConfigMap's {@code ..data} swap counts); when they differ, it hashes the bytes and, when the content
- * is new, loads the model, validates it (the loader probes it) and checks that its feature list equals
- * the serving model's (the input records have not changed). A model that passes is swapped in
- * atomically; one that fails is refused, logged and counted ({@code kade_model_loads_total{result="failure"}})
- * and the old model keeps serving. A refused file is not retried until it changes again.
+ * ConfigMap's {@code ..data} swap counts); when they differ, it refuses a file over {@code model.max.bytes}
+ * without reading it, otherwise hashes the bytes (streamed) and, when the content is new, loads the model
+ * (the loader verifies it: {@link ModelContract#verify}) and checks that it may replace the serving one
+ * ({@link ModelContract#verifyReplacement}: same features, and it does not call the serving model's probe
+ * rows anomalous). A model that passes is swapped in atomically; one that fails is refused, logged and
+ * counted ({@code kade_model_loads_total{result="failure"}}) and the old model keeps serving. A refused
+ * file is not retried until it changes again.
+ *
+ * <p>The scheduled check catches every {@link Throwable}, an {@link OutOfMemoryError} included: a
+ * scheduled task that throws is never run again, and a watcher that dies silently never loads the next
+ * good model. Such a failure is logged, counted like a refusal, and the next poll runs as usual.
  */
 public final class ModelWatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelWatcher.class);
@@ -53,7 +62,9 @@ public final class ModelWatcher implements AutoCloseable {
     private final KadeMetrics metrics;
     private final Function<Path, Loaded> loader;
     private final Clock clock;
+    private final long maxBytes;
     private volatile ScheduledExecutorService executor;
+    private volatile String lastRefusal;
     private String observed;
     private String digest;
 
@@ -64,6 +75,19 @@ public final class ModelWatcher implements AutoCloseable {
      * @param loader   loads and validates a model file, throwing {@link InvalidModelException} when it cannot
      */
     public ModelWatcher(Path path, ModelRegistry registry, KadeMetrics metrics, Function<Path, Loaded> loader, Clock clock) {
+        this(path, registry, metrics, loader, clock, KadeConfig.DEFAULT_MODEL_MAX_BYTES);
+    }
+
+    /**
+     * @param maxBytes a model file or sidecar larger than this is refused without being read or hashed
+     *                 (the loader enforces the same limit on what it reads)
+     */
+    public ModelWatcher(Path path, ModelRegistry registry, KadeMetrics metrics, Function<Path, Loaded> loader, Clock clock,
+                        long maxBytes) {
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("maxBytes must be positive, got " + maxBytes);
+        }
+        this.maxBytes = maxBytes;
         this.path = Objects.requireNonNull(path, "path");
         this.sidecar = path.resolveSibling(path.getFileName() + ModelContract.SIDECAR_SUFFIX);
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -101,6 +125,11 @@ public final class ModelWatcher implements AutoCloseable {
             return Outcome.UNCHANGED;
         }
         observed = now;
+        String oversize = oversize();
+        if (oversize != null) {
+            digest = "oversize|" + now; // a later file, even the old content again, is looked at afresh
+            return refuse(oversize, null);
+        }
         String content = digest();
         if (content.equals(digest)) {
             return Outcome.UNCHANGED; // touched, not changed
@@ -116,21 +145,27 @@ public final class ModelWatcher implements AutoCloseable {
         } catch (RuntimeException e) {
             return refuse("it does not load: " + e.getMessage(), e);
         }
-        ModelMetadata serving = registry.metadata();
         ModelMetadata fresh = next.scorer().metadata();
-        if (!fresh.features().equals(serving.features())) {
+        try {
+            ModelContract.verifyReplacement(registry.metadata(), next.scorer());
+        } catch (RuntimeException e) {
             closeQuietly(next.resource());
-            return refuse("its features " + fresh.features() + " do not match the input features "
-                    + serving.features() + " of the serving model", null);
+            return refuse(e.getMessage(), e);
         }
         ModelMetadata old = registry.swap(next.scorer(), next.resource());
         metrics.modelServing(fresh, clock.instant());
+        lastRefusal = null;
         LOG.info("model reloaded from {}: version {} ({}, threshold {}) replaces {}", path, fresh.version(),
                 fresh.kind().label(), fresh.threshold(), old.version());
+        if (fresh.probe().isEmpty()) {
+            LOG.warn("model {} carries no probe ({}): its scores and quantiles were not verified at load "
+                    + "(kade_model_verified 0); re-export it with this kade", fresh.version(), ModelContract.KEY_PROBE);
+        }
         return Outcome.SWAPPED;
     }
 
     private Outcome refuse(String why, Throwable cause) {
+        lastRefusal = why;
         metrics.modelLoadFailed();
         LOG.error("refused new model file {}: {}; model {} keeps serving", path, why, registry.metadata().version());
         if (cause != null && !(cause instanceof InvalidModelException)) {
@@ -139,12 +174,41 @@ public final class ModelWatcher implements AutoCloseable {
         return Outcome.REFUSED;
     }
 
-    private void checkSafely() {
+    /** Why the last changed file was refused, until a model is swapped in; empty when none was. */
+    public Optional<String> lastRefusal() {
+        return Optional.ofNullable(lastRefusal);
+    }
+
+    /** The scheduled poll: never lets a Throwable escape, which would end the schedule for good. */
+    void checkSafely() {
         try {
             checkNow();
-        } catch (RuntimeException e) {
-            LOG.error("model check failed; will retry at the next poll", e);
+        } catch (Throwable t) {
+            try {
+                lastRefusal = "model check failed: " + t;
+                metrics.modelLoadFailed();
+                LOG.error("model check of {} failed; model {} keeps serving; will look again at the next poll", path,
+                        registry.loaded() ? registry.metadata().version() : "(none)", t);
+            } catch (Throwable secondary) {
+                // logging itself failed (e.g. still out of memory): stay alive for the next poll
+            }
         }
+    }
+
+    /** Why the model file or sidecar is too large to read, or null when both are within the limit. */
+    private String oversize() {
+        for (Path p : new Path[] {path, sidecar}) {
+            try {
+                long size = Files.size(p);
+                if (size > maxBytes) {
+                    return (p.equals(path) ? "model file " : "sidecar ") + p + " is " + size + " bytes, over the limit of "
+                            + maxBytes + " bytes (" + KadeConfig.MODEL_MAX_BYTES + "); it was not read";
+                }
+            } catch (IOException e) {
+                // absent sidecar or unreadable file: the loader reports what matters
+            }
+        }
+        return null;
     }
 
     private String observe() {
@@ -165,9 +229,15 @@ public final class ModelWatcher implements AutoCloseable {
     private String digest() {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[64 * 1024];
             for (Path p : new Path[] {path, sidecar}) {
                 if (Files.isRegularFile(p)) {
-                    md.update(Files.readAllBytes(p));
+                    // streamed: the file's size is checked, but it may grow between the check and the read
+                    try (InputStream in = Files.newInputStream(p)) {
+                        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                            md.update(buffer, 0, n);
+                        }
+                    }
                 }
                 md.update((byte) 0);
             }

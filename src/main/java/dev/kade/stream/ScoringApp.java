@@ -5,6 +5,7 @@ import dev.kade.config.KadeConfig;
 import dev.kade.metrics.KadeMetrics;
 import dev.kade.metrics.MetricsServer;
 import dev.kade.model.InvalidModelException;
+import dev.kade.model.ModelContract;
 import dev.kade.model.ModelMetadata;
 import dev.kade.onnx.OnnxModel;
 import io.micrometer.core.instrument.Tags;
@@ -19,6 +20,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -80,7 +82,7 @@ public final class ScoringApp implements AutoCloseable {
         metrics.bindTo(meters);
         OnnxModel model;
         try {
-            model = OnnxModel.load(config.modelPath());
+            model = loadModel(config, config.modelPath());
         } catch (InvalidModelException e) {
             metrics.modelLoadFailed();
             throw new ConfigException(KadeConfig.MODEL_PATH, "cannot serve '" + config.modelPath() + "': " + e.getMessage());
@@ -89,6 +91,10 @@ public final class ScoringApp implements AutoCloseable {
         metrics.modelServing(meta, Clock.systemUTC().instant());
         LOG.info("serving model {} ({}, {} features, threshold {}, sha256 {})", meta.version(), meta.kind().label(),
                 meta.features().size(), meta.threshold(), model.sha256());
+        if (model.verification() == ModelContract.Verification.NO_PROBE) {
+            LOG.warn("model {} carries no probe ({}): its scores and quantiles were not verified at load "
+                    + "(kade_model_verified 0); re-export it with this kade", meta.version(), ModelContract.KEY_PROBE);
+        }
         ScoringApp app = new ScoringApp(config, meters, metrics, ModelRegistry.of(model));
         try {
             app.startServices();
@@ -124,11 +130,28 @@ public final class ScoringApp implements AutoCloseable {
         resources.push(server);
         resources.push(runner);
         watcher = new ModelWatcher(config.modelPath(), models, metrics, path -> {
-            OnnxModel m = OnnxModel.load(path);
+            OnnxModel m = loadModel(config, path);
             return new ModelWatcher.Loaded(m, m);
-        }, Clock.systemUTC()).start(config.modelPollInterval());
+        }, Clock.systemUTC(), config.modelMaxBytes()).start(config.modelPollInterval());
         resources.push(watcher);
         runner.start();
+    }
+
+    /**
+     * Loads a model as start-up and hot reload both do: at most {@code model.max.bytes}, verified against
+     * its probe ({@link OnnxModel#load}), and carrying the training fingerprint {@code model.require.fingerprint}
+     * pins, when it pins one.
+     */
+    static OnnxModel loadModel(KadeConfig config, Path path) {
+        OnnxModel m = OnnxModel.load(path, config.modelMaxBytes());
+        try {
+            config.modelRequiredFingerprint().ifPresent(
+                    f -> ModelContract.requireFingerprint(m.metadata(), f, KadeConfig.MODEL_REQUIRE_FINGERPRINT));
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+        return m;
     }
 
     /** True when Kafka Streams is RUNNING and a model is loaded (what {@code /health/ready} answers). */

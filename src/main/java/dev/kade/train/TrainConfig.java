@@ -1,5 +1,6 @@
 package dev.kade.train;
 
+import dev.kade.model.ModelContract;
 import dev.kade.model.ModelKind;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +61,9 @@ public record TrainConfig(
         check(weightDecay >= 0 && weightDecay < 1, "weight-decay", weightDecay, "must be in [0, 1)");
         check(validationSplit > 0 && validationSplit < 1, "validation-split", validationSplit, "must be in (0, 1)");
         check(earlyStoppingPatience >= 0, "early-stopping-patience", earlyStoppingPatience, "must be >= 0");
-        check(thresholdQuantile > 0 && thresholdQuantile <= 1, "threshold-quantile", thresholdQuantile, "must be in (0, 1]");
+        // below the median the model alerts on most normal records; the scorer refuses such a model
+        check(thresholdQuantile >= ModelContract.MIN_THRESHOLD_PROBABILITY && thresholdQuantile <= 1, "threshold-quantile",
+                thresholdQuantile, "must be in [0.5, 1]");
         check(beta >= 0 && Double.isFinite(beta), "beta", beta, "must be >= 0");
     }
 

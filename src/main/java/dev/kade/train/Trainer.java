@@ -2,6 +2,7 @@ package dev.kade.train;
 
 import dev.kade.features.DataSet;
 import dev.kade.model.ModelMetadata;
+import dev.kade.model.ModelProbe;
 import dev.kade.model.ScoreDistribution;
 import java.time.Clock;
 import java.time.Instant;
@@ -22,7 +23,8 @@ import java.util.SplittableRandom;
  * z = μ) after each epoch, stop after {@code patience} epochs without improvement and keep the best
  * epoch's parameters, rounded to float32. The threshold is the {@link TrainConfig#thresholdQuantile()}
  * quantile of the validation scores, and the stored score distribution is that of the validation scores
- * (held-out normal data, which is what a served score is compared with).
+ * (held-out normal data, which is what a served score is compared with). The metadata carries a
+ * {@link ModelProbe} of those validation rows, which the scorer re-scores at load.
  *
  * <p>Deterministic: one {@link SplittableRandom} seeded from the config drives the split, the
  * initialisation, the shuffles and the VAE noise, and every sum runs in a fixed order, so the same data and
@@ -136,8 +138,17 @@ public final class Trainer {
         Instant created = clock.instant();
         ModelMetadata metadata = new ModelMetadata(data.features(), config.kind(), threshold,
                 ScoreDistribution.fromScores(valScores), data.fingerprint(), created,
-                config.kind().label() + "-" + VERSION_TIME.format(created));
+                config.kind().label() + "-" + VERSION_TIME.format(created))
+                .withProbe(ModelProbe.sample(rowsAt(data.rows(), valIdx), valScores));
         return new TrainedModel(net, best, standardizer, metadata, config, history, valScores);
+    }
+
+    private static float[][] rowsAt(float[][] rows, int[] idx) {
+        float[][] out = new float[idx.length][];
+        for (int i = 0; i < idx.length; i++) {
+            out[i] = rows[idx[i]];
+        }
+        return out;
     }
 
     private static double[] standardise(float[][] rows, int[] idx, Standardizer s) {

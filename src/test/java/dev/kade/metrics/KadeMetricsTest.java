@@ -54,6 +54,7 @@ class KadeMetricsTest {
                 .contains("kade_model_threshold{application=\"kade-test\"} 2.5")
                 .contains("kade_model_loaded_timestamp_seconds{application=\"kade-test\"} 1.7000001E9")
                 .contains("kade_ready{application=\"kade-test\"} 1.0")
+                .contains("kade_model_verified{application=\"kade-test\"} 0.0") // the test metadata has no probe
                 .contains("kade_score_bucket{application=\"kade-test\",le=\"0.005\"} 1")
                 .contains("kade_score_bucket{application=\"kade-test\",le=\"20.0\"} 2")
                 .contains("kade_score_bucket{application=\"kade-test\",le=\"0.002\"} 0")
@@ -65,7 +66,7 @@ class KadeMetricsTest {
                 .map(l -> l.split(" ")[2]).collect(Collectors.toSet());
         assertThat(families).containsExactlyInAnyOrder("kade_records_in_total", "kade_records_scored_total",
                 "kade_anomalies_total", "kade_dead_letters_total", "kade_model_loads_total", "kade_model_info", "kade_model_threshold",
-                "kade_model_loaded_timestamp_seconds", "kade_ready", "kade_score", "kade_inference_seconds",
+                "kade_model_loaded_timestamp_seconds", "kade_model_verified", "kade_ready", "kade_score", "kade_inference_seconds",
                 "kade_inference_seconds_max", "kade_batches_total");
         for (String f : families) {
             assertThat(text).containsPattern("# HELP " + f + " \\S");

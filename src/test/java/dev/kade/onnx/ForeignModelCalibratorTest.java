@@ -8,7 +8,9 @@ import dev.kade.cli.Main;
 import dev.kade.features.DataSet;
 import dev.kade.features.DataSetReader;
 import dev.kade.model.InvalidModelException;
+import dev.kade.model.ModelContract;
 import dev.kade.model.ModelKind;
+import dev.kade.model.ModelProbe;
 import dev.kade.testing.TestModels;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -47,6 +49,9 @@ class ForeignModelCalibratorTest {
             assertThat(served.reconstructionOnly()).isTrue();
             assertThat(served.metadata().kind()).isEqualTo(ModelKind.RECONSTRUCTION);
             assertThat(served.metadata().version()).isEqualTo("torch-v1");
+            // the sidecar carries a probe of the calibration rows, and loading re-scored and verified it
+            assertThat(served.metadata().probe()).hasValueSatisfying(p -> assertThat(p.size()).isEqualTo(ModelProbe.SIZE));
+            assertThat(served.verification()).isEqualTo(ModelContract.Verification.VERIFIED);
             assertThat(served.metadata().features()).containsExactly("cpu", "memory.used", "latency_ms");
             double threshold = served.metadata().threshold();
             float[] normalScores = served.score(normal.rows()).score();
