@@ -137,6 +137,8 @@ public final class TrainCommand implements Callable<Integer> {
         outW.printf(Locale.ROOT, "model     %s (%s, %d features, %d parameters, version %s)%n", out, model.metadata().kind().label(),
                 set.width(), model.network().parameterCount(), model.metadata().version());
         outW.printf(Locale.ROOT, "features  %s%n", String.join(",", set.features()));
+        // what model.require.fingerprint pins
+        outW.printf(Locale.ROOT, "data      %s%n", model.metadata().fingerprint());
         outW.printf(Locale.ROOT, "threshold %.6g (quantile %s of %d validation scores)%n", model.metadata().threshold(),
                 config.thresholdQuantile(), model.validationScores().length);
         outW.printf(Locale.ROOT, "epochs    %d run, kept %d, %.3f s per epoch%n", model.history().epochs(), model.history().bestEpoch(),

@@ -56,7 +56,7 @@ class TrainAndEvaluateCommandTest {
         Run t = run("train", "--data", train.toString(), "--kind", "vae", "--out", model.toString(),
                 "--exclude-columns", "id", "--epochs", "100", "--hidden", "8", "--latent-dim", "2", "--quiet");
         assertThat(t.exit()).as(t.err()).isZero();
-        assertThat(t.out()).contains("features  a,b,c", "threshold", "report");
+        assertThat(t.out()).contains("features  a,b,c", "data      sha256:", "threshold", "report");
         assertThat(model).exists();
         assertThat(dir.resolve("m.report.html")).exists();
 
