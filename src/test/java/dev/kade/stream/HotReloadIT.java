@@ -29,7 +29,7 @@ class HotReloadIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
-    void replacedModelServesLaterAlertsAndACorruptFileIsRefusedWhileTheOldKeepsServing(@TempDir Path dir) throws Exception {
+    void replacedModelServesLaterAlertsAndCorruptOrLyingFilesAreRefusedWhileTheOldKeepsServing(@TempDir Path dir) throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             String bootstrap = kafka.bootstrapServers();
             String p = "reload";
@@ -73,6 +73,12 @@ class HotReloadIT {
                 await().atMost(Duration.ofSeconds(10)).until(() -> loads(app, "failure") == 1.0);
                 long afterCorrupt = sent.get();
                 await().atMost(Duration.ofSeconds(30)).until(() -> app.counts().in() >= afterCorrupt + 200);
+
+                // a model whose metadata lies (threshold 1e30 would alert on nothing) is refused the same way
+                TestModels.writeModel(model, "v3-lying", TestModels.FEATURES, 1e30);
+                await().atMost(Duration.ofSeconds(10)).until(() -> loads(app, "failure") == 2.0);
+                long afterLie = sent.get();
+                await().atMost(Duration.ofSeconds(30)).until(() -> app.counts().in() >= afterLie + 200);
                 running.set(false);
                 producer.join();
                 long total = sent.get();
@@ -94,7 +100,8 @@ class HotReloadIT {
                         assertThat(version).as("alert for offset %s", alert.get("source").get("offset")).isEqualTo("v2");
                     }
                 }
-                // one partition: versions switch once, from v1 to v2, and never back (the corrupt file was refused)
+                // one partition: versions switch once, from v1 to v2, and never back (the corrupt file and the
+                // lying model were refused); anomalies sent after the lie still alert (count above)
                 int firstV2 = versions.indexOf("v2");
                 assertThat(firstV2).isPositive();
                 assertThat(versions.subList(0, firstV2)).containsOnly("v1");
