@@ -18,10 +18,14 @@ import java.util.Objects;
  * decimal number (CSV cells arrive as strings); anything else is a {@link FeatureException} whose
  * {@link FeatureError} is the dead-letter reason. Values must be finite in float32.
  *
+ * <p>This is the tree path (the trainer reads data sets through it). The stream reads records with
+ * {@link RecordReader}, a streaming parser that builds no tree; the two share {@link JsonLimits} and
+ * {@code FeatureValues} and a property test holds them to the same answers.
+ *
  * <p>Immutable and thread-safe.
  */
 public final class FeatureExtractor {
-    private static final ObjectMapper JSON = new ObjectMapper()
+    private static final ObjectMapper JSON = new ObjectMapper(JsonLimits.factory())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final List<String> features;
@@ -102,31 +106,15 @@ public final class FeatureExtractor {
         String name = features.get(i);
         JsonNode v = lookup(record, i);
         if (v == null || v.isNull() || v.isMissingNode()) {
-            throw new FeatureException(FeatureError.MISSING_FEATURE, name, "feature '" + name + "' is missing");
+            throw FeatureValues.missing(name);
         }
-        double d;
         if (v.isNumber()) {
-            d = v.doubleValue();
-        } else if (v.isTextual()) {
-            String t = v.textValue().trim();
-            if (t.isEmpty()) {
-                throw new FeatureException(FeatureError.MISSING_FEATURE, name, "feature '" + name + "' is empty");
-            }
-            try {
-                d = Double.parseDouble(t);
-            } catch (NumberFormatException e) {
-                throw new FeatureException(FeatureError.NON_NUMERIC, name,
-                        "feature '" + name + "' is not a number: '" + abbreviate(t) + "'");
-            }
-        } else {
-            throw new FeatureException(FeatureError.NON_NUMERIC, name,
-                    "feature '" + name + "' is not a number but " + v.getNodeType().name().toLowerCase());
+            return FeatureValues.finite(name, v.doubleValue());
         }
-        float f = (float) d;
-        if (!Float.isFinite(f)) {
-            throw new FeatureException(FeatureError.NON_FINITE, name, "feature '" + name + "' is not finite: " + d);
+        if (v.isTextual()) {
+            return FeatureValues.fromText(name, v.textValue());
         }
-        return f;
+        throw FeatureValues.notANumber(name, v.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
     }
 
     private JsonNode lookup(JsonNode record, int i) {
@@ -142,9 +130,5 @@ public final class FeatureExtractor {
             }
         }
         return node;
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 37) + "...";
     }
 }

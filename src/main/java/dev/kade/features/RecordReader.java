@@ -1,0 +1,253 @@
+package dev.kade.features;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Reads a model's features out of one JSON record with Jackson's streaming parser, into a row the caller
+ * owns (a slot of a batch). The stream's hot path: it builds no tree, keeps no copy of the record, and
+ * walks only into the objects that lead to a feature; every other subtree is skipped token by token.
+ *
+ * <p>Its answers are those of {@link FeatureExtractor} (the tree path the trainer uses), to the reason
+ * and the message: the same lookup (an exact top-level name first, then the dotted path), the same
+ * handling of duplicate keys (the last one wins, as in a tree), the same value rules
+ * ({@code FeatureValues}) and the same {@link JsonLimits}. The whole record is parsed before a feature
+ * error is reported, so a record that is both malformed and missing a feature is {@code not_json} on
+ * both paths. {@code RecordReaderAgreementTest} holds the two to this on a corpus of odd records.
+ *
+ * <p>Immutable and thread-safe: per-call scratch state lives in a thread-local, so several stream
+ * threads can share one reader (one per serving model).
+ */
+public final class RecordReader {
+    private static final byte ABSENT = 0;
+    private static final byte NULL = 1;
+    private static final byte NUMBER = 2;
+    private static final byte TEXT = 3;
+    private static final byte BOOLEAN = 4;
+    private static final byte OBJECT = 5;
+    private static final byte ARRAY = 6;
+
+    private final List<String> features;
+    private final PathNode root = new PathNode();
+    /** Top-level names that contain a dot, each matching a dotted feature exactly (that lookup wins). */
+    private final Map<String, int[]> exactDotted = new HashMap<>();
+    private final ThreadLocal<Slots> scratch;
+
+    public RecordReader(List<String> features) {
+        Objects.requireNonNull(features, "features");
+        if (features.isEmpty()) {
+            throw new IllegalArgumentException("a record reader needs at least one feature");
+        }
+        this.features = List.copyOf(features);
+        Map<String, List<Integer>> exact = new HashMap<>();
+        for (int i = 0; i < this.features.size(); i++) {
+            String name = this.features.get(i);
+            String[] path = name.split("\\.", -1);
+            if (path.length > 1) {
+                exact.computeIfAbsent(name, k -> new ArrayList<>()).add(i);
+            }
+            root.add(path, 0, i);
+        }
+        exact.forEach((k, v) -> exactDotted.put(k, v.stream().mapToInt(Integer::intValue).toArray()));
+        root.freeze();
+        int width = this.features.size();
+        this.scratch = ThreadLocal.withInitial(() -> new Slots(width));
+    }
+
+    /** Feature names in column order. */
+    public List<String> features() {
+        return features;
+    }
+
+    public int width() {
+        return features.size();
+    }
+
+    /** Reads the features of one record into a new row. */
+    public float[] read(byte[] json) throws FeatureException {
+        float[] row = new float[width()];
+        read(json, row, 0);
+        return row;
+    }
+
+    /**
+     * Reads the features of one record into {@code dest[offset .. offset + width())}; on failure the
+     * slot's contents are unspecified and the exception carries the dead-letter reason.
+     */
+    public void read(byte[] json, float[] dest, int offset) throws FeatureException {
+        if (json == null || json.length == 0) {
+            throw new FeatureException(FeatureError.EMPTY_VALUE, null, "record value is empty");
+        }
+        Slots slots = scratch.get();
+        slots.clear();
+        try (JsonParser p = JsonLimits.factory().createParser(json)) {
+            JsonToken t = p.nextToken();
+            if (t == null) {
+                throw new FeatureException(FeatureError.EMPTY_VALUE, null, "record value is blank");
+            }
+            if (t != JsonToken.START_OBJECT) {
+                p.skipChildren();
+                expectEnd(p);
+                throw new FeatureException(FeatureError.NOT_AN_OBJECT, null,
+                        "value is JSON but not an object: " + kindName(t));
+            }
+            readObject(p, root, true, slots);
+            expectEnd(p);
+        } catch (JsonProcessingException e) {
+            throw new FeatureException(FeatureError.NOT_JSON, null, "value is not JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new FeatureException(FeatureError.NOT_JSON, null, "value is not JSON: " + e.getMessage());
+        }
+        for (int i = 0; i < features.size(); i++) {
+            dest[offset + i] = slots.value(i, features.get(i));
+        }
+    }
+
+    private void readObject(JsonParser p, PathNode node, boolean top, Slots slots) throws IOException {
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            if (top) {
+                int[] exact = exactDotted.get(name);
+                if (exact != null) {
+                    for (int i : exact) {
+                        slots.record(slots.exact, i, p, v);
+                    }
+                }
+            }
+            PathNode child = node.children.get(name);
+            if (child == null) {
+                p.skipChildren();
+                continue;
+            }
+            // a repeated key replaces the earlier value wholly, as it does in a tree
+            for (int i : child.below) {
+                slots.nested[i] = ABSENT;
+            }
+            for (int i : child.leaf) {
+                slots.record(slots.nested, i, p, v);
+            }
+            if (v == JsonToken.START_OBJECT && !child.children.isEmpty()) {
+                readObject(p, child, false, slots);
+            } else {
+                p.skipChildren();
+            }
+        }
+        if (t != JsonToken.END_OBJECT) {
+            throw new IllegalStateException("parser gave " + t + " inside an object");
+        }
+    }
+
+    private static void expectEnd(JsonParser p) throws IOException, FeatureException {
+        JsonToken extra = p.nextToken();
+        if (extra != null) {
+            throw new FeatureException(FeatureError.NOT_JSON, null,
+                    "value is not JSON: trailing token (" + extra + ") after the record");
+        }
+    }
+
+    private static String kindName(JsonToken t) {
+        return switch (t) {
+            case START_ARRAY -> "array";
+            case VALUE_STRING -> "string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "number";
+            case VALUE_TRUE, VALUE_FALSE -> "boolean";
+            case VALUE_NULL -> "null";
+            default -> t.name().toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
+    /** One step of the features' dotted paths. */
+    private static final class PathNode {
+        Map<String, PathNode> children = new HashMap<>();
+        private final List<Integer> leafList = new ArrayList<>();
+        private final List<Integer> belowList = new ArrayList<>();
+        int[] leaf;
+        int[] below;
+
+        void add(String[] path, int depth, int feature) {
+            PathNode c = children.computeIfAbsent(path[depth], k -> new PathNode());
+            c.belowList.add(feature);
+            if (depth == path.length - 1) {
+                c.leafList.add(feature);
+            } else {
+                c.add(path, depth + 1, feature);
+            }
+        }
+
+        void freeze() {
+            leaf = leafList.stream().mapToInt(Integer::intValue).toArray();
+            below = belowList.stream().mapToInt(Integer::intValue).toArray();
+            children = Map.copyOf(children);
+            children.values().forEach(PathNode::freeze);
+        }
+    }
+
+    /** What was seen for each feature: by exact top-level name and by dotted path. Reused per thread. */
+    private static final class Slots {
+        final byte[] exact;
+        final byte[] nested;
+        final double[] exactNumber;
+        final double[] nestedNumber;
+        final String[] exactText;
+        final String[] nestedText;
+
+        Slots(int width) {
+            exact = new byte[width];
+            nested = new byte[width];
+            exactNumber = new double[width];
+            nestedNumber = new double[width];
+            exactText = new String[width];
+            nestedText = new String[width];
+        }
+
+        void clear() {
+            Arrays.fill(exact, ABSENT);
+            Arrays.fill(nested, ABSENT);
+            Arrays.fill(exactText, null);
+            Arrays.fill(nestedText, null);
+        }
+
+        void record(byte[] kinds, int i, JsonParser p, JsonToken v) throws IOException {
+            boolean isExact = kinds == exact;
+            switch (v) {
+                case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+                    kinds[i] = NUMBER;
+                    (isExact ? exactNumber : nestedNumber)[i] = p.getDoubleValue();
+                }
+                case VALUE_STRING -> {
+                    kinds[i] = TEXT;
+                    (isExact ? exactText : nestedText)[i] = p.getText();
+                }
+                case VALUE_NULL -> kinds[i] = NULL;
+                case VALUE_TRUE, VALUE_FALSE -> kinds[i] = BOOLEAN;
+                case START_OBJECT -> kinds[i] = OBJECT;
+                case START_ARRAY -> kinds[i] = ARRAY;
+                default -> throw new IllegalStateException("unexpected value token " + v);
+            }
+        }
+
+        float value(int i, String name) throws FeatureException {
+            boolean useExact = exact[i] != ABSENT;
+            byte kind = useExact ? exact[i] : nested[i];
+            return switch (kind) {
+                case ABSENT, NULL -> throw FeatureValues.missing(name);
+                case NUMBER -> FeatureValues.finite(name, (useExact ? exactNumber : nestedNumber)[i]);
+                case TEXT -> FeatureValues.fromText(name, (useExact ? exactText : nestedText)[i]);
+                case BOOLEAN -> throw FeatureValues.notANumber(name, "boolean");
+                case OBJECT -> throw FeatureValues.notANumber(name, "object");
+                case ARRAY -> throw FeatureValues.notANumber(name, "array");
+                default -> throw new IllegalStateException("unknown slot kind " + kind);
+            };
+        }
+    }
+}
