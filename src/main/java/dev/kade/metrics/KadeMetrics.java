@@ -1,6 +1,7 @@
 package dev.kade.metrics;
 
 import dev.kade.model.ModelMetadata;
+import dev.kade.output.DeadLetterReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -10,6 +11,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,7 +37,7 @@ import io.prometheus.metrics.model.snapshots.Labels;
  * </ul>
  *
  * Every meter carries {@code application=<application.id>}. Tags are bounded: topics are configured,
- * reasons are a closed set, versions change only on reload (the old series is removed on swap). Record
+ * reasons are the closed {@link DeadLetterReason} set, versions change only on reload (the old series is removed on swap). Record
  * keys are never tags. Thread-safe; bind once with {@link #bindTo}.
  */
 public final class KadeMetrics implements MeterBinder {
@@ -53,11 +55,6 @@ public final class KadeMetrics implements MeterBinder {
     public static final String INFERENCE = "kade.inference";
     public static final String BATCHES = "kade.batches";
 
-    /** Dead-letter reason when the model itself failed on a readable record. */
-    public static final String REASON_SCORING_FAILED = "scoring_failed";
-    /** Dead-letter reason for a record that made processing throw (a bug), sent by Kafka Streams' KIP-1034 handler. */
-    public static final String REASON_PROCESSING_ERROR = "processing_error";
-
     /** Score buckets: log-spaced 0.001..1000, three per decade (scores are standardised-space MSE). */
     static final double[] SCORE_BUCKETS = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50,
         100, 200, 500, 1000};
@@ -69,7 +66,7 @@ public final class KadeMetrics implements MeterBinder {
     private final Tags common;
     private volatile MeterRegistry registry;
     private final Map<String, Counter> recordsIn = new ConcurrentHashMap<>();
-    private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
+    private final Map<DeadLetterReason, Counter> deadLetters = new EnumMap<>(DeadLetterReason.class);
     private final Map<BatchTrigger, Counter> batches = new java.util.EnumMap<>(BatchTrigger.class);
     private Counter scored;
     private Counter anomalies;
@@ -120,8 +117,10 @@ public final class KadeMetrics implements MeterBinder {
             batches.put(t, Counter.builder(BATCHES).description("Batches scored (model calls), by what closed the batch")
                     .tags(common).tag("trigger", t.label()).register(r));
         }
-        for (String reason : deadLetterReasons()) {
-            deadLetterCounter(reason); // pre-register so rate() has a zero series to start from
+        for (DeadLetterReason reason : DeadLetterReason.values()) {
+            // every reason registered up front: rate() has a zero series to start from, and the map is read-only after
+            deadLetters.put(reason, counter(DEAD_LETTERS, "Records sent to the dead-letter topic, by reason",
+                    Tags.of("reason", reason.label())));
         }
     }
 
@@ -171,9 +170,13 @@ public final class KadeMetrics implements MeterBinder {
         }
     }
 
-    /** One record sent to the dead-letter topic for the given reason (a {@code FeatureError} label or {@value #REASON_SCORING_FAILED}). */
-    public void deadLetter(String reason) {
-        deadLetterCounter(reason).increment();
+    /** One record sent to the dead-letter topic for the given reason. */
+    public void deadLetter(DeadLetterReason reason) {
+        Counter c = deadLetters.get(reason);
+        if (c == null) {
+            bound(); // throws: not bound yet
+        }
+        c.increment();
         deadLetterTotal.add(1);
     }
 
@@ -247,11 +250,6 @@ public final class KadeMetrics implements MeterBinder {
         return summary::record;
     }
 
-    private Counter deadLetterCounter(String reason) {
-        return deadLetters.computeIfAbsent(reason,
-                x -> counter(DEAD_LETTERS, "Records sent to the dead-letter topic, by reason", Tags.of("reason", x)));
-    }
-
     private Counter loadCounter(MeterRegistry r, String result) {
         return Counter.builder(MODEL_LOADS).description("Model load attempts at start and on reload, by result")
                 .tags(common).tag("result", result).register(r);
@@ -267,16 +265,6 @@ public final class KadeMetrics implements MeterBinder {
             throw new IllegalStateException("KadeMetrics is not bound to a registry");
         }
         return r;
-    }
-
-    private static java.util.List<String> deadLetterReasons() {
-        java.util.List<String> reasons = new java.util.ArrayList<>();
-        for (dev.kade.features.FeatureError e : dev.kade.features.FeatureError.values()) {
-            reasons.add(e.label());
-        }
-        reasons.add(REASON_SCORING_FAILED);
-        reasons.add(REASON_PROCESSING_ERROR);
-        return reasons;
     }
 
     private static Duration micros(long us) {

@@ -1,6 +1,7 @@
 package dev.kade.stream;
 
-import dev.kade.model.Scores;
+import dev.kade.model.ScorerContractException;
+import dev.kade.output.DeadLetterReason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -8,29 +9,38 @@ import org.slf4j.LoggerFactory;
  * The scores of one batch of rows, or for each row why it has none. One model call scores the batch;
  * when that call fails, each row is scored on its own, so that one row the model cannot score does not
  * take the rest of the batch to the dead-letter topic with it.
+ *
+ * <p>Rows are row-major in one array (the processor's reused batch array); scores and feature errors
+ * come back the same way. A NaN score is a failure ({@code scoring_failed}); +Infinity is a score (the
+ * processor alerts on it). A {@link ScorerContractException} is a bug in the scorer, not a failure of the
+ * model on a record: the rows it hits are {@code processing_error}, and like every failure here it never
+ * propagates, since a batch may be scored inside a commit.
  */
 final class BatchScores {
     private static final Logger LOG = LoggerFactory.getLogger(BatchScores.class);
 
     private final float[] score;
-    private final float[][] featureErrors;
+    private final float[] featureErrors;
     private final String[] failure;
+    private final DeadLetterReason[] reason;
 
-    private BatchScores(int n) {
+    private BatchScores(int n, int width) {
         this.score = new float[n];
-        this.featureErrors = new float[n][];
+        this.featureErrors = new float[n * width];
         this.failure = new String[n];
+        this.reason = new DeadLetterReason[n];
     }
 
-    /** Scores {@code rows[0..count)} with the model; never throws for a model failure. */
-    static BatchScores of(ServingModel model, float[][] rows, int count) {
-        BatchScores out = new BatchScores(count);
+    /** Scores rows {@code 0..count)} of {@code features} with the model; never throws for a model failure. */
+    static BatchScores of(ServingModel model, float[] features, int count) {
+        int width = model.reader().width();
+        BatchScores out = new BatchScores(count, width);
         if (count == 0) {
             return out;
         }
-        float[][] batch = rows.length == count ? rows : java.util.Arrays.copyOf(rows, count);
         try {
-            out.fill(0, model.scorer().score(batch), count);
+            model.scorer().score(features, count, out.score, out.featureErrors);
+            out.checkFinite(0, count);
         } catch (RuntimeException e) {
             if (count == 1) {
                 out.fail(0, model, e);
@@ -38,32 +48,42 @@ final class BatchScores {
             }
             LOG.warn("model {} failed on a batch of {}; scoring its rows one by one: {}", model.metadata().version(), count,
                     e.toString());
+            float[] one = new float[1];
+            float[] oneErrors = new float[width];
+            float[] row = new float[width];
             for (int i = 0; i < count; i++) {
                 try {
-                    out.fill(i, model.scorer().score(new float[][] {rows[i]}), 1);
-                } catch (RuntimeException one) {
-                    out.fail(i, model, one);
+                    System.arraycopy(features, i * width, row, 0, width);
+                    model.scorer().score(row, 1, one, oneErrors);
+                    out.score[i] = one[0];
+                    System.arraycopy(oneErrors, 0, out.featureErrors, i * width, width);
+                    out.checkFinite(i, 1);
+                } catch (RuntimeException single) {
+                    out.fail(i, model, single);
                 }
             }
         }
         return out;
     }
 
-    private void fill(int from, Scores s, int count) {
-        if (s.size() != count) {
-            throw new IllegalStateException("model returned " + s.size() + " scores for " + count + " rows");
-        }
-        for (int i = 0; i < count; i++) {
-            float v = s.score()[i];
-            score[from + i] = v;
-            featureErrors[from + i] = s.featureErrors()[i];
-            failure[from + i] = Float.isFinite(v) ? null : "model gave a non-finite score: " + v;
+    private void checkFinite(int from, int count) {
+        for (int i = from; i < from + count; i++) {
+            boolean nan = Float.isNaN(score[i]);
+            failure[i] = nan ? "model gave a non-finite score: NaN" : null;
+            reason[i] = nan ? DeadLetterReason.SCORING_FAILED : null;
         }
     }
 
     private void fail(int i, ServingModel model, RuntimeException e) {
-        LOG.warn("model {} failed on a row: {}", model.metadata().version(), e.toString());
-        failure[i] = "model failed: " + e;
+        if (e instanceof ScorerContractException) {
+            LOG.error("scorer of model {} broke its contract on a row", model.metadata().version(), e);
+            failure[i] = "scorer broke its contract: " + e.getMessage();
+            reason[i] = DeadLetterReason.PROCESSING_ERROR;
+        } else {
+            LOG.warn("model {} failed on a row: {}", model.metadata().version(), e.toString());
+            failure[i] = "model failed: " + e;
+            reason[i] = DeadLetterReason.SCORING_FAILED;
+        }
     }
 
     /** Why row {@code i} has no score, or null when it has one. */
@@ -71,11 +91,17 @@ final class BatchScores {
         return failure[i];
     }
 
+    /** The dead-letter reason of row {@code i}'s failure, or null when it has a score. */
+    DeadLetterReason reason(int i) {
+        return reason[i];
+    }
+
     float score(int i) {
         return score[i];
     }
 
-    float[] featureErrors(int i) {
-        return featureErrors[i];
+    /** Every row's feature errors, row-major ({@code width} per row). */
+    float[] featureErrors() {
+        return featureErrors;
     }
 }

@@ -2,6 +2,7 @@ package dev.kade.stream;
 
 import dev.kade.config.KadeConfig;
 import dev.kade.metrics.KadeMetrics;
+import dev.kade.output.DeadLetterReason;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
@@ -36,7 +37,7 @@ public final class CountingProcessingExceptionHandler extends LogAndContinueProc
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
         Response response = super.handleError(context, record, exception);
         if (metrics != null) {
-            metrics.deadLetter(KadeMetrics.REASON_PROCESSING_ERROR);
+            metrics.deadLetter(DeadLetterReason.PROCESSING_ERROR);
         }
         return response;
     }

@@ -31,7 +31,7 @@ final class PendingBatch {
      * @param streamsContext Kafka Streams' record context for it (internal type), or null outside a real task
      * @param bufferedNanos {@link System#nanoTime()} when it was buffered
      */
-    record Entry(Record<byte[], byte[]> record, OutputRecords.Source source, ProcessorRecordContext streamsContext,
+    record Entry(Record<byte[], byte[]> record, dev.kade.output.Source source, ProcessorRecordContext streamsContext,
                  long bufferedNanos) {
     }
 

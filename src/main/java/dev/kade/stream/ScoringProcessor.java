@@ -1,18 +1,20 @@
 package dev.kade.stream;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.kade.features.FeatureException;
-import dev.kade.features.FeatureExtractor;
 import dev.kade.metrics.BatchTrigger;
 import dev.kade.metrics.KadeMetrics;
 import dev.kade.model.ModelMetadata;
-import dev.kade.model.Scores;
-import java.nio.charset.StandardCharsets;
+import dev.kade.output.Alert;
+import dev.kade.output.DeadLetterReason;
+import dev.kade.output.DeadLetters;
+import dev.kade.output.OutputTooLargeException;
+import dev.kade.output.OutputWriter;
+import dev.kade.output.ScoreRecord;
+import dev.kade.output.Source;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -27,8 +29,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Extracts, scores and routes records in batches: an anomaly to the alert sink, every scored record to
- * the scores sink (when configured), anything unreadable or unscorable to the dead-letter sink with its
- * original key and bytes. Every record read ends in exactly one of "scored" or "dead-lettered".
+ * the scores sink (when configured), anything unreadable, unscorable or unrenderable within the output
+ * limit to the dead-letter sink. Every record read ends in exactly one of "scored" or "dead-lettered".
+ *
+ * <p>The per-record work lives in small classes it calls: {@code RecordReader} (features straight from
+ * the bytes into the batch's row-major feature array), {@link BatchScores} (one model call over that
+ * array), {@link OutputWriter} (alerts and scores within {@code OutputLimits}) and {@link DeadLetters}.
+ * The writer, the dead-letter builder and the batch arrays are this processor's own and reused from
+ * batch to batch without locks (Kafka Streams runs one processor instance per task, on one thread).
  *
  * <h2>Batching without losing records</h2>
  * {@link #process} only buffers the record (with its Kafka Streams record context). The buffer is scored
@@ -84,6 +92,10 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     private final TopologyConfig config;
     private final ModelRegistry models;
     private final KadeMetrics metrics;
+    private final OutputWriter writer;
+    private final DeadLetters deadLetters;
+    /** The batch's feature rows, row-major; grown, never shrunk. */
+    private float[] features = new float[0];
     private ProcessorContext<byte[], byte[]> context;
     /** Kafka's own context when running in a real task (TopologyTestDriver included); null otherwise. */
     private InternalProcessorContext<byte[], byte[]> internal;
@@ -97,6 +109,8 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         this.config = config;
         this.models = models;
         this.metrics = metrics;
+        this.writer = new OutputWriter(config.limits());
+        this.deadLetters = new DeadLetters(writer, config.clock());
     }
 
     @Override
@@ -184,51 +198,59 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     private void scoreAndForward(List<PendingBatch.Entry> batch, ServingModel model, BatchTrigger trigger) {
         countIn(batch);
         int n = batch.size();
-        Parsed[] parsed = new Parsed[n];
-        float[][] rows = new float[n][];
+        int width = model.reader().width();
+        if (features.length < n * width) {
+            features = new float[n * width];
+        }
+        FeatureException[] errors = new FeatureException[n];
         int[] rowOf = new int[n];
-        int width = 0;
+        int rows = 0;
         for (int i = 0; i < n; i++) {
-            parsed[i] = parse(batch.get(i), model);
-            rowOf[i] = parsed[i].row() == null ? -1 : width;
-            if (parsed[i].row() != null) {
-                rows[width++] = parsed[i].row();
+            try {
+                model.reader().read(batch.get(i).record().value(), features, rows * width);
+                rowOf[i] = rows++;
+            } catch (FeatureException fe) {
+                errors[i] = fe;
+                rowOf[i] = -1;
             }
         }
         long t0 = System.nanoTime();
-        BatchScores scores = BatchScores.of(model, rows, width);
+        BatchScores scores = BatchScores.of(model, features, rows);
         long nanos = System.nanoTime() - t0;
         ModelMetadata meta = model.metadata();
-        float[] scored = new float[width];
+        float[] scored = new float[rows];
         int scoredCount = 0;
         int anomalies = 0;
         for (int i = 0; i < n; i++) {
             PendingBatch.Entry e = batch.get(i);
             enterContext(e);
-            Parsed p = parsed[i];
-            if (p.error() != null) {
-                FeatureException fe = p.error();
-                deadLetter(e.record(), e.source(), fe.error().label(), fe.getMessage(), fe.feature().orElse(null), meta);
+            if (errors[i] != null) {
+                FeatureException fe = errors[i];
+                deadLetter(e, DeadLetterReason.of(fe.error()), fe.getMessage(), fe.feature().orElse(null), meta);
                 continue;
             }
             int r = rowOf[i];
             String failure = scores.failure(r);
             if (failure != null) {
-                deadLetter(e.record(), e.source(), KadeMetrics.REASON_SCORING_FAILED, failure, null, meta);
+                deadLetter(e, scores.reason(r), failure, null, meta);
                 continue;
             }
+            // +Infinity from finite features is the most anomalous record there is: an alert, not a dead letter
             float score = scores.score(r);
             Outputs out;
             try {
-                out = render(e, p.input(), score, scores.featureErrors(r), meta);
+                out = render(e, score, r, scores.featureErrors(), meta);
+            } catch (OutputTooLargeException tooLarge) {
+                deadLetter(e, DeadLetterReason.OUTPUT_TOO_LARGE, tooLarge.getMessage(), null, meta);
+                continue;
             } catch (RuntimeException bug) {
                 // a rendering bug must not fail the batch (or the commit it may run in): this record alone
                 // goes to the dead-letter topic, as Kafka Streams' processing exception handler would send it
                 LOG.error("cannot render outputs for {}", e.source(), bug);
-                deadLetter(e.record(), e.source(), KadeMetrics.REASON_PROCESSING_ERROR, "cannot render outputs: " + bug, null, meta);
+                deadLetter(e, DeadLetterReason.PROCESSING_ERROR, "cannot render outputs: " + bug, null, meta);
                 continue;
             }
-            scored[scoredCount++] = score;
+            scored[scoredCount++] = Float.isFinite(score) ? score : Float.MAX_VALUE;
             if (out.alert() != null) {
                 anomalies++;
             }
@@ -237,31 +259,19 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         metrics.scoredBatch(trigger, scored, scoredCount, nanos, anomalies);
     }
 
-    /** The record's features as the serving model reads them, or why they cannot be read. */
-    private Parsed parse(PendingBatch.Entry e, ServingModel model) {
-        try {
-            JsonNode input = FeatureExtractor.parse(e.record().value());
-            return new Parsed(input, model.extractor().extract(input), null);
-        } catch (FeatureException fe) {
-            return new Parsed(null, null, fe);
-        }
-    }
-
-    /** One record's extraction result: the parsed input and its row, or the error. */
-    private record Parsed(JsonNode input, float[] row, FeatureException error) {
-    }
-
     /**
-     * Renders every output of a scored record before any is forwarded, so that a failure here (a bug)
-     * leaves no partial output.
+     * Renders every output of a scored record before any is forwarded, so that a record is either wholly
+     * scored or wholly dead-lettered.
      */
-    private Outputs render(PendingBatch.Entry e, JsonNode input, float score, float[] errors, ModelMetadata meta) {
+    private Outputs render(PendingBatch.Entry e, float score, int row, float[] featureErrors, ModelMetadata meta)
+            throws OutputTooLargeException {
         Record<byte[], byte[]> record = e.record();
         boolean anomaly = score >= meta.threshold();
-        byte[] alert = anomaly ? OutputRecords.alert(record.key(), input, score, errors, meta, config.topFeatures(),
-                Instant.ofEpochMilli(record.timestamp()), config.clock().instant(), e.source()) : null;
+        int width = meta.features().size();
+        byte[] alert = anomaly ? writer.alert(new Alert(record.key(), e.source(), Instant.ofEpochMilli(record.timestamp()),
+                config.clock().instant(), meta, score, features, featureErrors, row * width, config.topFeatures())) : null;
         byte[] scoreRecord = config.topics().scores().isPresent()
-                ? OutputRecords.score(score, anomaly, meta, e.source()) : null;
+                ? writer.score(new ScoreRecord(score, anomaly, meta, e.source()), record.key()) : null;
         return new Outputs(scoreRecord, alert);
     }
 
@@ -278,21 +288,12 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         }
     }
 
-    private void deadLetter(Record<byte[], byte[]> record, OutputRecords.Source source, String reason, String detail,
-                            String feature, ModelMetadata model) {
-        Headers h = new RecordHeaders(record.headers().toArray());
-        put(h, DeadLetterHeaders.REASON, reason);
-        put(h, DeadLetterHeaders.DETAIL, detail);
-        if (feature != null) {
-            put(h, DeadLetterHeaders.FEATURE, feature);
-        }
-        put(h, DeadLetterHeaders.SOURCE_TOPIC, source.topic());
-        put(h, DeadLetterHeaders.SOURCE_PARTITION, Integer.toString(source.partition()));
-        put(h, DeadLetterHeaders.SOURCE_OFFSET, Long.toString(source.offset()));
-        put(h, DeadLetterHeaders.TIMESTAMP, config.clock().instant().toString());
-        put(h, DeadLetterHeaders.MODEL_VERSION, model.version());
+    private void deadLetter(PendingBatch.Entry e, DeadLetterReason reason, String detail, String feature, ModelMetadata model) {
+        Record<byte[], byte[]> record = e.record();
+        DeadLetters.DeadLetter d = deadLetters.build(record.key(), record.value(), record.headers(), reason, detail, feature,
+                e.source(), model.version());
         metrics.deadLetter(reason);
-        context.forward(record.withHeaders(h), ScoringTopology.DEAD_LETTER_SINK);
+        context.forward(record.withKey(d.key()).withValue(d.value()).withHeaders(d.headers()), ScoringTopology.DEAD_LETTER_SINK);
     }
 
     /** Forwards of this record then carry its own source topic, partition and offset (for sinks and error handlers). */
@@ -317,14 +318,8 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         metrics.recordsIn(topic, run);
     }
 
-    private OutputRecords.Source source() {
+    private Source source() {
         RecordMetadata m = context.recordMetadata().orElse(null);
-        return m == null ? new OutputRecords.Source("unknown", -1, -1)
-                : new OutputRecords.Source(m.topic(), m.partition(), m.offset());
-    }
-
-    private static void put(Headers h, String name, String value) {
-        h.remove(name);
-        h.add(name, (value == null ? "" : value).getBytes(StandardCharsets.UTF_8));
+        return m == null ? Source.UNKNOWN : new Source(m.topic(), m.partition(), m.offset());
     }
 }

@@ -1,6 +1,7 @@
 package dev.kade.stream;
 
 import dev.kade.features.FeatureExtractor;
+import dev.kade.features.RecordReader;
 import dev.kade.model.ModelMetadata;
 import dev.kade.model.Scorer;
 import java.util.Objects;
@@ -21,12 +22,14 @@ public final class ServingModel {
 
     private final Scorer scorer;
     private final FeatureExtractor extractor;
+    private final RecordReader reader;
     private final AutoCloseable resource;
     private final AtomicInteger refs = new AtomicInteger(1);
 
     ServingModel(Scorer scorer, AutoCloseable resource) {
         this.scorer = Objects.requireNonNull(scorer, "scorer");
         this.extractor = new FeatureExtractor(scorer.metadata().features());
+        this.reader = new RecordReader(scorer.metadata().features());
         this.resource = resource;
     }
 
@@ -36,6 +39,11 @@ public final class ServingModel {
 
     public FeatureExtractor extractor() {
         return extractor;
+    }
+
+    /** The streaming reader of this model's features (the stream's hot path; same answers as {@link #extractor()}). */
+    public RecordReader reader() {
+        return reader;
     }
 
     public ModelMetadata metadata() {

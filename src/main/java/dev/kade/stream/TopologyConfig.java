@@ -1,6 +1,7 @@
 package dev.kade.stream;
 
 import dev.kade.config.KadeConfig;
+import dev.kade.output.OutputLimits;
 import java.time.Clock;
 import java.util.Objects;
 
@@ -11,29 +12,41 @@ import java.util.Objects;
  * @param topFeatures how many contributing features an alert lists
  * @param clock       source of detection time (a fixed clock in tests)
  * @param batching    how records are grouped into one model call
+ * @param limits      the size every output record must fit
  */
-public record TopologyConfig(Topics topics, int topFeatures, Clock clock, Batching batching) {
+public record TopologyConfig(Topics topics, int topFeatures, Clock clock, Batching batching, OutputLimits limits) {
     public TopologyConfig {
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(batching, "batching");
+        Objects.requireNonNull(limits, "limits");
         if (topFeatures < 0) {
             throw new IllegalArgumentException("topFeatures must be >= 0");
         }
     }
 
-    /** With the default batching. */
+    /** With the default batching and output limit (Kafka's default {@code max.request.size} less headroom). */
     public TopologyConfig(Topics topics, int topFeatures, Clock clock) {
-        this(topics, topFeatures, clock, Batching.DEFAULT);
+        this(topics, topFeatures, clock, Batching.DEFAULT, OutputLimits.DEFAULT);
+    }
+
+    /** With the default output limit. */
+    public TopologyConfig(Topics topics, int topFeatures, Clock clock, Batching batching) {
+        this(topics, topFeatures, clock, batching, OutputLimits.DEFAULT);
     }
 
     public static TopologyConfig from(KadeConfig config) {
         return new TopologyConfig(Topics.from(config), config.alertTopFeatures(), Clock.systemUTC(),
-                new Batching(config.batchMaxRecords(), config.batchMaxWait()));
+                new Batching(config.batchMaxRecords(), config.batchMaxWait()), OutputLimits.fromProducer(config.streamsProperties()));
     }
 
     /** The same settings with other batching (tests and benchmarks). */
     public TopologyConfig withBatching(Batching other) {
-        return new TopologyConfig(topics, topFeatures, clock, other);
+        return new TopologyConfig(topics, topFeatures, clock, other, limits);
+    }
+
+    /** The same settings with another output limit (tests). */
+    public TopologyConfig withLimits(OutputLimits other) {
+        return new TopologyConfig(topics, topFeatures, clock, batching, other);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kade.model.ModelKind;
 import dev.kade.model.ModelMetadata;
 import dev.kade.model.ScoreDistribution;
+import dev.kade.output.DeadLetterReason;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -30,7 +31,7 @@ class KadeMetricsTest {
         m.recordIn("metrics");
         m.scored(0.004, 12_000, false);
         m.scored(14.2, 15_000, true);
-        m.deadLetter("not_json");
+        m.deadLetter(DeadLetterReason.NOT_JSON);
         m.modelServing(model("v1", 1.5), Instant.ofEpochSecond(1_700_000_000));
         m.modelServing(model("v2", 2.5), Instant.ofEpochSecond(1_700_000_100));
         m.modelLoadFailed();
@@ -122,7 +123,7 @@ class KadeMetricsTest {
         m.recordIn("b");
         m.scored(0.1, 1, false);
         m.scored(5, 1, true);
-        m.deadLetter("missing_feature");
+        m.deadLetter(DeadLetterReason.MISSING_FEATURE);
         assertThat(m.counts()).isEqualTo(new KadeMetrics.Counts(3, 2, 1, 1));
     }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.kade.config.KadeConfig;
 import dev.kade.config.ProcessingGuarantee;
+import dev.kade.output.DeadLetterHeaders;
 import dev.kade.testing.TestModels;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -12,6 +12,7 @@ import dev.kade.model.ModelMetadata;
 import dev.kade.model.Scorer;
 import dev.kade.model.Scores;
 import dev.kade.onnx.OnnxModel;
+import dev.kade.output.DeadLetterHeaders;
 import dev.kade.testing.TestModels;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -174,10 +175,10 @@ class ScoringTopologyTest {
         assertThat(record.key()).isEqualTo(bytes("host-7"));
         assertThat(record.timestamp()).isEqualTo(EVENT.toEpochMilli());
         JsonNode alert = JSON.readTree(record.value());
-        assertThat(alert.fieldNames()).toIterable().containsExactly("key", "input", "score", "threshold", "percentile",
+        assertThat(alert.fieldNames()).toIterable().containsExactly("key", "features", "score", "threshold", "percentile",
                 "model", "top_features", "event_time", "detection_time", "source");
         assertThat(alert.get("key").asText()).isEqualTo("host-7");
-        assertThat(alert.get("input")).isEqualTo(JSON.readTree(input));
+        assertThat(alert.get("features")).isEqualTo(JSON.readTree("{\"cpu\":5.0,\"memory.used\":5.0,\"latency_ms\":13.0}"));
         assertThat(alert.get("score").asDouble()).isCloseTo(128.0 / 9, within(1e-3));
         assertThat(alert.get("threshold").asDouble()).isEqualTo(TestModels.THRESHOLD);
         assertThat(alert.get("percentile").asDouble()).isEqualTo(100.0);
@@ -279,9 +280,9 @@ class ScoringTopologyTest {
     }
 
     @Test
-    void aBugInRenderingSendsOnlyThatRecordToTheDeadLetterTopicAndProcessingContinues() throws Exception {
-        // a scorer that breaks the Scorer contract (more feature errors than features): rendering the alert
-        // throws, as a bug would; in a batch only that record may fail, not the batch or the commit it runs in
+    void aBugInTheScorerSendsOnlyThatRecordToTheDeadLetterTopicAndProcessingContinues() throws Exception {
+        // a scorer that breaks the Scorer contract (more feature errors than features), as a bug would; in a
+        // batch only that record may fail, not the batch or the commit it runs in
         startWithTestModelMetadata(rows -> {
             boolean buggy = rows[0][0] == 666;
             return new Scores(new float[] {buggy ? 50f : 0.001f}, new float[][] {buggy ? new float[] {0, 0, 0, 0, 1} : new float[3]});
@@ -292,7 +293,7 @@ class ScoringTopologyTest {
         assertThat(dead.key()).isEqualTo(bytes("bug"));
         assertThat(dead.value()).isEqualTo(bytes(TestModels.record(666, 1, 1)));
         assertThat(header(dead.headers(), DeadLetterHeaders.REASON)).isEqualTo("processing_error");
-        assertThat(header(dead.headers(), DeadLetterHeaders.DETAIL)).contains("cannot render outputs");
+        assertThat(header(dead.headers(), DeadLetterHeaders.DETAIL)).contains("broke its contract");
         assertThat(deadLetters.isEmpty()).isTrue();
         // the record after the bug was processed normally
         assertThat(scores.readValuesToList()).hasSize(1); // no partial output from the failed record

@@ -1,0 +1,49 @@
+package dev.kade.output;
+
+import dev.kade.features.FeatureError;
+import java.util.Locale;
+
+/**
+ * Why a record went to the dead-letter topic: the {@code kade.dlq.reason} header, the {@code reason} tag
+ * of {@code kade_dead_letters_total} and the README's table, all from this one closed set (a test holds
+ * the README to it).
+ */
+public enum DeadLetterReason {
+    EMPTY_VALUE("null or empty value, e.g. a tombstone"),
+    NOT_JSON("not parseable JSON, or beyond the parser's limits (nesting deeper than 2,000, a number longer than 1,000 characters)"),
+    NOT_AN_OBJECT("JSON, but not an object"),
+    MISSING_FEATURE("a feature the model needs is absent, null or blank"),
+    NON_NUMERIC("a feature is neither a number nor a string holding one"),
+    NON_FINITE("a feature is NaN, ±Infinity, or beyond float32"),
+    SCORING_FAILED("the model threw, or returned NaN"),
+    OUTPUT_TOO_LARGE("an output for this record would not fit `output.max.bytes` even truncated (e.g. a huge key)"),
+    PROCESSING_ERROR("an unexpected exception (a bug); sent by Kafka Streams' KIP-1034 handler with its own `__streams.errors.*` headers");
+
+    private final String description;
+
+    DeadLetterReason(String description) {
+        this.description = description;
+    }
+
+    /** The header value and metric tag: the name in lower case ({@code not_json}). */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** One line for the documentation. */
+    public String description() {
+        return description;
+    }
+
+    /** The reason for a record the feature reader refused. */
+    public static DeadLetterReason of(FeatureError error) {
+        return switch (error) {
+            case EMPTY_VALUE -> EMPTY_VALUE;
+            case NOT_JSON -> NOT_JSON;
+            case NOT_AN_OBJECT -> NOT_AN_OBJECT;
+            case MISSING_FEATURE -> MISSING_FEATURE;
+            case NON_NUMERIC -> NON_NUMERIC;
+            case NON_FINITE -> NON_FINITE;
+        };
+    }
+}

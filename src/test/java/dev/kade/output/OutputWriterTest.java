@@ -1,0 +1,130 @@
+package dev.kade.output;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kade.model.ModelKind;
+import dev.kade.model.ModelMetadata;
+import dev.kade.model.ScoreDistribution;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The public output formats, byte for byte: each case renders with {@link OutputWriter} and compares
+ * with a checked-in file under {@code src/test/resources/golden}. A change to these files is a change to
+ * the README's "Alert format" or "Scores format" and must be documented there.
+ */
+class OutputWriterTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final ModelMetadata MODEL = new ModelMetadata(List.of("cpu", "memory.used", "latency_ms"), ModelKind.RECONSTRUCTION,
+            1.0, new ScoreDistribution(new double[] {0, 0.5, 0.9, 0.99, 1.0}, new double[] {0, 0.0015, 0.003, 0.006, 0.02}),
+            "sha256:test", Instant.parse("2026-11-25T00:00:00Z"), "2026-11-25.1");
+    private static final Instant EVENT = Instant.parse("2026-11-25T11:59:58.123Z");
+    private static final Instant DETECTED = Instant.parse("2026-11-25T12:00:00.004Z");
+    private static final Source SOURCE = new Source("metrics", 0, 48213);
+
+    private final OutputWriter writer = new OutputWriter(OutputLimits.DEFAULT);
+
+    @Test
+    void alertMatchesTheGoldenFile() throws Exception {
+        byte[] out = writer.alert(alert(bytes("host-7"), 14.222222f, new float[] {5f, 5f, 13f},
+                new float[] {7.111111f, 7.111111f, 28.444445f}, 3));
+        assertThat(text(out)).isEqualTo(golden("alert.json"));
+    }
+
+    @Test
+    void alertWithoutKeyAndNoTopFeaturesMatchesTheGoldenFile() throws Exception {
+        byte[] out = writer.alert(alert(null, 2.5f, new float[] {0.1f, -3f, 1e-7f}, new float[] {0f, 7.5f, 0f}, 0));
+        assertThat(text(out)).isEqualTo(golden("alert-no-key.json"));
+    }
+
+    @Test
+    void infiniteScoreIsAnAlertAtTheTopPercentileWithItsReason() throws Exception {
+        byte[] out = writer.alert(alert(bytes("k"), Float.POSITIVE_INFINITY, new float[] {1.2e29f, 1f, 1f},
+                new float[] {Float.POSITIVE_INFINITY, 0.5f, 0.25f}, 2));
+        assertThat(text(out)).isEqualTo(golden("alert-infinite.json"));
+        JsonNode n = JSON.readTree(out);
+        assertThat(n.get("percentile").asDouble()).isEqualTo(100.0);
+        assertThat(n.get("score").isNull()).isTrue();
+        assertThat(n.get("score_note").asText()).isEqualTo(OutputWriter.INFINITE_SCORE_NOTE);
+    }
+
+    @Test
+    void scoreRecordMatchesTheGoldenFile() throws Exception {
+        byte[] out = writer.score(new ScoreRecord(0.0012f, false, MODEL, new Source("metrics", 0, 48212)), bytes("host-7"));
+        assertThat(text(out)).isEqualTo(golden("score.json"));
+    }
+
+    @Test
+    void topFeaturesAreLargestFirstWithTiesInColumnOrder() throws Exception {
+        JsonNode n = JSON.readTree(writer.alert(alert(bytes("k"), 3f, new float[] {1, 2, 3}, new float[] {2f, 5f, 2f}, 3)));
+        assertThat(n.get("top_features").findValuesAsText("feature")).containsExactly("memory.used", "cpu", "latency_ms");
+        assertThat(n.get("top_features").get(0).get("share").asDouble()).isEqualTo(0.5556);
+    }
+
+    @Test
+    void theWriterCanBeReusedAndEachOutputIsItsOwnCopy() throws Exception {
+        byte[] first = writer.score(new ScoreRecord(1f, true, MODEL, SOURCE), null);
+        byte[] copy = first.clone();
+        writer.alert(alert(bytes("k"), 3f, new float[] {1, 2, 3}, new float[] {2f, 5f, 2f}, 3));
+        byte[] again = writer.score(new ScoreRecord(1f, true, MODEL, SOURCE), null);
+        assertThat(first).isEqualTo(copy).isEqualTo(again);
+        assertThat(JSON.readTree(first).get("anomaly").asBoolean()).isTrue();
+    }
+
+    @Test
+    void anAlertOverTheLimitIsTruncatedAndSaysSo() throws Exception {
+        OutputWriter small = new OutputWriter(new OutputLimits(OutputLimits.MIN_BYTES));
+        byte[] key = bytes("h".repeat(3_000));
+        byte[] out = small.alert(alert(key, 14f, new float[] {5f, 5f, 13f}, new float[] {7f, 7f, 28f}, 3));
+        assertThat(key.length + out.length).isLessThanOrEqualTo(OutputLimits.MIN_BYTES);
+        JsonNode n = JSON.readTree(out);
+        assertThat(n.get("truncated").asBoolean()).isTrue();
+        assertThat(n.get("key").asText()).hasSize(OutputWriter.KEY_TEXT_LIMIT);
+        assertThat(n.get("top_features")).hasSize(3);
+        assertThat(n.get("source").get("offset").asLong()).isEqualTo(48213);
+    }
+
+    @Test
+    void anAlertWhoseKeyAloneIsTooLargeCannotBeProduced() {
+        OutputWriter small = new OutputWriter(new OutputLimits(OutputLimits.MIN_BYTES));
+        byte[] key = new byte[OutputLimits.MIN_BYTES];
+        assertThatThrownBy(() -> small.alert(alert(key, 14f, new float[] {5f, 5f, 13f}, new float[] {7f, 7f, 28f}, 3)))
+                .isInstanceOf(OutputTooLargeException.class).hasMessageContaining("output.max.bytes=" + OutputLimits.MIN_BYTES);
+        assertThatThrownBy(() -> small.score(new ScoreRecord(1f, true, MODEL, SOURCE), key))
+                .isInstanceOf(OutputTooLargeException.class);
+    }
+
+    @Test
+    void readsItsRowFromAnOffsetInABatch() throws Exception {
+        float[] features = {9, 9, 9, 5f, 5f, 13f};
+        float[] errors = {0, 0, 0, 7.111111f, 7.111111f, 28.444445f};
+        byte[] out = writer.alert(new Alert(bytes("host-7"), SOURCE, EVENT, DETECTED, MODEL, 14.222222f, features, errors, 3, 3));
+        assertThat(text(out)).isEqualTo(golden("alert.json"));
+    }
+
+    static Alert alert(byte[] key, float score, float[] features, float[] errors, int top) {
+        return new Alert(key, SOURCE, EVENT, DETECTED, MODEL, score, features, errors, 0, top);
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    private static String golden(String name) throws IOException {
+        try (InputStream in = OutputWriterTest.class.getResourceAsStream("/golden/" + name)) {
+            assertThat(in).as("golden file %s", name).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        }
+    }
+}
