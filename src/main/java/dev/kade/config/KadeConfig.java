@@ -5,6 +5,7 @@ import static org.apache.kafka.common.config.ConfigDef.Importance.LOW;
 import static org.apache.kafka.common.config.ConfigDef.Importance.MEDIUM;
 import static org.apache.kafka.common.config.ConfigDef.NO_DEFAULT_VALUE;
 
+import dev.kade.output.OutputLimits;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -72,6 +73,7 @@ public final class KadeConfig {
     public static final String BATCH_MAX_RECORDS = "batch.max.records";
     public static final String BATCH_MAX_WAIT_MS = "batch.max.wait.ms";
     public static final String ALERT_TOP_FEATURES = "alert.top.features";
+    public static final String OUTPUT_MAX_BYTES = "output.max.bytes";
     public static final String METRICS_PORT = "metrics.port";
     public static final String METRICS_BIND_ADDRESS = "metrics.bind.address";
     public static final String SHUTDOWN_TIMEOUT_MS = "shutdown.timeout.ms";
@@ -123,6 +125,9 @@ public final class KadeConfig {
                             + "whatever this is.")
             .define(ALERT_TOP_FEATURES, Type.INT, 3, Range.between(0, 1000), MEDIUM,
                     "How many contributing features an alert lists.")
+            .define(OUTPUT_MAX_BYTES, Type.INT, null, Validators.optionalAtLeast(OutputLimits.MIN_BYTES), MEDIUM,
+                    "Largest output record (key + value + headers) kade sends; larger alerts are truncated, larger dead "
+                            + "letters sent as reference records. Unset: the producer's max.request.size less 1 KiB.")
             .define(METRICS_PORT, Type.INT, 9404, Range.between(0, 65535), MEDIUM,
                     "HTTP port of /metrics and /health; 0 picks a free port.")
             .define(METRICS_BIND_ADDRESS, Type.STRING, "0.0.0.0", Validators.nonBlank("an address to bind"), LOW,
@@ -387,6 +392,11 @@ public final class KadeConfig {
     }
 
     /** HTTP port for /metrics and /health; 0 picks a free port. */
+    /** The explicit output size bound, when set; otherwise it derives from the producer's max.request.size. */
+    public Optional<Integer> outputMaxBytes() {
+        return Optional.ofNullable((Integer) values.get(OUTPUT_MAX_BYTES));
+    }
+
     public int metricsPort() {
         return (Integer) values.get(METRICS_PORT);
     }

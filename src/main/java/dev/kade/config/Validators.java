@@ -37,6 +37,15 @@ final class Validators {
         }, () -> "comma-separated topic names");
     }
 
+    /** Unset, or an integer of at least {@code min}. */
+    static ConfigDef.Validator optionalAtLeast(long min) {
+        return ConfigDef.LambdaValidator.with((key, value) -> {
+            if (value != null && ((Number) value).longValue() < min) {
+                throw new ConfigException(key, "invalid value '" + value + "', must be at least " + min);
+            }
+        }, () -> "unset, or at least " + min);
+    }
+
     /** Text with something in it. */
     static ConfigDef.Validator nonBlank(String what) {
         return ConfigDef.LambdaValidator.with((key, value) -> {

@@ -36,8 +36,10 @@ public record TopologyConfig(Topics topics, int topFeatures, Clock clock, Batchi
     }
 
     public static TopologyConfig from(KadeConfig config) {
+        OutputLimits limits = config.outputMaxBytes().map(OutputLimits::new)
+                .orElseGet(() -> OutputLimits.fromProducer(config.streamsProperties()));
         return new TopologyConfig(Topics.from(config), config.alertTopFeatures(), Clock.systemUTC(),
-                new Batching(config.batchMaxRecords(), config.batchMaxWait()), OutputLimits.fromProducer(config.streamsProperties()));
+                new Batching(config.batchMaxRecords(), config.batchMaxWait()), limits);
     }
 
     /** The same settings with other batching (tests and benchmarks). */
