@@ -3,7 +3,6 @@ package dev.kade.onnx;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -18,13 +17,19 @@ import dev.kade.model.Scorer;
 import dev.kade.model.Scores;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -43,8 +48,14 @@ import java.util.Optional;
  *
  * <p>Loading refuses a file over the size limit before reading it, then runs {@link ModelContract#verify}
  * (the model's probe, or synthetic rows for a model without one), so a model whose outputs have the wrong
- * shape or are not finite, or whose metadata the graph contradicts, is refused before it serves. {@link #score} is thread-safe (ONNX Runtime sessions are); {@link #close}
- * must not race with it, which the caller ensures by retiring a model only when no thread uses it.
+ * shape or are not finite, or whose metadata the graph contradicts, is refused before it serves.
+ *
+ * <p>Threads and ownership: {@link #score} is thread-safe (ONNX Runtime sessions are). Each calling thread
+ * gets its own direct input and output buffers and the {@link OnnxTensor}s over them, one set per batch
+ * size it uses, created on first use and reused after, so scoring allocates nothing per row and threads
+ * share no buffer or lock. This model owns them all and releases them in {@link #close}, which must not
+ * race with {@code score}: the caller ensures that by retiring a model only when no thread uses it
+ * ({@code ServingModel}'s reference count).
  */
 public final class OnnxModel implements Scorer, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -62,6 +73,14 @@ public final class OnnxModel implements Scorer, AutoCloseable {
     private final Path source;
     /** Set once by {@link #load} before the model is handed out. */
     private ModelContract.Verification verification;
+    /** Every thread's buffers, so that {@link #close} can release their tensors. */
+    private final java.util.Queue<ThreadBuffers> allBuffers = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final ThreadLocal<ThreadBuffers> threadBuffers = ThreadLocal.withInitial(() -> {
+        ThreadBuffers b = new ThreadBuffers();
+        allBuffers.add(b);
+        return b;
+    });
+    private volatile boolean closed;
 
     private OnnxModel(Path source, OrtEnvironment env, OrtSession session, ModelMetadata metadata, String sha256)
             throws OrtException {
@@ -285,76 +304,148 @@ public final class OnnxModel implements Scorer, AutoCloseable {
     @Override
     public Scores score(float[][] rows) {
         Objects.requireNonNull(rows, "rows");
-        if (rows.length == 0) {
-            return new Scores(new float[0], new float[0][]);
-        }
-        if (fixedBatch == 1 && rows.length > 1) {
-            float[] score = new float[rows.length];
-            float[][] errors = new float[rows.length][];
-            for (int i = 0; i < rows.length; i++) {
-                Scores one = score(new float[][] {rows[i]});
-                score[i] = one.score()[0];
-                errors[i] = one.featureErrors()[0];
-            }
-            return new Scores(score, errors);
-        }
-        FloatBuffer buffer = FloatBuffer.allocate(rows.length * width);
-        for (float[] row : rows) {
-            if (row.length != width) {
-                throw new IllegalArgumentException("row has " + row.length + " values, model expects " + width);
-            }
-            buffer.put(row);
-        }
-        buffer.flip();
-        try (OnnxTensor input = OnnxTensor.createTensor(env, buffer, new long[] {rows.length, width});
-             OrtSession.Result result = session.run(Map.of(inputName, input))) {
-            return reconstructionOnly ? fromReconstruction(rows, result) : fromContract(rows.length, result);
-        } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime failed to score a batch of " + rows.length + ": " + e.getMessage(), e);
-        }
-    }
-
-    private Scores fromContract(int n, OrtSession.Result result) throws OrtException {
-        float[] score = flat(result, ModelContract.OUTPUT_SCORE, n);
-        float[] errorsFlat = flat(result, ModelContract.OUTPUT_FEATURE_ERRORS, n * width);
-        float[][] errors = new float[n][width];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(errorsFlat, i * width, errors[i], 0, width);
-        }
-        return new Scores(score, errors);
-    }
-
-    private Scores fromReconstruction(float[][] rows, OrtSession.Result result) throws OrtException {
         int n = rows.length;
-        float[] recon = flat(result, reconstructionOutput, n * width);
-        float[] score = new float[n];
-        float[][] errors = new float[n][width];
+        float[] features = new float[n * width];
         for (int i = 0; i < n; i++) {
-            double sum = 0;
-            for (int j = 0; j < width; j++) {
-                float d = rows[i][j] - recon[i * width + j];
-                float e = d * d * inverseScaleSquared[j];
-                errors[i][j] = e;
-                sum += e;
+            if (rows[i].length != width) {
+                throw new IllegalArgumentException("row has " + rows[i].length + " values, model expects " + width);
             }
-            score[i] = (float) (sum / width);
+            System.arraycopy(rows[i], 0, features, i * width, width);
+        }
+        float[] score = new float[n];
+        float[] errorsFlat = new float[n * width];
+        score(features, n, score, errorsFlat);
+        float[][] errors = new float[n][];
+        for (int i = 0; i < n; i++) {
+            errors[i] = Arrays.copyOfRange(errorsFlat, i * width, (i + 1) * width);
         }
         return new Scores(score, errors);
     }
 
-    private static float[] flat(OrtSession.Result result, String name, int expected) throws OrtException {
-        Optional<OnnxValue> value = result.get(name);
-        if (value.isEmpty() || !(value.get() instanceof OnnxTensor tensor)) {
-            throw new InvalidModelException("model produced no tensor '" + name + "'");
+    /**
+     * Scores {@code rows} rows without allocating per row: the rows are copied into this thread's direct
+     * input buffer, and ONNX Runtime writes its outputs straight into this thread's direct output buffers
+     * (pinned outputs), from which they are copied into the caller's arrays.
+     */
+    @Override
+    public void score(float[] features, int rows, float[] score, float[] featureErrors) {
+        Objects.requireNonNull(features, "features");
+        Objects.requireNonNull(score, "score");
+        Objects.requireNonNull(featureErrors, "featureErrors");
+        if (rows < 0 || features.length < rows * width || score.length < rows || featureErrors.length < rows * width) {
+            throw new IllegalArgumentException(rows + " rows of " + width + " features do not fit arrays of " + features.length
+                    + ", " + score.length + " and " + featureErrors.length);
         }
-        FloatBuffer fb = tensor.getFloatBuffer();
-        if (fb == null || fb.remaining() != expected) {
-            throw new InvalidModelException("output '" + name + "' has " + (fb == null ? "no float data" : fb.remaining() + " values")
-                    + ", expected " + expected);
+        if (rows == 0) {
+            return;
         }
-        float[] out = new float[expected];
-        fb.get(out);
-        return out;
+        if (closed) {
+            throw new IllegalStateException("model " + metadata.version() + " is closed");
+        }
+        ThreadBuffers buffers = threadBuffers.get();
+        if (fixedBatch == 1) {
+            for (int i = 0; i < rows; i++) {
+                run(buffers, features, i, 1, score, featureErrors);
+            }
+        } else {
+            run(buffers, features, 0, rows, score, featureErrors);
+        }
+    }
+
+    /** Runs rows {@code first .. first + n} through the session. */
+    private void run(ThreadBuffers buffers, float[] features, int first, int n, float[] score, float[] featureErrors) {
+        Batch b = buffers.batch(n);
+        int from = first * width;
+        b.input.put(0, features, from, n * width);
+        try (OrtSession.Result ignored = session.run(b.inputs, b.outputs)) {
+            if (reconstructionOnly) {
+                for (int i = 0; i < n; i++) {
+                    double sum = 0;
+                    int row = (first + i) * width;
+                    for (int j = 0; j < width; j++) {
+                        float d = features[row + j] - b.first.get(i * width + j);
+                        float e = d * d * inverseScaleSquared[j];
+                        featureErrors[row + j] = e;
+                        sum += e;
+                    }
+                    score[first + i] = (float) (sum / width);
+                }
+            } else {
+                b.first.get(0, score, first, n);
+                b.second.get(0, featureErrors, from, n * width);
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed to score a batch of " + n + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * One stream thread's native buffers: for each batch size the thread has scored, a direct,
+     * native-order input buffer and output buffers with ONNX Runtime tensors over them. Owned by this
+     * model (closed with it), used only by its thread.
+     */
+    private final class ThreadBuffers {
+        private final Map<Integer, Batch> batches = new HashMap<>();
+
+        Batch batch(int n) {
+            Batch b = batches.get(n);
+            if (b == null) {
+                b = new Batch(n);
+                batches.put(n, b);
+            }
+            return b;
+        }
+
+        void close() {
+            batches.values().forEach(Batch::close);
+            batches.clear();
+        }
+    }
+
+    /** Tensors over direct buffers for one batch size: the input, and the pinned outputs ONNX Runtime fills. */
+    private final class Batch {
+        final FloatBuffer input;
+        /** {@code score} [n] for a contract model, the reconstruction [n,F] for a foreign one. */
+        final FloatBuffer first;
+        /** {@code feature_errors} [n,F] for a contract model; null for a foreign one. */
+        final FloatBuffer second;
+        final Map<String, OnnxTensor> inputs;
+        final Map<String, OnnxTensor> outputs;
+        private final List<OnnxTensor> tensors = new ArrayList<>();
+
+        Batch(int n) {
+            try {
+                input = direct(n * width);
+                inputs = Map.of(inputName, tensor(input, new long[] {n, width}));
+                if (reconstructionOnly) {
+                    first = direct(n * width);
+                    second = null;
+                    outputs = Map.of(reconstructionOutput, tensor(first, new long[] {n, width}));
+                } else {
+                    first = direct(n);
+                    second = direct(n * width);
+                    outputs = Map.of(ModelContract.OUTPUT_SCORE, tensor(first, new long[] {n}),
+                            ModelContract.OUTPUT_FEATURE_ERRORS, tensor(second, new long[] {n, width}));
+                }
+            } catch (OrtException e) {
+                close();
+                throw new IllegalStateException("cannot create ONNX Runtime tensors for a batch of " + n + ": " + e.getMessage(), e);
+            }
+        }
+
+        private OnnxTensor tensor(FloatBuffer buffer, long[] shape) throws OrtException {
+            OnnxTensor t = OnnxTensor.createTensor(env, buffer, shape);
+            tensors.add(t);
+            return t;
+        }
+
+        void close() {
+            tensors.forEach(OnnxTensor::close);
+        }
+    }
+
+    private static FloatBuffer direct(int floats) {
+        return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
     /** Metadata from the ONNX file when it has kade keys, else from the sidecar JSON beside it. */
@@ -408,6 +499,11 @@ public final class OnnxModel implements Scorer, AutoCloseable {
     /** Releases the native session. The shared {@link OrtEnvironment} stays, as ONNX Runtime intends. */
     @Override
     public void close() {
+        closed = true;
+        ThreadBuffers b;
+        while ((b = allBuffers.poll()) != null) {
+            b.close();
+        }
         try {
             session.close();
         } catch (OrtException e) {
