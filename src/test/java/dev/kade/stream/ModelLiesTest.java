@@ -2,6 +2,7 @@ package dev.kade.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.kade.cli.Main;
 import dev.kade.config.ConfigException;
@@ -121,8 +122,10 @@ class ModelLiesTest {
         int exit;
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            exit = Main.commandLine().execute("run", "--bootstrap-servers", "127.0.0.1:1", "--input-topics", "in",
-                    "--model", file.toString(), "--metrics-port", "0");
+            // a model accepted by mistake would make kade run wait for Kafka forever: fail instead of hanging
+            exit = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> Main.commandLine().execute("run",
+                    "--bootstrap-servers", "127.0.0.1:1", "--input-topics", "in", "--model", file.toString(),
+                    "--metrics-port", "0"));
         } finally {
             System.setErr(original);
         }
@@ -236,6 +239,7 @@ class ModelLiesTest {
         m.put(KadeConfig.MODEL_PATH, model.toString());
         m.put(KadeConfig.METRICS_PORT, "0");
         m.put(KadeConfig.MODEL_POLL_INTERVAL_MS, Long.toString(Duration.ofHours(1).toMillis()));
+        m.put(KadeConfig.SHUTDOWN_TIMEOUT_MS, "2000"); // should a lie be accepted, close the app quickly
         m.putAll(extra);
         return KadeConfig.fromMap(m);
     }
