@@ -194,7 +194,18 @@ public final class OnnxModel implements Scorer, AutoCloseable {
             Map<String, String> custom = session.getMetadata().getCustomMetadata();
             ModelMetadata metadata = metadataOverride.isPresent() ? metadataOverride.get() : readMetadata(path, custom, maxBytes);
             OnnxModel model = new OnnxModel(path, env, session, metadata, sha256(bytes));
-            model.verification = ModelContract.verify(model); // on failure the catch below closes the session
+            try {
+                model.verification = ModelContract.verify(model);
+            } catch (RuntimeException e) {
+                // verifying scored the probe: close the tensors that made for this thread, and the session
+                session = null;
+                try {
+                    model.close();
+                } catch (RuntimeException ignored) {
+                    // refusing the model is what matters
+                }
+                throw e;
+            }
             return model;
         } catch (OrtException e) {
             closeQuietly(session);
