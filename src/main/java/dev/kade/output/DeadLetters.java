@@ -62,6 +62,32 @@ public final class DeadLetters {
             }
         }
         int originalHeaderBytes = size(h);
+        Headers own = ownHeaders(reason, detail, feature, source, modelVersion);
+        int valueBytes = value == null ? 0 : value.length;
+        if (writer.limits().fits(key, valueBytes, originalHeaderBytes + size(own))) {
+            for (Header header : own) {
+                h.add(header);
+            }
+            return new DeadLetter(key, value, h, false);
+        }
+        return reference(key, valueBytes, originalHeaderBytes, reason, detail, feature, source, modelVersion);
+    }
+
+    /**
+     * A reference record standing for a record that is not sent: kade's headers with
+     * {@value DeadLetterHeaders#REFERENCE}=true, the key only when it is at most {@value #REFERENCE_KEY_LIMIT}
+     * bytes, and a small JSON value naming the reason, the source and the sizes left out.
+     */
+    public DeadLetter reference(byte[] key, int valueBytes, int headerBytes, DeadLetterReason reason, String detail,
+                                String feature, Source source, String modelVersion) {
+        Headers own = ownHeaders(reason, detail, feature, source, modelVersion);
+        put(own, DeadLetterHeaders.REFERENCE, "true");
+        byte[] ref = writer.reference(reason, source, key == null ? 0 : key.length, valueBytes, headerBytes);
+        byte[] refKey = key != null && key.length <= REFERENCE_KEY_LIMIT ? key : null;
+        return new DeadLetter(refKey, ref, own, true);
+    }
+
+    private Headers ownHeaders(DeadLetterReason reason, String detail, String feature, Source source, String modelVersion) {
         Headers own = new RecordHeaders();
         put(own, DeadLetterHeaders.REASON, reason.label());
         put(own, DeadLetterHeaders.DETAIL, detail == null ? "" : cut(detail, DETAIL_LIMIT));
@@ -73,18 +99,12 @@ public final class DeadLetters {
         put(own, DeadLetterHeaders.SOURCE_OFFSET, Long.toString(source.offset()));
         put(own, DeadLetterHeaders.TIMESTAMP, clock.instant().toString());
         put(own, DeadLetterHeaders.MODEL_VERSION, modelVersion == null ? "" : modelVersion);
-        int ownBytes = size(own);
-        int valueBytes = value == null ? 0 : value.length;
-        if (writer.limits().fits(key, valueBytes, originalHeaderBytes + ownBytes)) {
-            for (Header header : own) {
-                h.add(header);
-            }
-            return new DeadLetter(key, value, h, false);
-        }
-        put(own, DeadLetterHeaders.REFERENCE, "true");
-        byte[] ref = writer.reference(reason, source, key == null ? 0 : key.length, valueBytes, originalHeaderBytes);
-        byte[] refKey = key != null && key.length <= REFERENCE_KEY_LIMIT ? key : null;
-        return new DeadLetter(refKey, ref, own, true);
+        return own;
+    }
+
+    /** Key + value + header bytes of a record, as counted against the limit. */
+    public static int headerBytes(Headers headers) {
+        return size(headers);
     }
 
     /** True for header names kade or Kafka Streams' error handling set, which inputs may not bring. */

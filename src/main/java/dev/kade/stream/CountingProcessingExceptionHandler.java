@@ -3,8 +3,12 @@ package dev.kade.stream;
 import dev.kade.config.KadeConfig;
 import dev.kade.metrics.KadeMetrics;
 import dev.kade.output.DeadLetterReason;
+import dev.kade.output.OutputLimits;
+import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
@@ -24,12 +28,16 @@ public final class CountingProcessingExceptionHandler extends LogAndContinueProc
     public static final String METRICS_CONFIG = "kade.internal.metrics";
 
     private KadeMetrics metrics;
+    private BoundedDeadLetters bounded = new BoundedDeadLetters(OutputLimits.DEFAULT, Clock.systemUTC());
 
     @Override
     public void configure(Map<String, ?> configs) {
         super.configure(configs);
         if (configs.get(METRICS_CONFIG) instanceof KadeMetrics m) {
             this.metrics = m;
+        }
+        if (configs.get(KadeProductionExceptionHandler.LIMITS_CONFIG) instanceof OutputLimits l) {
+            this.bounded = new BoundedDeadLetters(l, Clock.systemUTC());
         }
     }
 
@@ -39,12 +47,16 @@ public final class CountingProcessingExceptionHandler extends LogAndContinueProc
         if (metrics != null) {
             metrics.deadLetter(DeadLetterReason.PROCESSING_ERROR);
         }
-        return response;
+        // the dead letter is the raw source record: one too large to send goes as a reference instead
+        List<ProducerRecord<byte[], byte[]>> dlq = bounded.bound(response.deadLetterQueueRecords(), context,
+                DeadLetterReason.PROCESSING_ERROR);
+        return response.result() == Result.RESUME ? Response.resume(dlq) : Response.fail(dlq);
     }
 
     /**
      * The Streams properties of {@code config}, with this handler in place of kade's default
-     * log-and-continue handler (a handler the user configured is kept) and the metrics it counts into.
+     * log-and-continue handler and {@link KadeProductionExceptionHandler} as the production handler
+     * (handlers the user configured are kept), and the metrics and output limit they use.
      */
     public static Properties streamsProperties(KadeConfig config, KadeMetrics metrics) {
         Properties p = config.streamsProperties();
@@ -52,7 +64,9 @@ public final class CountingProcessingExceptionHandler extends LogAndContinueProc
                 .equals(p.get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG))) {
             p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, CountingProcessingExceptionHandler.class.getName());
         }
+        p.putIfAbsent(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, KadeProductionExceptionHandler.class.getName());
         p.put(METRICS_CONFIG, metrics);
+        p.put(KadeProductionExceptionHandler.LIMITS_CONFIG, TopologyConfig.limits(config));
         return p;
     }
 }

@@ -36,10 +36,13 @@ public record TopologyConfig(Topics topics, int topFeatures, Clock clock, Batchi
     }
 
     public static TopologyConfig from(KadeConfig config) {
-        OutputLimits limits = config.outputMaxBytes().map(OutputLimits::new)
-                .orElseGet(() -> OutputLimits.fromProducer(config.streamsProperties()));
         return new TopologyConfig(Topics.from(config), config.alertTopFeatures(), Clock.systemUTC(),
-                new Batching(config.batchMaxRecords(), config.batchMaxWait()), limits);
+                new Batching(config.batchMaxRecords(), config.batchMaxWait()), limits(config));
+    }
+
+    /** {@code output.max.bytes}, or the producer's {@code max.request.size} less headroom when it is unset. */
+    public static OutputLimits limits(KadeConfig config) {
+        return config.outputMaxBytes().map(OutputLimits::new).orElseGet(() -> OutputLimits.fromProducer(config.streamsProperties()));
     }
 
     /** The same settings with other batching (tests and benchmarks). */
