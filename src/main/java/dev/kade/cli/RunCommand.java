@@ -19,8 +19,14 @@ import picocli.CommandLine.Option;
  *
  * <p>Settings come from {@code --config FILE}, then {@code KADE_*} environment variables, then options
  * (each option is a shorthand for one key; {@code -s key=value} sets any key). Exit codes: 0 after a
- * graceful shutdown, 1 when Kafka Streams ends in ERROR (so Kubernetes restarts the pod), 2 when a
- * setting or the model is invalid at start.
+ * graceful shutdown (SIGTERM or SIGINT), 1 when Kafka Streams ends in ERROR, a stream-thread crash loop
+ * included (so Kubernetes restarts the pod and shows it), 2 when a setting or the model is invalid at start.
+ *
+ * <p>Why SIGTERM is caught as a signal and not only through a shutdown hook: a JVM that shuts down because
+ * of a signal exits with 128 + 15 = 143 whatever its hooks do, so a clean stop would read as a failure.
+ * kade handles TERM and INT itself (with {@code sun.misc.Signal}, in the {@code jdk.unsupported} module),
+ * closes the app on the main thread and exits 0. Where that API is missing, the shutdown hook still closes
+ * the app, and the exit code is the JVM's.
  */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Score records from Kafka with an ONNX model; send anomalies to the alert topic.",
@@ -59,6 +65,12 @@ public final class RunCommand implements Callable<Integer> {
         KadeConfig config;
         try {
             config = KadeConfig.load(Optional.ofNullable(configFile), environment, overrides());
+            Optional<String> instanceId = GroupInstanceId.derive(environment);
+            if (instanceId.isPresent() && !config.kafka().containsKey("group.instance.id")) {
+                Map<String, String> withId = overrides();
+                withId.put(GroupInstanceId.KAFKA_KEY, instanceId.get());
+                config = KadeConfig.load(Optional.ofNullable(configFile), environment, withId);
+            }
         } catch (ConfigException e) {
             System.err.println("kade run: invalid setting " + e.getMessage());
             return EXIT_BAD_SETTING;
@@ -76,19 +88,44 @@ public final class RunCommand implements Callable<Integer> {
             closed.countDown();
         }, "kade-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        KafkaStreams.State end = app.awaitTermination(Duration.ofDays(365 * 100L));
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        boolean signalsHandled = StopSignals.install(stopRequested::countDown);
+        KafkaStreams.State end;
+        do {
+            end = app.awaitTermination(Duration.ofMillis(200));
+        } while (!terminal(end) && stopRequested.getCount() > 0);
+        if (!terminal(end) && signalsHandled) {
+            System.err.println("kade run: stop requested; closing");
+            if (removeHook(hook)) {
+                app.close();
+                return 0;
+            }
+        }
         if (end == KafkaStreams.State.ERROR || end == KafkaStreams.State.PENDING_ERROR) {
             System.err.println("kade run: Kafka Streams ended in " + end + "; exiting so the process is restarted");
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
+            if (removeHook(hook)) {
                 app.close();
-            } catch (IllegalStateException shuttingDown) {
+            } else {
                 closed.await();
             }
             return EXIT_STREAMS_ERROR;
         }
-        closed.await(); // the shutdown hook is closing the app (SIGTERM)
+        closed.await(); // the shutdown hook is closing the app (a stop this process could not catch)
         return 0;
+    }
+
+    private static boolean terminal(KafkaStreams.State s) {
+        return s == KafkaStreams.State.ERROR || s == KafkaStreams.State.PENDING_ERROR || s == KafkaStreams.State.NOT_RUNNING;
+    }
+
+    /** False when the JVM is already shutting down (the hook then runs, or ran, the close). */
+    private static boolean removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            return true;
+        } catch (IllegalStateException shuttingDown) {
+            return false;
+        }
     }
 
     Map<String, String> overrides() {

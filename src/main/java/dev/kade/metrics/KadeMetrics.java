@@ -34,7 +34,13 @@ import io.prometheus.metrics.model.snapshots.Labels;
  *       {@code kade_model_loaded_timestamp_seconds}, {@code kade_model_verified}, {@code kade_ready}</li>
  *   <li>histograms {@code kade_score} and {@code kade_inference_seconds}</li>
  *   <li>{@code kade_batches_total{trigger}}: model calls, by what closed the batch ({@link BatchTrigger})</li>
+ *   <li>health: {@code kade_partitions_assigned}, {@code kade_partitions_stalled},
+ *       {@code kade_progress_age_seconds} (the longest time a partition with lag has gone without its
+ *       committed offset moving), {@code kade_broker_reachable}, {@code kade_stream_thread_deaths_total}</li>
  * </ul>
+ *
+ * <p>Health meters are per instance, without a partition tag: partitions per instance are bounded, but
+ * the series would churn with every rebalance, and the readiness body names the stalled partition.
  *
  * Every meter carries {@code application=<application.id>}. Tags are bounded: topics are configured,
  * reasons are the closed {@link DeadLetterReason} set, versions change only on reload (the old series is removed on swap). Record
@@ -54,6 +60,11 @@ public final class KadeMetrics implements MeterBinder {
     public static final String SCORE = "kade.score";
     public static final String INFERENCE = "kade.inference";
     public static final String BATCHES = "kade.batches";
+    public static final String PARTITIONS_ASSIGNED = "kade.partitions.assigned";
+    public static final String PARTITIONS_STALLED = "kade.partitions.stalled";
+    public static final String PROGRESS_AGE = "kade.progress.age";
+    public static final String BROKER_REACHABLE = "kade.broker.reachable";
+    public static final String THREAD_DEATHS = "kade.stream.thread.deaths";
 
     /** Score buckets: log-spaced 0.001..1000, three per decade (scores are standardised-space MSE). */
     static final double[] SCORE_BUCKETS = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50,
@@ -79,6 +90,11 @@ public final class KadeMetrics implements MeterBinder {
     private final AtomicReference<Double> loadedAt = new AtomicReference<>(Double.NaN);
     private final AtomicReference<Double> verified = new AtomicReference<>(Double.NaN);
     private volatile boolean ready;
+    private volatile int partitionsAssigned;
+    private volatile int partitionsStalled;
+    private volatile double progressAgeSeconds;
+    private volatile boolean brokerReachable = true;
+    private Counter threadDeaths;
     private final DoubleAdder deadLetterTotal = new DoubleAdder();
 
     /** @param applicationId value of the {@code application} tag on every meter */
@@ -111,12 +127,26 @@ public final class KadeMetrics implements MeterBinder {
                         + "0 when the model carries no probe (accepted with a warning)").tags(common)
                 .strongReference(true).register(r);
         Gauge.builder(READY, this, m -> m.ready ? 1 : 0)
-                .description("1 when Kafka Streams is RUNNING and a model is loaded, else 0").tags(common)
+                .description("1 when /health/ready answers 200 (Streams RUNNING, model loaded, broker answering, no stalled partition), else 0").tags(common)
                 .strongReference(true).register(r);
         for (BatchTrigger t : BatchTrigger.values()) {
             batches.put(t, Counter.builder(BATCHES).description("Batches scored (model calls), by what closed the batch")
                     .tags(common).tag("trigger", t.label()).register(r));
         }
+        Gauge.builder(PARTITIONS_ASSIGNED, this, m -> m.partitionsAssigned)
+                .description("Input partitions this instance owns").tags(common).strongReference(true).register(r);
+        Gauge.builder(PARTITIONS_STALLED, this, m -> m.partitionsStalled)
+                .description("Owned partitions with lag whose committed offset has not moved within health.progress.timeout.ms")
+                .tags(common).strongReference(true).register(r);
+        Gauge.builder(PROGRESS_AGE, this, m -> m.progressAgeSeconds)
+                .description("Longest time an owned partition with lag has gone without its committed offset moving (0 when caught up)")
+                .baseUnit("seconds").tags(common).strongReference(true).register(r);
+        Gauge.builder(BROKER_REACHABLE, this, m -> m.brokerReachable ? 1 : 0)
+                .description("1 when the broker answered the last health check, else 0").tags(common)
+                .strongReference(true).register(r);
+        threadDeaths = Counter.builder(THREAD_DEATHS)
+                .description("Stream threads that died of an uncaught exception (each is replaced until a crash loop is seen)")
+                .tags(common).register(r);
         for (DeadLetterReason reason : DeadLetterReason.values()) {
             // every reason registered up front: rate() has a zero series to start from, and the map is read-only after
             deadLetters.put(reason, counter(DEAD_LETTERS, "Records sent to the dead-letter topic, by reason",
@@ -217,6 +247,20 @@ public final class KadeMetrics implements MeterBinder {
     public long batches(BatchTrigger trigger) {
         Counter c = batches.get(trigger);
         return c == null ? 0 : (long) c.count();
+    }
+
+    /** Sets the health gauges from one health check. */
+    public void progress(int assigned, int stalled, double secondsSinceProgress, boolean brokerAnswered) {
+        this.partitionsAssigned = assigned;
+        this.partitionsStalled = stalled;
+        this.progressAgeSeconds = secondsSinceProgress;
+        this.brokerReachable = brokerAnswered;
+    }
+
+    /** A stream thread died of an uncaught exception. */
+    public void streamThreadDied() {
+        bound();
+        threadDeaths.increment();
     }
 
     /** Totals for summaries (the demo prints them): in, scored, anomalies, dead letters. */

@@ -2,6 +2,10 @@ package dev.kade.stream;
 
 import dev.kade.config.ConfigException;
 import dev.kade.config.KadeConfig;
+import dev.kade.health.CrashLoopDetector;
+import dev.kade.health.HealthMonitor;
+import dev.kade.health.HealthStatus;
+import dev.kade.health.ProducerHealth;
 import dev.kade.metrics.KadeMetrics;
 import dev.kade.metrics.MetricsServer;
 import dev.kade.model.InvalidModelException;
@@ -24,9 +28,18 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +57,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class ScoringApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ScoringApp.class);
+    /** Stream-thread deaths in a row, with no partition moving in between, that make a crash loop. */
+    static final int CRASH_LOOP_DEATHS = 3;
+    /** A partition stalled this many progress timeouts (with the broker answering) means the process is wedged. */
+    static final int WEDGED_TIMEOUTS = 3;
 
     private final KadeConfig config;
     private final PrometheusMeterRegistry meters;
@@ -53,6 +70,7 @@ public final class ScoringApp implements AutoCloseable {
     private StreamsRunner runner;
     private MetricsServer server;
     private ModelWatcher watcher;
+    private volatile HealthMonitor monitor;
 
     private ScoringApp(KadeConfig config, PrometheusMeterRegistry meters, KadeMetrics metrics, ModelRegistry models) {
         this.config = config;
@@ -116,19 +134,33 @@ public final class ScoringApp implements AutoCloseable {
         gc.bindTo(meters);
         resources.push(gc);
 
+        java.util.Properties streamsProperties = CountingProcessingExceptionHandler.streamsProperties(config, metrics);
+        CrashLoopDetector crashLoops = new CrashLoopDetector(CRASH_LOOP_DEATHS, () -> monitor.snapshot());
         runner = new StreamsRunner(ScoringTopology.build(TopologyConfig.from(config), models, metrics),
-                CountingProcessingExceptionHandler.streamsProperties(config, metrics), config.shutdownTimeout(),
-                state -> metrics.ready(state == KafkaStreams.State.RUNNING && models.loaded()));
+                streamsProperties, config.shutdownTimeout(),
+                state -> metrics.ready(readiness().healthy()), crashLoops, metrics::streamThreadDied);
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(runner.streams(), tags);
         streamsMetrics.bindTo(meters);
         resources.push(streamsMetrics);
+        Admin admin = Admin.create(new StreamsConfig(config.streamsProperties()).getAdminConfigs(config.applicationId() + "-health"));
+        monitor = new HealthMonitor(admin, config.applicationId(), this::assignedPartitions,
+                new ProducerHealth(runner.streams()::metrics), config.progressTimeout(), checkInterval(config),
+                snapshot -> {
+                    metrics.progress(snapshot.partitions().size(), snapshot.stalled().size(),
+                            snapshot.secondsSinceProgress(), snapshot.brokerError().isEmpty());
+                    metrics.ready(readiness().healthy());
+                });
+        resources.push(monitor);
         try {
-            server = MetricsServer.start(config.metricsPort(), meters::scrape, this::ready);
+            server = MetricsServer.start(config.metricsBindAddress(), config.metricsPort(), meters::scrape,
+                    this::liveness, this::readiness);
         } catch (IOException e) {
-            throw new ConfigException(KadeConfig.METRICS_PORT, "cannot serve on port " + config.metricsPort() + ": " + e);
+            throw new ConfigException(KadeConfig.METRICS_PORT, "cannot serve on " + config.metricsBindAddress() + ":"
+                    + config.metricsPort() + " (" + KadeConfig.METRICS_BIND_ADDRESS + "): " + e);
         }
         resources.push(server);
         resources.push(runner);
+        monitor.start();
         watcher = new ModelWatcher(config.modelPath(), models, metrics, path -> {
             OnnxModel m = loadModel(config, path);
             return new ModelWatcher.Loaded(m, m);
@@ -154,9 +186,85 @@ public final class ScoringApp implements AutoCloseable {
         return m;
     }
 
-    /** True when Kafka Streams is RUNNING and a model is loaded (what {@code /health/ready} answers). */
+    /** True when {@link #readiness()} is healthy. */
     public boolean ready() {
-        return runner != null && runner.state() == KafkaStreams.State.RUNNING && models.loaded();
+        return readiness().healthy();
+    }
+
+    /**
+     * What {@code /health/ready} answers: ready when Kafka Streams is RUNNING, a model is loaded, the broker
+     * answered the last health check, the producers are not failing, and no owned partition with lag has
+     * gone longer than {@code health.progress.timeout.ms} without its committed offset moving.
+     */
+    public HealthStatus readiness() {
+        List<String> reasons = new ArrayList<>();
+        KafkaStreams.State s = state();
+        if (s != KafkaStreams.State.RUNNING) {
+            reasons.add("Kafka Streams is " + s + ", not RUNNING");
+        }
+        if (!models.loaded()) {
+            reasons.add("no model loaded");
+        }
+        HealthMonitor m = monitor;
+        if (m != null) {
+            reasons.addAll(HealthMonitor.problems(m.snapshot()));
+        }
+        return reasons.isEmpty() ? HealthStatus.ok() : HealthStatus.failing(reasons);
+    }
+
+    /**
+     * What {@code /health/live} answers: alive unless the process is wedged, which means Kafka Streams
+     * is in ERROR (the process is about to exit 1), the health monitor has stopped checking, or a
+     * partition has been stalled for {@value #WEDGED_TIMEOUTS} progress timeouts while the broker answers
+     * (a stream thread stuck for good, e.g. in a producer flush). A broker outage alone never fails
+     * liveness: restarting kade does not bring a broker back, and each restart costs a rebalance.
+     */
+    public HealthStatus liveness() {
+        List<String> reasons = new ArrayList<>();
+        KafkaStreams.State s = state();
+        if (s == KafkaStreams.State.ERROR || s == KafkaStreams.State.PENDING_ERROR) {
+            reasons.add("Kafka Streams is " + s);
+        }
+        HealthMonitor m = monitor;
+        if (m != null) {
+            HealthMonitor.Snapshot snap = m.snapshot();
+            long age = System.nanoTime() - snap.atNanos();
+            long limit = Math.max(m.interval().toNanos() * 5, Duration.ofSeconds(60).toNanos());
+            if (age > limit) {
+                reasons.add("health monitor has not completed a check for " + Duration.ofNanos(age).toSeconds() + " s");
+            }
+            long wedged = config.progressTimeout().toNanos() * WEDGED_TIMEOUTS;
+            if (snap.brokerError().isEmpty()) {
+                snap.stalled().stream().filter(p -> p.sinceProgressNanos() > wedged)
+                        .forEach(p -> reasons.add("wedged: " + p.describe()));
+            }
+        }
+        return reasons.isEmpty() ? HealthStatus.ok() : HealthStatus.failing(reasons);
+    }
+
+    /** The last health check (partitions, broker, producers). */
+    public HealthMonitor.Snapshot health() {
+        return monitor.snapshot();
+    }
+
+    private Set<TopicPartition> assignedPartitions() {
+        Set<TopicPartition> out = new HashSet<>();
+        try {
+            for (ThreadMetadata t : runner.streams().metadataForLocalThreads()) {
+                for (TaskMetadata task : t.activeTasks()) {
+                    out.addAll(task.topicPartitions());
+                }
+            }
+        } catch (RuntimeException notRunning) { // not started, or shutting down: owns nothing
+            return Set.of();
+        }
+        return out;
+    }
+
+    /** A quarter of the progress timeout, between 1 and 5 s: a stall shows within about 1.25 timeouts. */
+    static Duration checkInterval(KadeConfig config) {
+        long ms = Math.max(1000, Math.min(5000, config.progressTimeout().toMillis() / 4));
+        return Duration.ofMillis(ms);
     }
 
     /** Waits until {@link #ready()}; false when the timeout passes first. */

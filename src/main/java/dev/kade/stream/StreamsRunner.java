@@ -1,8 +1,7 @@
 package dev.kade.stream;
 
+import dev.kade.health.CrashLoopDetector;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -17,27 +16,34 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one {@link KafkaStreams} instance: logs the topology, tracks state, replaces a stream thread
- * that dies of an uncaught exception (and gives up, shutting the client down into ERROR, when threads
- * keep dying: more than {@value #MAX_REPLACEMENTS} replacements within a minute means a crash loop the
- * pod should restart from), and closes within a bounded time.
+ * that dies of an uncaught exception, and gives up, shutting the client down into ERROR (so the process
+ * exits 1 and is restarted where it can be seen restarting), when the {@link CrashLoopDetector} sees the
+ * deaths form a loop: deaths in a row between which no partition moved, however slowly they come.
+ * Closes within a bounded time and leaves the consumer group on close, so that the partitions are
+ * reassigned at once instead of after the session timeout (with static membership too: a planned
+ * shutdown must not hold partitions for a member that may not come back under the same name).
  */
 public final class StreamsRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamsRunner.class);
-    static final int MAX_REPLACEMENTS = 10;
 
     private final KafkaStreams streams;
     private final Duration closeTimeout;
     private final CountDownLatch terminated = new CountDownLatch(1);
-    private final Deque<Long> replacements = new ArrayDeque<>();
+    private final CrashLoopDetector crashLoops;
+    private final Runnable onThreadDeath;
     private volatile KafkaStreams.State state = KafkaStreams.State.CREATED;
 
     /**
      * @param onStateChange called with every new state (on a Kafka Streams thread; keep it short)
+     * @param crashLoops    decides when thread deaths are a loop
+     * @param onThreadDeath called on every stream-thread death (for the metric)
      */
     public StreamsRunner(Topology topology, Properties properties, Duration closeTimeout,
-                         Consumer<KafkaStreams.State> onStateChange) {
+                         Consumer<KafkaStreams.State> onStateChange, CrashLoopDetector crashLoops, Runnable onThreadDeath) {
         Objects.requireNonNull(topology, "topology");
         this.closeTimeout = Objects.requireNonNull(closeTimeout, "closeTimeout");
+        this.crashLoops = Objects.requireNonNull(crashLoops, "crashLoops");
+        this.onThreadDeath = Objects.requireNonNull(onThreadDeath, "onThreadDeath");
         LOG.info("topology:\n{}", topology.describe());
         this.streams = new KafkaStreams(topology, properties);
         streams.setStateListener((next, previous) -> {
@@ -51,18 +57,17 @@ public final class StreamsRunner implements AutoCloseable {
         streams.setUncaughtExceptionHandler(this::onUncaught);
     }
 
-    synchronized StreamThreadExceptionResponse onUncaught(Throwable e) {
-        long now = System.nanoTime();
-        replacements.addLast(now);
-        while (!replacements.isEmpty() && now - replacements.peekFirst() > TimeUnit.MINUTES.toNanos(1)) {
-            replacements.removeFirst();
-        }
-        if (replacements.size() > MAX_REPLACEMENTS) {
-            LOG.error("stream threads died {} times within a minute; shutting down so the process restarts",
-                    replacements.size(), e);
+    StreamThreadExceptionResponse onUncaught(Throwable e) {
+        onThreadDeath.run();
+        CrashLoopDetector.Verdict v = crashLoops.threadDied();
+        if (v.crashLoop()) {
+            LOG.error("CRASH LOOP: stream threads died {} times in a row with no partition moving in between; "
+                    + "the same records kill every replacement. Shutting down so the process exits 1. Last error:",
+                    v.deathsWithoutProgress(), e);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
-        LOG.error("stream thread died; replacing it", e);
+        LOG.error("stream thread died ({} of {} deaths in a row without progress before kade gives up); replacing it",
+                v.deathsWithoutProgress(), crashLoops.maxDeaths(), e);
         return StreamThreadExceptionResponse.REPLACE_THREAD;
     }
 
@@ -85,11 +90,12 @@ public final class StreamsRunner implements AutoCloseable {
         return state;
     }
 
-    /** Closes Kafka Streams, waiting at most the close timeout; true when it closed cleanly in time. */
+    /** Closes Kafka Streams, leaving the group, waiting at most the close timeout. */
     @Override
     public void close() {
         long t0 = System.nanoTime();
-        boolean clean = streams.close(CloseOptions.timeout(closeTimeout));
+        boolean clean = streams.close(CloseOptions.timeout(closeTimeout)
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         LOG.info("Kafka Streams closed {} in {} ms", clean ? "cleanly" : "with timeout",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         terminated.countDown();

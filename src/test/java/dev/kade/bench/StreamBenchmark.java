@@ -299,7 +299,8 @@ class StreamBenchmark {
         }
         StreamsRunner runner = new StreamsRunner(ScoringTopology.passThrough(
                 new Topics(config.inputTopics(), config.alertTopic(), Optional.empty(), config.deadLetterTopic())),
-                config.streamsProperties(), Duration.ofSeconds(30), s -> { });
+                config.streamsProperties(), Duration.ofSeconds(30), s -> { },
+                new dev.kade.health.CrashLoopDetector(3, dev.kade.health.HealthMonitor.Snapshot::none), () -> { });
         runner.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (runner.state() != KafkaStreams.State.RUNNING && System.nanoTime() < deadline) {

@@ -70,8 +70,9 @@ class RunCommandIT {
                 p.destroy(); // SIGTERM
                 assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("stopped within the bound").isTrue();
                 long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                assertThat(p.exitValue()).as("SIGTERM is a graceful stop: exit 0, not 143").isZero();
                 String log = Files.readString(dir.resolve("out.log"));
-                assertThat(log).contains("serving model cli-v1").contains("Kafka Streams closed cleanly")
+                assertThat(log).contains("serving model cli-v1").contains("SIGTERM received").contains("Kafka Streams closed cleanly")
                         .contains("kade scorer stopped");
                 assertThat(ms).isLessThan(15_000);
             } finally {

@@ -39,6 +39,31 @@ class KadeConfigTest {
         assertThat(c.metricsPort()).isEqualTo(9404);
         assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.alertTopFeatures()).isEqualTo(3);
+        assertThat(c.metricsBindAddress()).isEqualTo("0.0.0.0");
+        assertThat(c.progressTimeout()).isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void atLeastOnceCommitsEverySecondUnlessToldOtherwise() {
+        Map<String, String> m = minimal();
+        m.put("processing.guarantee", "at_least_once");
+        assertThat(KadeConfig.fromMap(m).streamsProperties().get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo("1000");
+        m.put("kafka.commit.interval.ms", "250");
+        assertThat(KadeConfig.fromMap(m).streamsProperties().get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo("250");
+        assertThat(KadeConfig.fromMap(minimal()).streamsProperties().get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG))
+                .as("exactly-once keeps Streams' 100 ms").isEqualTo("100");
+    }
+
+    @Test
+    void progressTimeoutMustOutlastTheCommitInterval() {
+        Map<String, String> m = minimal();
+        m.put("processing.guarantee", "at_least_once");
+        m.put("kafka.commit.interval.ms", "30000");
+        m.put("health.progress.timeout.ms", "20000");
+        assertThatThrownBy(() -> KadeConfig.fromMap(m)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("health.progress.timeout.ms").hasMessageContaining("commit interval");
+        m.put("health.progress.timeout.ms", "45000");
+        assertThat(KadeConfig.fromMap(m).progressTimeout()).isEqualTo(Duration.ofSeconds(45));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -57,6 +82,8 @@ class KadeConfigTest {
         "model.poll.interval.ms|10",
         "shutdown.timeout.ms|0",
         "alert.top.features|-1",
+        "metrics.bind.address|local host",
+        "health.progress.timeout.ms|500",
         "kafka.bootstrap.servers|other:9092",
         "modle.path|/typo",
         "kafka.num.stream.threads|many",

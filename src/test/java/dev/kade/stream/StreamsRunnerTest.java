@@ -2,8 +2,14 @@ package dev.kade.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kade.health.CrashLoopDetector;
+import dev.kade.health.HealthMonitor;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -11,18 +17,20 @@ import org.junit.jupiter.api.Test;
 
 class StreamsRunnerTest {
     @Test
-    void replacesADeadStreamThreadButGivesUpOnACrashLoop() {
+    void replacesADeadStreamThreadUntilTheDeathsFormALoop() {
         Properties p = new Properties();
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "runner-test");
-        Topology t = ScoringTopology.passThrough(new Topics(java.util.List.of("in"), "out", java.util.Optional.empty(), "dlq"));
-        try (StreamsRunner runner = new StreamsRunner(t, p, Duration.ofSeconds(5), s -> { })) {
-            for (int i = 0; i < StreamsRunner.MAX_REPLACEMENTS; i++) {
-                assertThat(runner.onUncaught(new IllegalStateException("bug " + i)))
-                        .isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
-            }
-            assertThat(runner.onUncaught(new IllegalStateException("again")))
-                    .isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+        Topology t = ScoringTopology.passThrough(new Topics(List.of("in"), "out", Optional.empty(), "dlq"));
+        HealthMonitor.Snapshot nothingMoves = new HealthMonitor.Snapshot(0, List.of(), Optional.empty(), 0,
+                Optional.empty(), Map.of());
+        AtomicInteger deaths = new AtomicInteger();
+        try (StreamsRunner runner = new StreamsRunner(t, p, Duration.ofSeconds(5), s -> { },
+                new CrashLoopDetector(3, () -> nothingMoves), deaths::incrementAndGet)) {
+            assertThat(runner.onUncaught(new IllegalStateException("bug 1"))).isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
+            assertThat(runner.onUncaught(new IllegalStateException("bug 2"))).isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
+            assertThat(runner.onUncaught(new IllegalStateException("bug 3"))).isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+            assertThat(deaths).hasValue(3);
         }
     }
 }
