@@ -3,6 +3,7 @@ package dev.kade.stream;
 import dev.kade.config.ConfigException;
 import dev.kade.config.KadeConfig;
 import dev.kade.health.CrashLoopDetector;
+import dev.kade.health.HealthChecks;
 import dev.kade.health.HealthMonitor;
 import dev.kade.health.HealthStatus;
 import dev.kade.health.ProducerHealth;
@@ -59,8 +60,6 @@ public final class ScoringApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ScoringApp.class);
     /** Stream-thread deaths in a row, with no partition moving in between, that make a crash loop. */
     static final int CRASH_LOOP_DEATHS = 3;
-    /** A partition stalled this many progress timeouts (with the broker answering) means the process is wedged. */
-    static final int WEDGED_TIMEOUTS = 3;
 
     private final KadeConfig config;
     private final PrometheusMeterRegistry meters;
@@ -71,12 +70,14 @@ public final class ScoringApp implements AutoCloseable {
     private MetricsServer server;
     private ModelWatcher watcher;
     private volatile HealthMonitor monitor;
+    private final HealthChecks checks;
 
     private ScoringApp(KadeConfig config, PrometheusMeterRegistry meters, KadeMetrics metrics, ModelRegistry models) {
         this.config = config;
         this.meters = meters;
         this.metrics = metrics;
         this.models = models;
+        this.checks = new HealthChecks(this::state, models::loaded, () -> monitor, config.progressTimeout());
         resources.push(models);
     }
 
@@ -191,55 +192,14 @@ public final class ScoringApp implements AutoCloseable {
         return readiness().healthy();
     }
 
-    /**
-     * What {@code /health/ready} answers: ready when Kafka Streams is RUNNING, a model is loaded, the broker
-     * answered the last health check, the producers are not failing, and no owned partition with lag has
-     * gone longer than {@code health.progress.timeout.ms} without its committed offset moving.
-     */
+    /** What {@code /health/ready} answers; see {@link HealthChecks}. */
     public HealthStatus readiness() {
-        List<String> reasons = new ArrayList<>();
-        KafkaStreams.State s = state();
-        if (s != KafkaStreams.State.RUNNING) {
-            reasons.add("Kafka Streams is " + s + ", not RUNNING");
-        }
-        if (!models.loaded()) {
-            reasons.add("no model loaded");
-        }
-        HealthMonitor m = monitor;
-        if (m != null) {
-            reasons.addAll(HealthMonitor.problems(m.snapshot()));
-        }
-        return reasons.isEmpty() ? HealthStatus.ok() : HealthStatus.failing(reasons);
+        return checks.readiness();
     }
 
-    /**
-     * What {@code /health/live} answers: alive unless the process is wedged, which means Kafka Streams
-     * is in ERROR (the process is about to exit 1), the health monitor has stopped checking, or a
-     * partition has been stalled for {@value #WEDGED_TIMEOUTS} progress timeouts while the broker answers
-     * (a stream thread stuck for good, e.g. in a producer flush). A broker outage alone never fails
-     * liveness: restarting kade does not bring a broker back, and each restart costs a rebalance.
-     */
+    /** What {@code /health/live} answers; see {@link HealthChecks}. */
     public HealthStatus liveness() {
-        List<String> reasons = new ArrayList<>();
-        KafkaStreams.State s = state();
-        if (s == KafkaStreams.State.ERROR || s == KafkaStreams.State.PENDING_ERROR) {
-            reasons.add("Kafka Streams is " + s);
-        }
-        HealthMonitor m = monitor;
-        if (m != null) {
-            HealthMonitor.Snapshot snap = m.snapshot();
-            long age = System.nanoTime() - snap.atNanos();
-            long limit = Math.max(m.interval().toNanos() * 5, Duration.ofSeconds(60).toNanos());
-            if (age > limit) {
-                reasons.add("health monitor has not completed a check for " + Duration.ofNanos(age).toSeconds() + " s");
-            }
-            long wedged = config.progressTimeout().toNanos() * WEDGED_TIMEOUTS;
-            if (snap.brokerError().isEmpty()) {
-                snap.stalled().stream().filter(p -> p.sinceProgressNanos() > wedged)
-                        .forEach(p -> reasons.add("wedged: " + p.describe()));
-            }
-        }
-        return reasons.isEmpty() ? HealthStatus.ok() : HealthStatus.failing(reasons);
+        return checks.liveness();
     }
 
     /** The last health check (partitions, broker, producers). */
