@@ -137,8 +137,10 @@ public final class ScoringApp implements AutoCloseable {
 
         java.util.Properties streamsProperties = CountingProcessingExceptionHandler.streamsProperties(config, metrics);
         CrashLoopDetector crashLoops = new CrashLoopDetector(CRASH_LOOP_DEATHS, () -> monitor.snapshot());
+        String instanceId = config.kafka().get("group.instance.id");
         runner = new StreamsRunner(ScoringTopology.build(TopologyConfig.from(config), models, metrics),
-                streamsProperties, config.shutdownTimeout(),
+                streamsProperties, instanceId == null ? null : new StableTransactionalIds(config.applicationId(), instanceId),
+                config.shutdownTimeout(),
                 state -> metrics.ready(readiness().healthy()), crashLoops, metrics::streamThreadDied);
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(runner.streams(), tags);
         streamsMetrics.bindTo(meters);

@@ -40,12 +40,20 @@ public final class StreamsRunner implements AutoCloseable {
      */
     public StreamsRunner(Topology topology, Properties properties, Duration closeTimeout,
                          Consumer<KafkaStreams.State> onStateChange, CrashLoopDetector crashLoops, Runnable onThreadDeath) {
+        this(topology, properties, null, closeTimeout, onStateChange, crashLoops, onThreadDeath);
+    }
+
+    /** As above, with the clients made by {@code clients} (null: Kafka Streams' default supplier). */
+    StreamsRunner(Topology topology, Properties properties, org.apache.kafka.streams.KafkaClientSupplier clients,
+                  Duration closeTimeout, Consumer<KafkaStreams.State> onStateChange, CrashLoopDetector crashLoops,
+                  Runnable onThreadDeath) {
         Objects.requireNonNull(topology, "topology");
         this.closeTimeout = Objects.requireNonNull(closeTimeout, "closeTimeout");
         this.crashLoops = Objects.requireNonNull(crashLoops, "crashLoops");
         this.onThreadDeath = Objects.requireNonNull(onThreadDeath, "onThreadDeath");
         LOG.info("topology:\n{}", topology.describe());
-        this.streams = new KafkaStreams(topology, properties);
+        this.streams = clients == null ? new KafkaStreams(topology, properties)
+                : new KafkaStreams(topology, properties, clients);
         streams.setStateListener((next, previous) -> {
             state = next;
             LOG.info("Kafka Streams {} -> {}", previous, next);

@@ -89,7 +89,8 @@ class GrafanaDashboardTest {
         assertThat(all.toString()).contains("kade_records_in_total", "kade_records_scored_total",
                 "kade_dead_letters_total", "kade_anomalies_total", "kade_score_bucket", "kade_model_threshold",
                 "kade_inference_seconds_bucket", "kafka_consumer_fetch_manager_records_lag_max", "kade_model_info",
-                "kade_model_loads_total", "kade_model_loaded_timestamp_seconds", "kade_ready");
+                "kade_model_loads_total", "kade_model_loaded_timestamp_seconds", "kade_partitions_stalled",
+                "kade_progress_age_seconds", "kade_broker_reachable", "kade_stream_thread_deaths_total", "kade_ready");
     }
 
     @Test

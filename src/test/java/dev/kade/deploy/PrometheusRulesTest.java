@@ -42,7 +42,7 @@ class PrometheusRulesTest {
 
         assertThat(alerts).extracting(a -> a.get("alert").asString()).contains("KadeNoInstanceReady",
                 "KadeMetricsAbsent", "KadeAnomalyRateHigh", "KadeDeadLetters", "KadeConsumerLagGrowing",
-                "KadeModelReloadFailed");
+                "KadeModelReloadFailed", "KadePartitionStalled", "KadeStreamThreadCrashLoop", "KadeBrokerUnreachable");
         assertThat(alerts).allSatisfy(alert -> {
             assertThat(alert.path("labels").path("severity").asString("")).isIn("critical", "warning");
             for (String annotation : List.of("summary", "description", "runbook")) {

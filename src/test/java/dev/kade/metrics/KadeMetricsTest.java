@@ -36,6 +36,8 @@ class KadeMetricsTest {
         m.modelServing(model("v2", 2.5), Instant.ofEpochSecond(1_700_000_100));
         m.modelLoadFailed();
         m.ready(true);
+        m.progress(4, 1, 75.5, false);
+        m.streamThreadDied();
         return registry;
     }
 
@@ -61,14 +63,20 @@ class KadeMetricsTest {
                 .contains("kade_score_bucket{application=\"kade-test\",le=\"0.002\"} 0")
                 .contains("kade_score_count{application=\"kade-test\"} 2")
                 .contains("kade_inference_seconds_bucket{application=\"kade-test\",le=\"2.0E-5\"} 2")
-                .contains("kade_inference_seconds_count{application=\"kade-test\"} 2");
+                .contains("kade_inference_seconds_count{application=\"kade-test\"} 2")
+                .contains("kade_partitions_assigned{application=\"kade-test\"} 4.0")
+                .contains("kade_partitions_stalled{application=\"kade-test\"} 1.0")
+                .contains("kade_progress_age_seconds{application=\"kade-test\"} 75.5")
+                .contains("kade_broker_reachable{application=\"kade-test\"} 0.0")
+                .contains("kade_stream_thread_deaths_total{application=\"kade-test\"} 1.0");
         // every kade family has HELP text (promtool check metrics wants it)
         Set<String> families = Arrays.stream(text.split("\n")).filter(l -> l.startsWith("# TYPE kade_"))
                 .map(l -> l.split(" ")[2]).collect(Collectors.toSet());
         assertThat(families).containsExactlyInAnyOrder("kade_records_in_total", "kade_records_scored_total",
                 "kade_anomalies_total", "kade_dead_letters_total", "kade_model_loads_total", "kade_model_info", "kade_model_threshold",
                 "kade_model_loaded_timestamp_seconds", "kade_model_verified", "kade_ready", "kade_score", "kade_inference_seconds",
-                "kade_inference_seconds_max", "kade_batches_total");
+                "kade_inference_seconds_max", "kade_batches_total", "kade_partitions_assigned", "kade_partitions_stalled",
+                "kade_progress_age_seconds", "kade_broker_reachable", "kade_stream_thread_deaths_total");
         for (String f : families) {
             assertThat(text).containsPattern("# HELP " + f + " \\S");
         }

@@ -1,0 +1,74 @@
+package dev.kade.fault;
+
+import static dev.kade.fault.FaultScenario.Fault.KILL_BROKER;
+import static dev.kade.fault.FaultScenario.Fault.KILL_KADE;
+import static dev.kade.fault.FaultScenario.Fault.SIGTERM_KADE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kade.config.ProcessingGuarantee;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The short fault suite (CI): a broker in its own process, kade in its own process, under both guarantees:
+ * {@code kill -9} and SIGTERM restarts at random points mid-stream, and under exactly-once a broker
+ * {@code kill -9} and restart. Asserts the counts (exactly once, or at least once), the exit codes, the
+ * health answers, and a bound on each recovery far above the target but far below the 41-45 s that a
+ * restart cost before static membership and leave-on-close. Figures print to the test output; the
+ * on-demand soak ({@code FaultSoakBenchmark}) runs longer plans and prints the same figures.
+ */
+class FaultSuiteIT {
+    static final long RECOVERY_BOUND_MS = 30_000;
+
+    /** Under target/, so the logs of kade and the broker stay for a look after a failure. */
+    static Path dir;
+    static BrokerProcess broker;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        dir = FaultScenario.freshDirectory(Path.of("target", "fault-suite"));
+        broker = BrokerProcess.start(dir.resolve("broker"));
+    }
+
+    @AfterAll
+    static void stopBroker() throws Exception {
+        broker.close();
+    }
+
+    @Test
+    void exactlyOnceSurvivesKillsSigtermsAndABrokerRestartWithEveryInputOnce() throws Exception {
+        Path d = Files.createDirectories(dir.resolve("eos"));
+        FaultScenario.Figures f = new FaultScenario(broker, d, ProcessingGuarantee.EXACTLY_ONCE_V2, 7, Map.of())
+                .run(List.of(KILL_KADE, KILL_BROKER, SIGTERM_KADE), 200);
+        System.out.println(f.describe());
+        assertThat(f.tally().expected()).isPositive();
+        assertThat(f.tally().missing()).as("missing").isZero();
+        assertThat(f.tally().duplicates()).as("duplicates under exactly-once").isZero();
+        assertCommon(f);
+    }
+
+    @Test
+    void atLeastOnceSurvivesKillsAndSigtermsWithEveryInputAtLeastOnce() throws Exception {
+        Path d = Files.createDirectories(dir.resolve("alos"));
+        FaultScenario.Figures f = new FaultScenario(broker, d, ProcessingGuarantee.AT_LEAST_ONCE, 11, Map.of())
+                .run(List.of(KILL_KADE, SIGTERM_KADE), 200);
+        System.out.println(f.describe());
+        assertThat(f.tally().expected()).isPositive();
+        assertThat(f.tally().missing()).as("missing").isZero();
+        assertCommon(f);
+    }
+
+    private static void assertCommon(FaultScenario.Figures f) {
+        assertThat(f.finalExitCode()).as("SIGTERM exits 0").isZero();
+        assertThat(f.recoveries()).filteredOn(r -> r.fault() == SIGTERM_KADE).allSatisfy(r ->
+                assertThat(r.exitCode()).as("SIGTERM exits 0").isZero());
+        assertThat(f.recoveries()).allSatisfy(r -> assertThat(r.restartToOutputMs()).as(r.fault() + " recovery")
+                .isLessThan(RECOVERY_BOUND_MS));
+        assertThat(f.stalledClientLiveMs()).as("/health/live with a stalled client").isLessThan(3000);
+    }
+}
