@@ -218,6 +218,8 @@ final class FaultScenario {
         settings.put("shutdown.timeout.ms", "20000");
         settings.put("health.progress.timeout.ms", "10000");
         settings.put("kafka.state.dir", dir.resolve("state").toString());
+        // batches that would wait long: only the pre-commit flush empties them, so kills land mid-batch
+        settings.put("batch.max.wait.ms", "5000");
         settings.putAll(extraSettings);
         settings.forEach((k, v) -> b.append(k).append('=').append(v).append('\n'));
         Path file = dir.resolve("kade.properties");
