@@ -140,7 +140,7 @@ public final class KadeConfig {
                             + "letters sent as reference records. Unset: the producer's max.request.size less 1 KiB.")
             .define(METRICS_PORT, Type.INT, 9404, Range.between(0, 65535), MEDIUM,
                     "HTTP port of /metrics and /health; 0 picks a free port.")
-            .define(METRICS_BIND_ADDRESS, Type.STRING, "0.0.0.0", Validators.nonBlank("an address to bind"), LOW,
+            .define(METRICS_BIND_ADDRESS, Type.STRING, "0.0.0.0", Validators.bindAddress(), LOW,
                     "Address the HTTP server binds: all interfaces for Kubernetes probes, or 127.0.0.1.")
             .define(SHUTDOWN_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(1), LOW,
                     "Bound on a graceful shutdown.")

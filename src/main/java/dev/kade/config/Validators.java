@@ -56,6 +56,18 @@ final class Validators {
     }
 
     /** One of an enum's constants, case-insensitively, by the enum's lower-case names. */
+    /** A host name or IP literal to bind: not blank, no whitespace (the bind itself checks the rest). */
+    static ConfigDef.Validator bindAddress() {
+        return ConfigDef.LambdaValidator.with((key, value) -> {
+            if (value == null || value.toString().isBlank()) {
+                throw new ConfigException(key, "is required (an address to bind)");
+            }
+            if (value.toString().chars().anyMatch(Character::isWhitespace)) {
+                throw new ConfigException(key, "invalid value '" + value + "', expected an address such as 0.0.0.0 or 127.0.0.1");
+            }
+        }, () -> "an address such as 0.0.0.0 or 127.0.0.1");
+    }
+
     static <E extends Enum<E>> ConfigDef.Validator oneOf(Class<E> type) {
         List<String> names = names(type);
         return ConfigDef.LambdaValidator.with((key, value) -> {
