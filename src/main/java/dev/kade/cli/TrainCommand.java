@@ -11,7 +11,9 @@ import dev.kade.train.Activation;
 import dev.kade.train.ConsoleProgress;
 import dev.kade.train.ProgressListener;
 import dev.kade.train.Standardizer;
+import dev.kade.train.ThresholdRule;
 import dev.kade.train.TrainConfig;
+import dev.kade.train.TrainedEnsemble;
 import dev.kade.train.TrainedModel;
 import dev.kade.train.Trainer;
 import java.io.PrintWriter;
@@ -41,9 +43,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "MODEL.onnx", description = "Where to write the model.")
     Path out;
 
-    @Option(names = "--kind", defaultValue = "ae", paramLabel = "ae|vae", converter = KindConverter.class,
-            description = "Model kind (default: ${DEFAULT-VALUE}).")
-    ModelKind kind;
+    @Option(names = "--kind", defaultValue = "mix", paramLabel = "ae|vae|mix",
+            description = "Model kind; mix = ensemble members alternate AE and VAE (default: ${DEFAULT-VALUE}).")
+    String kindText;
 
     @Option(names = "--features", split = ",", paramLabel = "NAME", description = "Feature columns in order; dotted names are nested JSON paths. Default: every numeric column.")
     List<String> features = List.of();
@@ -85,14 +87,29 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Random seed; the same seed and data give the same model (default: 42).")
     Long seed;
 
-    @Option(names = "--threshold-quantile", paramLabel = "Q", description = "Quantile of validation scores used as the threshold (default: 0.995).")
+    @Option(names = "--threshold-quantile", paramLabel = "Q", description = "Target quantile of normal scores for the threshold: about 1-Q of normal traffic is flagged (default: 0.995).")
     Double thresholdQuantile;
+
+    @Option(names = "--threshold-rule", paramLabel = "pot|quantile|mad", description = "How the threshold is taken from the validation scores without labels: "
+            + "pot = extreme-value (generalised Pareto) fit to the top 10%%, exceeded with probability 1-Q; quantile = the empirical Q quantile; "
+            + "mad = median + 5 robust standard deviations (default: pot).")
+    String thresholdRule;
 
     @Option(names = "--beta", paramLabel = "BETA", description = "Weight of the KL term for --kind vae (default: 1).")
     Double beta;
 
     @Option(names = "--scaling", paramLabel = "standard|robust", description = "Feature standardisation inside the model (default: robust).")
     String scaling;
+
+    @Option(names = "--code-penalty", paramLabel = "LAMBDA", description = "Weight of the L1 sparsity penalty on the latent code, training only (default: 0 = off).")
+    Double codePenalty;
+
+    @Option(names = "--input-noise", paramLabel = "SIGMA", description = "Std. deviation of Gaussian noise on the standardised input during training: a denoising AE (default: 0 = off).")
+    Double inputNoise;
+
+    @Option(names = "--ensemble", paramLabel = "K", description = "Train K members and export them as one graph; each member's score is z-scaled on held-out normal rows, then averaged (default: "
+            + TrainConfig.DEFAULT_ENSEMBLE + " with --kind mix, else 1).")
+    Integer ensemble;
 
     @Option(names = "--model-version", paramLabel = "TEXT", description = "Version string stored in the model (default: KIND-TIMESTAMP).")
     String modelVersion;
@@ -122,27 +139,33 @@ public final class TrainCommand implements Callable<Integer> {
             return 1;
         }
         ProgressListener progress = quiet ? ProgressListener.NONE : ConsoleProgress.stderr();
-        TrainedModel model;
+        TrainedEnsemble model;
+        long t0 = System.nanoTime();
         try {
-            model = new Trainer().train(set, config, progress);
+            model = new Trainer().trainEnsemble(set, config, progress);
         } catch (IllegalArgumentException | IllegalStateException e) {
             err.println("kade train: " + e.getMessage());
             return 1;
         }
+        double seconds = (System.nanoTime() - t0) / 1e9;
         if (modelVersion != null) {
-            model = new TrainedModel(model.network(), model.parameters(), model.standardizer(),
-                    model.metadata().withVersion(modelVersion), model.config(), model.history(), model.validationScores());
+            model = model.withMetadata(model.metadata().withVersion(modelVersion));
         }
         OnnxExporter.export(model, out);
         outW.printf(Locale.ROOT, "model     %s (%s, %d features, %d parameters, version %s)%n", out, model.metadata().kind().label(),
-                set.width(), model.network().parameterCount(), model.metadata().version());
+                set.width(), model.parameterCount(), model.metadata().version());
         outW.printf(Locale.ROOT, "features  %s%n", String.join(",", set.features()));
         // what model.require.fingerprint pins
         outW.printf(Locale.ROOT, "data      %s%n", model.metadata().fingerprint());
         outW.printf(Locale.ROOT, "threshold %.6g (quantile %s of %d validation scores)%n", model.metadata().threshold(),
                 config.thresholdQuantile(), model.validationScores().length);
-        outW.printf(Locale.ROOT, "epochs    %d run, kept %d, %.3f s per epoch%n", model.history().epochs(), model.history().bestEpoch(),
-                model.history().meanEpochSeconds());
+        for (int k = 0; k < model.size(); k++) {
+            TrainedModel m = model.members().get(k);
+            outW.printf(Locale.ROOT, "%s %d run, kept %d, %.3f s per epoch%n",
+                    model.size() == 1 ? "epochs   " : String.format(Locale.ROOT, "m%d %-5s", k, m.network().kind().label()),
+                    m.history().epochs(), m.history().bestEpoch(), m.history().meanEpochSeconds());
+        }
+        outW.printf(Locale.ROOT, "trained   in %.1f s%n", seconds);
         if (!noReport) {
             outW.printf(Locale.ROOT, "report    %s%n", Report.writeTraining(model, out));
         }
@@ -151,21 +174,68 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     TrainConfig config() {
-        TrainConfig d = TrainConfig.defaults(kind);
-        return new TrainConfig(kind,
-                hidden == null ? d.hidden() : hidden,
-                latentDim == null ? d.latentDim() : latentDim,
-                activation == null ? d.activation() : Activation.parse(activation),
-                epochs == null ? d.epochs() : epochs,
-                batchSize == null ? d.batchSize() : batchSize,
-                learningRate == null ? d.learningRate() : learningRate,
-                weightDecay == null ? d.weightDecay() : weightDecay,
-                validationSplit == null ? d.validationSplit() : validationSplit,
-                patience == null ? d.earlyStoppingPatience() : patience,
-                seed == null ? d.seed() : seed,
-                thresholdQuantile == null ? d.thresholdQuantile() : thresholdQuantile,
-                beta == null ? d.beta() : beta,
-                scaling == null ? d.scaling() : parseScaling(scaling));
+        String k = kindText.trim().toLowerCase(Locale.ROOT);
+        boolean mixed = k.equals("mix");
+        if (!mixed && !k.equals("ae") && !k.equals("vae")) {
+            throw new IllegalArgumentException("--kind " + kindText + ": expected ae, vae or mix");
+        }
+        ModelKind kind = mixed ? ModelKind.AE : ModelKind.parse(k);
+        TrainConfig.Builder b = TrainConfig.defaults(kind).toBuilder().mixed(mixed);
+        if (mixed) {
+            b.ensemble(TrainConfig.DEFAULT_ENSEMBLE);
+        }
+        if (hidden != null) {
+            b.hidden(hidden);
+        }
+        if (latentDim != null) {
+            b.latentDim(latentDim);
+        }
+        if (activation != null) {
+            b.activation(Activation.parse(activation));
+        }
+        if (epochs != null) {
+            b.epochs(epochs);
+        }
+        if (batchSize != null) {
+            b.batchSize(batchSize);
+        }
+        if (learningRate != null) {
+            b.learningRate(learningRate);
+        }
+        if (weightDecay != null) {
+            b.weightDecay(weightDecay);
+        }
+        if (validationSplit != null) {
+            b.validationSplit(validationSplit);
+        }
+        if (patience != null) {
+            b.earlyStoppingPatience(patience);
+        }
+        if (seed != null) {
+            b.seed(seed);
+        }
+        if (thresholdQuantile != null) {
+            b.thresholdQuantile(thresholdQuantile);
+        }
+        if (beta != null) {
+            b.beta(beta);
+        }
+        if (scaling != null) {
+            b.scaling(parseScaling(scaling));
+        }
+        if (thresholdRule != null) {
+            b.thresholdRule(ThresholdRule.parse(thresholdRule));
+        }
+        if (codePenalty != null) {
+            b.codePenalty(codePenalty);
+        }
+        if (inputNoise != null) {
+            b.inputNoise(inputNoise);
+        }
+        if (ensemble != null) {
+            b.ensemble(ensemble);
+        }
+        return b.build();
     }
 
     private static Standardizer.Scaling parseScaling(String s) {
@@ -173,18 +243,6 @@ public final class TrainCommand implements Callable<Integer> {
             return Standardizer.Scaling.valueOf(s.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--scaling " + s + ": expected standard or robust");
-        }
-    }
-
-    /** ae|vae, case-insensitive; kade trains only these two. */
-    static final class KindConverter implements CommandLine.ITypeConverter<ModelKind> {
-        @Override
-        public ModelKind convert(String value) {
-            ModelKind k = ModelKind.parse(value);
-            if (k != ModelKind.AE && k != ModelKind.VAE) {
-                throw new CommandLine.TypeConversionException("expected ae or vae, got '" + value + "'");
-            }
-            return k;
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kade.train.TrainedEnsemble;
 import dev.kade.train.TrainedModel;
 import dev.kade.train.TrainingHistory;
 import java.awt.BasicStroke;
@@ -52,28 +53,43 @@ public final class Report {
 
     /** Writes the training section (loss curves, validation score histogram) and rebuilds the HTML. */
     public static Path writeTraining(TrainedModel model, Path modelFile) {
+        return writeTraining(TrainedEnsemble.of(model), modelFile);
+    }
+
+    /**
+     * Writes the training section and rebuilds the HTML: loss curves (per member for an ensemble), the
+     * histogram of the (combined) validation scores with the threshold, and a JSON summary.
+     */
+    public static Path writeTraining(TrainedEnsemble model, Path modelFile) {
         System.setProperty("java.awt.headless", "true");
         Path dir = assets(modelFile);
-        TrainingHistory h = model.history();
         XYChart loss = chart("Loss per epoch", "epoch", "loss (log scale)");
         loss.getStyler().setYAxisLogarithmic(true);
-        double[] epochs = new double[h.epochs()];
-        for (int i = 0; i < epochs.length; i++) {
-            epochs[i] = i + 1;
+        boolean single = model.size() == 1;
+        for (int k = 0; k < model.size(); k++) {
+            TrainedModel m = model.members().get(k);
+            TrainingHistory h = m.history();
+            String p = single ? "" : "m" + k + " " + m.network().kind().label() + " ";
+            double[] epochs = new double[h.epochs()];
+            for (int i = 0; i < epochs.length; i++) {
+                epochs[i] = i + 1;
+            }
+            line(loss, p + "training", epochs, toArray(h.trainLoss()));
+            line(loss, p + "validation", epochs, toArray(h.validationLoss()));
+            XYSeries kept = loss.addSeries(p + "kept (epoch " + h.bestEpoch() + ")", new double[] {h.bestEpoch()},
+                    new double[] {h.bestValidationLoss()});
+            kept.setMarker(SeriesMarkers.DIAMOND);
+            kept.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         }
-        line(loss, "training", epochs, toArray(h.trainLoss()));
-        line(loss, "validation", epochs, toArray(h.validationLoss()));
-        double best = h.bestValidationLoss();
-        XYSeries kept = loss.addSeries("kept (epoch " + h.bestEpoch() + ")", new double[] {h.bestEpoch()}, new double[] {best});
-        kept.setMarker(SeriesMarkers.DIAMOND);
-        kept.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         save(loss, dir.resolve("loss.png"));
 
         double threshold = model.metadata().threshold();
-        XYChart hist = chart("Validation scores (held-out normal rows)", "log10(score)", "rows");
-        histogram(hist, "validation", model.validationScores(), threshold, null);
+        double[] valScores = model.validationScores();
+        XYChart hist = chart("Validation scores (held-out normal rows)", scoreAxis(valScores, threshold), "rows");
+        histogram(hist, "validation", valScores, threshold, null);
         save(hist, dir.resolve("training-scores.png"));
 
+        TrainingHistory h = model.members().get(0).history();
         ObjectNode s = JSON.createObjectNode();
         s.put("kind", model.metadata().kind().label());
         s.put("version", model.metadata().version());
@@ -82,13 +98,24 @@ public final class Report {
         s.put("training_fingerprint", model.metadata().fingerprint());
         s.put("threshold", threshold);
         s.put("threshold_quantile", model.config().thresholdQuantile());
-        s.put("validation_rows", model.validationScores().length);
-        s.put("epochs_run", h.epochs());
-        s.put("kept_epoch", h.bestEpoch());
-        s.put("stopped_early", h.stoppedEarly());
-        s.put("best_validation_loss", best);
-        s.put("seconds_per_epoch", h.meanEpochSeconds());
-        s.put("parameters", model.network().parameterCount());
+        s.put("validation_rows", valScores.length);
+        if (single) {
+            s.put("epochs_run", h.epochs());
+            s.put("kept_epoch", h.bestEpoch());
+            s.put("stopped_early", h.stoppedEarly());
+            s.put("best_validation_loss", h.bestValidationLoss());
+            s.put("seconds_per_epoch", h.meanEpochSeconds());
+        } else {
+            StringBuilder members = new StringBuilder();
+            for (int k = 0; k < model.size(); k++) {
+                TrainedModel m = model.members().get(k);
+                members.append(k == 0 ? "" : "; ").append(String.format(Locale.ROOT, "m%d %s: %d epochs, kept %d",
+                        k, m.network().kind().label(), m.history().epochs(), m.history().bestEpoch()));
+            }
+            s.put("members", model.size());
+            s.put("member_training", members.toString());
+        }
+        s.put("parameters", model.parameterCount());
         s.put("config", model.config().toString());
         writeJson(dir.resolve("training.json"), s);
         return render(modelFile);
@@ -114,7 +141,7 @@ public final class Report {
         prior.setLineColor(Color.GRAY);
         save(pr, dir.resolve("pr.png"));
 
-        XYChart hist = chart("Scores of the evaluated data by label", "log10(score)", "rows");
+        XYChart hist = chart("Scores of the evaluated data by label", scoreAxis(e.scores(), e.metrics().threshold()), "rows");
         histogram(hist, "normal (0)", e.scores(), e.metrics().threshold(), e.labels());
         save(hist, dir.resolve("evaluation-scores.png"));
 
@@ -183,18 +210,36 @@ public final class Report {
         s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
     }
 
-    /** Histogram of log10 scores as steps; split by label when labels are given; a vertical threshold line. */
+    /** "log10(score)" when every score is positive, else "score" (an ensemble's z-scaled score can be negative). */
+    private static String scoreAxis(double[] scores, double threshold) {
+        return logAxis(scores, threshold) ? "log10(score)" : "score";
+    }
+
+    private static boolean logAxis(double[] scores, double threshold) {
+        if (!(threshold > 0)) {
+            return false;
+        }
+        for (double s : scores) {
+            if (!(s > 0)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Histogram of scores (log10 when all are positive) as steps; split by label when labels are given; a vertical threshold line. */
     private static void histogram(XYChart c, String name, double[] scores, double threshold, int[] labels) {
         int bins = 50;
-        double floor = 1e-6;
+        boolean log = logAxis(scores, threshold);
+        java.util.function.DoubleUnaryOperator axis = log ? v -> Math.log10(Math.max(v, 1e-6)) : v -> v;
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
         for (double s : scores) {
-            double v = Math.log10(Math.max(s, floor));
+            double v = axis.applyAsDouble(s);
             lo = Math.min(lo, v);
             hi = Math.max(hi, v);
         }
-        double t = Math.log10(Math.max(threshold, floor));
+        double t = axis.applyAsDouble(threshold);
         lo = Math.min(lo, t);
         hi = Math.max(hi, t);
         if (hi - lo < 1e-9) {
@@ -204,7 +249,7 @@ public final class Report {
         int groups = labels == null ? 1 : 2;
         double[][] counts = new double[groups][bins];
         for (int i = 0; i < scores.length; i++) {
-            int b = (int) Math.min(bins - 1, Math.floor((Math.log10(Math.max(scores[i], floor)) - lo) / width));
+            int b = (int) Math.min(bins - 1, Math.floor((axis.applyAsDouble(scores[i]) - lo) / width));
             counts[labels == null ? 0 : labels[i]][b]++;
         }
         double[] x = new double[bins];

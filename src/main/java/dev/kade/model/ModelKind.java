@@ -14,6 +14,11 @@ public enum ModelKind {
     AE,
     /** Variational autoencoder: score is the negative ELBO with z = mean of q(z|x). */
     VAE,
+    /**
+     * Several kade AEs and/or VAEs exported as one graph: score is the mean of the members' scores, each
+     * normalised with constants from held-out normal data; feature errors combined the same way.
+     */
+    ENSEMBLE,
     /** Foreign model with a reconstruction output only; score computed by kade. */
     RECONSTRUCTION;
 
@@ -22,7 +27,7 @@ public enum ModelKind {
         try {
             return valueOf(text.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException | NullPointerException e) {
-            throw new IllegalArgumentException("unknown model kind '" + text + "', expected one of ae, vae, reconstruction");
+            throw new IllegalArgumentException("unknown model kind '" + text + "', expected one of ae, vae, ensemble, reconstruction");
         }
     }
 

@@ -11,7 +11,8 @@ import org.tribuo.util.onnx.ONNXOperators;
 enum KadeOperators implements ONNXOperator {
     RELU("Relu"),
     TANH("Tanh"),
-    EXP("Exp");
+    EXP("Exp"),
+    LOG("Log");
 
     private final String opName;
 

@@ -4,7 +4,9 @@ import ai.onnx.proto.OnnxMl;
 import dev.kade.model.ModelContract;
 import dev.kade.train.Autoencoder;
 import dev.kade.train.Dense;
+import dev.kade.train.MemberScale;
 import dev.kade.train.Network;
+import dev.kade.train.TrainedEnsemble;
 import dev.kade.train.TrainedModel;
 import dev.kade.train.VariationalAutoencoder;
 import java.io.IOException;
@@ -39,6 +41,11 @@ public final class OnnxExporter {
 
     /** Writes the model to {@code path}, creating parent directories. */
     public static void export(TrainedModel model, Path path) {
+        export(TrainedEnsemble.of(model), path);
+    }
+
+    /** Writes the model (one network or an ensemble as one graph) to {@code path}, creating parent directories. */
+    public static void export(TrainedEnsemble model, Path path) {
         Objects.requireNonNull(path, "path");
         OnnxMl.ModelProto proto = toProto(model);
         try {
@@ -56,6 +63,11 @@ public final class OnnxExporter {
 
     /** The complete ONNX model: graph, opset, producer and kade metadata. */
     public static OnnxMl.ModelProto toProto(TrainedModel model) {
+        return toProto(TrainedEnsemble.of(model));
+    }
+
+    /** The complete ONNX model: graph, opset, producer and kade metadata. */
+    public static OnnxMl.ModelProto toProto(TrainedEnsemble model) {
         Objects.requireNonNull(model, "model");
         OnnxMl.ModelProto.Builder b = OnnxMl.ModelProto.newBuilder()
                 .setIrVersion(IR_VERSION)
@@ -74,10 +86,19 @@ public final class OnnxExporter {
 
     /** The graph alone: depends only on parameters and standardiser, so equal models give equal bytes. */
     public static OnnxMl.GraphProto graph(TrainedModel model) {
-        Network net = model.network();
-        int f = net.inputs();
+        return graph(TrainedEnsemble.of(model));
+    }
+
+    /**
+     * The graph alone. One member: exactly the single model's graph. K members: one standardisation, each
+     * member's subgraph under the name prefix {@code mK_}, then
+     * {@code score = (1/K) Σ_k (t(score_k) − center_k) / spread_k} ({@code t} = {@code Log(score_k + offset)}
+     * when the member is log-scaled) and {@code feature_errors = (1/K) Σ_k feature_errors_k / errorScale_k}.
+     */
+    public static OnnxMl.GraphProto graph(TrainedEnsemble model) {
+        int f = model.standardizer().width();
         ONNXContext ctx = new ONNXContext();
-        ctx.setName("kade_" + net.kind().label());
+        ctx.setName(model.size() == 1 ? "kade_" + model.members().get(0).network().kind().label() : "kade_ensemble");
         ONNXPlaceholder input = ctx.floatInput(ModelContract.INPUT, f);
         ONNXPlaceholder scoreOut = ctx.floatOutput(ModelContract.OUTPUT_SCORE, 1);
         ONNXPlaceholder errorsOut = ctx.floatOutput(ModelContract.OUTPUT_FEATURE_ERRORS, f);
@@ -87,43 +108,79 @@ public final class OnnxExporter {
 
         ONNXRef<?> errors;
         ONNXRef<?> score;
-        if (net instanceof Autoencoder ae) {
-            ONNXRef<?> recon = stack(ctx, model, ae.layers(), z, "layer");
-            ONNXRef<?> diff = op(ctx, ONNXOperators.SUB, "residual", z, recon);
-            errors = op(ctx, ONNXOperators.MUL, "squared_error", diff, diff);
-            score = ctx.operation(ONNXOperators.REDUCE_MEAN, List.of(errors), "mean_squared_error",
-                    Map.of("axes", new int[] {1}, "keepdims", 0));
-        } else if (net instanceof VariationalAutoencoder vae) {
-            ONNXRef<?> h = stack(ctx, model, vae.encoder(), z, "encoder");
-            ONNXRef<?> mu = dense(ctx, model, vae.mean(), h, "mu");
-            ONNXRef<?> rawLogVar = dense(ctx, model, vae.logVariance(), h, "logvar_raw");
-            float limit = (float) VariationalAutoencoder.LOG_VARIANCE_LIMIT;
-            ONNXRef<?> scaled = op(ctx, ONNXOperators.MUL, "logvar_scaled", rawLogVar, ctx.constant("inv_logvar_limit", 1f / limit));
-            ONNXRef<?> squashed = ctx.operation(KadeOperators.TANH, List.of(scaled), "logvar_tanh");
-            ONNXRef<?> logVar = op(ctx, ONNXOperators.MUL, "logvar", squashed, ctx.constant("logvar_limit", limit));
-            ONNXRef<?> recon = stack(ctx, model, vae.decoder(), mu, "decoder");
-            ONNXRef<?> diff = op(ctx, ONNXOperators.SUB, "residual", z, recon);
-            ONNXRef<?> sq = op(ctx, ONNXOperators.MUL, "squared_error", diff, diff);
-            errors = op(ctx, ONNXOperators.MUL, "half_squared_error", sq, ctx.constant("half", 0.5f));
-            ONNXRef<?> axes = ctx.array("reduce_axes", new long[] {1});
-            ONNXRef<?> rec = ctx.operation(ONNXOperators.REDUCE_SUM, List.of(errors, axes), "reconstruction_nll",
-                    Map.of("keepdims", 0));
-            // KL(q(z|x) || N(0,I)) = ½ Σ (μ² + exp(logvar) − logvar − 1)
-            ONNXRef<?> mu2 = op(ctx, ONNXOperators.MUL, "mu_squared", mu, mu);
-            ONNXRef<?> var = ctx.operation(KadeOperators.EXP, List.of(logVar), "variance");
-            ONNXRef<?> t = op(ctx, ONNXOperators.ADD, "kl_a", mu2, var);
-            t = op(ctx, ONNXOperators.SUB, "kl_b", t, logVar);
-            t = op(ctx, ONNXOperators.SUB, "kl_c", t, ctx.constant("one", 1f));
-            ONNXRef<?> klSum = ctx.operation(ONNXOperators.REDUCE_SUM, List.of(t, axes), "kl_sum", Map.of("keepdims", 0));
-            ONNXRef<?> klWeighted = op(ctx, ONNXOperators.MUL, "kl_weighted", klSum,
-                    ctx.constant("half_beta", (float) (0.5 * vae.beta())));
-            score = op(ctx, ONNXOperators.ADD, "negative_elbo", rec, klWeighted);
+        if (model.size() == 1) {
+            Outputs o = member(ctx, model.members().get(0), z, "");
+            errors = o.errors();
+            score = o.score();
         } else {
-            throw new IllegalArgumentException("cannot export " + net.getClass().getSimpleName());
+            ONNXRef<?> scoreSum = null;
+            ONNXRef<?> errorSum = null;
+            for (int k = 0; k < model.size(); k++) {
+                String p = "m" + k + "_";
+                MemberScale s = model.scales().get(k);
+                Outputs o = member(ctx, model.members().get(k), z, p);
+                ONNXRef<?> t = o.score();
+                if (s.log()) {
+                    t = op(ctx, ONNXOperators.ADD, p + "score_offset", t, ctx.constant(p + "log_offset", (float) MemberScale.LOG_OFFSET));
+                    t = ctx.operation(KadeOperators.LOG, List.of(t), p + "log_score");
+                }
+                t = op(ctx, ONNXOperators.SUB, p + "score_centred", t, ctx.constant(p + "score_center", (float) s.center()));
+                t = op(ctx, ONNXOperators.DIV, p + "score_scaled", t, ctx.constant(p + "score_spread", (float) s.spread()));
+                ONNXRef<?> e = op(ctx, ONNXOperators.DIV, p + "errors_scaled", o.errors(),
+                        ctx.constant(p + "error_scale", (float) s.errorScale()));
+                scoreSum = scoreSum == null ? t : op(ctx, ONNXOperators.ADD, p + "score_sum", scoreSum, t);
+                errorSum = errorSum == null ? e : op(ctx, ONNXOperators.ADD, p + "errors_sum", errorSum, e);
+            }
+            ONNXRef<?> invK = ctx.constant("inv_members", 1f / model.size());
+            score = op(ctx, ONNXOperators.MUL, "ensemble_score", scoreSum, invK);
+            errors = op(ctx, ONNXOperators.MUL, "ensemble_feature_errors", errorSum, invK);
         }
         ctx.assignTo(errors, errorsOut);
         ctx.assignTo(score, scoreOut);
         return withVectorScore(ctx.buildGraph());
+    }
+
+    /** A member's outputs inside the graph: score [batch] and feature errors [batch, F]. */
+    private record Outputs(ONNXRef<?> score, ONNXRef<?> errors) {
+    }
+
+    /** One network's subgraph on the standardised input {@code z}, node and tensor names prefixed with {@code p}. */
+    private static Outputs member(ONNXContext ctx, TrainedModel model, ONNXRef<?> z, String p) {
+        Network net = model.network();
+        if (net instanceof Autoencoder ae) {
+            ONNXRef<?> recon = stack(ctx, model, ae.layers(), z, p + "layer");
+            ONNXRef<?> diff = op(ctx, ONNXOperators.SUB, p + "residual", z, recon);
+            ONNXRef<?> errors = op(ctx, ONNXOperators.MUL, p + "squared_error", diff, diff);
+            ONNXRef<?> score = ctx.operation(ONNXOperators.REDUCE_MEAN, List.of(errors), p + "mean_squared_error",
+                    Map.of("axes", new int[] {1}, "keepdims", 0));
+            return new Outputs(score, errors);
+        } else if (net instanceof VariationalAutoencoder vae) {
+            ONNXRef<?> h = stack(ctx, model, vae.encoder(), z, p + "encoder");
+            ONNXRef<?> mu = dense(ctx, model, vae.mean(), h, p + "mu");
+            ONNXRef<?> rawLogVar = dense(ctx, model, vae.logVariance(), h, p + "logvar_raw");
+            float limit = (float) VariationalAutoencoder.LOG_VARIANCE_LIMIT;
+            ONNXRef<?> scaled = op(ctx, ONNXOperators.MUL, p + "logvar_scaled", rawLogVar, ctx.constant(p + "inv_logvar_limit", 1f / limit));
+            ONNXRef<?> squashed = ctx.operation(KadeOperators.TANH, List.of(scaled), p + "logvar_tanh");
+            ONNXRef<?> logVar = op(ctx, ONNXOperators.MUL, p + "logvar", squashed, ctx.constant(p + "logvar_limit", limit));
+            ONNXRef<?> recon = stack(ctx, model, vae.decoder(), mu, p + "decoder");
+            ONNXRef<?> diff = op(ctx, ONNXOperators.SUB, p + "residual", z, recon);
+            ONNXRef<?> sq = op(ctx, ONNXOperators.MUL, p + "squared_error", diff, diff);
+            ONNXRef<?> errors = op(ctx, ONNXOperators.MUL, p + "half_squared_error", sq, ctx.constant(p + "half", 0.5f));
+            ONNXRef<?> axes = ctx.array(p + "reduce_axes", new long[] {1});
+            ONNXRef<?> rec = ctx.operation(ONNXOperators.REDUCE_SUM, List.of(errors, axes), p + "reconstruction_nll",
+                    Map.of("keepdims", 0));
+            // KL(q(z|x) || N(0,I)) = ½ Σ (μ² + exp(logvar) − logvar − 1)
+            ONNXRef<?> mu2 = op(ctx, ONNXOperators.MUL, p + "mu_squared", mu, mu);
+            ONNXRef<?> var = ctx.operation(KadeOperators.EXP, List.of(logVar), p + "variance");
+            ONNXRef<?> t = op(ctx, ONNXOperators.ADD, p + "kl_a", mu2, var);
+            t = op(ctx, ONNXOperators.SUB, p + "kl_b", t, logVar);
+            t = op(ctx, ONNXOperators.SUB, p + "kl_c", t, ctx.constant(p + "one", 1f));
+            ONNXRef<?> klSum = ctx.operation(ONNXOperators.REDUCE_SUM, List.of(t, axes), p + "kl_sum", Map.of("keepdims", 0));
+            ONNXRef<?> klWeighted = op(ctx, ONNXOperators.MUL, p + "kl_weighted", klSum,
+                    ctx.constant(p + "half_beta", (float) (0.5 * vae.beta())));
+            return new Outputs(op(ctx, ONNXOperators.ADD, p + "negative_elbo", rec, klWeighted), errors);
+        }
+        throw new IllegalArgumentException("cannot export " + net.getClass().getSimpleName());
     }
 
     private static ONNXRef<?> stack(ONNXContext ctx, TrainedModel model, List<Dense> layers, ONNXRef<?> x, String prefix) {

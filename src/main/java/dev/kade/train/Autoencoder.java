@@ -9,17 +9,28 @@ import java.util.random.RandomGenerator;
  * A dense autoencoder: encoder {@code F → hidden… → latent} (linear bottleneck), decoder mirrored
  * {@code latent → …hidden → F} with a linear output. Loss and score are the mean squared reconstruction
  * error in standardised space: {@code score = (1/F) Σ_j (x_j − x̂_j)²}, {@code feature_errors_j = (x_j − x̂_j)²}.
+ *
+ * <p>Two optional training-only terms from the autoencoder literature, neither of which changes the score:
+ * a sparsity penalty {@code λ · mean |code|} on the bottleneck activations (L1, {@link Regularisation#codePenalty()}),
+ * and Gaussian input noise of standard deviation σ ({@link Regularisation#inputNoise()}): the network sees
+ * {@code x + σ·ε} and is asked to reconstruct the clean {@code x} (a denoising autoencoder).
  */
-public record Autoencoder(int inputs, List<Integer> hidden, int latent, Activation activation, List<Dense> layers)
-        implements Network {
+public record Autoencoder(int inputs, List<Integer> hidden, int latent, Activation activation, Regularisation regularisation,
+                          List<Dense> layers) implements Network {
 
     public Autoencoder {
         layers = List.copyOf(layers);
         hidden = List.copyOf(hidden);
+        java.util.Objects.requireNonNull(regularisation, "regularisation");
+    }
+
+    /** Builds the layer stack for the given sizes, without regularisation. */
+    public static Autoencoder of(int inputs, List<Integer> hidden, int latent, Activation activation) {
+        return of(inputs, hidden, latent, activation, Regularisation.NONE);
     }
 
     /** Builds the layer stack for the given sizes. */
-    public static Autoencoder of(int inputs, List<Integer> hidden, int latent, Activation activation) {
+    public static Autoencoder of(int inputs, List<Integer> hidden, int latent, Activation activation, Regularisation regularisation) {
         List<Integer> sizes = new ArrayList<>();
         sizes.add(inputs);
         sizes.addAll(hidden);
@@ -37,7 +48,7 @@ public record Autoencoder(int inputs, List<Integer> hidden, int latent, Activati
             layers.add(d);
             offset += d.size();
         }
-        return new Autoencoder(inputs, hidden, latent, activation, layers);
+        return new Autoencoder(inputs, hidden, latent, activation, regularisation, layers);
     }
 
     @Override
@@ -65,7 +76,15 @@ public record Autoencoder(int inputs, List<Integer> hidden, int latent, Activati
 
     @Override
     public double lossAndGradient(double[] params, double[] x, int batch, double[] grad, RandomGenerator rng) {
-        double[][] acts = forward(params, x, batch);
+        return lossAndGradient(params, x, batch, grad, regularisation.noise(rng, batch * inputs));
+    }
+
+    /**
+     * The loss with given input noise ({@code null} = none): deterministic, for gradient checks. The network
+     * reads {@code x + noise} and is scored against {@code x}.
+     */
+    public double lossAndGradient(double[] params, double[] x, int batch, double[] grad, double[] noise) {
+        double[][] acts = forward(params, Regularisation.corrupt(x, noise), batch);
         double[] out = acts[layers.size()];
         int n = batch * inputs;
         double scale = 2.0 / n;
@@ -76,13 +95,19 @@ public record Autoencoder(int inputs, List<Integer> hidden, int latent, Activati
             loss += d * d;
             delta[i] = scale * d;
         }
+        loss /= n;
+        int code = hidden.size() + 1; // acts[code] is the bottleneck's output
+        double penalty = regularisation.codePenalty();
         for (int i = layers.size() - 1; i >= 0; i--) {
             Dense d = layers.get(i);
             double[] dx = i == 0 ? null : new double[batch * d.in()];
             d.backward(params, acts[i], acts[i + 1], delta, batch, grad, dx);
+            if (i == code && penalty > 0) {
+                loss += Regularisation.addL1(acts[code], penalty, dx);
+            }
             delta = dx;
         }
-        return loss / n;
+        return loss;
     }
 
     @Override

@@ -24,6 +24,10 @@ import java.util.Objects;
  * @param thresholdQuantile     quantile of validation scores that becomes the alert threshold
  * @param beta                  weight of the KL term in the VAE's loss and score (ignored by the AE)
  * @param scaling               how features are standardised
+ * @param regularisation        training-only L1 code penalty and denoising input noise
+ * @param ensemble              number of members K; 1 = a single network
+ * @param thresholdRule         how the threshold is taken from the validation scores (uses {@code thresholdQuantile})
+ * @param mixed                 ensemble members alternate between {@code kind} and the other kind (AE and VAE)
  */
 public record TrainConfig(
         ModelKind kind,
@@ -39,14 +43,24 @@ public record TrainConfig(
         long seed,
         double thresholdQuantile,
         double beta,
-        Standardizer.Scaling scaling) {
+        Standardizer.Scaling scaling,
+        Regularisation regularisation,
+        int ensemble,
+        boolean mixed,
+        ThresholdRule thresholdRule) {
 
     public static final double DEFAULT_THRESHOLD_QUANTILE = 0.995;
+    /** Members of kade's default model, {@code kade train} with {@code --kind mix}: AE and VAE in turn. */
+    public static final int DEFAULT_ENSEMBLE = 6;
+    /** Most ensemble members: training time and graph size grow linearly with K. */
+    public static final int MAX_ENSEMBLE = 32;
 
     public TrainConfig {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(activation, "activation");
         Objects.requireNonNull(scaling, "scaling");
+        Objects.requireNonNull(regularisation, "regularisation");
+        Objects.requireNonNull(thresholdRule, "thresholdRule");
         if (kind != ModelKind.AE && kind != ModelKind.VAE) {
             throw new IllegalArgumentException("kind: kade trains ae or vae, not " + kind.label());
         }
@@ -65,6 +79,8 @@ public record TrainConfig(
         check(thresholdQuantile >= ModelContract.MIN_THRESHOLD_PROBABILITY && thresholdQuantile <= 1, "threshold-quantile",
                 thresholdQuantile, "must be in [0.5, 1]");
         check(beta >= 0 && Double.isFinite(beta), "beta", beta, "must be >= 0");
+        check(ensemble >= 1 && ensemble <= MAX_ENSEMBLE, "ensemble", ensemble, "must be in [1, " + MAX_ENSEMBLE + "]");
+        check(!mixed || ensemble >= 2, "ensemble", ensemble, "must be >= 2 for a mixed (--kind mix) ensemble");
     }
 
     /**
@@ -75,7 +91,7 @@ public record TrainConfig(
      */
     public static TrainConfig defaults(ModelKind kind) {
         return new TrainConfig(kind, List.of(), 0, Activation.RELU, 200, 128, 1e-3, 0.0, 0.2, 10, 42L,
-                DEFAULT_THRESHOLD_QUANTILE, 1.0, Standardizer.Scaling.ROBUST);
+                DEFAULT_THRESHOLD_QUANTILE, 1.0, Standardizer.Scaling.ROBUST, Regularisation.NONE, 1, false, ThresholdRule.POT);
     }
 
     /** Hidden sizes for {@code features} inputs: the configured ones, or the automatic {@code [2F, F]}. */
@@ -94,31 +110,117 @@ public record TrainConfig(
         return latentDim > 0 ? latentDim : Math.max(2, features / 2);
     }
 
+    /** Kind of ensemble member {@code k}: {@code kind}, or with {@link #mixed()} AE and VAE in turn starting with it. */
+    public ModelKind memberKind(int k) {
+        if (!mixed || k % 2 == 0) {
+            return kind;
+        }
+        return kind == ModelKind.AE ? ModelKind.VAE : ModelKind.AE;
+    }
+
     /** The network this config describes for {@code features} inputs. */
     public Network network(int features) {
         return kind == ModelKind.VAE
-                ? VariationalAutoencoder.of(features, hiddenFor(features), latentFor(features), activation, beta)
-                : Autoencoder.of(features, hiddenFor(features), latentFor(features), activation);
+                ? VariationalAutoencoder.of(features, hiddenFor(features), latentFor(features), activation, beta, regularisation)
+                : Autoencoder.of(features, hiddenFor(features), latentFor(features), activation, regularisation);
     }
 
     public TrainConfig withKind(ModelKind k) {
-        return new TrainConfig(k, hidden, latentDim, activation, epochs, batchSize, learningRate, weightDecay,
-                validationSplit, earlyStoppingPatience, seed, thresholdQuantile, beta, scaling);
+        return toBuilder().kind(k).build();
     }
 
     public TrainConfig withEpochs(int e) {
-        return new TrainConfig(kind, hidden, latentDim, activation, e, batchSize, learningRate, weightDecay,
-                validationSplit, earlyStoppingPatience, seed, thresholdQuantile, beta, scaling);
+        return toBuilder().epochs(e).build();
     }
 
     public TrainConfig withSeed(long s) {
-        return new TrainConfig(kind, hidden, latentDim, activation, epochs, batchSize, learningRate, weightDecay,
-                validationSplit, earlyStoppingPatience, s, thresholdQuantile, beta, scaling);
+        return toBuilder().seed(s).build();
     }
 
     public TrainConfig withArchitecture(List<Integer> h, int latent) {
-        return new TrainConfig(kind, h, latent, activation, epochs, batchSize, learningRate, weightDecay,
-                validationSplit, earlyStoppingPatience, seed, thresholdQuantile, beta, scaling);
+        return toBuilder().hidden(h).latentDim(latent).build();
+    }
+
+    public TrainConfig withEnsemble(int k) {
+        return toBuilder().ensemble(k).build();
+    }
+
+    public TrainConfig withRegularisation(Regularisation r) {
+        return toBuilder().regularisation(r).build();
+    }
+
+    /** A builder holding this config's values, to change a few of them. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Mutable staging for a {@link TrainConfig}; {@link #build()} validates. */
+    public static final class Builder {
+        private ModelKind kind;
+        private List<Integer> hidden;
+        private int latentDim;
+        private Activation activation;
+        private int epochs;
+        private int batchSize;
+        private double learningRate;
+        private double weightDecay;
+        private double validationSplit;
+        private int earlyStoppingPatience;
+        private long seed;
+        private double thresholdQuantile;
+        private double beta;
+        private Standardizer.Scaling scaling;
+        private Regularisation regularisation;
+        private int ensemble;
+        private boolean mixed;
+        private ThresholdRule thresholdRule;
+
+        private Builder(TrainConfig c) {
+            kind = c.kind;
+            hidden = c.hidden;
+            latentDim = c.latentDim;
+            activation = c.activation;
+            epochs = c.epochs;
+            batchSize = c.batchSize;
+            learningRate = c.learningRate;
+            weightDecay = c.weightDecay;
+            validationSplit = c.validationSplit;
+            earlyStoppingPatience = c.earlyStoppingPatience;
+            seed = c.seed;
+            thresholdQuantile = c.thresholdQuantile;
+            beta = c.beta;
+            scaling = c.scaling;
+            regularisation = c.regularisation;
+            ensemble = c.ensemble;
+            mixed = c.mixed;
+            thresholdRule = c.thresholdRule;
+        }
+
+        public Builder kind(ModelKind v) { kind = v; return this; }
+        public Builder hidden(List<Integer> v) { hidden = v; return this; }
+        public Builder latentDim(int v) { latentDim = v; return this; }
+        public Builder activation(Activation v) { activation = v; return this; }
+        public Builder epochs(int v) { epochs = v; return this; }
+        public Builder batchSize(int v) { batchSize = v; return this; }
+        public Builder learningRate(double v) { learningRate = v; return this; }
+        public Builder weightDecay(double v) { weightDecay = v; return this; }
+        public Builder validationSplit(double v) { validationSplit = v; return this; }
+        public Builder earlyStoppingPatience(int v) { earlyStoppingPatience = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder thresholdQuantile(double v) { thresholdQuantile = v; return this; }
+        public Builder beta(double v) { beta = v; return this; }
+        public Builder scaling(Standardizer.Scaling v) { scaling = v; return this; }
+        public Builder regularisation(Regularisation v) { regularisation = v; return this; }
+        public Builder codePenalty(double v) { regularisation = new Regularisation(v, regularisation.inputNoise()); return this; }
+        public Builder inputNoise(double v) { regularisation = new Regularisation(regularisation.codePenalty(), v); return this; }
+        public Builder ensemble(int v) { ensemble = v; return this; }
+        public Builder mixed(boolean v) { mixed = v; return this; }
+        public Builder thresholdRule(ThresholdRule v) { thresholdRule = v; return this; }
+
+        public TrainConfig build() {
+            return new TrainConfig(kind, hidden, latentDim, activation, epochs, batchSize, learningRate, weightDecay,
+                    validationSplit, earlyStoppingPatience, seed, thresholdQuantile, beta, scaling, regularisation, ensemble, mixed, thresholdRule);
+        }
     }
 
     private static void check(boolean ok, String option, Object value, String rule) {

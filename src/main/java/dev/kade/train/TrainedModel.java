@@ -48,6 +48,11 @@ public final class TrainedModel implements Scorer {
         return parameters.clone();
     }
 
+    /** The parameter vector itself, for forward passes in this package; never written to. */
+    double[] parametersView() {
+        return parameters;
+    }
+
     /** The parameter at {@code i}, without copying the vector. */
     public double parameter(int i) {
         return parameters[i];

@@ -1,6 +1,7 @@
 package dev.kade.train;
 
 import dev.kade.features.DataSet;
+import dev.kade.model.ModelKind;
 import dev.kade.model.ModelMetadata;
 import dev.kade.model.ModelProbe;
 import dev.kade.model.ScoreDistribution;
@@ -58,15 +59,27 @@ public final class Trainer {
         if (n < 2) {
             throw new IllegalArgumentException(data.source() + ": need at least 2 rows to train, got " + n);
         }
-        int f = data.width();
         SplittableRandom rng = new SplittableRandom(config.seed());
+        DataSplit split = DataSplit.random(n, config.validationSplit(), rng);
+        Standardizer standardizer = Standardizer.fit(data.rows(), split.train(), config.scaling());
+        return trainMember(data, config, split, standardizer, rng, progress);
+    }
 
-        int[] order = permutation(n, rng);
-        int nVal = Math.min(n - 1, Math.max(1, (int) Math.round(n * config.validationSplit())));
-        int[] valIdx = Arrays.copyOfRange(order, 0, nVal);
-        int[] trainIdx = Arrays.copyOfRange(order, nVal, n);
-
-        Standardizer standardizer = Standardizer.fit(data.rows(), trainIdx, config.scaling());
+    /**
+     * Trains one network on a given split and standardiser, drawing initialisation, shuffles and noise from
+     * {@code rng}. {@link #train} is this with the split and standardiser it makes from the config's seed;
+     * an ensemble calls it once per member with the shared split and a member's own generator, so that
+     * every member is judged on the same held-out rows.
+     */
+    public TrainedModel trainMember(DataSet data, TrainConfig config, DataSplit split, Standardizer standardizer,
+                                    SplittableRandom rng, ProgressListener progress) {
+        Objects.requireNonNull(split, "split");
+        Objects.requireNonNull(standardizer, "standardizer");
+        Objects.requireNonNull(rng, "rng");
+        int f = data.width();
+        int[] trainIdx = split.train();
+        int[] valIdx = split.validation();
+        int nVal = valIdx.length;
         double[] xTrain = standardise(data.rows(), trainIdx, standardizer);
         double[] xVal = standardise(data.rows(), valIdx, standardizer);
 
@@ -132,9 +145,7 @@ public final class Trainer {
         progress.finished(history);
 
         double[] valScores = scores(net, best, xVal, nVal);
-        double[] sorted = valScores.clone();
-        Arrays.sort(sorted);
-        double threshold = ScoreDistribution.quantile(sorted, config.thresholdQuantile());
+        double threshold = config.thresholdRule().threshold(valScores, config.thresholdQuantile());
         Instant created = clock.instant();
         ModelMetadata metadata = new ModelMetadata(data.features(), config.kind(), threshold,
                 ScoreDistribution.fromScores(valScores), data.fingerprint(), created,
@@ -149,6 +160,58 @@ public final class Trainer {
             out[i] = rows[idx[i]];
         }
         return out;
+    }
+
+    /**
+     * Trains {@link TrainConfig#ensemble()} members on one shared split and standardiser (members differ by
+     * their random generator and, with {@link TrainConfig#mixed()}, by kind), fits each member's
+     * {@link MemberScale} on its validation scores, and calibrates threshold and score quantiles on the
+     * combined validation scores. With K = 1 the result wraps exactly the model {@link #train} makes.
+     */
+    public TrainedEnsemble trainEnsemble(DataSet data, TrainConfig config, ProgressListener progress) {
+        if (config.ensemble() == 1 && !config.mixed()) {
+            return TrainedEnsemble.of(train(data, config, progress));
+        }
+        Objects.requireNonNull(data, "data");
+        int n = data.size();
+        if (n < 2) {
+            throw new IllegalArgumentException(data.source() + ": need at least 2 rows to train, got " + n);
+        }
+        SplittableRandom rng = new SplittableRandom(config.seed());
+        DataSplit split = DataSplit.random(n, config.validationSplit(), rng);
+        Standardizer standardizer = Standardizer.fit(data.rows(), split.train(), config.scaling());
+        List<TrainedModel> members = new ArrayList<>();
+        List<MemberScale> scales = new ArrayList<>();
+        for (int k = 0; k < config.ensemble(); k++) {
+            TrainConfig mc = config.toBuilder().kind(config.memberKind(k)).ensemble(1).mixed(false).build();
+            SplittableRandom memberRng = k == 0 ? rng : new SplittableRandom(memberSeed(config.seed(), k));
+            TrainedModel m = trainMember(data, mc, split, standardizer, memberRng, progress);
+            members.add(m);
+            scales.add(MemberScale.fit(m.validationScores(), LOG_SCALED_MEMBERS));
+        }
+        int[] val = split.validation();
+        float[][] valRows = new float[val.length][];
+        for (int i = 0; i < val.length; i++) {
+            valRows[i] = data.rows()[val[i]];
+        }
+        TrainedEnsemble draft = new TrainedEnsemble(members, scales, members.get(0).metadata(), config, new double[0]);
+        double[] valScores = draft.scoreValues(valRows);
+        double threshold = config.thresholdRule().threshold(valScores, config.thresholdQuantile());
+        Instant created = clock.instant();
+        ModelKind kind = ModelKind.ENSEMBLE;
+        ModelMetadata metadata = new ModelMetadata(data.features(), kind, threshold,
+                ScoreDistribution.fromScores(valScores), data.fingerprint(), created,
+                kind.label() + "-" + VERSION_TIME.format(created))
+                .withProbe(ModelProbe.sample(valRows, valScores));
+        return new TrainedEnsemble(members, scales, metadata, config, valScores);
+    }
+
+    /** Whether member scores are log-transformed before z-scoring (see {@link MemberScale}). */
+    static final boolean LOG_SCALED_MEMBERS = true;
+
+    /** Seed of ensemble member {@code k >= 1}: distinct per member, reproducible from the config's seed. */
+    static long memberSeed(long seed, int k) {
+        return seed * 0x9E3779B97F4A7C15L + k;
     }
 
     private static double[] standardise(float[][] rows, int[] idx, Standardizer s) {
@@ -187,16 +250,7 @@ public final class Trainer {
         return sum / n;
     }
 
-    private static int[] permutation(int n, SplittableRandom rng) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        shuffle(p, rng);
-        return p;
-    }
-
-    private static void shuffle(int[] a, SplittableRandom rng) {
+    static void shuffle(int[] a, SplittableRandom rng) {
         for (int i = a.length - 1; i > 0; i--) {
             int j = rng.nextInt(i + 1);
             int t = a[i];

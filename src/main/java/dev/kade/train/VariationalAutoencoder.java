@@ -19,9 +19,12 @@ import java.util.random.RandomGenerator;
  * <p>The log-variance head is soft-clamped, {@code logvar = L·tanh(a/L)} with {@code L =}
  * {@value #LOG_VARIANCE_LIMIT} on the linear output {@code a}, so that a far-off input cannot overflow
  * {@code exp(logvar)} and turn training into NaN (seen with robust scaling on shuttle); the export does the same.
+ *
+ * <p>{@link Regularisation}: the L1 code penalty acts on μ; input noise corrupts what the encoder reads while
+ * the reconstruction term compares with the clean input. Neither enters the score.
  */
 public record VariationalAutoencoder(int inputs, List<Integer> hidden, int latent, Activation activation, double beta,
-                                     List<Dense> encoder, Dense mean, Dense logVariance, List<Dense> decoder)
+                                     Regularisation regularisation, List<Dense> encoder, Dense mean, Dense logVariance, List<Dense> decoder)
         implements Network {
 
     /** Bound L of the soft clamp on the log-variance, {@code logvar = L·tanh(a/L)}. */
@@ -31,12 +34,18 @@ public record VariationalAutoencoder(int inputs, List<Integer> hidden, int laten
         hidden = List.copyOf(hidden);
         encoder = List.copyOf(encoder);
         decoder = List.copyOf(decoder);
+        java.util.Objects.requireNonNull(regularisation, "regularisation");
         if (!(beta >= 0) || !Double.isFinite(beta)) {
             throw new IllegalArgumentException("beta must be finite and >= 0, got " + beta);
         }
     }
 
     public static VariationalAutoencoder of(int inputs, List<Integer> hidden, int latent, Activation activation, double beta) {
+        return of(inputs, hidden, latent, activation, beta, Regularisation.NONE);
+    }
+
+    public static VariationalAutoencoder of(int inputs, List<Integer> hidden, int latent, Activation activation, double beta,
+                                            Regularisation regularisation) {
         int offset = 0;
         List<Dense> encoder = new ArrayList<>();
         int width = inputs;
@@ -59,7 +68,7 @@ public record VariationalAutoencoder(int inputs, List<Integer> hidden, int laten
             width = hidden.get(i);
         }
         decoder.add(new Dense(width, inputs, Activation.IDENTITY, offset));
-        return new VariationalAutoencoder(inputs, hidden, latent, activation, beta, encoder, mean, logVar, decoder);
+        return new VariationalAutoencoder(inputs, hidden, latent, activation, beta, regularisation, encoder, mean, logVar, decoder);
     }
 
     @Override
@@ -88,12 +97,20 @@ public record VariationalAutoencoder(int inputs, List<Integer> hidden, int laten
         for (int i = 0; i < eps.length; i++) {
             eps[i] = rng.nextGaussian();
         }
-        return lossAndGradient(params, x, batch, grad, eps);
+        return lossAndGradient(params, x, batch, grad, eps, regularisation.noise(rng, batch * inputs));
     }
 
-    /** The loss with given noise ε [batch, latent]: deterministic, for gradient checks. */
+    /** The loss with given noise ε [batch, latent] and no input noise: deterministic, for gradient checks. */
     public double lossAndGradient(double[] params, double[] x, int batch, double[] grad, double[] eps) {
-        double[][] enc = runEncoder(params, x, batch);
+        return lossAndGradient(params, x, batch, grad, eps, null);
+    }
+
+    /**
+     * The loss with given noise ε [batch, latent] and input noise ({@code null} = none): deterministic, for
+     * gradient checks. The encoder reads {@code x + inputNoise}; the reconstruction is compared with {@code x}.
+     */
+    public double lossAndGradient(double[] params, double[] x, int batch, double[] grad, double[] eps, double[] inputNoise) {
+        double[][] enc = runEncoder(params, Regularisation.corrupt(x, inputNoise), batch);
         double[] h = enc[encoder.size()];
         double[] mu = new double[batch * latent];
         double[] a = new double[batch * latent];
@@ -127,8 +144,9 @@ public record VariationalAutoencoder(int inputs, List<Integer> hidden, int laten
         // delta is now dL/dz
         double[] dmu = new double[z.length];
         double[] dlv = new double[z.length];
+        double penalty = regularisation.codePenalty() > 0 ? Regularisation.addL1(mu, regularisation.codePenalty(), dmu) : 0;
         for (int i = 0; i < z.length; i++) {
-            dmu[i] = delta[i] + beta * mu[i] / batch;
+            dmu[i] += delta[i] + beta * mu[i] / batch;
             double t = lv[i] / LOG_VARIANCE_LIMIT;
             dlv[i] = (delta[i] * eps[i] * 0.5 * sigma[i] + beta * 0.5 * (sigma[i] * sigma[i] - 1) / batch) * (1 - t * t);
         }
@@ -149,7 +167,7 @@ public record VariationalAutoencoder(int inputs, List<Integer> hidden, int laten
                 delta = dx;
             }
         }
-        return (rec + beta * kl) / batch;
+        return (rec + beta * kl) / batch + penalty;
     }
 
     @Override

@@ -86,19 +86,19 @@ class QualityBenchmark {
             ModelKind kind = ModelKind.parse(k);
             TrainConfig d = TrainConfig.defaults(kind);
             String hid = System.getProperty("kade.bench.hidden", "");
-            TrainConfig c = new TrainConfig(kind,
-                    hid.isEmpty() ? d.hidden() : java.util.Arrays.stream(hid.split(",")).map(Integer::valueOf).toList(),
-                    Integer.getInteger("kade.bench.latent", d.latentDim()),
-                    dev.kade.train.Activation.parse(System.getProperty("kade.bench.act", d.activation().name())),
-                    Integer.getInteger("kade.bench.epochs", d.epochs()),
-                    Integer.getInteger("kade.bench.batch", d.batchSize()),
-                    Double.parseDouble(System.getProperty("kade.bench.lr", "" + d.learningRate())),
-                    Double.parseDouble(System.getProperty("kade.bench.wd", "" + d.weightDecay())),
-                    d.validationSplit(),
-                    Integer.getInteger("kade.bench.patience", d.earlyStoppingPatience()),
-                    Long.getLong("kade.bench.seed", d.seed()), d.thresholdQuantile(),
-                    Double.parseDouble(System.getProperty("kade.bench.beta", "" + d.beta())),
-                    dev.kade.train.Standardizer.Scaling.valueOf(System.getProperty("kade.bench.scaling", d.scaling().name())));
+            TrainConfig c = d.toBuilder()
+                    .hidden(hid.isEmpty() ? d.hidden() : java.util.Arrays.stream(hid.split(",")).map(Integer::valueOf).toList())
+                    .latentDim(Integer.getInteger("kade.bench.latent", d.latentDim()))
+                    .activation(dev.kade.train.Activation.parse(System.getProperty("kade.bench.act", d.activation().name())))
+                    .epochs(Integer.getInteger("kade.bench.epochs", d.epochs()))
+                    .batchSize(Integer.getInteger("kade.bench.batch", d.batchSize()))
+                    .learningRate(Double.parseDouble(System.getProperty("kade.bench.lr", "" + d.learningRate())))
+                    .weightDecay(Double.parseDouble(System.getProperty("kade.bench.wd", "" + d.weightDecay())))
+                    .earlyStoppingPatience(Integer.getInteger("kade.bench.patience", d.earlyStoppingPatience()))
+                    .seed(Long.getLong("kade.bench.seed", d.seed()))
+                    .beta(Double.parseDouble(System.getProperty("kade.bench.beta", "" + d.beta())))
+                    .scaling(dev.kade.train.Standardizer.Scaling.valueOf(System.getProperty("kade.bench.scaling", d.scaling().name())))
+                    .build();
             System.out.println(c);
             double sumRoc = 0;
             double sumPr = 0;
@@ -130,5 +130,106 @@ class QualityBenchmark {
             }
             System.out.printf(Locale.ROOT, "%s MEAN roc %.4f pr %.4f%n", kind, sumRoc / SETS.size(), sumPr / SETS.size());
         }
+    }
+
+    /**
+     * Screening harness: for each set and seed, one shared split, then one network per member spec; writes
+     * each member's validation and test scores and feature errors (float32 little-endian) and the test labels
+     * to {@code target/pool/} so that ways of combining members can be compared offline without retraining.
+     * Specs ({@code -Dkade.bench.members=ae,vae,ae:noise=0.1}) take options noise, penalty, latent (×F), lr,
+     * beta, scaling, epochs. Sets and seeds: {@code -Dkade.bench.sets=}, {@code -Dkade.bench.seeds=}.
+     */
+    @Test
+    @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "kade.bench.pool", matches = "true")
+    void pool() throws Exception {
+        List<String> sets = List.of(System.getProperty("kade.bench.sets", String.join(",", SETS)).split(","));
+        List<String> seeds = List.of(System.getProperty("kade.bench.seeds", "1,2,3,42").split(","));
+        List<String> members = List.of(System.getProperty("kade.bench.members", "ae,ae,ae,vae,vae,vae").split(","));
+        String tag = System.getProperty("kade.bench.tag", "");
+        Path out = Path.of("target", "pool");
+        java.nio.file.Files.createDirectories(out);
+        for (String set : sets) {
+            DataSet train = DataSetReader.read(DIR.resolve(set + ".train.csv"), DataSetReader.Options.defaults());
+            DataSet test = DataSetReader.read(DIR.resolve(set + ".test.csv"),
+                    DataSetReader.Options.defaults().withLabelColumn("label").withFeatures(train.features()));
+            int f = train.width();
+            for (String seedText : seeds) {
+                long seed = Long.parseLong(seedText);
+                java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+                dev.kade.train.DataSplit split = dev.kade.train.DataSplit.random(train.size(), 0.2, rng);
+                float[][] valRows = new float[split.validation().length][];
+                int[] vi = split.validation();
+                for (int i = 0; i < vi.length; i++) {
+                    valRows[i] = train.rows()[vi[i]];
+                }
+                writeInts(out.resolve(set + "-" + seed + ".labels"), test.labels());
+                for (int k = 0; k < members.size(); k++) {
+                    String spec = members.get(k);
+                    TrainConfig c = memberConfig(spec, f, seed);
+                    dev.kade.train.Standardizer st = dev.kade.train.Standardizer.fit(train.rows(), split.train(), c.scaling());
+                    long t0 = System.nanoTime();
+                    TrainedModel m = new Trainer().trainMember(train, c, split, st,
+                            new java.util.SplittableRandom(seed * 1_000_003L + k + 1), ProgressListener.NONE);
+                    double secs = (System.nanoTime() - t0) / 1e9;
+                    String base = set + "-" + seed + "-" + tag + spec.replace(':', '_').replace("=", "").replace('.', 'p') + "-" + k;
+                    dev.kade.model.Scores vs = m.score(valRows);
+                    dev.kade.model.Scores ts = m.score(test.rows());
+                    writeScores(out.resolve(base + ".val"), vs);
+                    writeScores(out.resolve(base + ".test"), ts);
+                    double roc = Metrics.of(toDouble(ts.score()), test.labels(), m.metadata().threshold()).rocAuc();
+                    System.out.printf(Locale.ROOT, "POOL %s seed %d %s #%d roc %.4f epochs %d secs %.2f%n", set, seed, spec, k, roc,
+                            m.history().epochs(), secs);
+                }
+            }
+        }
+    }
+
+    static TrainConfig memberConfig(String spec, int f, long seed) {
+        String[] parts = spec.split(":");
+        TrainConfig.Builder b = TrainConfig.defaults(ModelKind.parse(parts[0])).toBuilder().seed(seed);
+        for (int i = 1; i < parts.length; i++) {
+            String[] kv = parts[i].split("=");
+            switch (kv[0]) {
+                case "noise" -> b.inputNoise(Double.parseDouble(kv[1]));
+                case "penalty" -> b.codePenalty(Double.parseDouble(kv[1]));
+                case "latent" -> b.latentDim(Math.max(1, (int) Math.round(Double.parseDouble(kv[1]) * f)));
+                case "lr" -> b.learningRate(Double.parseDouble(kv[1]));
+                case "beta" -> b.beta(Double.parseDouble(kv[1]));
+                case "epochs" -> b.epochs(Integer.parseInt(kv[1]));
+                case "wd" -> b.weightDecay(Double.parseDouble(kv[1]));
+                case "scaling" -> b.scaling(dev.kade.train.Standardizer.Scaling.valueOf(kv[1].toUpperCase(Locale.ROOT)));
+                default -> throw new IllegalArgumentException("unknown member option " + kv[0]);
+            }
+        }
+        return b.build();
+    }
+
+    private static double[] toDouble(float[] a) {
+        double[] d = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            d[i] = a[i];
+        }
+        return d;
+    }
+
+    private static void writeScores(Path file, dev.kade.model.Scores s) throws java.io.IOException {
+        int n = s.score().length;
+        int f = n == 0 ? 0 : s.featureErrors()[0].length;
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(4 * n * (f + 1)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) {
+            buf.putFloat(s.score()[i]);
+            for (int j = 0; j < f; j++) {
+                buf.putFloat(s.featureErrors()[i][j]);
+            }
+        }
+        java.nio.file.Files.write(file, buf.array());
+    }
+
+    private static void writeInts(Path file, int[] v) throws java.io.IOException {
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(4 * v.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int x : v) {
+            buf.putInt(x);
+        }
+        java.nio.file.Files.write(file, buf.array());
     }
 }

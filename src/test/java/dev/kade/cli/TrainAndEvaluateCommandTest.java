@@ -94,6 +94,6 @@ class TrainAndEvaluateCommandTest {
         assertThat(t.err()).contains("--epochs 0");
         Run k = run("train", "--data", "x.csv", "--out", "y.onnx", "--kind", "reconstruction");
         assertThat(k.exit()).isEqualTo(2);
-        assertThat(k.err()).contains("expected ae or vae");
+        assertThat(k.err()).contains("--kind reconstruction", "expected ae, vae or mix");
     }
 }

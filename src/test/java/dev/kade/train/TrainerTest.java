@@ -57,7 +57,8 @@ class TrainerTest {
     @Test
     void thresholdIsTheQuantileOfValidationScoresAndParametersAreFloat32() {
         DataSet data = Fixtures.correlated(500, 5, 3);
-        TrainedModel m = new Trainer().train(data, Fixtures.quick(ModelKind.AE), ProgressListener.NONE);
+        TrainedModel m = new Trainer().train(data,
+                Fixtures.quick(ModelKind.AE).toBuilder().thresholdRule(ThresholdRule.QUANTILE).build(), ProgressListener.NONE);
         double[] v = m.validationScores();
         assertThat(v).hasSize(100);
         Arrays.sort(v);

@@ -1,0 +1,81 @@
+package dev.kade.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kade.model.ScoreDistribution;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class ThresholdRuleTest {
+    private static final double Q = 0.995;
+    private static final double TRUE_EXP_QUANTILE = -Math.log(1 - Q); // Exp(1): 5.298
+
+    @Test
+    void potEstimatesAnExponentialTailQuantileAndVariesLessThanTheEmpiricalQuantileOnSmallSamples() {
+        int trials = 200;
+        double[] pot = new double[trials];
+        double[] quantile = new double[trials];
+        for (int t = 0; t < trials; t++) {
+            double[] s = exponential(300, t);
+            pot[t] = ThresholdRule.POT.threshold(s, Q);
+            quantile[t] = ThresholdRule.QUANTILE.threshold(s, Q);
+        }
+        assertThat(mean(pot)).isCloseTo(TRUE_EXP_QUANTILE, org.assertj.core.data.Offset.offset(0.35));
+        assertThat(rmse(pot, TRUE_EXP_QUANTILE)).isLessThan(rmse(quantile, TRUE_EXP_QUANTILE));
+    }
+
+    @Test
+    void potExtrapolatesBeyondTheLargestScoreWhenTheTargetIsRarerThanTheSample() {
+        double[] s = exponential(200, 1);
+        double max = Arrays.stream(s).max().orElseThrow();
+        double t = ThresholdRule.POT.threshold(s, 0.9999);
+        assertThat(t).isGreaterThan(max).isCloseTo(-Math.log(1e-4), org.assertj.core.data.Offset.offset(3.0));
+        assertThat(ThresholdRule.QUANTILE.threshold(s, 0.9999)).isLessThanOrEqualTo(max);
+    }
+
+    @Test
+    void potFallsBackToTheQuantileWithTooFewExceedances() {
+        double[] s = exponential(50, 2); // 5 rows above the 0.9 quantile
+        double[] sorted = s.clone();
+        Arrays.sort(sorted);
+        assertThat(ThresholdRule.POT.threshold(s, Q)).isEqualTo(ScoreDistribution.quantile(sorted, Q));
+        double[] constant = new double[500];
+        Arrays.fill(constant, 3.0);
+        assertThat(ThresholdRule.POT.threshold(constant, Q)).isEqualTo(3.0);
+    }
+
+    @Test
+    void madIsMedianPlusFiveRobustStandardDeviations() {
+        SplittableRandom rng = new SplittableRandom(4);
+        double[] s = new double[20_000];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = 10 + 2 * rng.nextGaussian();
+        }
+        assertThat(ThresholdRule.MAD.threshold(s, Q)).isCloseTo(20.0, org.assertj.core.data.Offset.offset(0.2));
+    }
+
+    @Test
+    void parseNamesTheOption() {
+        assertThat(ThresholdRule.parse(" Pot ")).isEqualTo(ThresholdRule.POT);
+        assertThatThrownBy(() -> ThresholdRule.parse("median")).hasMessageContaining("--threshold-rule median");
+    }
+
+    private static double[] exponential(int n, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        double[] s = new double[n];
+        for (int i = 0; i < n; i++) {
+            s[i] = -Math.log(1 - rng.nextDouble());
+        }
+        return s;
+    }
+
+    private static double mean(double[] v) {
+        return Arrays.stream(v).average().orElseThrow();
+    }
+
+    private static double rmse(double[] v, double truth) {
+        return Math.sqrt(Arrays.stream(v).map(x -> (x - truth) * (x - truth)).average().orElseThrow());
+    }
+}
