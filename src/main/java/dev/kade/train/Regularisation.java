@@ -35,14 +35,17 @@ public record Regularisation(double codePenalty, double inputNoise) {
         return e;
     }
 
-    /** {@code x + noise}, or {@code x} itself when there is no noise. */
+    /**
+     * {@code x + noise} over the first {@code noise.length} values (the rows of the batch; {@code x} may be a
+     * longer reused buffer), or {@code x} itself when there is no noise.
+     */
     static double[] corrupt(double[] x, double[] noise) {
         if (noise == null) {
             return x;
         }
-        double[] y = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            y[i] = x[i] + noise[i];
+        double[] y = x.clone();
+        for (int i = 0; i < noise.length; i++) {
+            y[i] += noise[i];
         }
         return y;
     }

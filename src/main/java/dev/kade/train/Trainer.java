@@ -207,7 +207,7 @@ public final class Trainer {
     }
 
     /** Whether member scores are log-transformed before z-scoring (see {@link MemberScale}). */
-    static final boolean LOG_SCALED_MEMBERS = true;
+    static final boolean LOG_SCALED_MEMBERS = false;
 
     /** Seed of ensemble member {@code k >= 1}: distinct per member, reproducible from the config's seed. */
     static long memberSeed(long seed, int k) {

@@ -81,6 +81,39 @@ class GradientCheckTest {
         checkNetwork(vae, (p, x, g) -> vae.lossAndGradient(p, x, 6, g, eps));
     }
 
+    @ParameterizedTest
+    @EnumSource(value = Activation.class, names = {"TANH", "RELU"})
+    void autoencoderWithCodePenaltyAndInputNoiseMatchesFiniteDifferences(Activation activation) {
+        Autoencoder ae = Autoencoder.of(5, List.of(7, 4), 3, activation, new Regularisation(0.3, 0.5));
+        double[] noise = gaussian(new SplittableRandom(21), 6 * 5);
+        checkNetwork(ae, (p, x, g) -> ae.lossAndGradient(p, x, 6, g, noise));
+    }
+
+    @Test
+    void codePenaltyAddsLambdaTimesMeanAbsoluteCodeAndInputNoiseChangesTheLoss() {
+        Autoencoder plain = Autoencoder.of(4, List.of(5), 2, Activation.TANH);
+        Autoencoder sparse = Autoencoder.of(4, List.of(5), 2, Activation.TANH, new Regularisation(0.7, 0));
+        double[] params = new double[plain.parameterCount()];
+        plain.initialise(params, new SplittableRandom(5));
+        double[] x = gaussian(new SplittableRandom(6), 3 * 4);
+        double base = plain.lossAndGradient(params, x, 3, new double[params.length], (double[]) null);
+        double penalised = sparse.lossAndGradient(params, x, 3, new double[params.length], (double[]) null);
+        double[] code = plain.forward(params, x, 3)[2];
+        double meanAbs = java.util.Arrays.stream(code).map(Math::abs).average().orElseThrow();
+        assertThat(penalised - base).isCloseTo(0.7 * meanAbs, org.assertj.core.data.Offset.offset(1e-12));
+        double noisy = plain.lossAndGradient(params, x, 3, new double[params.length], gaussian(new SplittableRandom(7), 12));
+        assertThat(noisy).isNotEqualTo(base);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Activation.class, names = {"TANH", "RELU"})
+    void vaeWithCodePenaltyAndInputNoiseMatchesFiniteDifferences(Activation activation) {
+        VariationalAutoencoder vae = VariationalAutoencoder.of(5, List.of(6), 3, activation, 0.7, new Regularisation(0.4, 0.5));
+        double[] eps = gaussian(new SplittableRandom(5), 6 * 3);
+        double[] noise = gaussian(new SplittableRandom(22), 6 * 5);
+        checkNetwork(vae, (p, x, g) -> vae.lossAndGradient(p, x, 6, g, eps, noise));
+    }
+
     @Test
     void vaeKlTermAloneHasTheClosedFormGradient() {
         // with a zero decoder the loss is the KL plus a constant: check d/dμ = β·μ/B and, through the soft
