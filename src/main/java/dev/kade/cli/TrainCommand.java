@@ -44,7 +44,7 @@ public final class TrainCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--kind", defaultValue = "mix", paramLabel = "ae|vae|mix",
-            description = "Model kind; mix = ensemble members alternate AE and VAE (default: ${DEFAULT-VALUE}).")
+            description = "Model kind; mix = an ensemble of AEs and VAEs, half each (default: ${DEFAULT-VALUE}).")
     String kindText;
 
     @Option(names = "--features", split = ",", paramLabel = "NAME", description = "Feature columns in order; dotted names are nested JSON paths. Default: every numeric column.")

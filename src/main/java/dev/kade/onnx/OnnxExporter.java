@@ -91,7 +91,8 @@ public final class OnnxExporter {
 
     /**
      * The graph alone. One member: exactly the single model's graph. K members: one standardisation, each
-     * member's subgraph under the name prefix {@code mK_}, then
+     * member's subgraph under the name prefix {@code mK_}; a member with feature weights w (AE members) has
+     * {@code errors_k ← errors_k · w} and {@code score_k = ReduceMean(errors_k)}; then
      * {@code score = (1/K) Σ_k (t(score_k) − center_k) / spread_k} ({@code t} = {@code Log(score_k + offset)}
      * when the member is log-scaled) and {@code feature_errors = (1/K) Σ_k feature_errors_k / errorScale_k}.
      */
@@ -119,14 +120,25 @@ public final class OnnxExporter {
                 String p = "m" + k + "_";
                 MemberScale s = model.scales().get(k);
                 Outputs o = member(ctx, model.members().get(k), z, p);
+                ONNXRef<?> memberErrors = o.errors();
                 ONNXRef<?> t = o.score();
+                if (s.weighted()) {
+                    float[] w = new float[f];
+                    double[] weights = s.featureWeights();
+                    for (int j = 0; j < f; j++) {
+                        w[j] = (float) weights[j];
+                    }
+                    memberErrors = op(ctx, ONNXOperators.MUL, p + "weighted_errors", memberErrors, ctx.array(p + "error_weights", w));
+                    t = ctx.operation(ONNXOperators.REDUCE_MEAN, List.of(memberErrors), p + "weighted_score",
+                            Map.of("axes", new int[] {1}, "keepdims", 0));
+                }
                 if (s.log()) {
                     t = op(ctx, ONNXOperators.ADD, p + "score_offset", t, ctx.constant(p + "log_offset", (float) MemberScale.LOG_OFFSET));
                     t = ctx.operation(KadeOperators.LOG, List.of(t), p + "log_score");
                 }
                 t = op(ctx, ONNXOperators.SUB, p + "score_centred", t, ctx.constant(p + "score_center", (float) s.center()));
                 t = op(ctx, ONNXOperators.DIV, p + "score_scaled", t, ctx.constant(p + "score_spread", (float) s.spread()));
-                ONNXRef<?> e = op(ctx, ONNXOperators.DIV, p + "errors_scaled", o.errors(),
+                ONNXRef<?> e = op(ctx, ONNXOperators.DIV, p + "errors_scaled", memberErrors,
                         ctx.constant(p + "error_scale", (float) s.errorScale()));
                 scoreSum = scoreSum == null ? t : op(ctx, ONNXOperators.ADD, p + "score_sum", scoreSum, t);
                 errorSum = errorSum == null ? e : op(ctx, ONNXOperators.ADD, p + "errors_sum", errorSum, e);

@@ -27,7 +27,7 @@ import java.util.Objects;
  * @param regularisation        training-only L1 code penalty and denoising input noise
  * @param ensemble              number of members K; 1 = a single network
  * @param thresholdRule         how the threshold is taken from the validation scores (uses {@code thresholdQuantile})
- * @param mixed                 ensemble members alternate between {@code kind} and the other kind (AE and VAE)
+ * @param mixed                 half the ensemble members (rounded down) are of the other kind than {@code kind} (AE and VAE)
  */
 public record TrainConfig(
         ModelKind kind,
@@ -110,9 +110,12 @@ public record TrainConfig(
         return latentDim > 0 ? latentDim : Math.max(2, features / 2);
     }
 
-    /** Kind of ensemble member {@code k}: {@code kind}, or with {@link #mixed()} AE and VAE in turn starting with it. */
+    /**
+     * Kind of ensemble member {@code k}: {@code kind}, or with {@link #mixed()} {@code kind} for the first
+     * ⌈K/2⌉ members and the other kind (AE or VAE) for the rest.
+     */
     public ModelKind memberKind(int k) {
-        if (!mixed || k % 2 == 0) {
+        if (!mixed || k < (ensemble + 1) / 2) {
             return kind;
         }
         return kind == ModelKind.AE ? ModelKind.VAE : ModelKind.AE;

@@ -118,12 +118,14 @@ public final class TrainedEnsemble implements Scorer {
             TrainedModel member = members.get(m);
             MemberScale s = scales.get(m);
             member.network().score(member.parametersView(), x, n, ms, me);
+            float[] rowErrors = new float[f];
             for (int i = 0; i < n; i++) {
-                // the graph computes each member's score in float32, then rescales
-                score[i] += s.score((float) ms[i]);
-            }
-            for (int i = 0; i < n * f; i++) {
-                errors[i] += s.featureError((float) me[i]);
+                // the graph computes each member's outputs in float32, then rescales
+                for (int j = 0; j < f; j++) {
+                    rowErrors[j] = (float) me[i * f + j];
+                    errors[i * f + j] += s.featureError(j, rowErrors[j]);
+                }
+                score[i] += s.score((float) s.memberScore((float) ms[i], rowErrors));
             }
         }
         float[] outScore = new float[n];

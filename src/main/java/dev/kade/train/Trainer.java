@@ -164,9 +164,9 @@ public final class Trainer {
 
     /**
      * Trains {@link TrainConfig#ensemble()} members on one shared split and standardiser (members differ by
-     * their random generator and, with {@link TrainConfig#mixed()}, by kind), fits each member's
+     * their random generator, seeded by {@link #memberSeed}, and, with {@link TrainConfig#mixed()}, by kind), fits each member's
      * {@link MemberScale} on its validation scores, and calibrates threshold and score quantiles on the
-     * combined validation scores. With K = 1 the result wraps exactly the model {@link #train} makes.
+     * combined validation scores. With K = 1 (not mixed) the result wraps exactly the model {@link #train} makes.
      */
     public TrainedEnsemble trainEnsemble(DataSet data, TrainConfig config, ProgressListener progress) {
         if (config.ensemble() == 1 && !config.mixed()) {
@@ -180,19 +180,19 @@ public final class Trainer {
         SplittableRandom rng = new SplittableRandom(config.seed());
         DataSplit split = DataSplit.random(n, config.validationSplit(), rng);
         Standardizer standardizer = Standardizer.fit(data.rows(), split.train(), config.scaling());
-        List<TrainedModel> members = new ArrayList<>();
-        List<MemberScale> scales = new ArrayList<>();
-        for (int k = 0; k < config.ensemble(); k++) {
-            TrainConfig mc = config.toBuilder().kind(config.memberKind(k)).ensemble(1).mixed(false).build();
-            SplittableRandom memberRng = k == 0 ? rng : new SplittableRandom(memberSeed(config.seed(), k));
-            TrainedModel m = trainMember(data, mc, split, standardizer, memberRng, progress);
-            members.add(m);
-            scales.add(MemberScale.fit(m.validationScores(), LOG_SCALED_MEMBERS));
-        }
         int[] val = split.validation();
         float[][] valRows = new float[val.length][];
         for (int i = 0; i < val.length; i++) {
             valRows[i] = data.rows()[val[i]];
+        }
+        List<MemberScale> scales = new ArrayList<>();
+        List<TrainedModel> members = new ArrayList<>();
+        for (int k = 0; k < config.ensemble(); k++) {
+            TrainConfig mc = config.toBuilder().kind(config.memberKind(k)).ensemble(1).mixed(false).build();
+            SplittableRandom memberRng = new SplittableRandom(memberSeed(config.seed(), k));
+            TrainedModel m = trainMember(data, mc, split, standardizer, memberRng, progress);
+            members.add(m);
+            scales.add(memberScale(m, valRows));
         }
         TrainedEnsemble draft = new TrainedEnsemble(members, scales, members.get(0).metadata(), config, new double[0]);
         double[] valScores = draft.scoreValues(valRows);
@@ -206,12 +206,34 @@ public final class Trainer {
         return new TrainedEnsemble(members, scales, metadata, config, valScores);
     }
 
+    /**
+     * A member's scale from its validation rows: AE members are weighted per feature by their inverse mean
+     * validation error (see {@link MemberScale}); VAE members keep their negative ELBO.
+     */
+    static MemberScale memberScale(TrainedModel m, float[][] valRows) {
+        if (m.network().kind() != ModelKind.AE) {
+            return MemberScale.fit(m.validationScores(), LOG_SCALED_MEMBERS);
+        }
+        dev.kade.model.Scores s = m.score(valRows);
+        double[] weights = MemberScale.inverseMeanErrors(s.featureErrors());
+        MemberScale weighting = new MemberScale(false, 0, 1, 1, weights);
+        double[] scores = new double[valRows.length];
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = (float) weighting.memberScore(s.score()[i], s.featureErrors()[i]);
+        }
+        return MemberScale.fit(scores, LOG_SCALED_MEMBERS, weights);
+    }
+
     /** Whether member scores are log-transformed before z-scoring (see {@link MemberScale}). */
     static final boolean LOG_SCALED_MEMBERS = false;
 
-    /** Seed of ensemble member {@code k >= 1}: distinct per member, reproducible from the config's seed. */
-    static long memberSeed(long seed, int k) {
-        return seed * 0x9E3779B97F4A7C15L + k;
+    /**
+     * Seed of ensemble member {@code k}: distinct per member, reproducible from the config's seed, and
+     * different from the seed that drew the split. (The same formula drives {@code QualityBenchmark#pool},
+     * so its screening members are exactly the members {@code kade train} makes.)
+     */
+    public static long memberSeed(long seed, int k) {
+        return seed * 1_000_003L + k + 1;
     }
 
     private static double[] standardise(float[][] rows, int[] idx, Standardizer s) {

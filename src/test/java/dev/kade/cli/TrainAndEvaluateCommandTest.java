@@ -74,6 +74,29 @@ class TrainAndEvaluateCommandTest {
     }
 
     @Test
+    void defaultKindIsAMixedEnsembleServedAsOneModelThatEvaluateScores() throws Exception {
+        Path train = write("train.csv", 600, false, 3);
+        Path test = write("test.csv", 300, true, 4);
+        Path model = dir.resolve("e.onnx");
+        Run t = run("train", "--data", train.toString(), "--out", model.toString(), "--exclude-columns", "id",
+                "--epochs", "30", "--hidden", "8", "--latent-dim", "2", "--ensemble", "4", "--quiet");
+        assertThat(t.exit()).as(t.err()).isZero();
+        assertThat(t.out()).contains("(ensemble, 3 features", "m0 ae", "m1 ae", "m2 vae", "m3 vae", "trained   in");
+        Run e = run("evaluate", "--model", model.toString(), "--data", test.toString(), "--format", "json", "--no-report");
+        assertThat(e.exit()).as(e.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(e.out());
+        assertThat(json.get("roc_auc").asDouble()).isGreaterThan(0.9);
+        assertThat(json.get("recall").asDouble()).isGreaterThan(0.5);
+
+        Run bad = run("train", "--data", train.toString(), "--out", model.toString(), "--ensemble", "1");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("--ensemble 1", "mixed");
+        Run rule = run("train", "--data", train.toString(), "--out", model.toString(), "--threshold-rule", "median");
+        assertThat(rule.exit()).isEqualTo(2);
+        assertThat(rule.err()).contains("--threshold-rule median");
+    }
+
+    @Test
     void badValueFailsWithFileLineAndColumnAndExitCodeOne() throws Exception {
         Path bad = dir.resolve("bad.csv");
         Files.writeString(bad, "a,b\n1,2\n3,x\n5,6\n7,9\n");
