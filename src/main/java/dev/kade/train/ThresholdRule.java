@@ -14,8 +14,10 @@ import java.util.Locale;
  *   <li>{@link #POT} (peaks over threshold, the default): fits a generalised Pareto distribution to the
  *       exceedances over the 0.9 quantile, by probability-weighted moments (Hosking and Wallis 1987, no
  *       iterative fit that can fail), and returns the score exceeded with probability {@code 1 − q}. It
- *       uses the top 10% of the scores instead of the top 0.5%, so it is steadier on small sets and can
- *       extrapolate beyond the largest validation score. Falls back to {@link #QUANTILE} when fewer than
+ *       uses the top 10% of the scores instead of the top 0.5%, so it is steadier on small sets. It never
+ *       goes above the largest validation score: a threshold outside the calibrated score range is what
+ *       the load-time check refuses as a lying model (it would alert on nothing the model was calibrated
+ *       on), so on a tiny split a rare target is held at the largest normal score seen. Falls back to {@link #QUANTILE} when fewer than
  *       {@value #MIN_EXCEEDANCES} scores exceed the 0.9 quantile or the fit is degenerate.</li>
  *   <li>{@link #MAD}: {@code median + k · 1.4826 · MAD} with {@code k = } {@value #MAD_K}, a classic robust
  *       rule that needs no tail at all; it ignores {@code q} and flags more (it assumes a symmetric bulk,
@@ -92,7 +94,10 @@ public enum ThresholdRule {
         double r = rate / tail;    // P(Y > y) for the exceedances
         double y = Math.abs(k) < 1e-9 ? -sigma * Math.log(r) : sigma / k * (1 - Math.pow(r, k));
         double t = u + y;
-        return Double.isFinite(t) && t > u ? t : ScoreDistribution.quantile(sorted, q);
+        if (!Double.isFinite(t) || t <= u) {
+            return ScoreDistribution.quantile(sorted, q);
+        }
+        return Math.min(t, sorted[n - 1]);
     }
 
     static double mad(double[] sorted) {
