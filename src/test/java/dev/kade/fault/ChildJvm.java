@@ -32,6 +32,9 @@ final class ChildJvm implements AutoCloseable {
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // the child's settings are its arguments and env alone: KADE_* variables of the test's own
+        // environment would be read as kade settings
+        pb.environment().keySet().removeIf(k -> k.startsWith("KADE_"));
         pb.environment().putAll(env);
         return new ChildJvm(pb.start(), log);
     }

@@ -17,18 +17,18 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The long fault run, on demand (JUnit tag {@code benchmark}, excluded from {@code mvn -B verify}):
- * {@code KADE_SOAK_KILLS} (default 6) {@code kill -9}s and 2 SIGTERMs of kade in random order under each
+ * {@code -Dkade.soak.kills} (default 6) {@code kill -9}s and 2 SIGTERMs of kade in random order under each
  * guarantee, and a broker {@code kill -9} under exactly-once, with input flowing throughout. Prints, per
  * guarantee, every restart's time to the first new output and the counts; the README's reliability
  * figures come from here.
  *
- * <pre>mvn -B test -Dtest=FaultSoakBenchmark -Dkade.excludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false</pre>
+ * <pre>mvn -B test -Dkade.soak.kills=6 -Dtest=FaultSoakBenchmark -Dkade.excludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false</pre>
  */
 @Tag("benchmark")
 class FaultSoakBenchmark {
     @Test
     void soak() throws Exception {
-        int kills = Integer.parseInt(System.getenv().getOrDefault("KADE_SOAK_KILLS", "6"));
+        int kills = Integer.getInteger("kade.soak.kills", 6);
         Path dir = FaultScenario.freshDirectory(Path.of("target", "fault-soak"));
         List<String> report = new ArrayList<>();
         try (BrokerProcess broker = BrokerProcess.start(dir.resolve("broker"))) {
