@@ -2,6 +2,7 @@ package dev.kade.cli;
 
 import dev.kade.eval.Evaluation;
 import dev.kade.eval.Evaluator;
+import dev.kade.eval.FoldMetrics;
 import dev.kade.eval.Report;
 import dev.kade.features.DataSetException;
 import dev.kade.features.ImputationPolicy;
@@ -46,6 +47,10 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--no-report", description = "Do not update MODEL.report.html.")
     boolean noReport;
 
+    @Option(names = "--cv", paramLabel = "K", description = "Also report mean ± sd of ROC-AUC and PR-AUC over K stratified folds of the data "
+            + "(how much the figures depend on the sample; the model is not retrained).")
+    Integer cv;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -57,9 +62,20 @@ public final class EvaluateCommand implements Callable<Integer> {
             err.println("kade evaluate: " + ex.getMessage());
             return 1;
         }
+        FoldMetrics folds = null;
+        if (cv != null) {
+            try {
+                folds = FoldMetrics.of(e.scores(), e.labels(), cv);
+            } catch (IllegalArgumentException ex) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), ex.getMessage(), ex);
+            }
+        }
         Path report = noReport ? null : Report.writeEvaluation(e, model);
         if (format == Format.JSON) {
             var json = e.toJson();
+            if (folds != null) {
+                json.set("cv", folds.toJson());
+            }
             if (report != null) {
                 json.put("report", report.toString());
             }
@@ -70,6 +86,10 @@ public final class EvaluateCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "ROC-AUC   %.4f%nPR-AUC    %.4f%n", m.rocAuc(), m.prAuc());
             out.printf(Locale.ROOT, "threshold %.6g: flagged %d, precision %.4f, recall %.4f, F1 %.4f%n",
                     m.threshold(), m.truePositives() + m.falsePositives(), m.precision(), m.recall(), m.f1());
+            if (folds != null) {
+                out.printf(Locale.ROOT, "cv %d folds: ROC-AUC %.4f ± %.4f, PR-AUC %.4f ± %.4f%n", folds.folds(),
+                        folds.rocAucMean(), folds.rocAucSd(), folds.prAucMean(), folds.prAucSd());
+            }
             if (report != null) {
                 out.printf(Locale.ROOT, "report    %s%n", report);
             }

@@ -272,7 +272,8 @@ class QualityBenchmark {
                     valRows[i] = train.rows()[vi[i]];
                 }
                 writeInts(out.resolve(set + "-" + seed + ".labels"), test.labels());
-                for (int k = 0; k < members.size(); k++) {
+                int offset = Integer.getInteger("kade.bench.offset", 0); // to split one seed's members over processes
+                for (int k = offset; k < members.size(); k++) {
                     String spec = members.get(k);
                     TrainConfig c = memberConfig(spec, f, seed);
                     dev.kade.train.Standardizer st = dev.kade.train.Standardizer.fit(train.rows(), split.train(), c.scaling());

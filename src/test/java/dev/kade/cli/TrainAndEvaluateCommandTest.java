@@ -82,11 +82,19 @@ class TrainAndEvaluateCommandTest {
                 "--epochs", "30", "--hidden", "8", "--latent-dim", "2", "--ensemble", "4", "--quiet");
         assertThat(t.exit()).as(t.err()).isZero();
         assertThat(t.out()).contains("(ensemble, 3 features", "m0 ae", "m1 ae", "m2 vae", "m3 vae", "trained   in");
-        Run e = run("evaluate", "--model", model.toString(), "--data", test.toString(), "--format", "json", "--no-report");
+        Run e = run("evaluate", "--model", model.toString(), "--data", test.toString(), "--format", "json", "--no-report", "--cv", "3");
         assertThat(e.exit()).as(e.err()).isZero();
         JsonNode json = new ObjectMapper().readTree(e.out());
         assertThat(json.get("roc_auc").asDouble()).isGreaterThan(0.9);
         assertThat(json.get("recall").asDouble()).isGreaterThan(0.5);
+        assertThat(json.get("cv").get("folds").asInt()).isEqualTo(3);
+        assertThat(json.get("cv").get("roc_auc_mean").asDouble()).isCloseTo(json.get("roc_auc").asDouble(),
+                org.assertj.core.data.Offset.offset(0.05));
+        Run text = run("evaluate", "--model", model.toString(), "--data", test.toString(), "--no-report", "--cv", "3");
+        assertThat(text.out()).containsPattern("cv 3 folds: ROC-AUC 0\\.\\d{4} ± 0\\.\\d{4}, PR-AUC");
+        Run tooMany = run("evaluate", "--model", model.toString(), "--data", test.toString(), "--no-report", "--cv", "31");
+        assertThat(tooMany.exit()).isEqualTo(2);
+        assertThat(tooMany.err()).contains("--cv 31", "30 anomalies");
 
         Run bad = run("train", "--data", train.toString(), "--out", model.toString(), "--ensemble", "1");
         assertThat(bad.exit()).isEqualTo(2);
