@@ -3,10 +3,10 @@
 # of issue 2 on its last line: records_in == scored + dead_lettered, recall >= 0.9, precision >= 0.8.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -f target/kade.jar ] || mvn -B -q package -DskipTests
+[ -f target/kade-demo.jar ] || mvn -B -q package -DskipTests
 out=$(mktemp)
 start=$(date +%s)
-java -jar target/kade.jar demo | tee "$out"
+java -jar target/kade-demo.jar demo | tee "$out"
 echo "demo took $(( $(date +%s) - start )) s"
 tail -n 1 "$out" | python3 -c '
 import json, sys

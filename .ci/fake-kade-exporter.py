@@ -3,7 +3,7 @@
 (`.ci/prometheus-e2e.sh --fake`): serves /metrics with the metric names kade's metrics binder
 promises (docs/deploy-notes.md), counters growing with time, and /health/live, /health/ready.
 
-It proves the script and the PromQL, not kade: the real check runs against target/kade.jar.
+It proves the script and the PromQL, not kade: the real check runs against target/kade-demo.jar.
 FAKE_KADE_RENAME=old=new renames one metric, to show that a renamed metric fails the check.
 Usage: fake-kade-exporter.py PORT
 """

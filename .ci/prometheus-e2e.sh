@@ -4,14 +4,14 @@
 # Grafana dashboard and of the alert rules is evaluated through Prometheus' HTTP API
 # (.ci/promql_check.py). A metric renamed in code makes a dashboard query return nothing: this fails.
 #
-# Usage: .ci/prometheus-e2e.sh          kade from target/kade.jar (build it first: mvn -B -q package -DskipTests)
+# Usage: .ci/prometheus-e2e.sh          kade demo from target/kade-demo.jar (build it first: mvn -B -q package -DskipTests)
 #        .ci/prometheus-e2e.sh --fake   .ci/fake-kade-exporter.py instead: tests this script, not kade
-# Env: JAVA (default java), KADE_JAR (default target/kade.jar), KADE_READY_TIMEOUT (s, default 90),
+# Env: JAVA (default java), KADE_JAR (default target/kade-demo.jar), KADE_READY_TIMEOUT (s, default 90),
 #      PROMQL_TIMEOUT (s to wait for all queries to have data, default 60), KEEP_WORKDIR=1 to keep logs.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-jar=${KADE_JAR:-$root/target/kade.jar}
+jar=${KADE_JAR:-$root/target/kade-demo.jar}
 java=${JAVA:-java}
 rules=$root/k8s/prometheus/kade-rules.yaml
 dashboard=$root/grafana/dashboards/kade.json

@@ -44,4 +44,20 @@ class MainTest {
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains("--recordz");
     }
+
+    @Test
+    void withoutTheBrokerDemoSaysInOneLineWhereItIsAndExits2() {
+        StringWriter err = new StringWriter();
+        int exit = Main.commandLine(new DemoUnavailable()).setErr(new PrintWriter(err, true))
+                .execute("demo", "--records", "5");
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString().lines()).containsExactly(DemoUnavailable.MESSAGE);
+        assertThat(err.toString()).contains("kade-demo.jar");
+    }
+
+    @Test
+    void onTheTestClassPathTheRealDemoIsOffered() {
+        assertThat(Main.demoCommand()).isNotInstanceOf(DemoUnavailable.class)
+                .extracting(o -> o.getClass().getName()).isEqualTo(Main.DEMO_COMMAND);
+    }
 }

@@ -1,10 +1,7 @@
-package dev.kade.cli;
+package dev.kade.demo;
 
+import dev.kade.cli.DurationConverter;
 import dev.kade.config.KadeConfig;
-import dev.kade.demo.DemoData;
-import dev.kade.demo.DemoRecord;
-import dev.kade.demo.DemoSummary;
-import dev.kade.demo.TopicCounter;
 import dev.kade.features.DataSet;
 import dev.kade.features.DataSetReader;
 import dev.kade.kafka.EmbeddedKafka;
@@ -40,6 +37,9 @@ import picocli.CommandLine.Option;
  *
  * <p>Only wires the parts; each part is the same code the product runs ({@link Trainer},
  * {@link OnnxExporter}, {@link ScoringApp}), so the demo proves the product, not a copy of it.
+ *
+ * <p>Packaged only in {@code kade-demo.jar}, with the broker it needs; {@code dev.kade.cli.Main} offers it when
+ * this class is on the class path.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run everything on an embedded default: an in-process Kafka (KRaft) broker, an autoencoder "
