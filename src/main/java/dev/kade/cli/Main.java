@@ -38,6 +38,7 @@ public final class Main implements Runnable {
         cl.addSubcommand("train", new TrainCommand());
         cl.addSubcommand("evaluate", new EvaluateCommand());
         cl.addSubcommand("run", new RunCommand());
+        cl.addSubcommand("topics", new TopicsCommand());
         cl.addSubcommand("calibrate", new CalibrateCommand());
         cl.addSubcommand("help", new CommandLine.HelpCommand());
         return cl.setCaseInsensitiveEnumValuesAllowed(true);

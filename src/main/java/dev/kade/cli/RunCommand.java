@@ -75,6 +75,11 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("kade run: invalid setting " + e.getMessage());
             return EXIT_BAD_SETTING;
         }
+        Optional<String> topicProblem = TopicsAtStart.prepare(config);
+        if (topicProblem.isPresent()) {
+            System.err.println("kade run: " + topicProblem.get());
+            return EXIT_BAD_SETTING;
+        }
         ScoringApp app;
         try {
             app = ScoringApp.start(config);

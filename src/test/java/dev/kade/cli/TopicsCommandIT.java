@@ -1,0 +1,96 @@
+package dev.kade.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kade.config.KadeConfig;
+import dev.kade.kafka.EmbeddedKafka;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.Test;
+
+/** {@code kade topics} and {@code run}'s topic check against a real broker. */
+class TopicsCommandIT {
+
+    private record Result(int exit, String out, String err) {}
+
+    private static Result topics(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+                .execute(java.util.stream.Stream.concat(java.util.stream.Stream.of("topics"), java.util.stream.Stream.of(args))
+                        .toArray(String[]::new));
+        return new Result(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void checksThenCreatesEveryTopicWithPartitionsAndConfigsThenFindsThemAll() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(); Admin admin = kafka.admin()) {
+            String[] common = {"--bootstrap-servers", kafka.bootstrapServers(), "--input-topics", "t-in-a,t-in-b",
+                "-s", "scores.topic=t-scores", "-s", "alert.topic=t-alerts", "-s", "dead.letter.topic=t-dlq"};
+
+            Result check = topics(concat(common, "--check"));
+            assertThat(check.exit()).as(check.err()).isEqualTo(1);
+            assertThat(check.err()).contains("missing [t-in-a, t-in-b, t-alerts, t-scores, t-dlq]");
+            assertThat(admin.listTopics().names().get()).doesNotContain("t-in-a", "t-alerts");
+
+            Result create = topics(concat(common, "--partitions", "3", "--topic-config", "retention.ms=3600000"));
+            assertThat(create.exit()).as(create.err()).isZero();
+            assertThat(create.out()).contains("created").contains("input partitions: 3");
+            Map<String, TopicDescription> d = admin.describeTopics(List.of("t-in-a", "t-in-b", "t-alerts", "t-scores", "t-dlq"))
+                    .allTopicNames().get();
+            assertThat(d.values()).allSatisfy(t -> assertThat(t.partitions()).hasSize(3));
+            Config dlq = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, "t-dlq")))
+                    .all().get().values().iterator().next();
+            assertThat(dlq.get("retention.ms").value()).isEqualTo("3600000");
+
+            Result again = topics(concat(common, "--check"));
+            assertThat(again.exit()).as(again.err()).isZero();
+            assertThat(again.out()).doesNotContain("created").contains("exists");
+        }
+    }
+
+    @Test
+    void badOptionsExitTwoNamingThem() {
+        Result r = topics("--bootstrap-servers", "127.0.0.1:1", "--input-topics", "x", "--partitions", "0");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--partitions");
+        Result noInput = topics("--bootstrap-servers", "127.0.0.1:1");
+        assertThat(noInput.exit()).isEqualTo(2);
+        assertThat(noInput.err()).contains("input.topics");
+    }
+
+    @Test
+    void runRefusesAMissingInputTopicNamingItAndCreatesOutputsWhenAsked() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(); Admin admin = kafka.admin()) {
+            KadeConfig missingInput = KadeConfig.fromMap(Map.of(KadeConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                    KadeConfig.INPUT_TOPICS, "nowhere", KadeConfig.MODEL_PATH, "m.onnx", KadeConfig.TOPICS_CREATE, "true"));
+            Optional<String> problem = TopicsAtStart.prepare(missingInput);
+            assertThat(problem).hasValueSatisfying(p -> assertThat(p).contains("[nowhere]").contains("input.topics"));
+            // outputs were created (topics.create=true), the input never is
+            assertThat(admin.listTopics().names().get()).contains("kade-alerts", "kade-dead-letters").doesNotContain("nowhere");
+
+            kafka.createTopics(2, "somewhere");
+            KadeConfig ok = KadeConfig.fromMap(Map.of(KadeConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                    KadeConfig.INPUT_TOPICS, "somewhere", KadeConfig.MODEL_PATH, "m.onnx"));
+            assertThat(TopicsAtStart.prepare(ok)).isEmpty();
+
+            KadeConfig noOutputs = KadeConfig.fromMap(Map.of(KadeConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                    KadeConfig.INPUT_TOPICS, "somewhere", KadeConfig.ALERT_TOPIC, "not-made", KadeConfig.MODEL_PATH, "m.onnx"));
+            assertThat(TopicsAtStart.prepare(noOutputs)).hasValueSatisfying(p -> assertThat(p).contains("[not-made]")
+                    .contains("topics.create=true"));
+            assertThat(admin.listTopics().names().get()).doesNotContain("not-made");
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        return java.util.stream.Stream.concat(java.util.Arrays.stream(a), java.util.Arrays.stream(b)).toArray(String[]::new);
+    }
+
+}
