@@ -84,6 +84,7 @@ class KubernetesManifestsTest {
         assertThat(pod.getSecurityContext().getRunAsUser()).isPositive();
         assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
         assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+        assertThat(pod.getEnableServiceLinks()).as("no KADE_*_PORT service-link variables").isFalse();
         assertThat(kade.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
         assertThat(kade.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
         assertThat(kade.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
@@ -174,6 +175,104 @@ class KubernetesManifestsTest {
         EnvVar jaas = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
                 .filter(e -> e.getName().equals("KADE_KAFKA_SASL_JAAS_CONFIG")).findFirst().orElseThrow();
         assertThat(jaas.getValueFrom().getSecretKeyRef().getOptional()).as("credentials required").isFalse();
+    }
+
+    /** Documents of a kustomization rendered and schema-checked, as parsed JSON (for the operator kinds). */
+    private List<JsonNode> documents(String kustomization, String kind) {
+        render(kustomization);
+        String yaml = ExternalTool.require("kubectl", KUBECTL_HINT).run(RepoFiles.root(), "kustomize", kustomization);
+        return RepoFiles.yamlDocuments(yaml).stream().filter(d -> kind.equals(d.path("kind").asString())).toList();
+    }
+
+    private static Properties productionProperties() {
+        return RepoFiles.properties(RepoFiles.read("k8s/overlays/production/kade.properties"));
+    }
+
+    @Test
+    void kedaScalesOnTheInputsLagCappedAtWhatThePartitionsCanUse() {
+        List<ManifestValidator.Validated> resources = render("k8s/overlays/production-keda");
+        assertThat(resources).noneMatch(v -> v.resource() instanceof HorizontalPodAutoscaler);
+        Deployment deployment = only(resources, Deployment.class);
+        assertThat(deployment.getSpec().getReplicas()).as("replicas left to KEDA").isNull();
+        JsonNode scaled = documents("k8s/overlays/production-keda", "ScaledObject").get(0);
+        assertThat(scaled.path("spec").path("scaleTargetRef").path("name").asString())
+                .isEqualTo(deployment.getMetadata().getName());
+
+        Properties config = productionProperties();
+        JsonNode trigger = scaled.path("spec").path("triggers").get(0);
+        assertThat(trigger.path("type").asString()).isEqualTo("kafka");
+        JsonNode kafka = trigger.path("metadata");
+        assertThat(kafka.path("consumerGroup").asString()).isEqualTo(config.getProperty("application.id"));
+        assertThat(kafka.path("topic").asString()).isEqualTo(config.getProperty("input.topics"));
+        assertThat(kafka.path("bootstrapServers").asString()).isEqualTo(config.getProperty("bootstrap.servers"));
+        assertThat(kafka.path("allowIdleConsumers").asString()).isEqualTo("false");
+
+        int partitions = inputPartitions(config.getProperty("input.topics"));
+        int threads = Integer.parseInt(config.getProperty("kafka.num.stream.threads", "1"));
+        assertThat(scaled.path("spec").path("maxReplicaCount").asInt()).as("useful replicas = partitions / threads")
+                .isEqualTo(partitions / threads);
+        HorizontalPodAutoscaler cpu = only(render("k8s/overlays/production"), HorizontalPodAutoscaler.class);
+        assertThat(cpu.getSpec().getMaxReplicas()).isLessThanOrEqualTo(partitions / threads);
+    }
+
+    @Test
+    void strimziUserHasExactlyTheAclsBothGuaranteesNeedOnTheConfiguredTopics() {
+        Properties config = productionProperties();
+        String app = config.getProperty("application.id");
+        JsonNode user = documents("k8s/overlays/strimzi", "KafkaUser").get(0);
+        assertThat(user.path("metadata").path("namespace").asString()).isEqualTo("kafka");
+        Map<String, List<String>> acls = new java.util.TreeMap<>();
+        user.path("spec").path("authorization").path("acls").forEach(acl -> acls.put(
+                acl.path("resource").path("type").asString() + ":" + acl.path("resource").path("name").asString() + ":"
+                        + acl.path("resource").path("patternType").asString(),
+                acl.path("operations").valueStream().map(JsonNode::asString).sorted().toList()));
+
+        Map<String, List<String>> expected = new java.util.TreeMap<>();
+        for (String in : config.getProperty("input.topics").split(",")) {
+            expected.put("topic:" + in.trim() + ":literal", List.of("Describe", "Read"));
+        }
+        for (String key : List.of("alert.topic", "scores.topic", "dead.letter.topic")) {
+            expected.put("topic:" + config.getProperty(key) + ":literal", List.of("Create", "Describe", "Write"));
+        }
+        expected.put("group:" + app + ":literal", List.of("Describe", "Read"));
+        expected.put("transactionalId:" + app + ":prefix", List.of("Describe", "Write"));
+        assertThat(acls).isEqualTo(expected);
+
+        List<String> topicNames = documents("k8s/overlays/strimzi", "KafkaTopic").stream()
+                .map(t -> t.path("spec").path("topicName").asString()).toList();
+        assertThat(topicNames).containsExactlyInAnyOrderElementsOf(expected.keySet().stream()
+                .filter(k -> k.startsWith("topic:")).map(k -> k.split(":")[1]).toList());
+    }
+
+    private int inputPartitions(String inputTopic) {
+        return documents("k8s/overlays/strimzi", "KafkaTopic").stream()
+                .filter(t -> t.path("spec").path("topicName").asString().equals(inputTopic))
+                .findFirst().orElseThrow().path("spec").path("partitions").asInt();
+    }
+
+    @Test
+    void operatorKindsWithTyposAreRejected() {
+        String user = """
+                apiVersion: kafka.strimzi.io/v1beta2
+                kind: KafkaUser
+                metadata: {name: u, labels: {strimzi.io/cluster: k}}
+                spec:
+                  authorization:
+                    type: simple
+                    acls: [{resource: {type: topic, name: t}, operations: [Raed]}]
+                """;
+        assertThat(validator.problems(RepoFiles.yamlDocuments(user).get(0))).singleElement().asString().contains("Raed");
+        String scaled = """
+                apiVersion: keda.sh/v1alpha1
+                kind: ScaledObject
+                metadata: {name: s}
+                spec:
+                  scaleTargetRef: {name: kade}
+                  maxReplicaCount: 3
+                  triggers: [{type: kafka, metadata: {topic: t, lagTreshold: "5"}}]
+                """;
+        assertThat(validator.problems(RepoFiles.yamlDocuments(scaled).get(0))).singleElement().asString()
+                .contains("lagTreshold");
     }
 
     @Test

@@ -20,7 +20,8 @@ import tools.jackson.databind.JsonNode;
  * instead of failing; this validator walks every object and reports each such field with its path,
  * which catches typos such as {@code readOnlyRootFilesytem}. An apiVersion/kind pair the model does
  * not know comes back as a {@link GenericKubernetesResource}: that is an error unless it is one of the
- * Prometheus Operator kinds, which are checked structurally by {@link PrometheusOperatorShapes}.
+ * Prometheus Operator kinds, which are checked structurally by {@link PrometheusOperatorShapes}, or a Strimzi or
+ * KEDA kind, checked by {@link KafkaOperatorShapes}.
  */
 final class ManifestValidator {
 
@@ -68,10 +69,12 @@ final class ManifestValidator {
         }
         if (resource instanceof GenericKubernetesResource) {
             String apiVersion = document.get("apiVersion").asString();
-            if (!PrometheusOperatorShapes.knows(apiVersion, resource.getKind())) {
-                problems.add(label + ": unknown apiVersion/kind " + apiVersion + " " + resource.getKind());
-            } else {
+            if (PrometheusOperatorShapes.knows(apiVersion, resource.getKind())) {
                 PrometheusOperatorShapes.check(label, document, problems);
+            } else if (KafkaOperatorShapes.knows(apiVersion, resource.getKind())) {
+                KafkaOperatorShapes.check(label, document, problems);
+            } else {
+                problems.add(label + ": unknown apiVersion/kind " + apiVersion + " " + resource.getKind());
             }
         } else {
             walk(resource, resource.getKind(), label, problems);
