@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -85,8 +86,12 @@ public final class DemoCommand implements Callable<Integer> {
             defaultValue = "50")
     int trickleRate;
 
-    @Option(names = "--work-dir", description = "Where the model and its report go (default: a new temporary directory).")
+    @Option(names = "--work-dir", description = "Keep the demo's files here: model.onnx and Kafka Streams' state. "
+            + "Default: a temporary directory, removed when the demo ends.")
     Path workDir;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     /** Demo records the broker acknowledged, and those it refused. */
     private final java.util.concurrent.atomic.AtomicLong acked = new java.util.concurrent.atomic.AtomicLong();
@@ -105,13 +110,26 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private int runDemo() throws Exception {
+        Optional<String> invalid = DemoOptions.problem(records, malformedEvery, kind, guarantee, metricsPort, trickleRate,
+                workDir);
+        if (invalid.isPresent()) {
+            spec.commandLine().getErr().println("kade demo: " + invalid.get());
+            return 2;
+        }
+        Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("kade-demo-");
+        try {
+            return runDemo(dir);
+        } finally {
+            if (workDir == null) {
+                DemoOptions.deleteTree(dir);
+            }
+        }
+    }
+
+    private int runDemo(Path dir) throws Exception {
         PrintStream out = System.out;
         long t0 = System.nanoTime();
-        Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("kade-demo-");
         ModelKind modelKind = ModelKind.parse(kind);
-        if (records <= 0) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--records must be positive");
-        }
 
         DemoData stream = DemoData.fromResource(DemoData.TEST_RESOURCE);
         out.printf("[demo] 1/4 training the %s on %s%n", modelKind == ModelKind.VAE ? "VAE" : "autoencoder", DemoData.TRAIN_RESOURCE);
