@@ -96,6 +96,9 @@ public final class KadeConfig {
     public static final String KAFKA_PREFIX = "kafka.";
     /** Prefix of environment variables read as settings. */
     public static final String ENV_PREFIX = "KADE_";
+    /** {@code KADE_*} variables that are not settings: logging is set up from them before settings are read. */
+    static final Set<String> LOGGING_VARIABLES = Set.of(dev.kade.logging.KadeLogConfigurator.FORMAT_VARIABLE,
+            dev.kade.logging.KadeLogConfigurator.LEVEL_VARIABLE, dev.kade.logging.KadeLogConfigurator.LEVELS_VARIABLE);
 
     /** The one definition of every kade-level setting, in documentation order. */
     public static final ConfigDef DEFINITION = new ConfigDef()
@@ -303,6 +306,9 @@ public final class KadeConfig {
             if (ServiceLinks.isServiceLink(name, value)) {
                 links.add(name);
                 return;
+            }
+            if (LOGGING_VARIABLES.contains(name)) {
+                return; // read by the logging set-up before any setting (dev.kade.logging.KadeLogConfigurator)
             }
             String key = name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
             if (!KEYS.contains(key) && !key.startsWith(KAFKA_PREFIX)) {

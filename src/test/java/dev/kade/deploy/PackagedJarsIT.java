@@ -3,6 +3,8 @@ package dev.kade.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kade.kafka.EmbeddedKafka;
 import dev.kade.testing.TestModels;
 import java.io.IOException;
@@ -107,9 +109,11 @@ class PackagedJarsIT {
             Files.writeString(config, "bootstrap.servers=" + kafka.bootstrapServers() + "\ninput.topics=jar-in\nmodel.path="
                     + model + "\napplication.id=jar\nmetrics.port=0\nkafka.state.dir=" + dir.resolve("state") + "\n");
             Path log = dir.resolve("run.log");
-            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-jar", PRODUCTION.toString(), "run", "--config", config.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().put("KADE_LOG_FORMAT", "json"); // the packaged Logback set-up, as a log pipeline reads it
+            Process p = pb.start();
             try {
                 Pattern port = Pattern.compile("metrics and health on http://[0-9.]+:(\\d+)/metrics");
                 int[] metricsPort = {0};
@@ -141,7 +145,15 @@ class PackagedJarsIT {
                     p.destroyForcibly();
                 }
             }
-            assertThat(Files.readString(log)).contains("serving model jar-v1");
+            List<JsonNode> lines = new ArrayList<>();
+            for (String line : Files.readAllLines(log)) {
+                assertThat(line).as("a log line in text format").doesNotContainPattern("^\\d{4}-\\d\\d-\\d\\dT.* (INFO|WARN|ERROR) ");
+                if (line.startsWith("{")) {
+                    lines.add(new ObjectMapper().readTree(line)); // one JSON log event per line
+                }
+            }
+            assertThat(lines).anySatisfy(l -> assertThat(l.path("formattedMessage").asText()).startsWith("serving model jar-v1"));
+            assertThat(lines).allSatisfy(l -> assertThat(l.path("level").asText()).isNotEmpty());
         }
     }
 
