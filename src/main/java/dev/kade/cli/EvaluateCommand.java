@@ -18,8 +18,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code kade evaluate}: score labelled data through ONNX Runtime and report detection quality. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Score labelled data with a model through ONNX Runtime (the stream's code path) and print",
-            "ROC-AUC, PR-AUC and precision/recall/F1 at the model's threshold. Adds ROC and PR curves to MODEL.report.html."})
+        description = {"Score labelled data with a model through ONNX Runtime (the stream's code path) and print ROC-AUC, "
+                + "PR-AUC and precision/recall/F1 at the model's threshold.",
+            "Adds ROC and PR curves to MODEL.report.html."})
 public final class EvaluateCommand implements Callable<Integer> {
 
     /** Output formats. */

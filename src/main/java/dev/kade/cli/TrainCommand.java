@@ -30,8 +30,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code kade train}: fit an AE or VAE on normal data, export ONNX, write the report. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train an autoencoder (ae) or variational autoencoder (vae) on normal data (CSV with a header, or JSON Lines)",
-            "and export it as an ONNX model that `kade run` serves. Writes MODEL.report.html beside the model."})
+        description = {"Train an autoencoder (ae) or variational autoencoder (vae) on normal data (CSV with a header, or JSON "
+                + "Lines) and export it as an ONNX model that `kade run` serves.",
+            "Writes MODEL.report.html beside the model."})
 public final class TrainCommand implements Callable<Integer> {
 
     @Spec

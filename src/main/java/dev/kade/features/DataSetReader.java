@@ -354,7 +354,11 @@ public final class DataSetReader {
 
     private static int label(Record r, String column, String name) {
         JsonNode v = r.node().get(column);
-        String text = v == null || v.isNull() ? "" : v.asText().trim();
+        if (v == null) {
+            throw new DataSetException(name + ":" + r.line() + ": no label column '" + column + "': this needs labelled data, "
+                    + "a column of 0 (normal) and 1 (anomaly); name yours with --label-column");
+        }
+        String text = v.isNull() ? "" : v.asText().trim();
         switch (text) {
             case "0", "0.0", "false" -> {
                 return 0;

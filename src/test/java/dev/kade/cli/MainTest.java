@@ -60,4 +60,13 @@ class MainTest {
         assertThat(Main.demoCommand()).isNotInstanceOf(DemoUnavailable.class)
                 .extracting(o -> o.getClass().getName()).isEqualTo(Main.DEMO_COMMAND);
     }
+
+    @Test
+    void theRootHelpShowsEachCommandsFirstSentenceWhole() {
+        for (var e : Main.commandLine().getSubcommands().entrySet()) {
+            String[] description = e.getValue().getCommandSpec().usageMessage().description();
+            assertThat(description).as(e.getKey()).isNotEmpty();
+            assertThat(description[0]).as("first description line of " + e.getKey()).endsWith(".");
+        }
+    }
 }

@@ -100,4 +100,12 @@ class DataSetReaderTest {
         assertThat(d.size()).isEqualTo(1565);
         assertThat(java.util.Arrays.stream(d.labels()).sum()).isEqualTo(93);
     }
+
+    @Test
+    void anUnlabelledFileReadWithALabelColumnSaysItNeedsLabels() throws IOException {
+        Path csv = write("unlabelled.csv", "a,b\n1,2\n");
+        assertThatThrownBy(() -> DataSetReader.read(csv, DataSetReader.Options.defaults().withLabelColumn("label")))
+                .hasMessageContaining("unlabelled.csv:2:").hasMessageContaining("no label column 'label'")
+                .hasMessageContaining("labelled data").hasMessageNotContaining("got ''");
+    }
 }
