@@ -25,7 +25,8 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * The report beside a model: {@code MODEL.report.html} with PNG charts (xchart) in {@code MODEL.report/}.
+ * The report beside a model: {@code MODEL.report.html}, one self-contained file with its PNG charts (xchart)
+ * inlined; {@code MODEL.report/} keeps the PNGs and the JSON summaries the HTML is rebuilt from.
  *
  * <p>{@code train} writes the loss curves and the validation score histogram with the threshold;
  * {@code evaluate} adds ROC and PR curves and the score histogram of the labelled data. Each step leaves a
@@ -65,6 +66,9 @@ public final class Report {
         Path dir = assets(modelFile);
         XYChart loss = chart("Loss per epoch", "epoch", "loss (log scale)");
         loss.getStyler().setYAxisLogarithmic(true);
+        loss.getStyler().setYAxisLogarithmicDecadeOnly(false); // a loss within one decade still gets labels
+        loss.getStyler().setYAxisDecimalPattern("0.###");
+        loss.getStyler().setXAxisDecimalPattern("0");
         boolean single = model.size() == 1;
         for (int k = 0; k < model.size(); k++) {
             TrainedModel m = model.members().get(k);
@@ -115,6 +119,12 @@ public final class Report {
             s.put("members", model.size());
             s.put("member_training", members.toString());
         }
+        StringBuilder architecture = new StringBuilder();
+        for (int k = 0; k < model.size(); k++) {
+            architecture.append(k == 0 ? "" : "; ").append(single ? "" : "m" + k + " ")
+                    .append(architecture(model.members().get(k).network()));
+        }
+        s.put("architecture", architecture.toString());
         s.put("parameters", model.parameterCount());
         s.put("config", model.config().toString());
         writeJson(dir.resolve("training.json"), s);
@@ -127,6 +137,11 @@ public final class Report {
         Path dir = assets(modelFile);
         XYChart roc = chart(String.format(Locale.ROOT, "ROC curve (AUC %.3f)", e.metrics().rocAuc()), "false positive rate", "true positive rate");
         curve(roc, "model", Metrics.rocCurve(e.scores(), e.labels()));
+        unitAxes(roc);
+        Metrics m = e.metrics();
+        int negatives = m.falsePositives() + m.trueNegatives();
+        double fpr = negatives == 0 ? 0 : (double) m.falsePositives() / negatives;
+        operatingPoint(roc, m.threshold(), fpr, m.recall());
         XYSeries chance = roc.addSeries("chance", new double[] {0, 1}, new double[] {0, 1});
         chance.setMarker(SeriesMarkers.NONE);
         chance.setLineStyle(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 4f}, 0f));
@@ -135,6 +150,8 @@ public final class Report {
 
         XYChart pr = chart(String.format(Locale.ROOT, "Precision-recall curve (average precision %.3f)", e.metrics().prAuc()), "recall", "precision");
         curve(pr, "model", Metrics.prCurve(e.scores(), e.labels()));
+        unitAxes(pr);
+        operatingPoint(pr, m.threshold(), m.recall(), m.precision());
         double base = (double) e.metrics().anomalies() / e.metrics().n();
         XYSeries prior = pr.addSeries("anomaly share", new double[] {0, 1}, new double[] {base, base});
         prior.setMarker(SeriesMarkers.NONE);
@@ -153,7 +170,6 @@ public final class Report {
     /** Rebuilds the HTML from the summaries present. */
     public static Path render(Path modelFile) {
         Path dir = assetsFor(modelFile);
-        String assets = dir.getFileName().toString();
         StringBuilder html = new StringBuilder();
         html.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>kade report: ")
                 .append(esc(modelFile.getFileName().toString())).append("</title>\n<style>")
@@ -164,14 +180,14 @@ public final class Report {
         JsonNode training = readJson(dir.resolve("training.json"));
         if (training != null) {
             html.append("<h2>Training</h2>\n").append(table(training)).append("<div class=\"row\">")
-                    .append(img(assets, "loss.png", "loss curves")).append(img(assets, "training-scores.png", "validation score histogram"))
+                    .append(img(dir, "loss.png", "loss curves")).append(img(dir, "training-scores.png", "validation score histogram"))
                     .append("</div>\n<p>The threshold (red) is the configured quantile of the validation scores; a score at or above it is an anomaly.</p>\n");
         }
         JsonNode eval = readJson(dir.resolve("evaluation.json"));
         if (eval != null) {
             html.append("<h2>Evaluation</h2>\n").append(table(eval)).append("<div class=\"row\">")
-                    .append(img(assets, "roc.png", "ROC curve")).append(img(assets, "pr.png", "precision-recall curve"))
-                    .append(img(assets, "evaluation-scores.png", "score histogram by label")).append("</div>\n");
+                    .append(img(dir, "roc.png", "ROC curve")).append(img(dir, "pr.png", "precision-recall curve"))
+                    .append(img(dir, "evaluation-scores.png", "score histogram by label")).append("</div>\n");
         } else {
             html.append("<p>Run <code>kade evaluate --model ").append(esc(modelFile.getFileName().toString()))
                     .append(" --data LABELLED.csv</code> to add ROC and precision-recall curves.</p>\n");
@@ -191,6 +207,51 @@ public final class Report {
         c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         c.getStyler().setMarkerSize(4);
         return c;
+    }
+
+    /** Axes of rates and shares: 0 to 1 with two decimals, not the raw doubles of the data points. */
+    private static void unitAxes(XYChart c) {
+        c.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0).setYAxisMax(1.0);
+        c.getStyler().setXAxisDecimalPattern("0.0#").setYAxisDecimalPattern("0.0#");
+        c.getStyler().setYAxisTickMarkSpacingHint(60).setXAxisTickMarkSpacingHint(80); // 0.1 steps, not 0.043 ones
+        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+    }
+
+    /** Where the model's own threshold puts it on the curve: one marked point, named with its coordinates. */
+    private static void operatingPoint(XYChart c, double threshold, double x, double y) {
+        XYSeries p = c.addSeries(String.format(Locale.ROOT, "threshold %.4g (%.2f, %.2f)", threshold, x, y),
+                new double[] {x}, new double[] {y});
+        p.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        p.setMarker(SeriesMarkers.DIAMOND);
+        p.setMarkerColor(THRESHOLD);
+    }
+
+    /** The layer sizes as trained, e.g. {@code 6 → 12 → 6 → 3 → 6 → 12 → 6 (relu; linear bottleneck and output)}. */
+    static String architecture(dev.kade.train.Network network) {
+        List<Integer> hidden;
+        int latent;
+        String activation;
+        String extra = "";
+        if (network instanceof dev.kade.train.Autoencoder a) {
+            hidden = a.hidden();
+            latent = a.latent();
+            activation = a.activation().name().toLowerCase(Locale.ROOT);
+        } else if (network instanceof dev.kade.train.VariationalAutoencoder v) {
+            hidden = v.hidden();
+            latent = v.latent();
+            activation = v.activation().name().toLowerCase(Locale.ROOT);
+            extra = String.format(Locale.ROOT, "; Gaussian latent, beta %.3g", v.beta());
+        } else {
+            return network.kind().label();
+        }
+        StringBuilder b = new StringBuilder().append(network.inputs());
+        hidden.forEach(h -> b.append(" → ").append(h));
+        b.append(" → ").append(latent);
+        for (int i = hidden.size() - 1; i >= 0; i--) {
+            b.append(" → ").append(hidden.get(i));
+        }
+        b.append(" → ").append(network.inputs());
+        return b.append(" (").append(activation).append("; linear bottleneck and output").append(extra).append(')').toString();
     }
 
     private static void line(XYChart c, String name, double[] x, double[] y) {
@@ -321,8 +382,19 @@ public final class Report {
         return t.append("</table>\n").toString();
     }
 
-    private static String img(String assets, String file, String alt) {
-        return "<img src=\"" + esc(assets) + "/" + file + "\" alt=\"" + esc(alt) + "\">";
+    /**
+     * The chart inlined as a base64 data URI, so the HTML is one self-contained file that can be mailed or attached
+     * to a ticket; the PNG stays in the folder too (title names it).
+     */
+    private static String img(Path dir, String file, String alt) {
+        byte[] png;
+        try {
+            png = Files.readAllBytes(dir.resolve(file));
+        } catch (IOException e) {
+            return "<p>(" + esc(file) + " is missing: " + esc(String.valueOf(e.getMessage())) + ")</p>";
+        }
+        return "<img title=\"" + esc(file) + "\" alt=\"" + esc(alt) + "\" src=\"data:image/png;base64,"
+                + java.util.Base64.getEncoder().encodeToString(png) + "\">";
     }
 
     private static String esc(String s) {

@@ -41,6 +41,11 @@ class TrainThenEvaluateTest {
         assertThat(html).isEqualTo(dir.resolve("thyroid.report.html"));
         String text = Files.readString(html);
         assertThat(text).contains("Training", "Evaluation", "loss.png", "roc.png", "pr.png");
+        // one self-contained file: every chart inlined, nothing linked from the side folder
+        assertThat(text.split("src=\"data:image/png;base64,", -1)).hasSize(6);
+        assertThat(text).doesNotContain("src=\"thyroid.report/");
+        // the real architecture: 6 features, default hidden 2F,F and latent F/2
+        assertThat(text).contains("6 → 12 → 6 → 3 → 6 → 12 → 6 (relu");
         for (String png : new String[] {"loss.png", "training-scores.png", "roc.png", "pr.png", "evaluation-scores.png"}) {
             byte[] bytes = Files.readAllBytes(dir.resolve("thyroid.report").resolve(png));
             assertThat(bytes).as(png).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
