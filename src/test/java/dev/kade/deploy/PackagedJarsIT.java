@@ -118,7 +118,7 @@ class PackagedJarsIT {
                 Pattern port = Pattern.compile("metrics and health on http://[0-9.]+:(\\d+)/metrics");
                 int[] metricsPort = {0};
                 await().atMost(Duration.ofSeconds(90)).until(() -> {
-                    Matcher m = port.matcher(Files.readString(log));
+                    Matcher m = port.matcher(Files.readString(log).replace("\\/", "/")); // JSON escapes '/'
                     metricsPort[0] = m.find() ? Integer.parseInt(m.group(1)) : 0;
                     return metricsPort[0] > 0;
                 });
