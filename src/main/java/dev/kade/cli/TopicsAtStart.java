@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  */
 final class TopicsAtStart {
     private static final Logger LOG = LoggerFactory.getLogger(TopicsAtStart.class);
-    static final Duration TIMEOUT = Duration.ofSeconds(15);
+    static final Duration TIMEOUT = Duration.ofSeconds(10);
+    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(1);
 
     private TopicsAtStart() {
     }
@@ -34,7 +36,11 @@ final class TopicsAtStart {
     static Optional<String> prepare(KadeConfig config) throws InterruptedException {
         KadeTopics topics = KadeTopics.of(config, TIMEOUT);
         List<TopicStatus> statuses;
-        try (Admin admin = Admin.create(KadeTopics.adminProperties(config))) {
+        Map<String, Object> props = new java.util.HashMap<>(KadeTopics.adminProperties(config));
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+        Admin admin = Admin.create(props);
+        try {
             statuses = config.topicsCreate()
                     ? topics.create(admin, EnumSet.of(TopicRole.ALERTS, TopicRole.SCORES, TopicRole.DEAD_LETTERS),
                             Optional.empty(), Optional.empty(), Map.of())
@@ -44,6 +50,8 @@ final class TopicsAtStart {
             LOG.warn("could not check topics on {} ({}: {}); starting anyway, Kafka Streams will retry",
                     config.bootstrapServers(), cause.getClass().getSimpleName(), cause.getMessage());
             return Optional.empty();
+        } finally {
+            admin.close(CLOSE_TIMEOUT); // an unanswered call must not hold start-up (close waits for it by default)
         }
         statuses.stream().filter(s -> s.state() == TopicStatus.State.CREATED).forEach(s -> LOG.info(
                 "created {} topic {} ({} partitions, replication {}) because topics.create=true", s.role().label(),
