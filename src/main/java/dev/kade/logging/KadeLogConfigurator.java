@@ -28,7 +28,8 @@ public final class KadeLogConfigurator extends ContextAwareBase implements Confi
     public static final String FORMAT_VARIABLE = "KADE_LOG_FORMAT";
     public static final String LEVEL_VARIABLE = "KADE_LOG_LEVEL";
     public static final String LEVELS_VARIABLE = "KADE_LOG_LEVELS";
-    static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} [%thread] %level %logger{0} - %msg%n";
+    /** Local date and time (the container's TZ, usually UTC), thread, level, short logger name, message. */
+    static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSS} [%thread] %level %logger{0} - %msg%n";
     /** Loggers quieter than the root unless KADE_LOG_LEVELS says otherwise. */
     static final Map<String, Level> DEFAULTS = Map.of("org.apache.kafka", Level.WARN, "kafka", Level.WARN,
             "state.change.logger", Level.WARN);
