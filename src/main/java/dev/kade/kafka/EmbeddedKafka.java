@@ -189,7 +189,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         throw new IllegalStateException("embedded Kafka did not become ready within " + timeout, last);
     }
 
-    private static Properties brokerProperties(Path dir, int brokerPort, int controllerPort) {
+    /**
+     * The settings of a single-node KRaft broker (broker and controller in one) on loopback with
+     * replication factors of 1; the fault suite starts the same broker in a process of its own.
+     */
+    public static Properties brokerProperties(Path dir, int brokerPort, int controllerPort) {
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
