@@ -4,8 +4,12 @@
 promises (docs/deploy-notes.md), counters growing with time, and /health/live, /health/ready.
 
 It proves the script and the PromQL, not kade: the real check runs against target/kade-demo.jar.
+It also serves kafka-exporter's broker-side kafka_consumergroup_lag{consumergroup,topic,partition}
+for consumer group "kade" (no kade tags: kafka-exporter knows the group, not the application).
+With --kafka-exporter GROUP it serves only that series, for GROUP: a stand-in for kafka-exporter beside a
+real kade, as there is no kafka-exporter here (the series' shape is kafka-exporter's, its values are made up).
 FAKE_KADE_RENAME=old=new renames one metric, to show that a renamed metric fails the check.
-Usage: fake-kade-exporter.py PORT
+Usage: fake-kade-exporter.py PORT [--kafka-exporter GROUP]
 """
 import os
 import sys
@@ -31,7 +35,19 @@ def histogram(name, help_text, buckets, count, mean):
     return lines
 
 
+def broker_lag(group):
+    """kafka-exporter's per-partition lag of one consumer group, as it names and labels it."""
+    t = time.time() - START
+    out = ["# HELP kafka_consumergroup_lag Current Approximate Lag of a ConsumerGroup at Topic/Partition",
+           "# TYPE kafka_consumergroup_lag gauge"]
+    out += ['kafka_consumergroup_lag{consumergroup="%s",partition="%d",topic="kade-input"} %d'
+            % (group, p, (int(t) + 3 * p) % 11) for p in range(2)]
+    return out
+
+
 def metrics():
+    if KAFKA_EXPORTER_GROUP:
+        return "\n".join(broker_lag(KAFKA_EXPORTER_GROUP)) + "\n"
     t = time.time() - START
     scored = int(t * 19.8)
     out = [
@@ -70,6 +86,7 @@ def metrics():
         'kafka_consumer_fetch_manager_records_lag_max{%s,client_id="kade-1-StreamThread-1-consumer"} %d' % (APP, int(t) % 7),
         'kafka_consumer_fetch_manager_records_lag_max{%s,client_id="kade-1-StreamThread-1-restore-consumer"} NaN' % APP,
     ]
+    out += broker_lag("kade")
     out += histogram("kade_score", "Scores", SCORE_BUCKETS, scored, 0.05)
     out += histogram("kade_inference_seconds", "Inference", LATENCY_BUCKETS, scored, 0.0002)
     text = "\n".join(out) + "\n"
@@ -98,6 +115,8 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+
+KAFKA_EXPORTER_GROUP = sys.argv[3] if len(sys.argv) > 3 and sys.argv[2] == "--kafka-exporter" else None
 
 if __name__ == "__main__":
     ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()

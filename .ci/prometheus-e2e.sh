@@ -3,6 +3,9 @@
 # loopback while it scores a stream, loads the alert rules, and every PromQL expression of the
 # Grafana dashboard and of the alert rules is evaluated through Prometheus' HTTP API
 # (.ci/promql_check.py). A metric renamed in code makes a dashboard query return nothing: this fails.
+# The broker-side lag (kafka-exporter's kafka_consumergroup_lag) has no exporter here: beside a real kade,
+# .ci/fake-kade-exporter.py --kafka-exporter serves that series for kade's consumer group (application.id,
+# read from kade's own metrics), so the expressions that join it with kade's series are evaluated too.
 #
 # Usage: .ci/prometheus-e2e.sh          kade demo from target/kade-demo.jar (build it first: mvn -B -q package -DskipTests)
 #        .ci/prometheus-e2e.sh --fake   .ci/fake-kade-exporter.py instead: tests this script, not kade
@@ -27,7 +30,7 @@ command -v curl >/dev/null || die "curl not installed"
 command -v python3 >/dev/null || die "python3 not installed"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/kade-e2e.XXXXXX")
-kade_pid="" prom_pid=""
+kade_pid="" prom_pid="" lagx_pid=""
 
 stop() { # stop PID [seconds]: TERM, wait, then KILL; only the processes this script started
   local pid=$1 wait_s=${2:-20}
@@ -40,6 +43,7 @@ stop() { # stop PID [seconds]: TERM, wait, then KILL; only the processes this sc
 cleanup() {
   local rc=$?
   stop "$prom_pid" 10
+  stop "$lagx_pid" 5
   stop "$kade_pid" 40
   if ((rc != 0)); then
     for f in "$work"/kade.log "$work"/prometheus.log; do
@@ -80,6 +84,22 @@ fi
 wait_for "http://127.0.0.1:$kade_port/health/ready" "${KADE_READY_TIMEOUT:-90}" "$kade_pid"
 log "kade ready after ${SECONDS}s"
 
+lag_targets=""
+if [[ $mode == kade ]]; then
+  group=$(curl -fsS --max-time 5 "http://127.0.0.1:$kade_port/metrics" |
+    sed -n 's/^kade_ready{.*application="\([^"]*\)".*/\1/p' | head -n 1)
+  [[ -n $group ]] || die "kade's /metrics has no kade_ready{application=...}"
+  lagx_port=$(free_port)
+  log "starting a kafka-exporter stand-in for consumer group $group on 127.0.0.1:$lagx_port"
+  python3 "$root/.ci/fake-kade-exporter.py" "$lagx_port" --kafka-exporter "$group" >"$work/kafka-exporter.log" 2>&1 &
+  lagx_pid=$!
+  wait_for "http://127.0.0.1:$lagx_port/metrics" 10 "$lagx_pid"
+  lag_targets="
+  - job_name: kafka-exporter
+    static_configs:
+      - targets: [\"127.0.0.1:$lagx_port\"]"
+fi
+
 prom_port=$(free_port)
 cat >"$work/prometheus.yml" <<YAML
 global:
@@ -91,7 +111,7 @@ rule_files:
 scrape_configs:
   - job_name: kade
     static_configs:
-      - targets: ["127.0.0.1:$kade_port"]
+      - targets: ["127.0.0.1:$kade_port"]$lag_targets
 YAML
 promtool check config "$work/prometheus.yml" >/dev/null || die "generated Prometheus config is invalid"
 log "starting Prometheus on 127.0.0.1:$prom_port"

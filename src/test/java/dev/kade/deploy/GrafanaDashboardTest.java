@@ -94,6 +94,21 @@ class GrafanaDashboardTest {
     }
 
     @Test
+    void showsTheBrokerSideLagOfKadesConsumerGroup() {
+        List<String> brokerSide = new ArrayList<>();
+        panels().forEach(p -> p.path("targets").forEach(t -> {
+            String expr = t.path("expr").asString("");
+            if (expr.contains("kafka_consumergroup_lag")) {
+                brokerSide.add(expr);
+            }
+        }));
+
+        // kafka-exporter's series carry the group, not kade's tags: consumergroup is kade's application.id.
+        assertThat(brokerSide).isNotEmpty()
+                .allSatisfy(expr -> assertThat(expr).contains("kafka_consumergroup_lag{consumergroup=~\"$application\"}"));
+    }
+
+    @Test
     void provisioningPointsGrafanaAtPrometheusAndAtTheDashboardFolder() {
         JsonNode datasources = RepoFiles.yaml("grafana/provisioning/datasources/prometheus.yaml").path("datasources");
         assertThat(datasources).hasSize(1);
