@@ -15,13 +15,22 @@ package dev.kade.train;
  *
  * <p>Why: an AE's mean squared error and a VAE's negative ELBO live on different scales, and so do two AEs
  * with different seeds. Averaging raw scores lets the member with the widest spread decide alone; after
- * this map every member's normal scores have mean 0 and spread 1, so each gets an equal vote. The errors
- * are divided by the member's mean validation score so that the combined errors keep the per-feature
- * proportions that name the feature which is off.
+ * this map every member's normal scores have median 0 and a robust spread of 1, so each gets an equal vote.
+ * The errors are divided by the member's mean validation score so that the combined errors keep the
+ * per-feature proportions that name the feature which is off.
+ *
+ * <p>Why median and IQR ({@link Fit#MEDIAN_IQR}, the default) rather than mean and standard deviation:
+ * reconstruction scores of normal rows are heavy-tailed, so a member's standard deviation is decided by the
+ * few largest validation scores, i.e. by which rows the seed happened to put into the validation split and
+ * how well this member happened to fit them. That number sets the member's weight in the mean, so the
+ * balance between AEs and VAEs moved with the seed. The median and the interquartile range are taken from
+ * the bulk of the normal rows and hardly move. Measured on the ten quality sets (same members, seeds 1, 2,
+ * 3, 42), the mean ROC-AUC moves by 0.004 over the seeds instead of 0.009, and the per-set seed standard
+ * deviation falls from 0.0105 to 0.0079 (README, Quality).
  *
  * @param log        whether the score is log-transformed before centring (tames heavy right tails)
- * @param center     mean of the (transformed) validation scores
- * @param spread     standard deviation of the (transformed) validation scores; positive
+ * @param center     median (or mean, {@link Fit#MEAN_SD}) of the (transformed) validation scores
+ * @param spread     IQR / 1.349 (or standard deviation) of the (transformed) validation scores; positive
  * @param errorScale divisor of the feature errors; positive
  * @param featureWeights per-feature error weights, or an empty array for the member's own score
  */
@@ -30,6 +39,14 @@ public record MemberScale(boolean log, double center, double spread, double erro
     public static final double LOG_OFFSET = 1e-6;
     /** Spread used when the validation scores do not vary (a degenerate member). */
     private static final double MIN_SPREAD = 1e-12;
+
+    /** How centre and spread are taken from the validation scores. */
+    public enum Fit {
+        /** Median and interquartile range / 1.349 (the standard deviation for normal data); the default. */
+        MEDIAN_IQR,
+        /** Mean and standard deviation: the earlier default, kept for comparison (ablation). */
+        MEAN_SD
+    }
 
     /** The identity map, for a single model. */
     public static final MemberScale IDENTITY = new MemberScale(false, 0, 1, 1, new double[0]);
@@ -90,23 +107,51 @@ public record MemberScale(boolean log, double center, double spread, double erro
 
     /** Constants fitted on a member's validation scores (already {@link #memberScore} scores when weighted). */
     public static MemberScale fit(double[] validationScores, boolean log, double[] featureWeights) {
+        return fit(validationScores, log, featureWeights, Fit.MEDIAN_IQR);
+    }
+
+    /**
+     * Constants fitted on a member's validation scores with the given {@link Fit}. A robust spread of zero
+     * (more than half the scores equal) falls back to the standard deviation, and a zero standard deviation
+     * to 1, so a degenerate member never divides by zero.
+     */
+    public static MemberScale fit(double[] validationScores, boolean log, double[] featureWeights, Fit fit) {
+        java.util.Objects.requireNonNull(fit, "fit");
         int n = validationScores.length;
-        double mean = 0;
+        if (n == 0) {
+            throw new IllegalArgumentException("no validation scores to fit a member scale on");
+        }
+        double[] t = new double[n];
         double rawMean = 0;
-        for (double s : validationScores) {
-            mean += transform(s, log);
-            rawMean += s;
+        double mean = 0;
+        for (int i = 0; i < n; i++) {
+            t[i] = transform(validationScores[i], log);
+            mean += t[i];
+            rawMean += validationScores[i];
         }
         mean /= n;
         rawMean /= n;
         double var = 0;
-        for (double s : validationScores) {
-            double d = transform(s, log) - mean;
+        for (double x : t) {
+            double d = x - mean;
             var += d * d;
         }
         double sd = Math.sqrt(var / n);
-        return new MemberScale(log, mean, sd > MIN_SPREAD ? sd : 1, rawMean > MIN_SPREAD ? rawMean : 1, featureWeights);
+        double center = mean;
+        double spread = sd;
+        if (fit == Fit.MEDIAN_IQR) {
+            double[] sorted = t.clone();
+            java.util.Arrays.sort(sorted);
+            center = dev.kade.model.ScoreDistribution.quantile(sorted, 0.5);
+            double iqr = (dev.kade.model.ScoreDistribution.quantile(sorted, 0.75)
+                    - dev.kade.model.ScoreDistribution.quantile(sorted, 0.25)) / IQR_PER_SD;
+            spread = iqr > MIN_SPREAD ? iqr : sd;
+        }
+        return new MemberScale(log, center, spread > MIN_SPREAD ? spread : 1, rawMean > MIN_SPREAD ? rawMean : 1, featureWeights);
     }
+
+    /** Interquartile range of a normal distribution in standard deviations. */
+    private static final double IQR_PER_SD = 1.349;
 
     /** The member's score on the common scale. */
     public double score(double raw) {

@@ -224,7 +224,7 @@ public final class Trainer {
         return MemberScale.fit(scores, LOG_SCALED_MEMBERS, weights);
     }
 
-    /** Whether member scores are log-transformed before z-scoring (see {@link MemberScale}). */
+    /** Whether member scores are log-transformed before centring and scaling (see {@link MemberScale}). */
     static final boolean LOG_SCALED_MEMBERS = false;
 
     /**
