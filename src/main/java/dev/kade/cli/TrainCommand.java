@@ -155,6 +155,8 @@ public final class TrainCommand implements Callable<Integer> {
         OnnxExporter.export(model, out);
         outW.printf(Locale.ROOT, "model     %s (%s, %d features, %d parameters, version %s)%n", out, model.metadata().kind().label(),
                 set.width(), model.parameterCount(), model.metadata().version());
+        // a model with a VAE also gets its decoder as a graph of its own, for `kade sample`
+        OnnxExporter.exportDecoder(model, out).ifPresent(d -> outW.printf(Locale.ROOT, "decoder   %s (kade sample)%n", d));
         outW.printf(Locale.ROOT, "features  %s%n", String.join(",", set.features()));
         // what model.require.fingerprint pins
         outW.printf(Locale.ROOT, "data      %s%n", model.metadata().fingerprint());

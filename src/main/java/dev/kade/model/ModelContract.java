@@ -24,6 +24,17 @@ public final class ModelContract {
     public static final String INPUT = "features";
     public static final String OUTPUT_SCORE = "score";
     public static final String OUTPUT_FEATURE_ERRORS = "feature_errors";
+    /**
+     * Optional output float32 [N,F]: the model's reconstruction of its input in raw feature units (kade's
+     * exports: the AE's output, the VAE's decoder at z = μ, an ensemble's mean over members), de-standardised.
+     */
+    public static final String OUTPUT_RECONSTRUCTION = "reconstruction";
+    /** Optional output float32 [N,L]: the latent code (AE bottleneck, VAE μ; an ensemble's {@link #KEY_LATENT_MEMBER}). */
+    public static final String OUTPUT_LATENT = "latent";
+    /** Input of the decoder graph {@code MODEL.decoder.onnx}: codes float32 [N,L]; its output is {@value #INPUT} [N,F], raw units. */
+    public static final String DECODER_INPUT = "z";
+    /** Suffix that names a model's decoder graph: {@code vae.onnx} → {@code vae.decoder.onnx}. */
+    public static final String DECODER_SUFFIX = ".decoder.onnx";
 
     public static final String KEY_CONTRACT_VERSION = "kade.contract_version";
     public static final String KEY_FEATURES = "kade.features";
@@ -35,6 +46,12 @@ public final class ModelContract {
     public static final String KEY_MODEL_VERSION = "kade.model_version";
     /** Optional, for {@link ModelKind#RECONSTRUCTION} models: per-feature scale (e.g. training std) to divide errors by. */
     public static final String KEY_FEATURE_SCALES = "kade.feature_scales";
+    /** {@code decoder} in a decoder graph ({@value #DECODER_SUFFIX}), which is not a scoring model. */
+    public static final String KEY_GRAPH = "kade.graph";
+    /** Informational: width L of the {@value #OUTPUT_LATENT} output (also in the output's shape). */
+    public static final String KEY_LATENT_DIM = "kade.latent_dim";
+    /** Informational: which ensemble member's code {@value #OUTPUT_LATENT} is (index, 0-based). */
+    public static final String KEY_LATENT_MEMBER = "kade.latent_member";
     /** Optional {@link ModelProbe}: calibration rows at evenly spaced score ranks, with their scores. */
     public static final String KEY_PROBE = "kade.probe";
 
@@ -89,6 +106,7 @@ public final class ModelContract {
         float[][] rows = meta.probe().map(ModelProbe::rows).orElseGet(() -> syntheticRows(meta.features().size()));
         Scores scores = scoreProbe(model, rows);
         checkKind(meta.kind(), scores);
+        checkOptionalOutputs(model, rows, scores);
         if (meta.probe().isEmpty()) {
             return Verification.NO_PROBE;
         }
@@ -213,6 +231,98 @@ public final class ModelContract {
                 throw new InvalidModelException(String.format(Locale.ROOT, "%s=vae but the graph's score %.6g is below the "
                         + "sum of its feature errors (%.6g) on probe row %d; a VAE's score (reconstruction plus KL) "
                         + "never is: the graph is not a VAE", KEY_KIND, score, sum, i));
+            }
+        }
+    }
+
+    /**
+     * The optional outputs, when the model has them: one finite value per feature ({@value #OUTPUT_RECONSTRUCTION})
+     * or per code dimension ({@value #OUTPUT_LATENT}) on every probe row; and, for an AE or a VAE, a
+     * reconstruction the feature errors agree with. Their errors are {@code c·((x_j − r_j)/scale_j)²} with
+     * c = 1 (AE) or ½ (VAE); the scale is inside the graph, not in the metadata, but it is one number per
+     * feature, so {@code (x_j − r_j)² / e_j} must be the same on every probe row. A reconstruction output
+     * that is not the one the errors were computed from (another model's, a shifted or rescaled one)
+     * breaks that. An ensemble's errors are scaled per member, so only shape and finiteness are checked.
+     */
+    static void checkOptionalOutputs(Scorer model, float[][] rows, Scores scores) {
+        int width = model.metadata().features().size();
+        if (model.latentWidth() > 0) {
+            float[][] codes = fetchOptional(model, rows, OUTPUT_LATENT, true);
+            checkFiniteRows(codes, rows.length, model.latentWidth(), OUTPUT_LATENT);
+        }
+        if (!model.hasReconstruction() || model.metadata().kind() == ModelKind.RECONSTRUCTION) {
+            return; // a foreign model's score is computed from its reconstruction: consistent by construction
+        }
+        float[][] recon = fetchOptional(model, rows, OUTPUT_RECONSTRUCTION, false);
+        checkFiniteRows(recon, rows.length, width, OUTPUT_RECONSTRUCTION);
+        ModelKind kind = model.metadata().kind();
+        if (kind != ModelKind.AE && kind != ModelKind.VAE) {
+            return;
+        }
+        for (int j = 0; j < width; j++) {
+            // the row with the largest error fixes scale_j² (least rounding); every other row must agree with it
+            int ref = 0;
+            for (int i = 1; i < rows.length; i++) {
+                if (scores.featureErrors()[i][j] > scores.featureErrors()[ref][j]) {
+                    ref = i;
+                }
+            }
+            double eRef = scores.featureErrors()[ref][j];
+            if (!(eRef > 1e-6)) {
+                continue; // a feature reconstructed perfectly on every probe row says nothing about its scale
+            }
+            double dRef = (double) rows[ref][j] - recon[ref][j];
+            double scale2 = dRef * dRef / eRef;
+            // float32 rounding of raw values and reconstructions bounds how well a difference is known
+            double slackRef = rounding(rows[ref][j], recon[ref][j]);
+            double scaleError = 2 * slackRef / Math.abs(dRef);
+            if (!(scale2 > 0) || scaleError > 1e-2) {
+                continue; // the reconstruction sits within rounding of the raw value: no scale to compare with
+            }
+            for (int i = 0; i < rows.length; i++) {
+                double d = (double) rows[i][j] - recon[i][j];
+                double e = scores.featureErrors()[i][j];
+                double predicted = d * d / scale2;
+                double slack = rounding(rows[i][j], recon[i][j]);
+                double tol = e * (1e-2 + scaleError) + (2 * Math.abs(d) * slack + slack * slack) / scale2 + 1e-3 * eRef + 1e-5;
+                if (Math.abs(predicted - e) > tol) {
+                    throw new InvalidModelException(String.format(Locale.ROOT, "output '%s' does not agree with '%s' on "
+                            + "probe row %d, feature %s: the errors imply %.6g from the reconstruction, the graph gives "
+                            + "%.6g; the reconstruction is not the one the model scores with", OUTPUT_RECONSTRUCTION,
+                            OUTPUT_FEATURE_ERRORS, i, model.metadata().features().get(j), predicted, e));
+                }
+            }
+        }
+    }
+
+    /** A bound on the float32 rounding in {@code x − r} (units in the last place of the larger, with room for the graph's own steps). */
+    private static double rounding(float x, float r) {
+        return 16 * Math.ulp(Math.max(Math.abs(x), Math.abs(r))) + 1e-30;
+    }
+
+    private static float[][] fetchOptional(Scorer model, float[][] rows, String output, boolean latent) {
+        try {
+            return latent ? model.latent(rows) : model.reconstruct(rows);
+        } catch (RuntimeException e) {
+            throw new InvalidModelException("model failed to compute its optional output '" + output + "' on its probe batch: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static void checkFiniteRows(float[][] values, int n, int width, String output) {
+        if (values == null || values.length != n) {
+            throw new InvalidModelException("optional output '" + output + "' gave " + (values == null ? 0 : values.length)
+                    + " rows for a probe batch of " + n);
+        }
+        for (int i = 0; i < n; i++) {
+            if (values[i] == null || values[i].length != width) {
+                throw new InvalidModelException("optional output '" + output + "' gave a row of the wrong width on probe row "
+                        + i + ", expected " + width);
+            }
+            for (float v : values[i]) {
+                if (!Float.isFinite(v)) {
+                    throw new InvalidModelException("optional output '" + output + "' is not finite on probe row " + i);
+                }
             }
         }
     }

@@ -42,4 +42,63 @@ public interface Scorer {
 
     /** The model's self-description: features, kind, threshold, score distribution, version. */
     ModelMetadata metadata();
+
+    /**
+     * Whether {@link #reconstruct} works: kade's own models (output {@value ModelContract#OUTPUT_RECONSTRUCTION})
+     * and foreign reconstruction models have one; a plain contract model need not.
+     */
+    default boolean hasReconstruction() {
+        return false;
+    }
+
+    /** Width L of the optional latent code ({@value ModelContract#OUTPUT_LATENT} [N,L]); 0 when the model has none. */
+    default int latentWidth() {
+        return 0;
+    }
+
+    /**
+     * The model's reconstruction of each row, in raw feature units (what the row "should" have been).
+     *
+     * @throws UnsupportedOperationException when {@link #hasReconstruction()} is false
+     */
+    default float[][] reconstruct(float[][] rows) {
+        throw new UnsupportedOperationException("model " + metadata().version() + " has no "
+                + ModelContract.OUTPUT_RECONSTRUCTION + " output");
+    }
+
+    /**
+     * The latent code of each row ({@link #latentWidth()} values).
+     *
+     * @throws UnsupportedOperationException when {@link #latentWidth()} is 0
+     */
+    default float[][] latent(float[][] rows) {
+        throw new UnsupportedOperationException("model " + metadata().version() + " has no " + ModelContract.OUTPUT_LATENT + " output");
+    }
+
+    /**
+     * The batch path of {@link #score(float[], int, float[], float[])} that also writes row i's latent code to
+     * {@code latent[i * latentWidth() ..]}. The default scores, then encodes through {@link #latent(float[][])};
+     * {@code OnnxModel} does both in one call without per-row allocation.
+     *
+     * @throws UnsupportedOperationException when {@link #latentWidth()} is 0
+     */
+    default void score(float[] features, int rows, float[] score, float[] featureErrors, float[] latent) {
+        int l = latentWidth();
+        if (l == 0) {
+            throw new UnsupportedOperationException("model " + metadata().version() + " has no " + ModelContract.OUTPUT_LATENT + " output");
+        }
+        score(features, rows, score, featureErrors);
+        int width = metadata().features().size();
+        float[][] split = new float[rows][];
+        for (int i = 0; i < rows; i++) {
+            split[i] = java.util.Arrays.copyOfRange(features, i * width, (i + 1) * width);
+        }
+        float[][] codes = latent(split);
+        for (int i = 0; i < rows; i++) {
+            if (codes[i] == null || codes[i].length != l) {
+                throw new ScorerContractException("scorer returned a latent code of the wrong width for row " + i);
+            }
+            System.arraycopy(codes[i], 0, latent, i * l, l);
+        }
+    }
 }

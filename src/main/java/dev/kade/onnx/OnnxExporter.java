@@ -30,6 +30,9 @@ import org.tribuo.util.onnx.ONNXRef;
  * activation per layer. AE: {@code feature_errors = (z − x̂)²}, {@code score = ReduceMean(feature_errors)}.
  * VAE (decoding z = μ, {@code logvar = 10·tanh(a/10)} on the linear head a): {@code feature_errors = ½ (z − x̂)²},
  * {@code score = ReduceSum(feature_errors) + β · ½ Σ_k (μ_k² + exp(logvar_k) − logvar_k − 1)}.
+ * Two optional outputs: {@code reconstruction} = x̂·scale + center (raw units; an ensemble's mean of its
+ * members' x̂) and {@code latent} (the AE's bottleneck, the VAE's μ; an ensemble's
+ * {@link TrainedEnsemble#latentMember()}). A VAE's decoder is also written as its own graph ({@link #exportDecoder}).
  * The batch dimension is symbolic ({@code batch}). The model's metadata goes into {@code metadata_props}.
  */
 public final class OnnxExporter {
@@ -47,18 +50,7 @@ public final class OnnxExporter {
     /** Writes the model (one network or an ensemble as one graph) to {@code path}, creating parent directories. */
     public static void export(TrainedEnsemble model, Path path) {
         Objects.requireNonNull(path, "path");
-        OnnxMl.ModelProto proto = toProto(model);
-        try {
-            Path parent = path.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            try (OutputStream out = Files.newOutputStream(path)) {
-                proto.writeTo(out);
-            }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot write model to " + path + ": " + e.getMessage(), e);
-        }
+        write(toProto(model), path);
     }
 
     /** The complete ONNX model: graph, opset, producer and kade metadata. */
@@ -78,7 +70,12 @@ public final class OnnxExporter {
                 .setDocString("kade " + model.metadata().kind().label() + " anomaly model; see the model contract in the README")
                 .addOpsetImport(ONNXOperators.getOpsetProto())
                 .setGraph(graph(model));
-        for (Map.Entry<String, String> e : model.metadata().toOnnxMetadata().entrySet()) {
+        Map<String, String> meta = new java.util.LinkedHashMap<>(model.metadata().toOnnxMetadata());
+        meta.put(ModelContract.KEY_LATENT_DIM, Integer.toString(model.latentWidth()));
+        if (model.size() > 1) {
+            meta.put(ModelContract.KEY_LATENT_MEMBER, Integer.toString(model.latentMember()));
+        }
+        for (Map.Entry<String, String> e : meta.entrySet()) {
             b.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(e.getKey()).setValue(e.getValue()));
         }
         return b.build();
@@ -103,23 +100,37 @@ public final class OnnxExporter {
         ONNXPlaceholder input = ctx.floatInput(ModelContract.INPUT, f);
         ONNXPlaceholder scoreOut = ctx.floatOutput(ModelContract.OUTPUT_SCORE, 1);
         ONNXPlaceholder errorsOut = ctx.floatOutput(ModelContract.OUTPUT_FEATURE_ERRORS, f);
+        ONNXPlaceholder reconOut = ctx.floatOutput(ModelContract.OUTPUT_RECONSTRUCTION, f);
+        ONNXPlaceholder latentOut = ctx.floatOutput(ModelContract.OUTPUT_LATENT, model.latentWidth());
 
-        ONNXRef<?> z = op(ctx, ONNXOperators.SUB, "centred", input, ctx.array("center", model.standardizer().center()));
-        z = op(ctx, ONNXOperators.DIV, "standardised", z, ctx.array("scale", model.standardizer().scale()));
+        ONNXRef<?> centre = ctx.array("center", model.standardizer().center());
+        ONNXRef<?> spread = ctx.array("scale", model.standardizer().scale());
+        ONNXRef<?> z = op(ctx, ONNXOperators.SUB, "centred", input, centre);
+        z = op(ctx, ONNXOperators.DIV, "standardised", z, spread);
 
         ONNXRef<?> errors;
         ONNXRef<?> score;
+        ONNXRef<?> recon;
+        ONNXRef<?> code;
         if (model.size() == 1) {
             Outputs o = member(ctx, model.members().get(0), z, "");
             errors = o.errors();
             score = o.score();
+            recon = o.reconstruction();
+            code = o.code();
         } else {
             ONNXRef<?> scoreSum = null;
             ONNXRef<?> errorSum = null;
+            ONNXRef<?> reconSum = null;
+            ONNXRef<?> latent = null;
             for (int k = 0; k < model.size(); k++) {
                 String p = "m" + k + "_";
                 MemberScale s = model.scales().get(k);
                 Outputs o = member(ctx, model.members().get(k), z, p);
+                reconSum = reconSum == null ? o.reconstruction() : op(ctx, ONNXOperators.ADD, p + "reconstruction_sum", reconSum, o.reconstruction());
+                if (k == model.latentMember()) {
+                    latent = o.code();
+                }
                 ONNXRef<?> memberErrors = o.errors();
                 ONNXRef<?> t = o.score();
                 if (s.weighted()) {
@@ -146,35 +157,121 @@ public final class OnnxExporter {
             ONNXRef<?> invK = ctx.constant("inv_members", 1f / model.size());
             score = op(ctx, ONNXOperators.MUL, "ensemble_score", scoreSum, invK);
             errors = op(ctx, ONNXOperators.MUL, "ensemble_feature_errors", errorSum, invK);
+            recon = op(ctx, ONNXOperators.MUL, "ensemble_reconstruction", reconSum, invK);
+            code = latent;
         }
+        ONNXRef<?> rawRecon = op(ctx, ONNXOperators.MUL, "reconstruction_scaled", recon, spread);
+        rawRecon = op(ctx, ONNXOperators.ADD, "reconstruction_raw", rawRecon, centre);
         ctx.assignTo(errors, errorsOut);
         ctx.assignTo(score, scoreOut);
+        ctx.assignTo(rawRecon, reconOut);
+        ctx.assignTo(code, latentOut);
         return withVectorScore(ctx.buildGraph());
     }
 
-    /** A member's outputs inside the graph: score [batch] and feature errors [batch, F]. */
-    private record Outputs(ONNXRef<?> score, ONNXRef<?> errors) {
+    /**
+     * The decoder graph of a model with a VAE ({@link TrainedEnsemble#decoderMember()}): input
+     * {@value ModelContract#DECODER_INPUT} float32 [batch, L], output {@value ModelContract#INPUT} float32
+     * [batch, F] in raw units ({@code decoder(z)·scale + center}), metadata {@code kade.features},
+     * {@code kade.latent_dim}, {@code kade.model_version} and {@code kade.graph=decoder}. {@code kade sample}
+     * decodes codes drawn from the prior N(0, I) through it.
+     *
+     * @throws IllegalArgumentException when the model has no VAE member
+     */
+    public static OnnxMl.ModelProto decoderProto(TrainedEnsemble model) {
+        TrainedModel member = model.decoderMember().orElseThrow(() -> new IllegalArgumentException(
+                "a " + model.metadata().kind().label() + " model without a VAE member has no decoder to sample from"));
+        VariationalAutoencoder vae = (VariationalAutoencoder) member.network();
+        int f = model.standardizer().width();
+        ONNXContext ctx = new ONNXContext();
+        ctx.setName("kade_decoder");
+        ONNXPlaceholder input = ctx.floatInput(ModelContract.DECODER_INPUT, vae.latent());
+        ONNXPlaceholder output = ctx.floatOutput(ModelContract.INPUT, f);
+        ONNXRef<?> x = stack(ctx, member, vae.decoder(), input, "decoder", 0);
+        x = op(ctx, ONNXOperators.MUL, "decoded_scaled", x, ctx.array("scale", model.standardizer().scale()));
+        x = op(ctx, ONNXOperators.ADD, "decoded_raw", x, ctx.array("center", model.standardizer().center()));
+        ctx.assignTo(x, output);
+        OnnxMl.ModelProto.Builder b = OnnxMl.ModelProto.newBuilder()
+                .setIrVersion(IR_VERSION)
+                .setProducerName("kade")
+                .setDomain("dev.kade")
+                .setModelVersion(ModelContract.CONTRACT_VERSION)
+                .setDocString("kade decoder of model " + model.metadata().version() + ": latent code z -> raw features")
+                .addOpsetImport(ONNXOperators.getOpsetProto())
+                .setGraph(ctx.buildGraph());
+        Map<String, String> meta = new java.util.LinkedHashMap<>();
+        meta.put(ModelContract.KEY_GRAPH, "decoder");
+        meta.put(ModelContract.KEY_FEATURES, model.metadata().toOnnxMetadata().get(ModelContract.KEY_FEATURES));
+        meta.put(ModelContract.KEY_LATENT_DIM, Integer.toString(vae.latent()));
+        meta.put(ModelContract.KEY_MODEL_VERSION, model.metadata().version());
+        meta.put(ModelContract.KEY_FINGERPRINT, model.metadata().fingerprint());
+        meta.forEach((k, v) -> b.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+        return b.build();
+    }
+
+    /** Where the decoder graph of {@code model} lives: {@code vae.onnx} → {@code vae.decoder.onnx}. */
+    public static Path decoderPath(Path model) {
+        String name = model.getFileName().toString();
+        String stem = name.endsWith(".onnx") ? name.substring(0, name.length() - ".onnx".length()) : name;
+        return model.resolveSibling(stem + ModelContract.DECODER_SUFFIX);
+    }
+
+    /**
+     * Writes {@link #decoderProto} to {@link #decoderPath}{@code (modelPath)} when the model has a VAE member.
+     *
+     * @return the decoder file, or empty for a model without a VAE (nothing written)
+     */
+    public static java.util.Optional<Path> exportDecoder(TrainedEnsemble model, Path modelPath) {
+        if (model.decoderMember().isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        Path path = decoderPath(modelPath);
+        write(decoderProto(model), path);
+        return java.util.Optional.of(path);
+    }
+
+    private static void write(OnnxMl.ModelProto proto, Path path) {
+        try {
+            Path parent = path.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            try (OutputStream out = Files.newOutputStream(path)) {
+                proto.writeTo(out);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write model to " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A member's outputs inside the graph: score [batch], feature errors [batch, F], the deterministic
+     * reconstruction [batch, F] in standardised space and the code [batch, L].
+     */
+    private record Outputs(ONNXRef<?> score, ONNXRef<?> errors, ONNXRef<?> reconstruction, ONNXRef<?> code) {
     }
 
     /** One network's subgraph on the standardised input {@code z}, node and tensor names prefixed with {@code p}. */
     private static Outputs member(ONNXContext ctx, TrainedModel model, ONNXRef<?> z, String p) {
         Network net = model.network();
         if (net instanceof Autoencoder ae) {
-            ONNXRef<?> recon = stack(ctx, model, ae.layers(), z, p + "layer");
+            int bottleneck = ae.hidden().size() + 1; // layers before and including the bottleneck
+            ONNXRef<?> code = stack(ctx, model, ae.layers().subList(0, bottleneck), z, p + "layer", 0);
+            ONNXRef<?> recon = stack(ctx, model, ae.layers().subList(bottleneck, ae.layers().size()), code, p + "layer", bottleneck);
             ONNXRef<?> diff = op(ctx, ONNXOperators.SUB, p + "residual", z, recon);
             ONNXRef<?> errors = op(ctx, ONNXOperators.MUL, p + "squared_error", diff, diff);
             ONNXRef<?> score = ctx.operation(ONNXOperators.REDUCE_MEAN, List.of(errors), p + "mean_squared_error",
                     Map.of("axes", new int[] {1}, "keepdims", 0));
-            return new Outputs(score, errors);
+            return new Outputs(score, errors, recon, code);
         } else if (net instanceof VariationalAutoencoder vae) {
-            ONNXRef<?> h = stack(ctx, model, vae.encoder(), z, p + "encoder");
+            ONNXRef<?> h = stack(ctx, model, vae.encoder(), z, p + "encoder", 0);
             ONNXRef<?> mu = dense(ctx, model, vae.mean(), h, p + "mu");
             ONNXRef<?> rawLogVar = dense(ctx, model, vae.logVariance(), h, p + "logvar_raw");
             float limit = (float) VariationalAutoencoder.LOG_VARIANCE_LIMIT;
             ONNXRef<?> scaled = op(ctx, ONNXOperators.MUL, p + "logvar_scaled", rawLogVar, ctx.constant(p + "inv_logvar_limit", 1f / limit));
             ONNXRef<?> squashed = ctx.operation(KadeOperators.TANH, List.of(scaled), p + "logvar_tanh");
             ONNXRef<?> logVar = op(ctx, ONNXOperators.MUL, p + "logvar", squashed, ctx.constant(p + "logvar_limit", limit));
-            ONNXRef<?> recon = stack(ctx, model, vae.decoder(), mu, p + "decoder");
+            ONNXRef<?> recon = stack(ctx, model, vae.decoder(), mu, p + "decoder", 0);
             ONNXRef<?> diff = op(ctx, ONNXOperators.SUB, p + "residual", z, recon);
             ONNXRef<?> sq = op(ctx, ONNXOperators.MUL, p + "squared_error", diff, diff);
             ONNXRef<?> errors = op(ctx, ONNXOperators.MUL, p + "half_squared_error", sq, ctx.constant(p + "half", 0.5f));
@@ -190,15 +287,16 @@ public final class OnnxExporter {
             ONNXRef<?> klSum = ctx.operation(ONNXOperators.REDUCE_SUM, List.of(t, axes), p + "kl_sum", Map.of("keepdims", 0));
             ONNXRef<?> klWeighted = op(ctx, ONNXOperators.MUL, p + "kl_weighted", klSum,
                     ctx.constant(p + "half_beta", (float) (0.5 * vae.beta())));
-            return new Outputs(op(ctx, ONNXOperators.ADD, p + "negative_elbo", rec, klWeighted), errors);
+            return new Outputs(op(ctx, ONNXOperators.ADD, p + "negative_elbo", rec, klWeighted), errors, recon, mu);
         }
         throw new IllegalArgumentException("cannot export " + net.getClass().getSimpleName());
     }
 
-    private static ONNXRef<?> stack(ONNXContext ctx, TrainedModel model, List<Dense> layers, ONNXRef<?> x, String prefix) {
+    /** Dense layers in order on {@code x}, named {@code prefix + (first + i)}. */
+    private static ONNXRef<?> stack(ONNXContext ctx, TrainedModel model, List<Dense> layers, ONNXRef<?> x, String prefix, int first) {
         ONNXRef<?> h = x;
         for (int i = 0; i < layers.size(); i++) {
-            h = dense(ctx, model, layers.get(i), h, prefix + i);
+            h = dense(ctx, model, layers.get(i), h, prefix + (first + i));
         }
         return h;
     }

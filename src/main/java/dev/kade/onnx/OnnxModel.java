@@ -66,6 +66,10 @@ public final class OnnxModel implements Scorer, AutoCloseable {
     private final String inputName;
     private final boolean reconstructionOnly;
     private final String reconstructionOutput;
+    /** True when a contract model also has the optional {@value ModelContract#OUTPUT_RECONSTRUCTION} output. */
+    private final boolean reconstructionAvailable;
+    /** Width of the optional {@value ModelContract#OUTPUT_LATENT} output; 0 when the model has none. */
+    private final int latentWidth;
     private final int width;
     private final int fixedBatch;
     private final float[] inverseScaleSquared;
@@ -123,7 +127,16 @@ public final class OnnxModel implements Scorer, AutoCloseable {
             floatShape(outputs.get(ModelContract.OUTPUT_SCORE), "output '" + ModelContract.OUTPUT_SCORE + "'");
             floatShape(outputs.get(ModelContract.OUTPUT_FEATURE_ERRORS), "output '" + ModelContract.OUTPUT_FEATURE_ERRORS + "'");
             this.reconstructionOnly = false;
-            this.reconstructionOutput = null;
+            this.reconstructionOutput = outputs.containsKey(ModelContract.OUTPUT_RECONSTRUCTION) ? ModelContract.OUTPUT_RECONSTRUCTION : null;
+            if (reconstructionOutput != null) {
+                long[] r = floatShape(outputs.get(reconstructionOutput), "output '" + reconstructionOutput + "'");
+                if (r.length != 2 || (r[1] > 0 && r[1] != width)) {
+                    throw new InvalidModelException("optional output '" + reconstructionOutput + "' has shape "
+                            + Arrays.toString(r) + ", expected [N," + width + "]");
+                }
+            }
+            this.reconstructionAvailable = reconstructionOutput != null;
+            this.latentWidth = latentWidth(outputs.get(ModelContract.OUTPUT_LATENT));
         } else {
             if (outputs.size() != 1) {
                 throw new InvalidModelException("model outputs " + outputs.keySet() + ": expected either '"
@@ -141,6 +154,8 @@ public final class OnnxModel implements Scorer, AutoCloseable {
                         + java.util.Arrays.toString(outShape) + ", expected [N," + width + "]");
             }
             this.reconstructionOnly = true;
+            this.reconstructionAvailable = true;
+            this.latentWidth = 0;
         }
         this.inverseScaleSquared = new float[width];
         double[] scales = metadata.featureScales().orElse(null);
@@ -148,6 +163,19 @@ public final class OnnxModel implements Scorer, AutoCloseable {
             double s = scales == null ? 1.0 : scales[j];
             inverseScaleSquared[j] = (float) (1.0 / (s * s));
         }
+    }
+
+    /** The fixed width L of an optional latent output [N,L]; 0 when absent. */
+    private static int latentWidth(NodeInfo info) {
+        if (info == null) {
+            return 0;
+        }
+        long[] shape = floatShape(info, "output '" + ModelContract.OUTPUT_LATENT + "'");
+        if (shape.length != 2 || shape[1] < 1 || shape[1] > Integer.MAX_VALUE / 1024) {
+            throw new InvalidModelException("optional output '" + ModelContract.OUTPUT_LATENT + "' has shape "
+                    + Arrays.toString(shape) + ", expected [N,L] with a fixed code width L");
+        }
+        return (int) shape[1];
     }
 
     /** Largest model file {@link #load(Path)} reads: 256 MiB (the default of {@code model.max.bytes}). */
@@ -313,6 +341,72 @@ public final class OnnxModel implements Scorer, AutoCloseable {
     }
 
     @Override
+    public boolean hasReconstruction() {
+        return reconstructionAvailable;
+    }
+
+    @Override
+    public int latentWidth() {
+        return latentWidth;
+    }
+
+    /**
+     * The {@value ModelContract#OUTPUT_RECONSTRUCTION} output (a foreign model's single output). Not a hot
+     * path: allocates its tensors per call, and the scoring path never asks ONNX Runtime for this output.
+     */
+    @Override
+    public float[][] reconstruct(float[][] rows) {
+        if (!reconstructionAvailable) {
+            return Scorer.super.reconstruct(rows);
+        }
+        return fetch(rows, reconstructionOutput, width);
+    }
+
+    /** The {@value ModelContract#OUTPUT_LATENT} output. Not a hot path (see {@link #score(float[], int, float[], float[], float[])}). */
+    @Override
+    public float[][] latent(float[][] rows) {
+        if (latentWidth == 0) {
+            return Scorer.super.latent(rows);
+        }
+        return fetch(rows, ModelContract.OUTPUT_LATENT, latentWidth);
+    }
+
+    /** Runs {@code rows} asking ONNX Runtime for the one output {@code name} [n, w]. */
+    private float[][] fetch(float[][] rows, String name, int w) {
+        Objects.requireNonNull(rows, "rows");
+        if (closed) {
+            throw new IllegalStateException("model " + metadata.version() + " is closed");
+        }
+        int n = rows.length;
+        float[][] out = new float[n][];
+        int step = fixedBatch == 1 ? 1 : Math.max(1, n);
+        for (int first = 0; first < n; first += step) {
+            int m = Math.min(step, n - first);
+            FloatBuffer in = FloatBuffer.allocate(m * width);
+            for (int i = 0; i < m; i++) {
+                if (rows[first + i].length != width) {
+                    throw new IllegalArgumentException("row has " + rows[first + i].length + " values, model expects " + width);
+                }
+                in.put(rows[first + i]);
+            }
+            in.rewind();
+            try (OnnxTensor t = OnnxTensor.createTensor(env, in, new long[] {m, width});
+                 OrtSession.Result r = session.run(Map.of(inputName, t), java.util.Set.of(name))) {
+                float[][] values = (float[][]) r.get(0).getValue();
+                for (int i = 0; i < m; i++) {
+                    if (values[i].length != w) {
+                        throw new IllegalStateException("output '" + name + "' has " + values[i].length + " values per row, expected " + w);
+                    }
+                    out[first + i] = values[i];
+                }
+            } catch (OrtException e) {
+                throw new IllegalStateException("ONNX Runtime failed on output '" + name + "': " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    @Override
     public Scores score(float[][] rows) {
         Objects.requireNonNull(rows, "rows");
         int n = rows.length;
@@ -356,19 +450,58 @@ public final class OnnxModel implements Scorer, AutoCloseable {
         ThreadBuffers buffers = threadBuffers.get();
         if (fixedBatch == 1) {
             for (int i = 0; i < rows; i++) {
-                run(buffers, features, i, 1, score, featureErrors);
+                run(buffers, features, i, 1, score, featureErrors, null);
             }
         } else {
-            run(buffers, features, 0, rows, score, featureErrors);
+            run(buffers, features, 0, rows, score, featureErrors, null);
         }
     }
 
-    /** Runs rows {@code first .. first + n} through the session. */
-    private void run(ThreadBuffers buffers, float[] features, int first, int n, float[] score, float[] featureErrors) {
+    /**
+     * As {@link #score(float[], int, float[], float[])}, and row i's latent code into
+     * {@code latent[i * latentWidth() ..]}: one session call that asks for the latent output too, into a
+     * pinned buffer of this thread, still without per-row allocation. Only this call fetches it; plain
+     * scoring never does.
+     *
+     * @throws UnsupportedOperationException when the model has no latent output
+     */
+    @Override
+    public void score(float[] features, int rows, float[] score, float[] featureErrors, float[] latent) {
+        if (latentWidth == 0) {
+            throw new UnsupportedOperationException("model " + metadata.version() + " has no " + ModelContract.OUTPUT_LATENT + " output");
+        }
+        Objects.requireNonNull(latent, "latent");
+        if (rows < 0 || features.length < rows * width || score.length < rows || featureErrors.length < rows * width
+                || latent.length < rows * latentWidth) {
+            throw new IllegalArgumentException(rows + " rows of " + width + " features do not fit arrays of " + features.length
+                    + ", " + score.length + ", " + featureErrors.length + " and " + latent.length);
+        }
+        if (rows == 0) {
+            return;
+        }
+        if (closed) {
+            throw new IllegalStateException("model " + metadata.version() + " is closed");
+        }
+        ThreadBuffers buffers = threadBuffers.get();
+        if (fixedBatch == 1) {
+            for (int i = 0; i < rows; i++) {
+                run(buffers, features, i, 1, score, featureErrors, latent);
+            }
+        } else {
+            run(buffers, features, 0, rows, score, featureErrors, latent);
+        }
+    }
+
+    /** Runs rows {@code first .. first + n} through the session; the latent output too when {@code latent} is not null. */
+    private void run(ThreadBuffers buffers, float[] features, int first, int n, float[] score, float[] featureErrors,
+                     float[] latent) {
         Batch b = buffers.batch(n);
         int from = first * width;
         b.input.put(0, features, from, n * width);
-        try (OrtSession.Result ignored = session.run(b.inputs, b.outputs)) {
+        try (OrtSession.Result ignored = session.run(b.inputs, latent == null ? b.outputs : b.outputsWithLatent)) {
+            if (latent != null) {
+                b.latent.get(0, latent, first * latentWidth, n * latentWidth);
+            }
             if (reconstructionOnly) {
                 for (int i = 0; i < n; i++) {
                     double sum = 0;
@@ -420,8 +553,13 @@ public final class OnnxModel implements Scorer, AutoCloseable {
         final FloatBuffer first;
         /** {@code feature_errors} [n,F] for a contract model; null for a foreign one. */
         final FloatBuffer second;
+        /** The latent code [n,L] when the model has one; null otherwise. */
+        final FloatBuffer latent;
         final Map<String, OnnxTensor> inputs;
+        /** What scoring asks ONNX Runtime for: never the optional outputs. */
         final Map<String, OnnxTensor> outputs;
+        /** {@link #outputs} plus the latent code, for scoring that puts the code on the scores topic; null without one. */
+        final Map<String, OnnxTensor> outputsWithLatent;
         private final List<OnnxTensor> tensors = new ArrayList<>();
 
         Batch(int n) {
@@ -437,6 +575,15 @@ public final class OnnxModel implements Scorer, AutoCloseable {
                     second = direct(n * width);
                     outputs = Map.of(ModelContract.OUTPUT_SCORE, tensor(first, new long[] {n}),
                             ModelContract.OUTPUT_FEATURE_ERRORS, tensor(second, new long[] {n, width}));
+                }
+                if (latentWidth > 0) {
+                    latent = direct(n * latentWidth);
+                    Map<String, OnnxTensor> all = new HashMap<>(outputs);
+                    all.put(ModelContract.OUTPUT_LATENT, tensor(latent, new long[] {n, latentWidth}));
+                    outputsWithLatent = Map.copyOf(all);
+                } else {
+                    latent = null;
+                    outputsWithLatent = null;
                 }
             } catch (OrtException e) {
                 close();

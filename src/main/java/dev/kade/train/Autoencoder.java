@@ -111,6 +111,17 @@ public record Autoencoder(int inputs, List<Integer> hidden, int latent, Activati
     }
 
     @Override
+    public void reconstruct(double[] params, double[] x, int batch, double[] reconstruction, double[] code) {
+        double[][] acts = forward(params, x, batch);
+        if (reconstruction != null) {
+            System.arraycopy(acts[layers.size()], 0, reconstruction, 0, batch * inputs);
+        }
+        if (code != null) {
+            System.arraycopy(acts[hidden.size() + 1], 0, code, 0, batch * latent);
+        }
+    }
+
+    @Override
     public void score(double[] params, double[] x, int batch, double[] score, double[] featureErrors) {
         double[] out = forward(params, x, batch)[layers.size()];
         for (int r = 0; r < batch; r++) {

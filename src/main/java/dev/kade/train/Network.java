@@ -16,6 +16,9 @@ public sealed interface Network permits Autoencoder, VariationalAutoencoder {
     /** Width of an input row (and of its reconstruction). */
     int inputs();
 
+    /** Width of the code: the AE's bottleneck, the VAE's μ. */
+    int latent();
+
     /** Length of the parameter vector. */
     int parameterCount();
 
@@ -37,4 +40,11 @@ public sealed interface Network permits Autoencoder, VariationalAutoencoder {
 
     /** Anomaly scores {@code score[batch]} and per-feature errors {@code featureErrors[batch*inputs()]}. */
     void score(double[] params, double[] x, int batch, double[] score, double[] featureErrors);
+
+    /**
+     * The deterministic reconstruction {@code reconstruction[batch*inputs()]} (standardised space) and code
+     * {@code code[batch*latent()]} that {@link #score} compares against: the AE's output and bottleneck, the
+     * VAE's decoder at z = μ and μ. Either array may be null when not wanted.
+     */
+    void reconstruct(double[] params, double[] x, int batch, double[] reconstruction, double[] code);
 }

@@ -75,6 +75,21 @@ public record Standardizer(float[] center, float[] scale) {
         }
     }
 
+    /**
+     * Back to raw units, {@code x̂·scale + center}, for {@code n} standardised rows (row-major), rounding each
+     * standardised value to float32 first as the ONNX graph holds it.
+     */
+    public float[][] unapply(double[] standardised, int n) {
+        int f = center.length;
+        float[][] out = new float[n][f];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < f; j++) {
+                out[i][j] = (float) ((double) (float) standardised[i * f + j] * scale[j] + center[j]);
+            }
+        }
+        return out;
+    }
+
     @Override
     public float[] center() {
         return center.clone();

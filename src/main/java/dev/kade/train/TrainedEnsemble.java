@@ -139,6 +139,70 @@ public final class TrainedEnsemble implements Scorer {
         return new Scores(outScore, outErrors);
     }
 
+    @Override
+    public boolean hasReconstruction() {
+        return true;
+    }
+
+    /**
+     * The member whose code is the ensemble's {@code latent} output: the first VAE member if there is one
+     * (its μ has a prior, so codes on the scores topic can be decoded by {@code MODEL.decoder.onnx} and
+     * sampled from), else member 0. One member's code, not a blend: codes of separately trained members
+     * live in unrelated spaces, and an average of them would mean nothing.
+     */
+    public int latentMember() {
+        for (int k = 0; k < members.size(); k++) {
+            if (members.get(k).network() instanceof VariationalAutoencoder) {
+                return k;
+            }
+        }
+        return 0;
+    }
+
+    @Override
+    public int latentWidth() {
+        return members.get(latentMember()).latentWidth();
+    }
+
+    /** The VAE member that {@code kade sample} decodes through ({@link #latentMember()}), if the ensemble has one. */
+    public java.util.Optional<TrainedModel> decoderMember() {
+        TrainedModel m = members.get(latentMember());
+        return m.network() instanceof VariationalAutoencoder ? java.util.Optional.of(m) : java.util.Optional.empty();
+    }
+
+    /**
+     * The mean of the members' reconstructions (standardised space, each rounded to float32 as the graph holds
+     * it), in raw units. The mean of K reconstructions is the ensemble's best guess of the normal record;
+     * the combined {@code feature_errors} are scaled per member and are not a function of it.
+     */
+    @Override
+    public float[][] reconstruct(float[][] rows) {
+        if (members.size() == 1) {
+            return members.get(0).reconstruct(rows);
+        }
+        int n = rows.length;
+        int f = standardizer().width();
+        double[] x = members.get(0).standardise(rows);
+        double[] sum = new double[n * f];
+        double[] one = new double[n * f];
+        for (TrainedModel m : members) {
+            m.network().reconstruct(m.parametersView(), x, n, one, null);
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += (float) one[i];
+            }
+        }
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] = (float) (sum[i] / members.size());
+        }
+        return standardizer().unapply(sum, n);
+    }
+
+    /** The code of {@link #latentMember()}. */
+    @Override
+    public float[][] latent(float[][] rows) {
+        return members.get(latentMember()).latent(rows);
+    }
+
     /** Scores as doubles (used for calibration and reports). */
     public double[] scoreValues(float[][] rows) {
         float[] s = score(rows).score();

@@ -106,6 +106,81 @@ public final class TrainedModel implements Scorer {
         return new Scores(s, e);
     }
 
+    @Override
+    public boolean hasReconstruction() {
+        return true;
+    }
+
+    @Override
+    public int latentWidth() {
+        return network.latent();
+    }
+
+    /** The reconstruction in raw units, {@code x̂·scale + center}: the AE's output, the VAE's decoder at z = μ. */
+    @Override
+    public float[][] reconstruct(float[][] rows) {
+        int f = network.inputs();
+        double[] recon = new double[rows.length * f];
+        network.reconstruct(parameters, standardise(rows), rows.length, recon, null);
+        return standardizer.unapply(recon, rows.length);
+    }
+
+    /** The code: the AE's bottleneck, the VAE's μ. */
+    @Override
+    public float[][] latent(float[][] rows) {
+        int l = network.latent();
+        double[] code = new double[rows.length * l];
+        network.reconstruct(parameters, standardise(rows), rows.length, null, code);
+        return toRows(code, rows.length, l);
+    }
+
+    /**
+     * The VAE's decoder alone, in raw units: {@code decode(z)·scale + center} for codes z [n, L].
+     *
+     * @throws UnsupportedOperationException for an AE (its code space has no prior to sample from)
+     */
+    public float[][] decode(float[][] z) {
+        if (!(network instanceof VariationalAutoencoder vae)) {
+            throw new UnsupportedOperationException("only a VAE has a decoder to sample from; this is " + network.kind().label());
+        }
+        int l = vae.latent();
+        double[] codes = new double[z.length * l];
+        for (int i = 0; i < z.length; i++) {
+            if (z[i].length != l) {
+                throw new IllegalArgumentException("code " + i + " has " + z[i].length + " values, the decoder reads " + l);
+            }
+            for (int k = 0; k < l; k++) {
+                codes[i * l + k] = z[i][k];
+            }
+        }
+        double[] out = new double[z.length * vae.inputs()];
+        vae.decode(parameters, codes, z.length, out);
+        return standardizer.unapply(out, z.length);
+    }
+
+    /** Standardised rows, row-major. */
+    double[] standardise(float[][] rows) {
+        int f = network.inputs();
+        double[] x = new double[rows.length * f];
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i].length != f) {
+                throw new IllegalArgumentException("row " + i + " has " + rows[i].length + " values, model expects " + f);
+            }
+            standardizer.apply(rows[i], x, i * f);
+        }
+        return x;
+    }
+
+    static float[][] toRows(double[] flat, int n, int width) {
+        float[][] out = new float[n][width];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < width; j++) {
+                out[i][j] = (float) flat[i * width + j];
+            }
+        }
+        return out;
+    }
+
     /** Scores as doubles (used for calibration and reports). */
     public double[] scoreValues(float[][] rows) {
         float[] s = score(rows).score();

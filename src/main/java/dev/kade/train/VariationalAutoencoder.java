@@ -196,6 +196,27 @@ public record VariationalAutoencoder(int inputs, List<Integer> hidden, int laten
         }
     }
 
+    @Override
+    public void reconstruct(double[] params, double[] x, int batch, double[] reconstruction, double[] code) {
+        double[] h = runEncoder(params, x, batch)[encoder.size()];
+        double[] mu = new double[batch * latent];
+        mean.forward(params, h, batch, mu);
+        if (reconstruction != null) {
+            decode(params, mu, batch, reconstruction);
+        }
+        if (code != null) {
+            System.arraycopy(mu, 0, code, 0, mu.length);
+        }
+    }
+
+    /**
+     * The decoder alone: {@code out[batch*inputs()]} (standardised space) for codes {@code z[batch*latent()]}.
+     * Decoding z drawn from the prior N(0, I) generates synthetic normal records ({@code kade sample}).
+     */
+    public void decode(double[] params, double[] z, int batch, double[] out) {
+        System.arraycopy(runDecoder(params, z, batch)[decoder.size()], 0, out, 0, batch * inputs);
+    }
+
     /** {@code L·tanh(a/L)}: near-identity for |a| well below L, bounded by ±L. */
     static double[] clampLogVariance(double[] a) {
         double[] lv = new double[a.length];

@@ -52,6 +52,30 @@ class OnnxEnsembleParityTest {
                         assertClose(actual.featureErrors()[i][j], expected.featureErrors()[i][j], ModelContract.OUTPUT_FEATURE_ERRORS);
                     }
                 }
+                OnnxExportParityTest.assertOptionalOutputsAgree(onnx, model, part);
+            }
+            // the code is the first VAE member's μ, and the reconstruction the mean of the members'
+            assertThat(model.latentMember()).isEqualTo(2);
+            assertThat(onnx.latentWidth()).isEqualTo(model.members().get(2).network().latent());
+            float[][] memberCode = model.members().get(2).latent(rows);
+            float[][] code = onnx.latent(rows);
+            float[][] mean = new float[rows.length][F];
+            for (var m : model.members()) {
+                float[][] r = m.reconstruct(rows);
+                for (int i = 0; i < rows.length; i++) {
+                    for (int j = 0; j < F; j++) {
+                        mean[i][j] += r[i][j] / model.size();
+                    }
+                }
+            }
+            float[][] recon = onnx.reconstruct(rows);
+            for (int i = 0; i < rows.length; i++) {
+                for (int k = 0; k < memberCode[i].length; k++) {
+                    assertClose(code[i][k], memberCode[i][k], ModelContract.OUTPUT_LATENT);
+                }
+                for (int j = 0; j < F; j++) {
+                    assertClose(recon[i][j], mean[i][j], ModelContract.OUTPUT_RECONSTRUCTION);
+                }
             }
             // the combined feature errors still name the feature that was pushed off
             Scores all = onnx.score(rows);

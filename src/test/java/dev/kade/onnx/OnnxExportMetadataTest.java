@@ -50,7 +50,12 @@ class OnnxExportMetadataTest {
         assertThat(proto.getGraph().getInput(0).getName()).isEqualTo(ModelContract.INPUT);
         assertThat(proto.getGraph().getInput(0).getType().getTensorType().getShape().getDim(0).getDimParam()).isEqualTo("batch");
         assertThat(proto.getGraph().getOutputList()).extracting(OnnxMl.ValueInfoProto::getName)
-                .containsExactlyInAnyOrder(ModelContract.OUTPUT_SCORE, ModelContract.OUTPUT_FEATURE_ERRORS);
+                .containsExactly(ModelContract.OUTPUT_SCORE, ModelContract.OUTPUT_FEATURE_ERRORS,
+                        ModelContract.OUTPUT_RECONSTRUCTION, ModelContract.OUTPUT_LATENT);
+        assertThat(proto.getMetadataPropsList()).anySatisfy(p -> {
+            assertThat(p.getKey()).isEqualTo(ModelContract.KEY_LATENT_DIM);
+            assertThat(p.getValue()).isEqualTo("3");
+        });
         OnnxMl.ValueInfoProto score = proto.getGraph().getOutputList().stream()
                 .filter(o -> o.getName().equals(ModelContract.OUTPUT_SCORE)).findFirst().orElseThrow();
         assertThat(score.getType().getTensorType().getShape().getDimCount()).isEqualTo(1);
