@@ -113,8 +113,15 @@ public final class KadeTopics {
                 }
             }
         }
+        List<TopicStatus> now = check(admin);
+        // A topic just created may not be in the metadata the next describe reads yet: look again, within the timeout.
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (now.stream().anyMatch(s -> madeNow.contains(s.name()) && !s.present()) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            now = check(admin);
+        }
         List<TopicStatus> out = new ArrayList<>();
-        for (TopicStatus s : check(admin)) {
+        for (TopicStatus s : now) {
             out.add(madeNow.contains(s.name()) && s.present()
                     ? new TopicStatus(s.name(), s.role(), TopicStatus.State.CREATED, s.partitions(), s.replicationFactor())
                     : s);
@@ -137,9 +144,30 @@ public final class KadeTopics {
         }
     }
 
-    /** The missing input topics among the statuses, for a clear start-up error. */
-    public static List<String> missingInputs(List<TopicStatus> statuses) {
-        return statuses.stream().filter(s -> s.role() == TopicRole.INPUT && !s.present()).map(TopicStatus::name).toList();
+    /** Every topic's name, inputs first. */
+    public List<String> names() {
+        return order;
+    }
+
+    /**
+     * Why start-up cannot go on while these topics are missing, naming the settings that decide it: input
+     * topics are never created by {@code run}; output topics are when {@code topics.create=true}.
+     */
+    public String missingReason(List<String> missing, KadeConfig config) {
+        List<String> inputs = missing.stream().filter(t -> topics.get(t) == TopicRole.INPUT).toList();
+        List<String> outputs = missing.stream().filter(t -> topics.get(t) != TopicRole.INPUT).toList();
+        String create = KadeConfig.TOPICS_CREATE + "=" + config.topicsCreate();
+        List<String> parts = new ArrayList<>();
+        if (!inputs.isEmpty()) {
+            parts.add("input topic(s) " + inputs + " (" + KadeConfig.INPUT_TOPICS + ") do not exist on "
+                    + config.bootstrapServers() + "; " + create + ", and run never creates input topics: create them, "
+                    + "e.g. with kade topics, which also shows the partition count");
+        }
+        if (!outputs.isEmpty()) {
+            parts.add("output topic(s) " + outputs + " do not exist on " + config.bootstrapServers() + "; " + create
+                    + ": create them with kade topics, or set " + KadeConfig.TOPICS_CREATE + "=true");
+        }
+        return String.join("; ", parts);
     }
 
     /**

@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
  * <p>Settings come from {@code --config FILE}, then {@code KADE_*} environment variables, then options
  * (each option is a shorthand for one key; {@code -s key=value} sets any key). Exit codes: 0 after a
  * graceful shutdown (SIGTERM or SIGINT), 1 when Kafka Streams ends in ERROR, a stream-thread crash loop
- * included (so Kubernetes restarts the pod and shows it), 2 when a setting or the model is invalid at start.
+ * included (so Kubernetes restarts the pod and shows it), 2 when a setting or the model is invalid at start,
+ * or a topic is still missing after {@code topics.wait.ms}.
  *
  * <p>Why SIGTERM is caught as a signal and not only through a shutdown hook: a JVM that shuts down because
  * of a signal exits with 128 + 15 = 143 whatever its hooks do, so a clean stop would read as a failure.
@@ -98,7 +99,16 @@ public final class RunCommand implements Callable<Integer> {
         KafkaStreams.State end;
         do {
             end = app.awaitTermination(Duration.ofMillis(200));
-        } while (!terminal(end) && stopRequested.getCount() > 0);
+        } while (!terminal(end) && stopRequested.getCount() > 0 && app.startFailure().isEmpty());
+        if (app.startFailure().isPresent()) {
+            System.err.println("kade run: " + app.startFailure().get());
+            if (removeHook(hook)) {
+                app.close();
+            } else {
+                closed.await();
+            }
+            return EXIT_BAD_SETTING;
+        }
         if (!terminal(end) && signalsHandled) {
             System.err.println("kade run: stop requested; closing");
             if (removeHook(hook)) {

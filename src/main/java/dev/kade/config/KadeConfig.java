@@ -65,6 +65,9 @@ public final class KadeConfig {
     public static final String SCORES_TOPIC = "scores.topic";
     public static final String DEAD_LETTER_TOPIC = "dead.letter.topic";
     public static final String TOPICS_CREATE = "topics.create";
+    public static final String TOPICS_WAIT_MS = "topics.wait.ms";
+    /** {@value #TOPICS_WAIT_MS} value meaning: wait as long as it takes. */
+    public static final long WAIT_FOREVER = -1;
     public static final String MODEL_PATH = "model.path";
     public static final String MODEL_POLL_INTERVAL_MS = "model.poll.interval.ms";
     public static final String MODEL_MAX_BYTES = "model.max.bytes";
@@ -117,6 +120,10 @@ public final class KadeConfig {
                     "Where records that cannot be scored go: original key and bytes, reason in headers.")
             .define(TOPICS_CREATE, Type.BOOLEAN, false, null, MEDIUM,
                     "Create missing output topics at start (as `kade topics` does); input topics are never created.")
+            .define(TOPICS_WAIT_MS, Type.LONG, WAIT_FOREVER, Range.atLeast(WAIT_FOREVER), MEDIUM,
+                    "How long `run` waits for missing input topics before it exits 2. While it waits it serves `/health` (ready: 503 naming the topics) and starts "
+                            + "scoring as soon as they exist. -1: no limit (an operator such as Strimzi may create them "
+                            + "as the pod starts); 0: exit 2 at once.")
             .define(MODEL_PATH, Type.STRING, NO_DEFAULT_VALUE, Validators.nonBlank("the ONNX model file"), HIGH,
                     "The ONNX model file; watched for changes and hot-reloaded.")
             .define(MODEL_POLL_INTERVAL_MS, Type.LONG, 10_000L, Range.atLeast(100), LOW,
@@ -374,6 +381,12 @@ public final class KadeConfig {
     /** Whether {@code run} creates missing output topics at start. */
     public boolean topicsCreate() {
         return (Boolean) values.get(TOPICS_CREATE);
+    }
+
+    /** How long {@code run} waits for missing topics; empty: no limit. */
+    public Optional<Duration> topicsWait() {
+        long ms = (Long) values.get(TOPICS_WAIT_MS);
+        return ms == WAIT_FOREVER ? Optional.empty() : Optional.of(Duration.ofMillis(ms));
     }
 
     /** The ONNX model file (watched for changes). */

@@ -1,5 +1,7 @@
 package dev.kade.stream;
 
+import dev.kade.admin.KadeTopics;
+import dev.kade.admin.TopicsWait;
 import dev.kade.config.ConfigException;
 import dev.kade.config.KadeConfig;
 import dev.kade.health.CrashLoopDetector;
@@ -34,6 +36,7 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
@@ -46,7 +49,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running scorer: model, metrics and health server, model watcher and Kafka Streams, wired from one
- * {@link KadeConfig} and closed in reverse order. {@code kade run} and {@code kade demo} both use it.
+ * {@link KadeConfig} and closed in reverse order. Kafka Streams starts once every input topic exists
+ * ({@link TopicsWait}); until then {@code /health/ready} names the missing ones. (Output topics are checked,
+ * or created, by {@code run} before this starts; a broker with auto-creation creates them on first write.) {@code kade run} and {@code kade demo} both use it.
  *
  * <pre>{@code
  * try (ScoringApp app = ScoringApp.start(config)) {
@@ -58,6 +63,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ScoringApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ScoringApp.class);
+    /** How often missing topics are looked for while kade waits for them. */
+    static final Duration TOPICS_POLL = Duration.ofSeconds(1);
     /** Stream-thread deaths in a row, with no partition moving in between, that make a crash loop. */
     static final int CRASH_LOOP_DEATHS = 3;
 
@@ -70,6 +77,8 @@ public final class ScoringApp implements AutoCloseable {
     private MetricsServer server;
     private ModelWatcher watcher;
     private volatile HealthMonitor monitor;
+    private volatile TopicsWait topicsWait;
+    private volatile String startFailure;
     private final HealthChecks checks;
 
     private ScoringApp(KadeConfig config, PrometheusMeterRegistry meters, KadeMetrics metrics, ModelRegistry models) {
@@ -169,7 +178,22 @@ public final class ScoringApp implements AutoCloseable {
             return new ModelWatcher.Loaded(m, m);
         }, Clock.systemUTC(), config.modelMaxBytes()).start(config.modelPollInterval());
         resources.push(watcher);
-        runner.start();
+        KadeTopics topics = KadeTopics.of(config, TOPICS_POLL);
+        String limit = KadeConfig.TOPICS_WAIT_MS + "=" + config.topicsWait().map(d -> d.toMillis() + ": then exit 2")
+                .orElse("-1: no time limit");
+        topicsWait = new TopicsWait(Admin.create(KadeTopics.adminProperties(config)), config.inputTopics(),
+                missing -> topics.missingReason(missing, config) + "; kade starts scoring when they exist (" + limit + ")",
+                TOPICS_POLL, config.topicsWait(), runner::start, why -> startFailure = why);
+        resources.push(topicsWait);
+        topicsWait.start();
+    }
+
+    /**
+     * Why kade stopped trying to start: topics still missing after {@code topics.wait.ms}. {@code run} then
+     * exits 2; empty while it runs or waits.
+     */
+    public Optional<String> startFailure() {
+        return Optional.ofNullable(startFailure);
     }
 
     /**
@@ -194,9 +218,18 @@ public final class ScoringApp implements AutoCloseable {
         return readiness().healthy();
     }
 
-    /** What {@code /health/ready} answers; see {@link HealthChecks}. */
+    /** What {@code /health/ready} answers: missing topics first, then {@link HealthChecks}' reasons. */
     public HealthStatus readiness() {
-        return checks.readiness();
+        HealthStatus status = checks.readiness();
+        TopicsWait wait = topicsWait;
+        Optional<String> missing = wait == null ? Optional.empty() : wait.reason();
+        if (missing.isEmpty()) {
+            return status;
+        }
+        List<String> reasons = new ArrayList<>();
+        reasons.add(missing.get());
+        reasons.addAll(status.reasons());
+        return HealthStatus.failing(reasons);
     }
 
     /** What {@code /health/live} answers; see {@link HealthChecks}. */
@@ -233,7 +266,7 @@ public final class ScoringApp implements AutoCloseable {
     public boolean awaitReady(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!ready()) {
-            if (System.nanoTime() > deadline || terminal()) {
+            if (System.nanoTime() > deadline || terminal() || startFailure != null) {
                 return false;
             }
             Thread.sleep(50);

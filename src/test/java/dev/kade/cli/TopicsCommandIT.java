@@ -67,12 +67,18 @@ class TopicsCommandIT {
     }
 
     @Test
-    void runRefusesAMissingInputTopicNamingItAndCreatesOutputsWhenAsked() throws Exception {
+    void runRefusesAMissingInputTopicWithoutWaitNamingItAndCreatesOutputsWhenAsked() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); Admin admin = kafka.admin()) {
             KadeConfig missingInput = KadeConfig.fromMap(Map.of(KadeConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                    KadeConfig.INPUT_TOPICS, "nowhere", KadeConfig.MODEL_PATH, "m.onnx", KadeConfig.TOPICS_CREATE, "true"));
+                    KadeConfig.INPUT_TOPICS, "nowhere", KadeConfig.MODEL_PATH, "m.onnx", KadeConfig.TOPICS_CREATE, "true",
+                    KadeConfig.TOPICS_WAIT_MS, "0"));
             Optional<String> problem = TopicsAtStart.prepare(missingInput);
-            assertThat(problem).hasValueSatisfying(p -> assertThat(p).contains("[nowhere]").contains("input.topics"));
+            assertThat(problem).hasValueSatisfying(p -> assertThat(p).contains("[nowhere]").contains("input.topics")
+                    .contains("topics.create=true").contains("topics.wait.ms=0"));
+            // by default run goes on and waits for the input (MissingInputTopicIT), outputs still checked first
+            KadeConfig waiting = KadeConfig.fromMap(Map.of(KadeConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                    KadeConfig.INPUT_TOPICS, "nowhere", KadeConfig.MODEL_PATH, "m.onnx", KadeConfig.TOPICS_CREATE, "true"));
+            assertThat(TopicsAtStart.prepare(waiting)).isEmpty();
             // outputs were created (topics.create=true), the input never is
             assertThat(admin.listTopics().names().get()).contains("kade-alerts", "kade-dead-letters").doesNotContain("nowhere");
 

@@ -1,0 +1,145 @@
+package dev.kade.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.kade.kafka.EmbeddedKafka;
+import dev.kade.testing.TestModels;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code kade run} started before its input topic exists, as on Kubernetes when Strimzi creates the topic while
+ * the pod starts: it serves /health, answers ready 503 naming the topic and the setting, warns once, and scores
+ * as soon as the topic appears; with {@code topics.wait.ms} it gives up with exit 2.
+ */
+class MissingInputTopicIT {
+    private static final Pattern PORT = Pattern.compile("metrics and health on http://0\\.0\\.0\\.0:(\\d+)/metrics");
+    private static final Pattern SCORED = Pattern.compile("(?m)^kade_records_scored_total\\{[^}]*} ([0-9.eE+]+)$");
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void waitsForTheInputTopicSayingWhyThenScoresWhenItAppears(@TempDir Path dir) throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            kafka.createTopics(1, "kade-alerts", "kade-dead-letters");
+            Process p = launch(dir, kafka, "late-in", "");
+            try {
+                int port = metricsPort(dir);
+                await().atMost(Duration.ofSeconds(30)).until(() -> get(port, "/health/ready").statusCode() == 503
+                        && get(port, "/health/ready").body().contains("[late-in]"));
+                HttpResponse<String> ready = get(port, "/health/ready");
+                assertThat(ready.body()).contains("input topic(s) [late-in] (input.topics) do not exist")
+                        .contains("topics.create=false").contains("topics.wait.ms=-1");
+                assertThat(get(port, "/health/live").statusCode()).as("waiting is not a reason to restart").isEqualTo(200);
+                assertThat(get(port, "/metrics").body()).containsPattern("(?m)^kade_ready\\{[^}]*} 0(\\.0)?$");
+
+                Thread.sleep(4000); // several checks (one per second) while the topic is missing
+                String log = Files.readString(dir.resolve("out.log"));
+                assertThat(countLines(log, "[late-in] (input.topics) do not exist")).as("one WARN, not one per check\n%s", log)
+                        .isEqualTo(1);
+                assertThat(log).doesNotContain("UNKNOWN_TOPIC_OR_PARTITION").doesNotContain("Kafka Streams CREATED ->");
+
+                kafka.createTopics(2, "late-in");
+                await().atMost(Duration.ofSeconds(90)).until(() -> get(port, "/health/ready").statusCode() == 200);
+                send(kafka, "late-in", 20);
+                await().atMost(Duration.ofSeconds(60)).until(() -> scored(get(port, "/metrics").body()) >= 20);
+                assertThat(Files.readString(dir.resolve("out.log"))).contains("topic(s) [late-in] exist now, after");
+            } finally {
+                p.destroy();
+                p.waitFor(30, TimeUnit.SECONDS);
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void givesUpAfterTopicsWaitMsWithExitTwoNamingTheTopic(@TempDir Path dir) throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            kafka.createTopics(1, "kade-alerts", "kade-dead-letters");
+            Process p = launch(dir, kafka, "never-in", "topics.wait.ms=3000\n");
+            try {
+                int port = metricsPort(dir);
+                await().atMost(Duration.ofSeconds(2)).until(() -> get(port, "/health/ready").body().contains("[never-in]"));
+                assertThat(get(port, "/health/ready").body()).contains("topics.wait.ms=3000: then exit 2");
+                assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                assertThat(p.exitValue()).isEqualTo(2);
+                String log = Files.readString(dir.resolve("out.log"));
+                assertThat(log).contains("kade run: input topic(s) [never-in] (input.topics) do not exist")
+                        .contains("gave up after 3000 ms");
+            } finally {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    private static Process launch(Path dir, EmbeddedKafka kafka, String input, String extra) throws IOException {
+        Path model = TestModels.writeModel(dir.resolve("model.onnx"), "late-v1");
+        Path config = dir.resolve("kade.properties");
+        Files.writeString(config, "input.topics=" + input + "\nmodel.path=" + model + "\napplication.id=late\n"
+                + "metrics.port=0\nshutdown.timeout.ms=10000\nprocessing.guarantee=at_least_once\nkafka.state.dir="
+                + dir.resolve("state") + "\n" + extra);
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.kade.cli.Main", "run", "--config", config.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile());
+        pb.environment().putAll(Map.of("KADE_BOOTSTRAP_SERVERS", kafka.bootstrapServers()));
+        return pb.start();
+    }
+
+    private static int metricsPort(Path dir) {
+        int[] port = {0};
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            Matcher m = PORT.matcher(Files.readString(dir.resolve("out.log")));
+            if (m.find()) {
+                port[0] = Integer.parseInt(m.group(1));
+            }
+            return port[0] > 0;
+        });
+        return port[0];
+    }
+
+    private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static double scored(String metrics) {
+        Matcher m = SCORED.matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    private static long countLines(String log, String text) {
+        return log.lines().filter(l -> l.contains(text)).count();
+    }
+
+    private static void send(EmbeddedKafka kafka, String topic, int n) throws Exception {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        Random random = new Random(7);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < n; i++) {
+                producer.send(new ProducerRecord<>(topic, "k" + i, TestModels.normal(random))).get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+}
