@@ -71,6 +71,10 @@ public final class EvaluateCommand implements Callable<Integer> {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), ex.getMessage(), ex);
             }
         }
+        e.warning().ifPresent(w -> {
+            err.println("kade evaluate: warning: " + w);
+            err.flush();
+        });
         Path report = noReport ? null : Report.writeEvaluation(e, model);
         if (format == Format.JSON) {
             var json = e.toJson();
@@ -83,6 +87,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             out.println(json.toString());
         } else {
             var m = e.metrics();
+            e.warning().ifPresent(w -> out.printf(Locale.ROOT, "WARNING   %s%n", w));
             out.printf(Locale.ROOT, "rows %d, anomalies %d%n", m.n(), m.anomalies());
             out.printf(Locale.ROOT, "ROC-AUC   %.4f%nPR-AUC    %.4f%n", m.rocAuc(), m.prAuc());
             out.printf(Locale.ROOT, "threshold %.6g: flagged %d, precision %.4f, recall %.4f, F1 %.4f%n",

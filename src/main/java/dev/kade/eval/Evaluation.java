@@ -3,6 +3,7 @@ package dev.kade.eval;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The outcome of scoring a labelled data set with a model: the metrics and the scores behind them.
@@ -11,12 +12,15 @@ import java.util.Objects;
  * @param data   the data file
  * @param scores one score per row, from ONNX Runtime
  * @param labels one 0/1 label per row (1 = anomaly)
+ * @param familiarity how the data's normal rows score against the model's own validation scores
  */
-public record Evaluation(String model, String data, Metrics metrics, double[] scores, int[] labels) {
+public record Evaluation(String model, String data, Metrics metrics, double[] scores, int[] labels,
+                         FamiliarityCheck familiarity) {
     public Evaluation {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(familiarity, "familiarity");
         scores = scores.clone();
         labels = labels.clone();
     }
@@ -39,6 +43,17 @@ public record Evaluation(String model, String data, Metrics metrics, double[] sc
         o.put("false_positives", metrics.falsePositives());
         o.put("false_negatives", metrics.falseNegatives());
         o.put("true_negatives", metrics.trueNegatives());
+        if (familiarity.normalRows() > 0) {
+            o.put("normal_median_score", familiarity.normalMedian());
+        }
+        o.put("validation_p99_score", familiarity.storedQuantile());
+        var warnings = o.putArray("warnings");
+        warning().ifPresent(warnings::add);
         return o;
+    }
+
+    /** Why these figures may not describe the model on its own kind of data; empty when nothing is amiss. */
+    public Optional<String> warning() {
+        return familiarity.warning(data);
     }
 }

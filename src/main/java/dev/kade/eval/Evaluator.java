@@ -40,7 +40,8 @@ public final class Evaluator {
         }
         double[] scores = scores(scorer, set.rows());
         Metrics m = Metrics.of(scores, labels, scorer.metadata().threshold());
-        return new Evaluation(modelName, set.source(), m, scores, labels);
+        return new Evaluation(modelName, set.source(), m, scores, labels,
+                FamiliarityCheck.of(scorer.metadata().distribution(), scores, labels));
     }
 
     /** Scores rows in batches. */

@@ -185,7 +185,10 @@ public final class Report {
         }
         JsonNode eval = readJson(dir.resolve("evaluation.json"));
         if (eval != null) {
-            html.append("<h2>Evaluation</h2>\n").append(table(eval)).append("<div class=\"row\">")
+            html.append("<h2>Evaluation</h2>\n");
+            eval.path("warnings").forEach(w -> html.append("<p style=\"color:#a40000\"><strong>Warning:</strong> ")
+                    .append(esc(w.asText())).append("</p>\n"));
+            html.append(table(eval)).append("<div class=\"row\">")
                     .append(img(dir, "roc.png", "ROC curve")).append(img(dir, "pr.png", "precision-recall curve"))
                     .append(img(dir, "evaluation-scores.png", "score histogram by label")).append("</div>\n");
         } else {
@@ -376,6 +379,9 @@ public final class Report {
         StringBuilder t = new StringBuilder("<table>\n");
         for (Map.Entry<String, JsonNode> e : node.properties()) {
             JsonNode v = e.getValue();
+            if (v.isContainerNode()) {
+                continue; // lists (warnings) are shown on their own
+            }
             String text = v.isFloatingPointNumber() ? String.format(Locale.ROOT, "%.6g", v.doubleValue()) : v.asText();
             t.append("<tr><th>").append(esc(e.getKey())).append("</th><td>").append(esc(text)).append("</td></tr>\n");
         }

@@ -70,7 +70,26 @@ class TrainAndEvaluateCommandTest {
         assertThat(json.get("n").asInt()).isEqualTo(300);
         assertThat(json.get("anomalies").asInt()).isEqualTo(30);
         assertThat(json.get("roc_auc").asDouble()).isGreaterThan(0.9);
-        assertThat(Files.readString(dir.resolve("m.report.html"))).contains("roc.png");
+        assertThat(json.get("warnings")).as("the test split of the training data's kind").isEmpty();
+        assertThat(e.err()).doesNotContain("warning");
+        assertThat(Files.readString(dir.resolve("m.report.html"))).contains("roc.png").doesNotContain("Warning:");
+
+        // the same columns in other units (b in hundredths): scored without complaint before, now with a warning
+        List<String> rescaled = new ArrayList<>();
+        for (String line : Files.readAllLines(test)) {
+            String[] f = line.split(",");
+            rescaled.add(f[0].equals("id") ? line : f[0] + "," + f[1] + "," + Double.parseDouble(f[2]) * 100 + "," + f[3] + "," + f[4]);
+        }
+        Path otherUnits = Files.write(dir.resolve("other-units.csv"), rescaled);
+        Run w = run("evaluate", "--model", model.toString(), "--data", otherUnits.toString(), "--format", "json");
+        assertThat(w.exit()).as(w.err()).isZero();
+        assertThat(w.err()).contains("kade evaluate: warning: " + otherUnits + " looks unlike the model's training data");
+        JsonNode warned = new ObjectMapper().readTree(w.out());
+        assertThat(warned.get("warnings")).hasSize(1);
+        assertThat(warned.get("normal_median_score").asDouble()).isGreaterThan(warned.get("validation_p99_score").asDouble());
+        assertThat(Files.readString(dir.resolve("m.report.html"))).contains("<strong>Warning:</strong> " + otherUnits);
+        Run text = run("evaluate", "--model", model.toString(), "--data", otherUnits.toString(), "--no-report");
+        assertThat(text.out()).startsWith("WARNING   " + otherUnits + " looks unlike");
     }
 
     @Test
