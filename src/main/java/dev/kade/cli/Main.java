@@ -36,6 +36,7 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.addSubcommand("demo", demo);
         cl.addSubcommand("train", new TrainCommand());
+        cl.addSubcommand("tune", new TuneCommand());
         cl.addSubcommand("evaluate", new EvaluateCommand());
         cl.addSubcommand("run", new RunCommand());
         cl.addSubcommand("topics", new TopicsCommand());

@@ -1,6 +1,5 @@
 package dev.kade.cli;
 
-import dev.kade.eval.Report;
 import dev.kade.features.DataSet;
 import dev.kade.features.DataSetException;
 import dev.kade.features.DataSetReader;
@@ -14,7 +13,6 @@ import dev.kade.train.Standardizer;
 import dev.kade.train.ThresholdRule;
 import dev.kade.train.TrainConfig;
 import dev.kade.train.TrainedEnsemble;
-import dev.kade.train.TrainedModel;
 import dev.kade.train.Trainer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -153,25 +151,7 @@ public final class TrainCommand implements Callable<Integer> {
             model = model.withMetadata(model.metadata().withVersion(modelVersion));
         }
         OnnxExporter.export(model, out);
-        outW.printf(Locale.ROOT, "model     %s (%s, %d features, %d parameters, version %s)%n", out, model.metadata().kind().label(),
-                set.width(), model.parameterCount(), model.metadata().version());
-        // a model with a VAE also gets its decoder as a graph of its own, for `kade sample`
-        OnnxExporter.exportDecoder(model, out).ifPresent(d -> outW.printf(Locale.ROOT, "decoder   %s (kade sample)%n", d));
-        outW.printf(Locale.ROOT, "features  %s%n", String.join(",", set.features()));
-        // what model.require.fingerprint pins
-        outW.printf(Locale.ROOT, "data      %s%n", model.metadata().fingerprint());
-        outW.printf(Locale.ROOT, "threshold %.6g (quantile %s of %d validation scores)%n", model.metadata().threshold(),
-                config.thresholdQuantile(), model.validationScores().length);
-        for (int k = 0; k < model.size(); k++) {
-            TrainedModel m = model.members().get(k);
-            outW.printf(Locale.ROOT, "%s %d run, kept %d, %.3f s per epoch%n",
-                    model.size() == 1 ? "epochs   " : String.format(Locale.ROOT, "m%d %-5s", k, m.network().kind().label()),
-                    m.history().epochs(), m.history().bestEpoch(), m.history().meanEpochSeconds());
-        }
-        outW.printf(Locale.ROOT, "trained   in %.1f s%n", seconds);
-        if (!noReport) {
-            outW.printf(Locale.ROOT, "report    %s%n", Report.writeTraining(model, out));
-        }
+        TrainingSummary.print(outW, model, set, out, config, seconds, !noReport);
         outW.flush();
         return 0;
     }

@@ -1,0 +1,188 @@
+package dev.kade.cli;
+
+import dev.kade.features.DataSet;
+import dev.kade.features.DataSetException;
+import dev.kade.features.DataSetReader;
+import dev.kade.features.ImputationPolicy;
+import dev.kade.model.ModelKind;
+import dev.kade.onnx.OnnxExporter;
+import dev.kade.train.Standardizer;
+import dev.kade.train.ThresholdRule;
+import dev.kade.train.TrainConfig;
+import dev.kade.train.TrainedEnsemble;
+import dev.kade.train.Trainer;
+import dev.kade.tune.Criterion;
+import dev.kade.tune.SearchSpace;
+import dev.kade.tune.Trial;
+import dev.kade.tune.TuneReport;
+import dev.kade.tune.TuneResult;
+import dev.kade.tune.Tuner;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kade tune}: try kade's defaults and random points of a small grid (kind, hidden widths, latent
+ * width, learning rate, β), rank them without labels (or by ROC-AUC on a labelled file), train the winner
+ * on all rows and export it as {@code train} would. See {@link Tuner} and {@link Criterion}.
+ */
+@Command(name = "tune", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Choose the model settings by experiment on normal data, then train and export the best as `kade train` would.",
+            "Candidates: the defaults (ae, vae, mix) and random grid points (kind, hidden widths, latent width, learning rate, beta). "
+                    + "Each trains on 80% of the rows; without labels they are ranked by how well they separate the other 20% "
+                    + "from synthetic anomalies made from them (columns permuted; one feature beyond the observed range).",
+            "Writes MODEL.tune.json (every candidate and its figures) and MODEL.report.html beside the model."})
+public final class TuneCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data", required = true, paramLabel = "FILE", description = "Training data: .csv (header) or .jsonl; normal rows only.")
+    Path data;
+
+    @Option(names = {"--out", "--output"}, required = true, paramLabel = "MODEL.onnx", description = "Where to write the chosen model.")
+    Path out;
+
+    @Option(names = "--trials", defaultValue = "" + SearchSpace.DEFAULT_TRIALS, paramLabel = "N",
+            description = "Candidates to try: the defaults ae, vae, mix (in that order), then random grid points (default: ${DEFAULT-VALUE}).")
+    int trials;
+
+    @Option(names = "--labelled-validation", paramLabel = "FILE",
+            description = "Labelled rows (normal and anomalous): rank candidates by ROC-AUC on them instead of the label-free criterion.")
+    Path labelledValidation;
+
+    @Option(names = "--label-column", defaultValue = "label", paramLabel = "NAME",
+            description = "Label column of --labelled-validation, 1 = anomaly (default: ${DEFAULT-VALUE}).")
+    String labelColumn;
+
+    @Option(names = "--features", split = ",", paramLabel = "NAME", description = "Feature columns in order; dotted names are nested JSON paths. Default: every numeric column.")
+    List<String> features = List.of();
+
+    @Option(names = "--exclude-columns", split = ",", paramLabel = "NAME", description = "Columns never used as features (ids, timestamps, labels).")
+    List<String> exclude = List.of();
+
+    @Option(names = "--imputation", defaultValue = "fail", paramLabel = "fail|mean|drop-row", converter = TrainCommand.ImputationConverter.class,
+            description = "What to do with a missing or non-numeric value (default: ${DEFAULT-VALUE}).")
+    ImputationPolicy imputation;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Random seed of the split, the draw of candidates and every training (default: 42).")
+    Long seed;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Maximum epochs of every training (default: 200).")
+    Integer epochs;
+
+    @Option(names = "--early-stopping-patience", paramLabel = "EPOCHS", description = "As for train (default: 10).")
+    Integer patience;
+
+    @Option(names = "--batch-size", paramLabel = "N", description = "Mini-batch size (default: 128).")
+    Integer batchSize;
+
+    @Option(names = "--threshold-quantile", paramLabel = "Q", description = "As for train (default: 0.995).")
+    Double thresholdQuantile;
+
+    @Option(names = "--threshold-rule", paramLabel = "pot|quantile|mad", description = "As for train (default: pot).")
+    String thresholdRule;
+
+    @Option(names = "--scaling", paramLabel = "standard|robust", description = "Feature standardisation inside the model (default: robust).")
+    String scaling;
+
+    @Option(names = "--model-version", paramLabel = "TEXT", description = "Version string stored in the model (default: KIND-TIMESTAMP).")
+    String modelVersion;
+
+    @Option(names = "--no-report", description = "Do not write MODEL.report.html.")
+    boolean noReport;
+
+    @Option(names = "--quiet", description = "No progress output.")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter outW = spec.commandLine().getOut();
+        TrainConfig base;
+        try {
+            base = baseConfig();
+            SearchSpace.candidates(trials, 0);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        DataSet set;
+        Optional<DataSet> labelled = Optional.empty();
+        try {
+            set = DataSetReader.read(data, DataSetReader.Options.defaults()
+                    .withFeatures(features).withExcludeColumns(Set.copyOf(exclude)).withImputation(imputation));
+            if (labelledValidation != null) {
+                labelled = Optional.of(DataSetReader.read(labelledValidation, DataSetReader.Options.defaults()
+                        .withFeatures(set.features()).withLabelColumn(labelColumn).withImputation(imputation)));
+            }
+        } catch (DataSetException e) {
+            err.println("kade tune: " + e.getMessage());
+            return 1;
+        }
+        Criterion criterion = labelled.isPresent() ? Criterion.LABELLED : Criterion.SYNTHETIC;
+        Consumer<Trial> progress = quiet ? t -> { } : t -> {
+            err.printf(Locale.ROOT, "tune %d/%d %s: %s %.4f (%.1f s)%s%n", t.index() + 1, trials, t.candidate().name(),
+                    criterion.label(), t.value(criterion), t.trainSeconds(), t.failure().map(m -> ", failed: " + m).orElse(""));
+            err.flush();
+        };
+        TuneResult result;
+        try {
+            result = new Tuner(new Trainer()).tune(set, base, SearchSpace.candidates(trials, base.seed()), labelled, criterion, progress);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            err.println("kade tune: " + e.getMessage());
+            return 1;
+        }
+        TrainedEnsemble model = result.model();
+        if (modelVersion != null) {
+            model = model.withMetadata(model.metadata().withVersion(modelVersion));
+        }
+        OnnxExporter.export(model, out);
+        TuneReport.printTable(result, outW);
+        TrainingSummary.print(outW, model, set, out, result.chosenConfig(), result.finalSeconds(), !noReport);
+        outW.printf(Locale.ROOT, "tuned     %s (%d candidates, %.1f s training in all)%n", TuneReport.writeJson(result, out, data.toString(),
+                base.seed()), result.trials().size(), result.totalTrainSeconds());
+        outW.flush();
+        return 0;
+    }
+
+    /** The settings tuning does not vary, from the options (train's defaults otherwise). */
+    TrainConfig baseConfig() {
+        TrainConfig.Builder b = TrainConfig.defaults(ModelKind.AE).toBuilder();
+        if (seed != null) {
+            b.seed(seed);
+        }
+        if (epochs != null) {
+            b.epochs(epochs);
+        }
+        if (patience != null) {
+            b.earlyStoppingPatience(patience);
+        }
+        if (batchSize != null) {
+            b.batchSize(batchSize);
+        }
+        if (thresholdQuantile != null) {
+            b.thresholdQuantile(thresholdQuantile);
+        }
+        if (thresholdRule != null) {
+            b.thresholdRule(ThresholdRule.parse(thresholdRule));
+        }
+        if (scaling != null) {
+            try {
+                b.scaling(Standardizer.Scaling.valueOf(scaling.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--scaling " + scaling + ": expected standard or robust");
+            }
+        }
+        return b.build();
+    }
+}
