@@ -20,7 +20,7 @@ class MainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"demo", "train", "evaluate", "calibrate", "run"})
+    @ValueSource(strings = {"demo", "train", "tune", "evaluate", "calibrate", "run"})
     void everySubcommandHasHelpListingItsOptions(String command) {
         StringWriter out = new StringWriter();
         int exit = Main.commandLine().setOut(new PrintWriter(out, true)).execute(command, "--help");
@@ -32,7 +32,7 @@ class MainTest {
     void rootHelpListsEverySubcommand() {
         StringWriter out = new StringWriter();
         Main.commandLine().setOut(new PrintWriter(out, true)).execute("--help");
-        for (String command : List.of("demo", "train", "evaluate", "calibrate", "run")) {
+        for (String command : List.of("demo", "train", "tune", "evaluate", "calibrate", "run")) {
             assertThat(out.toString()).contains(command);
         }
     }
