@@ -294,6 +294,104 @@ class QualityBenchmark {
         }
     }
 
+    /**
+     * Replays the stored pool ({@link #pool()}): combines members as {@link Trainer#trainEnsemble} does (AE
+     * members weighted per feature by their inverse mean validation errors, every member's score centred and
+     * scaled on its validation scores, the scaled scores averaged) and prints the mean ROC-AUC per seed and
+     * its spread, with the member scale fitted as {@code -Dkade.bench.fit=MEDIAN_IQR} (default) or
+     * {@code MEAN_SD}. Members: {@code -Dkade.bench.members=ae,ae,ae,vae,vae,vae} (pool file specs, in member
+     * order; {@code vae#5} names the pool member by its index, to replay a subset such as {@code ae#0,vae#5}).
+     * This is how the README's ablation rows were computed without retraining.
+     */
+    @Test
+    @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "kade.bench.replay", matches = "true")
+    void replay() throws Exception {
+        List<String> sets = List.of(System.getProperty("kade.bench.sets", String.join(",", SETS)).split(","));
+        List<String> seeds = List.of(System.getProperty("kade.bench.seeds", "1,2,3,42").split(","));
+        List<String> members = List.of(System.getProperty("kade.bench.members", "ae,ae,ae,vae,vae,vae").split(","));
+        dev.kade.train.MemberScale.Fit fit = dev.kade.train.MemberScale.Fit.valueOf(System.getProperty("kade.bench.fit", "MEDIAN_IQR"));
+        Path pool = Path.of("target", "pool");
+        double[][] roc = new double[sets.size()][seeds.size()];
+        for (int a = 0; a < sets.size(); a++) {
+            for (int b = 0; b < seeds.size(); b++) {
+                String prefix = sets.get(a) + "-" + seeds.get(b);
+                int[] labels = readInts(pool.resolve(prefix + ".labels"));
+                double[] combined = new double[labels.length];
+                for (int k = 0; k < members.size(); k++) {
+                    String[] named = members.get(k).split("#");
+                    String spec = named[0];
+                    String file = prefix + "-" + spec + "-" + (named.length > 1 ? named[1] : Integer.toString(k));
+                    float[][] val = readRows(pool.resolve(file + ".val"), labels, pool.resolve(file + ".test"));
+                    float[][] test = readRows(pool.resolve(file + ".test"), labels, null);
+                    boolean ae = spec.startsWith("ae");
+                    double[] weights = new double[0];
+                    if (ae) {
+                        float[][] errors = new float[val.length][];
+                        for (int i = 0; i < val.length; i++) {
+                            errors[i] = java.util.Arrays.copyOfRange(val[i], 1, val[i].length);
+                        }
+                        weights = dev.kade.train.MemberScale.inverseMeanErrors(errors);
+                    }
+                    dev.kade.train.MemberScale weighting = new dev.kade.train.MemberScale(false, 0, 1, 1, weights);
+                    double[] valScores = new double[val.length];
+                    for (int i = 0; i < val.length; i++) {
+                        valScores[i] = (float) weighting.memberScore(val[i][0], java.util.Arrays.copyOfRange(val[i], 1, val[i].length));
+                    }
+                    dev.kade.train.MemberScale scale = dev.kade.train.MemberScale.fit(valScores, false, weights, fit);
+                    for (int i = 0; i < test.length; i++) {
+                        combined[i] += scale.score((float) scale.memberScore(test[i][0], java.util.Arrays.copyOfRange(test[i], 1, test[i].length)));
+                    }
+                }
+                roc[a][b] = Metrics.of(combined, labels, 0).rocAuc();
+            }
+        }
+        StringBuilder out = new StringBuilder("REPLAY " + fit + " " + members + "\n");
+        double lo = 1;
+        double hi = 0;
+        double all = 0;
+        for (int b = 0; b < seeds.size(); b++) {
+            double m = 0;
+            for (int a = 0; a < sets.size(); a++) {
+                m += roc[a][b] / sets.size();
+            }
+            lo = Math.min(lo, m);
+            hi = Math.max(hi, m);
+            all += m / seeds.size();
+            out.append(String.format(Locale.ROOT, "seed %s %.4f  ", seeds.get(b), m));
+        }
+        int wins = 0;
+        for (int a = 0; a < sets.size(); a++) {
+            double m = java.util.Arrays.stream(roc[a]).average().orElseThrow();
+            wins += m > REFERENCE.get(sets.get(a))[0] ? 1 : 0;
+            out.append(String.format(Locale.ROOT, "%n  %-12s %.4f", sets.get(a), m));
+        }
+        out.append(String.format(Locale.ROOT, "%nmean %.4f spread %.4f beats IsolationForest on %d of %d%n", all, hi - lo, wins, sets.size()));
+        System.out.print(out);
+    }
+
+    /** Pool rows {@code [score, feature errors...]}; the width is taken from the test file and the labels. */
+    private static float[][] readRows(Path file, int[] labels, Path widthFrom) throws java.io.IOException {
+        long testFloats = java.nio.file.Files.size(widthFrom == null ? file : widthFrom) / 4;
+        int width = (int) (testFloats / labels.length);
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(file)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        float[][] rows = new float[buf.remaining() / 4 / width][width];
+        for (float[] row : rows) {
+            for (int j = 0; j < width; j++) {
+                row[j] = buf.getFloat();
+            }
+        }
+        return rows;
+    }
+
+    private static int[] readInts(Path file) throws java.io.IOException {
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(file)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int[] v = new int[buf.remaining() / 4];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = buf.getInt();
+        }
+        return v;
+    }
+
     static TrainConfig memberConfig(String spec, int f, long seed) {
         String[] parts = spec.split(":");
         TrainConfig.Builder b = TrainConfig.defaults(ModelKind.parse(parts[0])).toBuilder().seed(seed);
