@@ -1,13 +1,22 @@
 #!/usr/bin/env bash
 # Runs the demo exactly as the README's first command does (jar already built) and checks the promise
-# of issue 2 on its last line: records_in == scored + dead_lettered, recall >= 0.9, precision >= 0.8.
+# of issue 2 on its last line: records_in == scored + dead_lettered, recall >= 0.9, precision >= 0.8,
+# and that a normal run logs no ERROR line (kade's, Kafka Streams' or the in-process broker's).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f target/kade-demo.jar ] || mvn -B -q package -DskipTests
 out=$(mktemp)
+log=$(mktemp)
+trap 'rm -f "$out" "$log"' EXIT
 start=$(date +%s)
-java -jar target/kade-demo.jar demo | tee "$out"
-echo "demo took $(( $(date +%s) - start )) s"
+# stdout: the demo's progress and its JSON summary (last line); stderr: the log, checked below
+java -jar target/kade-demo.jar demo 2>"$log" | tee "$out"
+echo "demo took $(( $(date +%s) - start )) s; $(wc -l <"$log") log lines"
+if grep -E '^[0-9-]+T[0-9:.]+ \[[^]]*\] ERROR ' "$log"; then
+  echo "FAIL: a normal demo run logged the ERROR line(s) above; full log:" >&2
+  cat "$log" >&2
+  exit 1
+fi
 tail -n 1 "$out" | python3 -c '
 import json, sys
 s = json.loads(sys.stdin.read())

@@ -66,6 +66,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public static EmbeddedKafka start(Map<String, String> overrides) {
         long t0 = System.nanoTime();
+        RetriableSequenceErrors.install();
         Path dir;
         try {
             dir = Files.createTempDirectory("kade-kafka-");
