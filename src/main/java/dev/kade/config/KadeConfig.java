@@ -63,6 +63,7 @@ public final class KadeConfig {
     public static final String INPUT_TOPICS = "input.topics";
     public static final String ALERT_TOPIC = "alert.topic";
     public static final String SCORES_TOPIC = "scores.topic";
+    public static final String SCORES_INCLUDE_LATENT = "scores.include.latent";
     public static final String DEAD_LETTER_TOPIC = "dead.letter.topic";
     public static final String TOPICS_CREATE = "topics.create";
     public static final String TOPICS_WAIT_MS = "topics.wait.ms";
@@ -116,6 +117,11 @@ public final class KadeConfig {
                     "Where anomalies go, one JSON alert each.")
             .define(SCORES_TOPIC, Type.STRING, null, Validators.topic(), MEDIUM,
                     "Optional: every scored record with its score. Unset: scores are not written.")
+            .define(SCORES_INCLUDE_LATENT, Type.BOOLEAN, false, null, LOW,
+                    "Put the model's latent code (AE bottleneck, VAE mean) on every scores record as a JSON array "
+                            + "`latent`, for downstream use as a dimensionality reduction. Needs `scores.topic` and a "
+                            + "model with a `latent` output (every `kade train` export); a model without one is refused "
+                            + "at start and on reload.")
             .define(DEAD_LETTER_TOPIC, Type.STRING, "kade-dead-letters", Validators.topic(), HIGH,
                     "Where records that cannot be scored go: original key and bytes, reason in headers.")
             .define(TOPICS_CREATE, Type.BOOLEAN, false, null, MEDIUM,
@@ -190,6 +196,10 @@ public final class KadeConfig {
             notAlsoInput(ALERT_TOPIC, alertTopic(), in);
             notAlsoInput(DEAD_LETTER_TOPIC, deadLetterTopic(), in);
             scoresTopic().ifPresent(s -> notAlsoInput(SCORES_TOPIC, s, in));
+        }
+        if (scoresIncludeLatent() && scoresTopic().isEmpty()) {
+            throw new ConfigException(SCORES_INCLUDE_LATENT, "is true but " + SCORES_TOPIC
+                    + " is unset: the latent code goes on the scores topic");
         }
         for (String k : this.kafka.keySet()) {
             checkKafkaKey(k);
@@ -371,6 +381,11 @@ public final class KadeConfig {
     /** Optional: every scored record with its score. */
     public Optional<String> scoresTopic() {
         return Optional.ofNullable((String) values.get(SCORES_TOPIC));
+    }
+
+    /** {@value #SCORES_INCLUDE_LATENT}: whether scores records carry the model's latent code. */
+    public boolean scoresIncludeLatent() {
+        return (Boolean) values.get(SCORES_INCLUDE_LATENT);
     }
 
     /** Where unreadable records go, original bytes plus reason headers. */

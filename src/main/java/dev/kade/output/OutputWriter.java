@@ -155,6 +155,13 @@ public final class OutputWriter {
             gen.writeStringField("score_note", INFINITE_SCORE_NOTE);
         }
         gen.writeStringField("model_version", s.model().version());
+        if (s.latent() != null) {
+            gen.writeArrayFieldStart("latent");
+            for (int k = 0; k < s.latentWidth(); k++) {
+                writeFloat(s.latent()[s.latentOffset() + k]);
+            }
+            gen.writeEndArray();
+        }
         writeSource(s.source());
         gen.writeEndObject();
     }

@@ -10,10 +10,23 @@ import java.util.Objects;
  * @param anomaly whether an alert was sent for it
  * @param model   the model that scored it
  * @param source  where the record came from
+ * @param latent  the batch's latent codes, row-major, or null when scores carry no code
+ * @param latentOffset where this record's code starts in {@code latent}
+ * @param latentWidth  values in one code (0 without)
  */
-public record ScoreRecord(float score, boolean anomaly, ModelMetadata model, Source source) {
+public record ScoreRecord(float score, boolean anomaly, ModelMetadata model, Source source, float[] latent, int latentOffset,
+                          int latentWidth) {
     public ScoreRecord {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(source, "source");
+        if (latent != null && (latentWidth < 1 || latentOffset < 0 || latentOffset + latentWidth > latent.length)) {
+            throw new IllegalArgumentException("latent code [" + latentOffset + ", +" + latentWidth + ") outside an array of "
+                    + latent.length);
+        }
+    }
+
+    /** A score record without a latent code (the format unchanged since the first version). */
+    public ScoreRecord(float score, boolean anomaly, ModelMetadata model, Source source) {
+        this(score, anomaly, model, source, null, 0, 0);
     }
 }

@@ -21,25 +21,38 @@ final class BatchScores {
 
     private final float[] score;
     private final float[] featureErrors;
+    /** Every row's latent code, row-major, when asked for; null otherwise. */
+    private final float[] latent;
+    private final int latentWidth;
     private final String[] failure;
     private final DeadLetterReason[] reason;
 
-    private BatchScores(int n, int width) {
+    private BatchScores(int n, int width, int latentWidth) {
         this.score = new float[n];
         this.featureErrors = new float[n * width];
+        this.latentWidth = latentWidth;
+        this.latent = latentWidth > 0 ? new float[n * latentWidth] : null;
         this.failure = new String[n];
         this.reason = new DeadLetterReason[n];
     }
 
     /** Scores rows {@code 0..count)} of {@code features} with the model; never throws for a model failure. */
     static BatchScores of(ServingModel model, float[] features, int count) {
+        return of(model, features, count, 0);
+    }
+
+    /**
+     * As {@link #of(ServingModel, float[], int)}, with each row's latent code too when {@code latentWidth > 0}
+     * (in the same model call).
+     */
+    static BatchScores of(ServingModel model, float[] features, int count, int latentWidth) {
         int width = model.reader().width();
-        BatchScores out = new BatchScores(count, width);
+        BatchScores out = new BatchScores(count, width, latentWidth);
         if (count == 0) {
             return out;
         }
         try {
-            model.scorer().score(features, count, out.score, out.featureErrors);
+            out.scoreRows(model, features, 0, count);
             out.checkFinite(0, count);
         } catch (RuntimeException e) {
             if (count == 1) {
@@ -50,11 +63,17 @@ final class BatchScores {
                     e.toString());
             float[] one = new float[1];
             float[] oneErrors = new float[width];
+            float[] oneCode = new float[Math.max(1, latentWidth)];
             float[] row = new float[width];
             for (int i = 0; i < count; i++) {
                 try {
                     System.arraycopy(features, i * width, row, 0, width);
-                    model.scorer().score(row, 1, one, oneErrors);
+                    if (latentWidth > 0) {
+                        model.scorer().score(row, 1, one, oneErrors, oneCode);
+                        System.arraycopy(oneCode, 0, out.latent, i * latentWidth, latentWidth);
+                    } else {
+                        model.scorer().score(row, 1, one, oneErrors);
+                    }
                     out.score[i] = one[0];
                     System.arraycopy(oneErrors, 0, out.featureErrors, i * width, width);
                     out.checkFinite(i, 1);
@@ -64,6 +83,14 @@ final class BatchScores {
             }
         }
         return out;
+    }
+
+    private void scoreRows(ServingModel model, float[] features, int from, int count) {
+        if (latent != null) {
+            model.scorer().score(features, count, score, featureErrors, latent);
+        } else {
+            model.scorer().score(features, count, score, featureErrors);
+        }
     }
 
     private void checkFinite(int from, int count) {
@@ -98,6 +125,15 @@ final class BatchScores {
 
     float score(int i) {
         return score[i];
+    }
+
+    /** Every row's latent code, row-major ({@link #latentWidth()} per row), or null when not asked for. */
+    float[] latent() {
+        return latent;
+    }
+
+    int latentWidth() {
+        return latentWidth;
     }
 
     /** Every row's feature errors, row-major ({@code width} per row). */

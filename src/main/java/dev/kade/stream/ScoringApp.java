@@ -111,6 +111,9 @@ public final class ScoringApp implements AutoCloseable {
         OnnxModel model;
         try {
             model = loadModel(config, config.modelPath());
+        } catch (LacksLatent e) {
+            metrics.modelLoadFailed();
+            throw new ConfigException(KadeConfig.SCORES_INCLUDE_LATENT, "is true but " + e.getMessage());
         } catch (InvalidModelException e) {
             metrics.modelLoadFailed();
             throw new ConfigException(KadeConfig.MODEL_PATH, "cannot serve '" + config.modelPath() + "': " + e.getMessage());
@@ -198,19 +201,31 @@ public final class ScoringApp implements AutoCloseable {
 
     /**
      * Loads a model as start-up and hot reload both do: at most {@code model.max.bytes}, verified against
-     * its probe ({@link OnnxModel#load}), and carrying the training fingerprint {@code model.require.fingerprint}
-     * pins, when it pins one.
+     * its probe ({@link OnnxModel#load}), carrying the training fingerprint {@code model.require.fingerprint}
+     * pins, when it pins one, and the latent output {@code scores.include.latent} needs, when it is on.
      */
     static OnnxModel loadModel(KadeConfig config, Path path) {
         OnnxModel m = OnnxModel.load(path, config.modelMaxBytes());
         try {
             config.modelRequiredFingerprint().ifPresent(
                     f -> ModelContract.requireFingerprint(m.metadata(), f, KadeConfig.MODEL_REQUIRE_FINGERPRINT));
+            if (config.scoresIncludeLatent() && m.latentWidth() == 0) {
+                throw new LacksLatent("model " + path + " (" + m.metadata().version() + ") has no '" + ModelContract.OUTPUT_LATENT
+                        + "' output to put on the scores topic; export it with this kade, or set "
+                        + KadeConfig.SCORES_INCLUDE_LATENT + "=false");
+            }
         } catch (RuntimeException e) {
             m.close();
             throw e;
         }
         return m;
+    }
+
+    /** A model without the latent output while {@code scores.include.latent} is on: refused at start (naming that setting) and on reload. */
+    static final class LacksLatent extends InvalidModelException {
+        LacksLatent(String message) {
+            super(message);
+        }
     }
 
     /** True when {@link #readiness()} is healthy. */

@@ -215,7 +215,8 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             }
         }
         long t0 = System.nanoTime();
-        BatchScores scores = BatchScores.of(model, features, rows);
+        int latentWidth = config.includeLatent() && config.topics().scores().isPresent() ? model.scorer().latentWidth() : 0;
+        BatchScores scores = BatchScores.of(model, features, rows, latentWidth);
         long nanos = System.nanoTime() - t0;
         ModelMetadata meta = model.metadata();
         float[] scored = new float[rows];
@@ -239,7 +240,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             float score = scores.score(r);
             Outputs out;
             try {
-                out = render(e, score, r, scores.featureErrors(), meta);
+                out = render(e, score, r, scores, meta);
             } catch (OutputTooLargeException tooLarge) {
                 deadLetter(e, DeadLetterReason.OUTPUT_TOO_LARGE, tooLarge.getMessage(), null, meta);
                 continue;
@@ -263,15 +264,17 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
      * Renders every output of a scored record before any is forwarded, so that a record is either wholly
      * scored or wholly dead-lettered.
      */
-    private Outputs render(PendingBatch.Entry e, float score, int row, float[] featureErrors, ModelMetadata meta)
+    private Outputs render(PendingBatch.Entry e, float score, int row, BatchScores scores, ModelMetadata meta)
             throws OutputTooLargeException {
+        float[] featureErrors = scores.featureErrors();
         Record<byte[], byte[]> record = e.record();
         boolean anomaly = score >= meta.threshold();
         int width = meta.features().size();
         byte[] alert = anomaly ? writer.alert(new Alert(record.key(), e.source(), Instant.ofEpochMilli(record.timestamp()),
                 config.clock().instant(), meta, score, features, featureErrors, row * width, config.topFeatures())) : null;
         byte[] scoreRecord = config.topics().scores().isPresent()
-                ? writer.score(new ScoreRecord(score, anomaly, meta, e.source()), record.key()) : null;
+                ? writer.score(new ScoreRecord(score, anomaly, meta, e.source(), scores.latent(), row * scores.latentWidth(),
+                        scores.latentWidth()), record.key()) : null;
         return new Outputs(scoreRecord, alert);
     }
 

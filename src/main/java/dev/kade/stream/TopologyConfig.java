@@ -13,8 +13,10 @@ import java.util.Objects;
  * @param clock       source of detection time (a fixed clock in tests)
  * @param batching    how records are grouped into one model call
  * @param limits      the size every output record must fit
+ * @param includeLatent whether scores records carry the model's latent code ({@code scores.include.latent})
  */
-public record TopologyConfig(Topics topics, int topFeatures, Clock clock, Batching batching, OutputLimits limits) {
+public record TopologyConfig(Topics topics, int topFeatures, Clock clock, Batching batching, OutputLimits limits,
+                             boolean includeLatent) {
     public TopologyConfig {
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(clock, "clock");
@@ -23,6 +25,11 @@ public record TopologyConfig(Topics topics, int topFeatures, Clock clock, Batchi
         if (topFeatures < 0) {
             throw new IllegalArgumentException("topFeatures must be >= 0");
         }
+    }
+
+    /** Without the latent code on scores records. */
+    public TopologyConfig(Topics topics, int topFeatures, Clock clock, Batching batching, OutputLimits limits) {
+        this(topics, topFeatures, clock, batching, limits, false);
     }
 
     /** With the default batching and output limit (Kafka's default {@code max.request.size} less headroom). */
@@ -37,7 +44,7 @@ public record TopologyConfig(Topics topics, int topFeatures, Clock clock, Batchi
 
     public static TopologyConfig from(KadeConfig config) {
         return new TopologyConfig(Topics.from(config), config.alertTopFeatures(), Clock.systemUTC(),
-                new Batching(config.batchMaxRecords(), config.batchMaxWait()), limits(config));
+                new Batching(config.batchMaxRecords(), config.batchMaxWait()), limits(config), config.scoresIncludeLatent());
     }
 
     /** {@code output.max.bytes}, or the producer's {@code max.request.size} less headroom when it is unset. */
@@ -47,11 +54,16 @@ public record TopologyConfig(Topics topics, int topFeatures, Clock clock, Batchi
 
     /** The same settings with other batching (tests and benchmarks). */
     public TopologyConfig withBatching(Batching other) {
-        return new TopologyConfig(topics, topFeatures, clock, other, limits);
+        return new TopologyConfig(topics, topFeatures, clock, other, limits, includeLatent);
     }
 
     /** The same settings with another output limit (tests). */
     public TopologyConfig withLimits(OutputLimits other) {
-        return new TopologyConfig(topics, topFeatures, clock, batching, other);
+        return new TopologyConfig(topics, topFeatures, clock, batching, other, includeLatent);
+    }
+
+    /** The same settings with the latent code on scores records, or not. */
+    public TopologyConfig withLatent(boolean include) {
+        return new TopologyConfig(topics, topFeatures, clock, batching, limits, include);
     }
 }

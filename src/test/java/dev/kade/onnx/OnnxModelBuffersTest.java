@@ -40,6 +40,8 @@ class OnnxModelBuffersTest {
             rows[i][i % WIDTH] += 30f;
         }
         Scores expected = model.score(rows);
+        float[][] expectedCode = model.latent(rows);
+        int l = model.latentWidth();
         float[] flat = new float[rows.length * WIDTH];
         for (int i = 0; i < rows.length; i++) {
             System.arraycopy(rows[i], 0, flat, i * WIDTH, WIDTH);
@@ -56,9 +58,18 @@ class OnnxModelBuffersTest {
                                 float[] in = java.util.Arrays.copyOfRange(flat, first * WIDTH, (first + batch) * WIDTH);
                                 float[] score = new float[batch];
                                 float[] errors = new float[batch * WIDTH];
-                                onnx.score(in, batch, score, errors);
+                                // odd rounds also fetch the latent code, through the same per-thread buffers
+                                float[] code = round % 2 == 1 ? new float[batch * l] : null;
+                                if (code == null) {
+                                    onnx.score(in, batch, score, errors);
+                                } else {
+                                    onnx.score(in, batch, score, errors, code);
+                                }
                                 for (int i = 0; i < batch; i++) {
                                     assertClose(score[i], expected.score()[first + i]);
+                                    for (int k = 0; code != null && k < l; k++) {
+                                        assertClose(code[i * l + k], expectedCode[first + i][k]);
+                                    }
                                     for (int j = 0; j < WIDTH; j++) {
                                         assertClose(errors[i * WIDTH + j], expected.featureErrors()[first + i][j]);
                                     }

@@ -62,6 +62,25 @@ class OutputWriterTest {
     }
 
     @Test
+    void scoreRecordWithItsLatentCodeMatchesTheGoldenFile() throws Exception {
+        float[] batchCodes = {9f, 9f, 0.25f, -1.5f, Float.NaN, 9f};
+        byte[] out = writer.score(new ScoreRecord(0.0012f, false, MODEL, new Source("metrics", 0, 48212), batchCodes, 2, 3),
+                bytes("host-7"));
+        assertThat(text(out)).isEqualTo(golden("score-latent.json"));
+        assertThat(JSON.readTree(out).get("latent").get(2).isNull()).isTrue();
+    }
+
+    @Test
+    void scoreRecordWhoseLatentCodeDoesNotFitIsRefused() {
+        OutputWriter small = new OutputWriter(new OutputLimits(OutputLimits.MIN_BYTES));
+        float[] code = new float[1000];
+        java.util.Arrays.fill(code, 0.123456f);
+        assertThatThrownBy(() -> small.score(new ScoreRecord(0.5f, false, MODEL, new Source("metrics", 0, 1), code, 0, 1000),
+                bytes("k"))).isInstanceOf(OutputTooLargeException.class)
+                .hasMessageContaining("output.max.bytes=" + OutputLimits.MIN_BYTES);
+    }
+
+    @Test
     void topFeaturesAreLargestFirstWithTiesInColumnOrder() throws Exception {
         JsonNode n = JSON.readTree(writer.alert(alert(bytes("k"), 3f, new float[] {1, 2, 3}, new float[] {2f, 5f, 2f}, 3)));
         assertThat(n.get("top_features").findValuesAsText("feature")).containsExactly("memory.used", "cpu", "latency_ms");

@@ -105,6 +105,22 @@ public final class ShuttleModels {
         return b.build().toByteArray();
     }
 
+    /**
+     * The same model without the optional outputs {@code reconstruction} and {@code latent}: what an export
+     * made before they existed looks like (the graph still computes them, nobody can ask for them).
+     */
+    public static byte[] withoutOptionalOutputs(byte[] onnx) {
+        OnnxMl.ModelProto proto = parse(onnx);
+        OnnxMl.GraphProto.Builder g = proto.getGraph().toBuilder();
+        for (int i = g.getOutputCount() - 1; i >= 0; i--) {
+            String name = g.getOutput(i).getName();
+            if (name.equals(dev.kade.model.ModelContract.OUTPUT_RECONSTRUCTION) || name.equals(dev.kade.model.ModelContract.OUTPUT_LATENT)) {
+                g.removeOutput(i);
+            }
+        }
+        return proto.toBuilder().setGraph(g).build().toByteArray();
+    }
+
     private static OnnxMl.ModelProto parse(byte[] onnx) {
         try {
             return OnnxMl.ModelProto.parseFrom(onnx);
