@@ -41,6 +41,7 @@ public final class Main implements Runnable {
         cl.addSubcommand("run", new RunCommand());
         cl.addSubcommand("topics", new TopicsCommand());
         cl.addSubcommand("calibrate", new CalibrateCommand());
+        cl.addSubcommand("sample", new SampleCommand());
         cl.addSubcommand("help", new CommandLine.HelpCommand());
         return cl.setCaseInsensitiveEnumValuesAllowed(true);
     }

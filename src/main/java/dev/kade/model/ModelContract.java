@@ -48,6 +48,12 @@ public final class ModelContract {
     public static final String KEY_FEATURE_SCALES = "kade.feature_scales";
     /** {@code decoder} in a decoder graph ({@value #DECODER_SUFFIX}), which is not a scoring model. */
     public static final String KEY_GRAPH = "kade.graph";
+    /**
+     * In a decoder graph: JSON array of the per-feature standard deviation of p(x|z) in raw units (the VAE's
+     * decoder is N(x̂, I) in standardised space, so this is the standardiser's scale); {@code kade sample} adds
+     * that noise to the decoded mean.
+     */
+    public static final String KEY_DECODER_SIGMA = "kade.decoder_sigma";
     /** Informational: width L of the {@value #OUTPUT_LATENT} output (also in the output's shape). */
     public static final String KEY_LATENT_DIM = "kade.latent_dim";
     /** Informational: which ensemble member's code {@value #OUTPUT_LATENT} is (index, 0-based). */

@@ -173,7 +173,8 @@ public final class OnnxExporter {
      * The decoder graph of a model with a VAE ({@link TrainedEnsemble#decoderMember()}): input
      * {@value ModelContract#DECODER_INPUT} float32 [batch, L], output {@value ModelContract#INPUT} float32
      * [batch, F] in raw units ({@code decoder(z)·scale + center}), metadata {@code kade.features},
-     * {@code kade.latent_dim}, {@code kade.model_version} and {@code kade.graph=decoder}. {@code kade sample}
+     * {@code kade.latent_dim}, {@code kade.model_version}, {@code kade.graph=decoder} and {@code kade.decoder_sigma}
+     * (the raw-unit standard deviation of p(x|z), i.e. the scale). {@code kade sample}
      * decodes codes drawn from the prior N(0, I) through it.
      *
      * @throws IllegalArgumentException when the model has no VAE member
@@ -205,6 +206,12 @@ public final class OnnxExporter {
         meta.put(ModelContract.KEY_LATENT_DIM, Integer.toString(vae.latent()));
         meta.put(ModelContract.KEY_MODEL_VERSION, model.metadata().version());
         meta.put(ModelContract.KEY_FINGERPRINT, model.metadata().fingerprint());
+        StringBuilder sigma = new StringBuilder("[");
+        float[] scale = model.standardizer().scale();
+        for (int j = 0; j < scale.length; j++) {
+            sigma.append(j == 0 ? "" : ",").append(scale[j]);
+        }
+        meta.put(ModelContract.KEY_DECODER_SIGMA, sigma.append(']').toString());
         meta.forEach((k, v) -> b.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
         return b.build();
     }
