@@ -37,7 +37,7 @@ final class TrainingSummary {
         }
         outW.printf(Locale.ROOT, "trained   in %.1f s%n", seconds);
         if (writeReport) {
-            outW.printf(Locale.ROOT, "report    %s%n", Report.writeTraining(model, out));
+            outW.printf(Locale.ROOT, "report    %s%n", Report.writeTraining(model, out, set));
         }
     }
 }

@@ -13,9 +13,10 @@ import java.util.Optional;
  * @param scores one score per row, from ONNX Runtime
  * @param labels one 0/1 label per row (1 = anomaly)
  * @param familiarity how the data's normal rows score against the model's own validation scores
+ * @param top    the highest-scoring rows with their reconstructions, for the report; null when not examined
  */
 public record Evaluation(String model, String data, Metrics metrics, double[] scores, int[] labels,
-                         FamiliarityCheck familiarity) {
+                         FamiliarityCheck familiarity, TopAnomalies top) {
     public Evaluation {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(data, "data");
@@ -23,6 +24,11 @@ public record Evaluation(String model, String data, Metrics metrics, double[] sc
         Objects.requireNonNull(familiarity, "familiarity");
         scores = scores.clone();
         labels = labels.clone();
+    }
+
+    /** Without top anomalies. */
+    public Evaluation(String model, String data, Metrics metrics, double[] scores, int[] labels, FamiliarityCheck familiarity) {
+        this(model, data, metrics, scores, labels, familiarity, null);
     }
 
     /** The JSON the CLI prints: one object, snake_case keys. */

@@ -28,7 +28,11 @@ public final class Evaluator {
                     .withFeatures(onnx.metadata().features())
                     .withLabelColumn(labelColumn)
                     .withImputation(imputation));
-            return evaluate(onnx, set, model.toString());
+            Evaluation e = evaluate(onnx, set, model.toString());
+            // while the session is open: the top rows' reconstructions for the report
+            TopAnomalies top = TopAnomalies.of(onnx, set.rows(), e.scores(), e.labels(), null, TopAnomalies.DEFAULT_COUNT,
+                    "evaluated rows of " + data.getFileName());
+            return new Evaluation(e.model(), e.data(), e.metrics(), e.scores(), e.labels(), e.familiarity(), top);
         }
     }
 

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -62,8 +64,26 @@ public final class Report {
      * histogram of the (combined) validation scores with the threshold, and a JSON summary.
      */
     public static Path writeTraining(TrainedEnsemble model, Path modelFile) {
+        return writeTraining(model, modelFile, null);
+    }
+
+    /**
+     * As {@link #writeTraining(TrainedEnsemble, Path)}, plus the top anomalies among the validation rows of
+     * {@code data} (the data the model was trained on, split as the trainer split it): each drawn beside the
+     * model's reconstruction. Without {@code data} that part is left out.
+     */
+    public static Path writeTraining(TrainedEnsemble model, Path modelFile, dev.kade.features.DataSet data) {
         System.setProperty("java.awt.headless", "true");
         Path dir = assets(modelFile);
+        if (data != null) {
+            int[] val = dev.kade.train.DataSplit.of(data.size(), model.config()).validation();
+            float[][] rows = new float[val.length][];
+            for (int i = 0; i < val.length; i++) {
+                rows[i] = data.rows()[val[i]];
+            }
+            writeTop(dir, TRAINING_TOP, TopAnomalies.of(model, rows, model.scoreValues(rows), null, val,
+                    TopAnomalies.DEFAULT_COUNT, "validation rows of " + data.source()));
+        }
         XYChart loss = chart("Loss per epoch", "epoch", "loss (log scale)");
         loss.getStyler().setYAxisLogarithmic(true);
         loss.getStyler().setYAxisLogarithmicDecadeOnly(false); // a loss within one decade still gets labels
@@ -162,9 +182,95 @@ public final class Report {
         histogram(hist, "normal (0)", e.scores(), e.metrics().threshold(), e.labels());
         save(hist, dir.resolve("evaluation-scores.png"));
 
+        if (e.top() != null) {
+            writeTop(dir, EVALUATION_TOP, e.top());
+        }
         ObjectNode s = e.toJson();
         writeJson(dir.resolve("evaluation.json"), s);
         return render(modelFile);
+    }
+
+    /** File prefix of the top anomalies among the validation rows ({@code train}). */
+    static final String TRAINING_TOP = "training-top";
+    /** File prefix of the top anomalies among the evaluated rows ({@code evaluate}). */
+    static final String EVALUATION_TOP = "evaluation-top";
+
+    /** {@code PREFIX.json} and one chart per row, {@code PREFIX-K.png}: input beside reconstruction, standardised. */
+    private static void writeTop(Path dir, String prefix, TopAnomalies top) {
+        writeJson(dir.resolve(prefix + ".json"), top.toJson());
+        List<String> names = top.features();
+        for (int k = 0; k < top.rows().size(); k++) {
+            TopAnomalies.Row r = top.rows().get(k);
+            CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+                    .title(String.format(Locale.ROOT, "Row %d: score %.4g%s", r.index(), r.score(),
+                            r.label() < 0 ? "" : " (label " + r.label() + ")"))
+                    .xAxisTitle("feature").yAxisTitle("standardised value (median, IQR of the rows)").build();
+            c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS); // never over a bar
+            c.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+            c.getStyler().setXAxisLabelRotation(names.size() > 8 ? 90 : 0);
+            c.getStyler().setYAxisDecimalPattern("0.##");
+            List<Double> in = new java.util.ArrayList<>();
+            List<Double> out = new java.util.ArrayList<>();
+            for (int j = 0; j < names.size(); j++) {
+                in.add(top.standardised(j, r.input()[j]));
+                out.add(top.standardised(j, r.reconstruction()[j]));
+            }
+            c.addSeries("input", names, in);
+            c.addSeries("reconstruction", names, out);
+            save(c, dir.resolve(prefix + "-" + k + ".png"));
+        }
+    }
+
+    /** The top-anomalies part of a section, from {@code PREFIX.json}; empty when the step did not write one. */
+    private static String topSection(Path dir, String prefix, String title) {
+        JsonNode top = readJson(dir.resolve(prefix + ".json"));
+        if (top == null) {
+            return "";
+        }
+        StringBuilder h = new StringBuilder("<h3 id=\"").append(prefix).append("\">").append(esc(title)).append(": ")
+                .append(esc(top.path("source").asText())).append("</h3>\n");
+        if (top.has("absent")) {
+            return h.append("<p class=\"absent\">Not drawn: ").append(esc(top.get("absent").asText())).append("</p>\n").toString();
+        }
+        h.append("<p>Each chart puts a row's input (blue) beside the model's reconstruction of it, feature by feature, on one "
+                + "standardised scale (median and IQR/1.349 of the rows); where the two bars differ is where the model "
+                + "did not expect the value. The table lists the features with the largest errors.</p>\n");
+        List<String> names = TopAnomalies.features(top);
+        int k = 0;
+        for (JsonNode r : top.path("rows")) {
+            h.append("<div class=\"row top-anomaly\" data-row=\"").append(r.get("index").asInt()).append("\">")
+                    .append(img(dir, prefix + "-" + k + ".png", "input and reconstruction of row " + r.get("index").asInt()))
+                    .append(errorTable(names, r)).append("</div>\n");
+            k++;
+        }
+        return h.toString();
+    }
+
+    /** The row's features with the largest errors: input, reconstruction, error and share of the row's total error. */
+    private static String errorTable(List<String> names, JsonNode r) {
+        int f = names.size();
+        double[] e = new double[f];
+        double total = 0;
+        for (int j = 0; j < f; j++) {
+            e[j] = r.path("feature_errors").path(j).asDouble();
+            total += Math.max(0, e[j]);
+        }
+        Integer[] order = new Integer[f];
+        for (int j = 0; j < f; j++) {
+            order[j] = j;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(e[b], e[a]));
+        StringBuilder t = new StringBuilder(String.format(Locale.ROOT,
+                "<table><tr><th colspan=\"5\">row %d, score %.4g%s</th></tr>"
+                        + "<tr><th>feature</th><th>input</th><th>reconstruction</th><th>error</th><th>share</th></tr>\n",
+                r.get("index").asInt(), r.get("score").asDouble(), r.has("label") ? ", label " + r.get("label").asInt() : ""));
+        for (int k = 0; k < Math.min(5, f); k++) {
+            int j = order[k];
+            t.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%.5g</td><td>%.5g</td><td>%.4g</td><td>%.0f%%</td></tr>\n",
+                    esc(names.get(j)), r.path("input").path(j).asDouble(), r.path("reconstruction").path(j).asDouble(), e[j],
+                    total > 0 ? 100 * Math.max(0, e[j]) / total : 0));
+        }
+        return t.append("</table>").toString();
     }
 
     /** Rebuilds the HTML from the summaries present. */
@@ -176,12 +282,14 @@ public final class Report {
                 .append("body{font-family:system-ui,sans-serif;max-width:1500px;margin:2em auto;padding:0 1em;color:#222}")
                 .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 10px;text-align:left}")
                 .append("th{background:#f4f4f4}img{max-width:100%;border:1px solid #eee;margin:4px}.row{display:flex;flex-wrap:wrap}")
+                .append(".top-anomaly{align-items:flex-start;gap:1em}")
                 .append("</style></head><body>\n<h1>kade report: ").append(esc(modelFile.getFileName().toString())).append("</h1>\n");
         JsonNode training = readJson(dir.resolve("training.json"));
         if (training != null) {
             html.append("<h2>Training</h2>\n").append(table(training)).append("<div class=\"row\">")
                     .append(img(dir, "loss.png", "loss curves")).append(img(dir, "training-scores.png", "validation score histogram"))
-                    .append("</div>\n<p>The threshold (red) is the configured quantile of the validation scores; a score at or above it is an anomaly.</p>\n");
+                    .append("</div>\n<p>The threshold (red) is the configured quantile of the validation scores; a score at or above it is an anomaly.</p>\n")
+                    .append(topSection(dir, TRAINING_TOP, "Top anomalies"));
         }
         JsonNode eval = readJson(dir.resolve("evaluation.json"));
         if (eval != null) {
@@ -190,7 +298,8 @@ public final class Report {
                     .append(esc(w.asText())).append("</p>\n"));
             html.append(table(eval)).append("<div class=\"row\">")
                     .append(img(dir, "roc.png", "ROC curve")).append(img(dir, "pr.png", "precision-recall curve"))
-                    .append(img(dir, "evaluation-scores.png", "score histogram by label")).append("</div>\n");
+                    .append(img(dir, "evaluation-scores.png", "score histogram by label")).append("</div>\n")
+                    .append(topSection(dir, EVALUATION_TOP, "Top anomalies"));
         } else {
             html.append("<p>Run <code>kade evaluate --model ").append(esc(modelFile.getFileName().toString()))
                     .append(" --data LABELLED.csv</code> to add ROC and precision-recall curves.</p>\n");
@@ -336,7 +445,7 @@ public final class Report {
     }
 
     @SuppressWarnings("deprecation") // xchart 4.0.3 deprecates every saveBitmap overload without a replacement yet
-    private static void save(XYChart c, Path png) {
+    private static void save(org.knowm.xchart.internal.chartpart.Chart<?, ?> c, Path png) {
         try {
             try (java.io.OutputStream out = Files.newOutputStream(png)) {
                 BitmapEncoder.saveBitmap(c, out, BitmapEncoder.BitmapFormat.PNG);

@@ -33,6 +33,15 @@ public record DataSplit(int[] train, int[] validation) {
         return new DataSplit(Arrays.copyOfRange(order, nVal, n), Arrays.copyOfRange(order, 0, nVal));
     }
 
+    /**
+     * The split {@link Trainer#train} and {@link Trainer#trainEnsemble} make of {@code n} rows with {@code config}:
+     * the first draw of the generator seeded with {@link TrainConfig#seed()}. The report uses it to find the
+     * validation rows of a trained model again (tested against the model's validation scores).
+     */
+    public static DataSplit of(int n, TrainConfig config) {
+        return random(n, config.validationSplit(), new SplittableRandom(config.seed()));
+    }
+
     @Override
     public int[] train() {
         return train.clone();

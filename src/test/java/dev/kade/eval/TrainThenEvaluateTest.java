@@ -46,7 +46,8 @@ class TrainThenEvaluateTest {
         String text = Files.readString(html);
         assertThat(text).contains("Training", "Evaluation", "loss.png", "roc.png", "pr.png");
         // one self-contained file: every chart inlined, nothing linked from the side folder
-        assertThat(text.split("src=\"data:image/png;base64,", -1)).hasSize(6);
+        // (5 charts, and one per top anomaly of the evaluated rows)
+        assertThat(text.split("src=\"data:image/png;base64,", -1)).hasSize(6 + TopAnomalies.DEFAULT_COUNT);
         assertThat(text).doesNotContain("src=\"thyroid.report/");
         // the real architecture: 6 features, default hidden 2F,F and latent F/2
         assertThat(text).contains("6 → 12 → 6 → 3 → 6 → 12 → 6 (relu");
