@@ -132,6 +132,32 @@ class OptionalOutputsTest {
         assertThat(Files.exists(dir.resolve("ae.decoder.onnx"))).isFalse();
     }
 
+    @Test
+    void anEnsembleDecodesThroughItsFirstVaeMemberAndAnAllAeEnsembleHasNoDecoder() throws Exception {
+        var data = Fixtures.correlated(500, F, 3);
+        TrainedEnsemble mix = new Trainer().trainEnsemble(data, Fixtures.quick(ModelKind.AE).toBuilder().ensemble(3).mixed(true).build(),
+                ProgressListener.NONE);
+        Path model = dir.resolve("mix.onnx");
+        OnnxExporter.export(mix, model);
+        Path decoderFile = OnnxExporter.exportDecoder(mix, model).orElseThrow();
+        TrainedModel vae = mix.decoderMember().orElseThrow();
+        assertThat(vae).isSameAs(mix.members().get(mix.latentMember()));
+        float[][] z = {{0.5f, -1f, 2f}};
+        try (OnnxModel m = OnnxModel.load(model); OnnxDecoder decoder = OnnxDecoder.load(decoderFile, m.metadata())) {
+            assertThat(decoder.latentWidth()).isEqualTo(m.latentWidth());
+            assertThat(decoder.sigma()).containsExactly(mix.standardizer().scale());
+            float[] actual = decoder.decode(z)[0];
+            float[] expected = vae.decode(z)[0];
+            for (int j = 0; j < F; j++) {
+                assertThat((double) actual[j]).isCloseTo(expected[j], org.assertj.core.data.Offset.offset(1e-4 * Math.max(1, Math.abs(expected[j]))));
+            }
+        }
+        TrainedEnsemble aes = new Trainer().trainEnsemble(data, Fixtures.quick(ModelKind.AE).toBuilder().ensemble(2).build(),
+                ProgressListener.NONE);
+        assertThat(aes.decoderMember()).isEmpty();
+        assertThat(OnnxExporter.exportDecoder(aes, dir.resolve("aes.onnx"))).isEmpty();
+    }
+
     /** The graph with output {@code name} multiplied by {@code factor} just before it leaves the graph. */
     static OnnxMl.ModelProto rewire(OnnxMl.ModelProto proto, String name, float factor) {
         OnnxMl.GraphProto.Builder g = proto.getGraph().toBuilder();
