@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kade.config.KadeConfig;
 import dev.kade.config.ProcessingGuarantee;
-import dev.kade.kafka.EmbeddedKafka;
 import dev.kade.metrics.BatchTrigger;
 import dev.kade.metrics.KadeMetrics;
 import dev.kade.onnx.OnnxModel;
+import dev.kade.testing.EmbeddedKafkaExtension;
 import dev.kade.testing.TestModels;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -35,8 +35,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -52,29 +51,18 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class BatchCommitIT {
     private static final int PARTITIONS = 4;
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final EmbeddedKafkaExtension BROKER = new EmbeddedKafkaExtension();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     @ParameterizedTest
     @EnumSource(ProcessingGuarantee.class)
     void rebalancesAndCommitRequestsMidBatchLoseNothingAndCommitNoBufferedRecord(ProcessingGuarantee g) throws Exception {
         String p = "rb-" + tag(g);
-        kafka.createTopics(PARTITIONS, p + "-in", p + "-scores", p + "-alerts", p + "-dlq");
-        kafka.createTopics(1, p + "-commit");
+        BROKER.kafka().createTopics(PARTITIONS, p + "-in", p + "-scores", p + "-alerts", p + "-dlq");
+        BROKER.kafka().createTopics(1, p + "-commit");
         Path model = TestModels.writeModel(dir.resolve("model.onnx"), "v1");
         CommitGuard guard = new CommitGuard();
         List<Node> nodes = new ArrayList<>();
@@ -113,8 +101,8 @@ class BatchCommitIT {
     void cleanCloseMidBatchSendsTheBufferInsideTheLastCommitAndARestartMissesNothing(ProcessingGuarantee g)
             throws Exception {
         String p = "cl-" + tag(g);
-        kafka.createTopics(PARTITIONS, p + "-in", p + "-scores", p + "-alerts", p + "-dlq");
-        kafka.createTopics(1, p + "-commit");
+        BROKER.kafka().createTopics(PARTITIONS, p + "-in", p + "-scores", p + "-alerts", p + "-dlq");
+        BROKER.kafka().createTopics(1, p + "-commit");
         Path model = TestModels.writeModel(dir.resolve("model.onnx"), "v1");
         CommitGuard guard = new CommitGuard();
         List<Node> nodes = new ArrayList<>();
@@ -198,7 +186,7 @@ class BatchCommitIT {
     private Node start(List<Node> nodes, String name, String p, ProcessingGuarantee g, Path model, CommitGuard guard,
                        long commitIntervalMs) throws InterruptedException {
         Map<String, String> m = new HashMap<>();
-        m.put("bootstrap.servers", kafka.bootstrapServers());
+        m.put("bootstrap.servers", BROKER.kafka().bootstrapServers());
         m.put("application.id", p + "-app");
         m.put("input.topics", p + "-in");
         m.put("alert.topic", p + "-alerts");
@@ -281,7 +269,7 @@ class BatchCommitIT {
             running.set(true);
             thread = new Thread(() -> {
                 Random random = new Random(17);
-                try (KafkaProducer<byte[], byte[]> producer = ScoringScenario.producer(kafka.bootstrapServers())) {
+                try (KafkaProducer<byte[], byte[]> producer = ScoringScenario.producer(BROKER.kafka().bootstrapServers())) {
                     int tick = 0;
                     while (running.get()) {
                         for (int k = 0; k < 2 * PARTITIONS; k++) {
@@ -315,7 +303,7 @@ class BatchCommitIT {
 
     private static void produce(String p, int from, int count) {
         Random random = new Random(from);
-        try (KafkaProducer<byte[], byte[]> producer = ScoringScenario.producer(kafka.bootstrapServers())) {
+        try (KafkaProducer<byte[], byte[]> producer = ScoringScenario.producer(BROKER.kafka().bootstrapServers())) {
             for (int i = from; i < from + count; i++) {
                 producer.send(new ProducerRecord<>(p + "-in", i % PARTITIONS, key(i).getBytes(StandardCharsets.UTF_8),
                         value(i, random)));
@@ -328,7 +316,7 @@ class BatchCommitIT {
     private static Map<String, Integer> readUntilAllSeen(String p, int keys) {
         Map<String, Integer> seen = new HashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.kafka().bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "verify-" + p + "-" + System.nanoTime(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(),

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kade.config.KadeConfig;
 import dev.kade.config.ProcessingGuarantee;
-import dev.kade.kafka.EmbeddedKafka;
 import dev.kade.output.DeadLetterHeaders;
+import dev.kade.testing.EmbeddedKafkaExtension;
 import dev.kade.testing.TestModels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -28,8 +28,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -44,33 +43,22 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class OversizedRecordIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension BROKER = new EmbeddedKafkaExtension();
 
     @ParameterizedTest
     @EnumSource(ProcessingGuarantee.class)
     void oneAndAHalfMegabyteRecordsNeitherStopThePartitionNorBreakTheCount(ProcessingGuarantee guarantee, @TempDir Path dir)
             throws Exception {
         String prefix = "big-" + guarantee.streamsValue().replace('_', '-').toLowerCase(Locale.ROOT);
-        try (Admin admin = kafka.admin()) {
+        try (Admin admin = BROKER.kafka().admin()) {
             admin.createTopics(List.of(
                     new NewTopic(prefix + "-in", 1, (short) 1).configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "2097152")),
                     new NewTopic(prefix + "-alerts", 1, (short) 1), new NewTopic(prefix + "-scores", 1, (short) 1),
                     new NewTopic(prefix + "-dlq", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
         Path model = TestModels.writeModel(dir.resolve("model.onnx"), "it-v1");
-        KadeConfig config = ScoringScenario.config(kafka.bootstrapServers(), prefix, model, guarantee);
+        KadeConfig config = ScoringScenario.config(BROKER.kafka().bootstrapServers(), prefix, model, guarantee);
         Random random = new Random(3);
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -87,16 +75,16 @@ class OversizedRecordIT {
         try (ScoringApp app = ScoringApp.start(config)) {
             assertThat(app.awaitReady(Duration.ofSeconds(60))).as("ready").isTrue();
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.kafka().bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
                     ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024), new ByteArraySerializer(), new ByteArraySerializer())) {
                 for (ProducerRecord<byte[], byte[]> r : records) {
                     producer.send(r).get(30, TimeUnit.SECONDS);
                 }
             }
             int total = records.size();
-            var scores = ScoringScenario.consume(kafka.bootstrapServers(), prefix + "-scores", total - 1, Duration.ofSeconds(90));
-            var dead = ScoringScenario.consume(kafka.bootstrapServers(), prefix + "-dlq", 1, Duration.ofSeconds(30));
-            var alerts = ScoringScenario.consume(kafka.bootstrapServers(), prefix + "-alerts", 3, Duration.ofSeconds(30));
+            var scores = ScoringScenario.consume(BROKER.kafka().bootstrapServers(), prefix + "-scores", total - 1, Duration.ofSeconds(90));
+            var dead = ScoringScenario.consume(BROKER.kafka().bootstrapServers(), prefix + "-dlq", 1, Duration.ofSeconds(30));
+            var alerts = ScoringScenario.consume(BROKER.kafka().bootstrapServers(), prefix + "-alerts", 3, Duration.ofSeconds(30));
 
             assertThat(scores.size() + dead.size()).as("in = scored + dead-lettered").isEqualTo(total);
             assertThat(ScoringScenario.keys(alerts)).isEqualTo(Set.of("anomaly-1mb", "anomaly-1.5mb", "after-anomaly"));
