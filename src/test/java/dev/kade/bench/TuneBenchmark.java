@@ -82,8 +82,8 @@ class TuneBenchmark {
                 TrainConfig base = TrainConfig.defaults(ModelKind.AE).withSeed(seed);
                 long t0 = System.nanoTime();
                 TuneResult r = new Tuner(new Trainer()).tune(train, base, SearchSpace.candidates(trials, seed), Optional.of(test),
-                        Criterion.SYNTHETIC, t -> System.out.printf(Locale.ROOT, "  %s %s synthetic %.4f test %.4f %.1f s%n", set,
-                                t.candidate().name(), t.syntheticAuc(), t.labelledAuc(), t.trainSeconds()));
+                        Criterion.SYNTHETIC, t -> System.out.printf(Locale.ROOT, "  %s %s synthetic %.4f (permuted %.4f, beyond %.4f) test %.4f %.1f s%n", set,
+                                t.candidate().name(), t.syntheticAuc(), t.permutedAuc(), t.beyondRangeAuc(), t.labelledAuc(), t.trainSeconds()));
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 Path file = dir.resolve(set + "-" + seed + ".onnx");
                 OnnxExporter.export(r.model(), file);
