@@ -112,7 +112,7 @@ public final class TuneCommand implements Callable<Integer> {
         TrainConfig base;
         try {
             base = baseConfig();
-            SearchSpace.candidates(trials, 0);
+            SearchSpace.requireTrials(trials);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }

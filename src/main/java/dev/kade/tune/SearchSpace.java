@@ -47,9 +47,7 @@ public final class SearchSpace {
      * @throws IllegalArgumentException if {@code trials} is outside [1, {@link #MAX_TRIALS}]
      */
     public static List<Candidate> candidates(int trials, long seed) {
-        if (trials < 1 || trials > MAX_TRIALS) {
-            throw new IllegalArgumentException("--trials " + trials + ": must be in [1, " + MAX_TRIALS + "]");
-        }
+        requireTrials(trials);
         Set<Candidate> chosen = new LinkedHashSet<>(defaults().subList(0, Math.min(trials, defaults().size())));
         // the grid's own spelling of the single-model defaults (2F,F; F/2; 1e-3; β 1) is not drawn again
         Set<String> defaultNames = Set.of("ae h=2F,F z=0.5F lr=0.001", "vae h=2F,F z=0.5F lr=0.001 beta=1");
@@ -61,6 +59,18 @@ public final class SearchSpace {
             }
         }
         return new ArrayList<>(chosen);
+    }
+
+    /**
+     * Checks a number of trials, naming the option.
+     *
+     * @throws IllegalArgumentException if {@code trials} is outside [1, {@link #MAX_TRIALS}]
+     */
+    public static int requireTrials(int trials) {
+        if (trials < 1 || trials > MAX_TRIALS) {
+            throw new IllegalArgumentException("--trials " + trials + ": must be in [1, " + MAX_TRIALS + "]");
+        }
+        return trials;
     }
 
     private static Candidate draw(SplittableRandom rng) {
