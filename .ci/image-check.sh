@@ -41,6 +41,11 @@ if config.get("Entrypoint") != ["java", "-jar", "/opt/kade/kade.jar"]:
     errors.append(f"unexpected entrypoint {config.get('Entrypoint')}")
 if config.get("Cmd") != ["run", "--config", "/etc/kade/kade.properties"]:
     errors.append(f"unexpected cmd {config.get('Cmd')}")
+env = dict(e.split("=", 1) for e in config.get("Env") or [])
+if env.get("ORT_DISABLE_TELEMETRY") != "1":
+    errors.append(f"image environment lacks ORT_DISABLE_TELEMETRY=1 (ONNX Runtime telemetry), has {sorted(env)}")
+with open(os.path.join(os.path.dirname(rootfs), "ort-telemetry"), "w") as f:
+    f.write(env.get("ORT_DISABLE_TELEMETRY", ""))
 if any(name == "app" or name.startswith("app/") for name in files):
     errors.append("Jib's default /app layers are in the image (the layer filter did not apply)")
 if jars != ["opt/kade/kade.jar"]:
@@ -69,14 +74,19 @@ if [ "$(id -u)" = 0 ] && command -v chroot >/dev/null && mount -t proc proc "$un
   mount --rbind /sys "$unpack/rootfs/sys"
   root=$unpack/rootfs; chroot=$(command -v chroot)
   cp src/main/resources/datasets/thyroid.train.csv src/main/resources/datasets/thyroid.test.csv "$root/tmp/"
-  # The image's entrypoint, as the image's user, with only the image's files.
+  # The image's entrypoint, as the image's user, with only the image's files and the image's telemetry
+  # opt-out as its config sets it (the JVM flags stay small for this machine).
   run() { env -i PATH=/opt/java/openjdk/bin HOME=/tmp JDK_JAVA_OPTIONS="-Djava.io.tmpdir=/tmp" \
+            ORT_DISABLE_TELEMETRY="$(cat "$unpack/ort-telemetry")" \
             "$chroot" --userspec=10001:10001 "$root" /opt/java/openjdk/bin/java -jar /opt/kade/kade.jar "$@"; }
   run --version
   run train --data /tmp/thyroid.train.csv --epochs 5 --quiet --out /tmp/m.onnx
   run evaluate --model /tmp/m.onnx --data /tmp/thyroid.test.csv --format json
+  if [ -e "$root/tmp/.cache/Microsoft" ]; then
+    echo "ONNX Runtime wrote its telemetry under HOME in the image: $(find "$root/tmp/.cache/Microsoft" -type f)" >&2; exit 1
+  fi
   run demo && { echo "the image's jar ran the demo: it should have no broker" >&2; exit 1; } || [ $? -eq 2 ]
-  echo "image runs: --version, train and evaluate as uid 10001 in the unpacked image; demo refused with exit 2"
+  echo "image runs: --version, train and evaluate as uid 10001 in the unpacked image, no telemetry files; demo refused with exit 2"
 else
   echo "skipped running the unpacked image: needs root, chroot and a mountable /proc"
 fi

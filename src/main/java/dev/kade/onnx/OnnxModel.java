@@ -281,6 +281,8 @@ public final class OnnxModel implements Scorer, AutoCloseable {
      * in a plain {@code java -jar} process the first {@code OrtEnvironment.getEnvironment()} on the main
      * thread (1 MB stack) dies with SIGSEGV and no hs_err file (seen here; -Xss4m also avoids it). Once
      * the library is loaded, sessions and inference run fine on ordinary threads.
+     *
+     * <p>Telemetry is turned off at once ({@link OrtTelemetry}).
      */
     static OrtEnvironment environment() {
         return EnvironmentHolder.ENV;
@@ -312,6 +314,7 @@ public final class OnnxModel implements Scorer, AutoCloseable {
         if (failure[0] != null) {
             throw new IllegalStateException("cannot load ONNX Runtime: " + failure[0], failure[0]);
         }
+        OrtTelemetry.disable(env[0], System.getenv());
         return env[0];
     }
 

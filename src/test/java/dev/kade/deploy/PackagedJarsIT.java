@@ -2,6 +2,7 @@ package dev.kade.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -99,6 +101,64 @@ class PackagedJarsIT {
         assertThat(demo.output).contains("kade-demo.jar");
     }
 
+    /**
+     * ONNX Runtime 1.29's telemetry ({@link dev.kade.onnx.OrtTelemetry}): with {@code ORT_DISABLE_TELEMETRY=1}, as the
+     * image and manifests set it, the production jar writes nothing under the cache directories (no device id, no
+     * event queue) and does not warn. Without it (only where {@code CI} is set, so that a developer's test run never
+     * queues an event; uploads are blocked here anyway by an unreachable proxy and no CA bundle) the runtime writes
+     * its device id, which shows the check above looks where the runtime writes, kade warns once naming the
+     * variable, and the queue holds no session event: no model metadata.
+     */
+    @Test
+    void productionJarKeepsOnnxRuntimeTelemetryOff(@TempDir Path dir) throws Exception {
+        Path model = dir.resolve("m.onnx");
+        Run train = java(PRODUCTION, Map.of(), "train", "--data", "src/main/resources/datasets/thyroid.train.csv",
+                "--epochs", "2", "--quiet", "--no-report", "--out", model.toString());
+        assertThat(train.exit).as(train.output).isZero();
+        String[] evaluate = {"evaluate", "--model", model.toString(), "--data", "src/main/resources/datasets/thyroid.test.csv",
+                "--format", "json"};
+
+        Path optedOut = Files.createDirectories(dir.resolve("home-opted-out"));
+        Run quiet = java(PRODUCTION, telemetryEnv(optedOut, true), evaluate);
+        assertThat(quiet.exit).as(quiet.output).isZero();
+        assertThat(filesUnder(optedOut)).as("files ONNX Runtime left under HOME and XDG_CACHE_HOME").isEmpty();
+        assertThat(quiet.output).doesNotContain("ORT_DISABLE_TELEMETRY");
+
+        assumeTrue(System.getenv("CI") != null, "the run without the opt-out only runs where CI is set");
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Run warned = java(PRODUCTION, telemetryEnv(home, false), evaluate);
+        assertThat(warned.exit).as(warned.output).isZero();
+        assertThat(warned.output.lines().filter(l -> l.contains("ORT_DISABLE_TELEMETRY=1")).count()).as(warned.output).isOne();
+        List<Path> written = filesUnder(home);
+        assertThat(written).as("without the opt-out ONNX Runtime writes its device id").anyMatch(f -> f.endsWith("deviceid"));
+        for (Path f : written) {
+            String bytes = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+            assertThat(bytes).as(f.toString()).doesNotContain("SessionCreation").doesNotContain("dev.kade");
+        }
+    }
+
+    /**
+     * A child environment for the telemetry check: no inherited opt-out or CI flag, HOME and XDG_CACHE_HOME in
+     * {@code home}, and no way out (an unreachable proxy, no CA bundle) should anything try to upload.
+     */
+    private static Map<String, String> telemetryEnv(Path home, boolean optOut) {
+        Map<String, String> env = new HashMap<>();
+        env.put("HOME", home.toString());
+        env.put("XDG_CACHE_HOME", home.resolve("xdg-cache").toString());
+        env.put("https_proxy", "http://127.0.0.1:9");
+        env.put("HTTPS_PROXY", "http://127.0.0.1:9");
+        env.put("SSL_CERT_FILE", home.resolve("no-such-ca-bundle.pem").toString());
+        env.put("ORT_DISABLE_TELEMETRY", optOut ? "1" : null);
+        env.put("CI", null);
+        return env;
+    }
+
+    private static List<Path> filesUnder(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).toList();
+        }
+    }
+
     /** {@code run} from the production jar against a broker: ready, and 20 records scored (ONNX, compression natives). */
     @Test
     void productionJarScoresAStream(@TempDir Path dir) throws Exception {
@@ -179,10 +239,23 @@ class PackagedJarsIT {
 
     /** Runs {@code java -jar JAR ARGS} with this JVM's java, output and error merged. */
     private static Run java(Path jar, String... args) throws Exception {
+        return java(jar, Map.of(), args);
+    }
+
+    /** As {@link #java(Path, String...)}, with these environment changes (a null value removes the variable). */
+    private static Run java(Path jar, Map<String, String> env, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", jar.toString()));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        env.forEach((k, v) -> {
+            if (v == null) {
+                pb.environment().remove(k);
+            } else {
+                pb.environment().put(k, v);
+            }
+        });
+        Process p = pb.start();
         p.getOutputStream().close();
         byte[] out = p.getInputStream().readAllBytes();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
