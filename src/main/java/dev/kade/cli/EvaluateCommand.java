@@ -41,7 +41,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "text", paramLabel = "json|text", description = "Output format (default: ${DEFAULT-VALUE}).")
     Format format;
 
-    @Option(names = "--imputation", defaultValue = "fail", paramLabel = "fail|mean|drop-row", converter = TrainCommand.ImputationConverter.class,
+    @Option(names = "--imputation", defaultValue = "fail", paramLabel = "fail|mean|drop-row", converter = TrainingDataOptions.ImputationConverter.class,
             description = "What to do with a missing or non-numeric value (default: ${DEFAULT-VALUE}).")
     ImputationPolicy imputation;
 

@@ -2,15 +2,11 @@ package dev.kade.cli;
 
 import dev.kade.features.DataSet;
 import dev.kade.features.DataSetException;
-import dev.kade.features.DataSetReader;
-import dev.kade.features.ImputationPolicy;
 import dev.kade.model.ModelKind;
 import dev.kade.onnx.OnnxExporter;
 import dev.kade.train.Activation;
 import dev.kade.train.ConsoleProgress;
 import dev.kade.train.ProgressListener;
-import dev.kade.train.Standardizer;
-import dev.kade.train.ThresholdRule;
 import dev.kade.train.TrainConfig;
 import dev.kade.train.TrainedEnsemble;
 import dev.kade.train.Trainer;
@@ -18,11 +14,11 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -36,8 +32,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data", required = true, paramLabel = "FILE", description = "Training data: .csv (header) or .jsonl; normal rows only.")
-    Path data;
+    @Mixin
+    TrainingDataOptions input;
 
     @Option(names = "--out", required = true, paramLabel = "MODEL.onnx", description = "Where to write the model.")
     Path out;
@@ -45,16 +41,6 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--kind", defaultValue = "mix", paramLabel = "ae|vae|mix",
             description = "Model kind; mix = an ensemble of AEs and VAEs, half each (default: ${DEFAULT-VALUE}).")
     String kindText;
-
-    @Option(names = "--features", split = ",", paramLabel = "NAME", description = "Feature columns in order; dotted names are nested JSON paths. Default: every numeric column.")
-    List<String> features = List.of();
-
-    @Option(names = "--exclude-columns", split = ",", paramLabel = "NAME", description = "Columns never used as features (ids, timestamps, labels).")
-    List<String> exclude = List.of();
-
-    @Option(names = "--imputation", defaultValue = "fail", paramLabel = "fail|mean|drop-row", converter = ImputationConverter.class,
-            description = "What to do with a missing or non-numeric value (default: ${DEFAULT-VALUE}: stop, naming file, line and column).")
-    ImputationPolicy imputation;
 
     @Option(names = "--hidden", split = ",", paramLabel = "SIZE", description = "Encoder hidden layer sizes, e.g. 32,16 (decoder mirrors). Default: 2F,F.")
     List<Integer> hidden;
@@ -65,12 +51,6 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--activation", paramLabel = "relu|tanh|sigmoid", description = "Hidden-layer activation (default: relu).")
     String activation;
 
-    @Option(names = "--epochs", paramLabel = "N", description = "Maximum epochs (default: 200).")
-    Integer epochs;
-
-    @Option(names = "--batch-size", paramLabel = "N", description = "Mini-batch size (default: 128).")
-    Integer batchSize;
-
     @Option(names = "--learning-rate", paramLabel = "LR", description = "Adam learning rate (default: 0.001).")
     Double learningRate;
 
@@ -80,25 +60,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--validation-split", paramLabel = "SHARE", description = "Share of rows held out for early stopping and the threshold (default: 0.2).")
     Double validationSplit;
 
-    @Option(names = "--early-stopping-patience", paramLabel = "EPOCHS", description = "Stop after this many epochs without validation improvement; 0 = never (default: 10).")
-    Integer patience;
-
-    @Option(names = "--seed", paramLabel = "N", description = "Random seed; the same seed and data give the same model (default: 42).")
-    Long seed;
-
-    @Option(names = "--threshold-quantile", paramLabel = "Q", description = "Target quantile of normal scores for the threshold: about 1-Q of normal traffic is flagged (default: 0.995).")
-    Double thresholdQuantile;
-
-    @Option(names = "--threshold-rule", paramLabel = "pot|quantile|mad", description = "How the threshold is taken from the validation scores without labels: "
-            + "pot = extreme-value (generalised Pareto) fit to the top 10%%, exceeded with probability 1-Q; quantile = the empirical Q quantile; "
-            + "mad = median + 5 robust standard deviations (default: pot).")
-    String thresholdRule;
-
     @Option(names = "--beta", paramLabel = "BETA", description = "Weight of the KL term for --kind vae (default: 1).")
     Double beta;
-
-    @Option(names = "--scaling", paramLabel = "standard|robust", description = "Feature standardisation inside the model (default: robust).")
-    String scaling;
 
     @Option(names = "--code-penalty", paramLabel = "LAMBDA", description = "Weight of the L1 sparsity penalty on the latent code, training only (default: 0 = off).")
     Double codePenalty;
@@ -106,18 +69,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--input-noise", paramLabel = "SIGMA", description = "Std. deviation of Gaussian noise on the standardised input during training: a denoising AE (default: 0 = off).")
     Double inputNoise;
 
-    @Option(names = "--ensemble", paramLabel = "K", description = "Train K members and export them as one graph; each member's score is z-scaled on held-out normal rows, then averaged (default: "
+    @Option(names = "--ensemble", paramLabel = "K", description = "Train K members and export them as one graph; each member's score is centred and scaled by the median and IQR of its scores on held-out normal rows, then averaged (default: "
             + TrainConfig.DEFAULT_ENSEMBLE + " with --kind mix, else 1).")
     Integer ensemble;
 
-    @Option(names = "--model-version", paramLabel = "TEXT", description = "Version string stored in the model (default: KIND-TIMESTAMP).")
-    String modelVersion;
-
-    @Option(names = "--no-report", description = "Do not write MODEL.report.html.")
-    boolean noReport;
-
-    @Option(names = "--quiet", description = "No progress output.")
-    boolean quiet;
+    @Mixin
+    TrainingRunOptions run;
 
     @Override
     public Integer call() {
@@ -131,13 +88,12 @@ public final class TrainCommand implements Callable<Integer> {
         }
         DataSet set;
         try {
-            set = DataSetReader.read(data, DataSetReader.Options.defaults()
-                    .withFeatures(features).withExcludeColumns(Set.copyOf(exclude)).withImputation(imputation));
+            set = input.read();
         } catch (DataSetException e) {
             err.println("kade train: " + e.getMessage());
             return 1;
         }
-        ProgressListener progress = quiet ? ProgressListener.NONE : ConsoleProgress.stderr();
+        ProgressListener progress = run.quiet ? ProgressListener.NONE : ConsoleProgress.stderr();
         TrainedEnsemble model;
         long t0 = System.nanoTime();
         try {
@@ -147,11 +103,11 @@ public final class TrainCommand implements Callable<Integer> {
             return 1;
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        if (modelVersion != null) {
-            model = model.withMetadata(model.metadata().withVersion(modelVersion));
+        if (run.modelVersion != null) {
+            model = model.withMetadata(model.metadata().withVersion(run.modelVersion));
         }
         OnnxExporter.export(model, out);
-        TrainingSummary.print(outW, model, set, out, config, seconds, !noReport);
+        TrainingSummary.print(outW, model, set, out, config, seconds, !run.noReport);
         outW.flush();
         return 0;
     }
@@ -163,7 +119,7 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--kind " + kindText + ": expected ae, vae or mix");
         }
         ModelKind kind = mixed ? ModelKind.AE : ModelKind.parse(k);
-        TrainConfig.Builder b = TrainConfig.defaults(kind).toBuilder().mixed(mixed);
+        TrainConfig.Builder b = run.applyTo(TrainConfig.defaults(kind).toBuilder().mixed(mixed));
         if (mixed) {
             b.ensemble(TrainConfig.DEFAULT_ENSEMBLE);
         }
@@ -176,12 +132,6 @@ public final class TrainCommand implements Callable<Integer> {
         if (activation != null) {
             b.activation(Activation.parse(activation));
         }
-        if (epochs != null) {
-            b.epochs(epochs);
-        }
-        if (batchSize != null) {
-            b.batchSize(batchSize);
-        }
         if (learningRate != null) {
             b.learningRate(learningRate);
         }
@@ -191,23 +141,8 @@ public final class TrainCommand implements Callable<Integer> {
         if (validationSplit != null) {
             b.validationSplit(validationSplit);
         }
-        if (patience != null) {
-            b.earlyStoppingPatience(patience);
-        }
-        if (seed != null) {
-            b.seed(seed);
-        }
-        if (thresholdQuantile != null) {
-            b.thresholdQuantile(thresholdQuantile);
-        }
         if (beta != null) {
             b.beta(beta);
-        }
-        if (scaling != null) {
-            b.scaling(parseScaling(scaling));
-        }
-        if (thresholdRule != null) {
-            b.thresholdRule(ThresholdRule.parse(thresholdRule));
         }
         if (codePenalty != null) {
             b.codePenalty(codePenalty);
@@ -219,25 +154,5 @@ public final class TrainCommand implements Callable<Integer> {
             b.ensemble(ensemble);
         }
         return b.build();
-    }
-
-    private static Standardizer.Scaling parseScaling(String s) {
-        try {
-            return Standardizer.Scaling.valueOf(s.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--scaling " + s + ": expected standard or robust");
-        }
-    }
-
-    /** fail|mean|drop-row. */
-    static final class ImputationConverter implements CommandLine.ITypeConverter<ImputationPolicy> {
-        @Override
-        public ImputationPolicy convert(String value) {
-            try {
-                return ImputationPolicy.valueOf(value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException("expected fail, mean or drop-row, got '" + value + "'");
-            }
-        }
     }
 }

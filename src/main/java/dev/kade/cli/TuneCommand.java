@@ -3,11 +3,8 @@ package dev.kade.cli;
 import dev.kade.features.DataSet;
 import dev.kade.features.DataSetException;
 import dev.kade.features.DataSetReader;
-import dev.kade.features.ImputationPolicy;
 import dev.kade.model.ModelKind;
 import dev.kade.onnx.OnnxExporter;
-import dev.kade.train.Standardizer;
-import dev.kade.train.ThresholdRule;
 import dev.kade.train.TrainConfig;
 import dev.kade.train.TrainedEnsemble;
 import dev.kade.train.Trainer;
@@ -19,15 +16,14 @@ import dev.kade.tune.TuneResult;
 import dev.kade.tune.Tuner;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -47,8 +43,8 @@ public final class TuneCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data", required = true, paramLabel = "FILE", description = "Training data: .csv (header) or .jsonl; normal rows only.")
-    Path data;
+    @Mixin
+    TrainingDataOptions input;
 
     @Option(names = {"--out", "--output"}, required = true, paramLabel = "MODEL.onnx", description = "Where to write the chosen model.")
     Path out;
@@ -65,45 +61,8 @@ public final class TuneCommand implements Callable<Integer> {
             description = "Label column of --labelled-validation, 1 = anomaly (default: ${DEFAULT-VALUE}).")
     String labelColumn;
 
-    @Option(names = "--features", split = ",", paramLabel = "NAME", description = "Feature columns in order; dotted names are nested JSON paths. Default: every numeric column.")
-    List<String> features = List.of();
-
-    @Option(names = "--exclude-columns", split = ",", paramLabel = "NAME", description = "Columns never used as features (ids, timestamps, labels).")
-    List<String> exclude = List.of();
-
-    @Option(names = "--imputation", defaultValue = "fail", paramLabel = "fail|mean|drop-row", converter = TrainCommand.ImputationConverter.class,
-            description = "What to do with a missing or non-numeric value (default: ${DEFAULT-VALUE}).")
-    ImputationPolicy imputation;
-
-    @Option(names = "--seed", paramLabel = "N", description = "Random seed of the split, the draw of candidates and every training (default: 42).")
-    Long seed;
-
-    @Option(names = "--epochs", paramLabel = "N", description = "Maximum epochs of every training (default: 200).")
-    Integer epochs;
-
-    @Option(names = "--early-stopping-patience", paramLabel = "EPOCHS", description = "As for train (default: 10).")
-    Integer patience;
-
-    @Option(names = "--batch-size", paramLabel = "N", description = "Mini-batch size (default: 128).")
-    Integer batchSize;
-
-    @Option(names = "--threshold-quantile", paramLabel = "Q", description = "As for train (default: 0.995).")
-    Double thresholdQuantile;
-
-    @Option(names = "--threshold-rule", paramLabel = "pot|quantile|mad", description = "As for train (default: pot).")
-    String thresholdRule;
-
-    @Option(names = "--scaling", paramLabel = "standard|robust", description = "Feature standardisation inside the model (default: robust).")
-    String scaling;
-
-    @Option(names = "--model-version", paramLabel = "TEXT", description = "Version string stored in the model (default: KIND-TIMESTAMP).")
-    String modelVersion;
-
-    @Option(names = "--no-report", description = "Do not write MODEL.report.html.")
-    boolean noReport;
-
-    @Option(names = "--quiet", description = "No progress output.")
-    boolean quiet;
+    @Mixin
+    TrainingRunOptions run;
 
     @Override
     public Integer call() {
@@ -119,18 +78,17 @@ public final class TuneCommand implements Callable<Integer> {
         DataSet set;
         Optional<DataSet> labelled = Optional.empty();
         try {
-            set = DataSetReader.read(data, DataSetReader.Options.defaults()
-                    .withFeatures(features).withExcludeColumns(Set.copyOf(exclude)).withImputation(imputation));
+            set = input.read();
             if (labelledValidation != null) {
                 labelled = Optional.of(DataSetReader.read(labelledValidation, DataSetReader.Options.defaults()
-                        .withFeatures(set.features()).withLabelColumn(labelColumn).withImputation(imputation)));
+                        .withFeatures(set.features()).withLabelColumn(labelColumn).withImputation(input.imputation)));
             }
         } catch (DataSetException e) {
             err.println("kade tune: " + e.getMessage());
             return 1;
         }
         Criterion criterion = labelled.isPresent() ? Criterion.LABELLED : Criterion.SYNTHETIC;
-        Consumer<Trial> progress = quiet ? t -> { } : t -> {
+        Consumer<Trial> progress = run.quiet ? t -> { } : t -> {
             err.printf(Locale.ROOT, "tune %d/%d %s: %s %.4f (%.1f s)%s%n", t.index() + 1, trials, t.candidate().name(),
                     criterion.label(), t.value(criterion), t.trainSeconds(), t.failure().map(m -> ", failed: " + m).orElse(""));
             err.flush();
@@ -143,13 +101,13 @@ public final class TuneCommand implements Callable<Integer> {
             return 1;
         }
         TrainedEnsemble model = result.model();
-        if (modelVersion != null) {
-            model = model.withMetadata(model.metadata().withVersion(modelVersion));
+        if (run.modelVersion != null) {
+            model = model.withMetadata(model.metadata().withVersion(run.modelVersion));
         }
         OnnxExporter.export(model, out);
         TuneReport.printTable(result, outW);
-        TrainingSummary.print(outW, model, set, out, result.chosenConfig(), result.finalSeconds(), !noReport);
-        outW.printf(Locale.ROOT, "tuned     %s (%d candidates, %.1f s training in all)%n", TuneReport.writeJson(result, out, data.toString(),
+        TrainingSummary.print(outW, model, set, out, result.chosenConfig(), result.finalSeconds(), !run.noReport);
+        outW.printf(Locale.ROOT, "tuned     %s (%d candidates, %.1f s training in all)%n", TuneReport.writeJson(result, out, input.data.toString(),
                 base.seed()), result.trials().size(), result.totalTrainSeconds());
         outW.flush();
         return 0;
@@ -157,32 +115,6 @@ public final class TuneCommand implements Callable<Integer> {
 
     /** The settings tuning does not vary, from the options (train's defaults otherwise). */
     TrainConfig baseConfig() {
-        TrainConfig.Builder b = TrainConfig.defaults(ModelKind.AE).toBuilder();
-        if (seed != null) {
-            b.seed(seed);
-        }
-        if (epochs != null) {
-            b.epochs(epochs);
-        }
-        if (patience != null) {
-            b.earlyStoppingPatience(patience);
-        }
-        if (batchSize != null) {
-            b.batchSize(batchSize);
-        }
-        if (thresholdQuantile != null) {
-            b.thresholdQuantile(thresholdQuantile);
-        }
-        if (thresholdRule != null) {
-            b.thresholdRule(ThresholdRule.parse(thresholdRule));
-        }
-        if (scaling != null) {
-            try {
-                b.scaling(Standardizer.Scaling.valueOf(scaling.trim().toUpperCase(Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--scaling " + scaling + ": expected standard or robust");
-            }
-        }
-        return b.build();
+        return run.applyTo(TrainConfig.defaults(ModelKind.AE).toBuilder()).build();
     }
 }

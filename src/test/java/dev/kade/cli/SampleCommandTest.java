@@ -8,8 +8,6 @@ import dev.kade.features.FeatureExtractor;
 import dev.kade.features.RecordReader;
 import dev.kade.onnx.OnnxModel;
 import dev.kade.train.Fixtures;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +15,6 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code kade sample} on a VAE trained by {@code kade train} on a shipped data set: the records parse back
@@ -47,7 +44,7 @@ class SampleCommandTest {
     @Test
     void samplesResembleTheTrainingDataAndScoreAsNormal() throws Exception {
         Path out = dir.resolve("samples.jsonl");
-        Result r = run("sample", "--model", vae.toString(), "--n", Integer.toString(N), "--seed", "3", "--output", out.toString());
+        CliRun r = run("sample", "--model", vae.toString(), "--n", Integer.toString(N), "--seed", "3", "--output", out.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
         assertThat(lines).hasSize(N);
@@ -85,7 +82,7 @@ class SampleCommandTest {
             assertThat(below).as("samples below the threshold").isGreaterThan((long) (0.9 * N));
         }
         // --mean-only: the same codes decoded without the decoder's noise, visibly less spread
-        Result mean = run("sample", "--model", vae.toString(), "--n", "500", "--seed", "3", "--mean-only");
+        CliRun mean = run("sample", "--model", vae.toString(), "--n", "500", "--seed", "3", "--mean-only");
         assertThat(mean.exit()).isZero();
         float[][] smooth = mean.out().lines().map(l -> {
             try {
@@ -100,13 +97,13 @@ class SampleCommandTest {
         Path again = dir.resolve("again.jsonl");
         assertThat(run("sample", "--model", vae.toString(), "--n", "5", "--seed", "3", "--output", again.toString()).exit()).isZero();
         assertThat(Files.readAllLines(again)).containsExactlyElementsOf(lines.subList(0, 5));
-        Result other = run("sample", "--model", vae.toString(), "--n", "5", "--seed", "4");
+        CliRun other = run("sample", "--model", vae.toString(), "--n", "5", "--seed", "4");
         assertThat(other.out().lines().toList()).hasSize(5).doesNotContainAnyElementsOf(lines.subList(0, 5));
     }
 
     @Test
     void anAeIsRefusedWithOneLineAndExitTwo() {
-        Result r = run("sample", "--model", ae.toString(), "--n", "10");
+        CliRun r = run("sample", "--model", ae.toString(), "--n", "10");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err().strip().lines().toList()).hasSize(1).first().asString()
                 .startsWith("kade sample: --model").contains("is an AE").contains("VAE");
@@ -117,7 +114,7 @@ class SampleCommandTest {
     void aVaeWithoutItsDecoderIsRefusedWithOneLineAndExitTwo() throws Exception {
         Path lone = dir.resolve("lone.onnx");
         Files.copy(vae, lone);
-        Result r = run("sample", "--model", lone.toString(), "--n", "10");
+        CliRun r = run("sample", "--model", lone.toString(), "--n", "10");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err().strip().lines().toList()).hasSize(1).first().asString().contains("no decoder graph").contains("lone.decoder.onnx");
 
@@ -126,7 +123,7 @@ class SampleCommandTest {
         assertThat(run("train", "--data", TRAIN.toString(), "--kind", "vae", "--out", otherModel.toString(), "--quiet", "--no-report",
                 "--model-version", "other-vae", "--epochs", "2").exit()).isZero();
         Files.copy(dir.resolve("other.decoder.onnx"), dir.resolve("lone.decoder.onnx"));
-        Result wrong = run("sample", "--model", lone.toString(), "--n", "10");
+        CliRun wrong = run("sample", "--model", lone.toString(), "--n", "10");
         assertThat(wrong.exit()).isEqualTo(2);
         assertThat(wrong.err()).contains("belongs to model other-vae");
     }
@@ -150,16 +147,7 @@ class SampleCommandTest {
         return new double[] {mean, Math.sqrt(ss / rows.length)};
     }
 
-    record Result(int exit, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args);
-        return new Result(exit, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.execute(args);
     }
 }

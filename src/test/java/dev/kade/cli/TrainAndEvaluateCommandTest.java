@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,23 +11,13 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class TrainAndEvaluateCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.execute(args);
     }
 
     /** Two correlated columns, a noise column and an id; the test file adds far-off anomalies. */
@@ -53,14 +41,14 @@ class TrainAndEvaluateCommandTest {
         Path train = write("train.csv", 600, false, 1);
         Path test = write("test.jsonl.csv", 300, true, 2);
         Path model = dir.resolve("m.onnx");
-        Run t = run("train", "--data", train.toString(), "--kind", "vae", "--out", model.toString(),
+        CliRun t = run("train", "--data", train.toString(), "--kind", "vae", "--out", model.toString(),
                 "--exclude-columns", "id", "--epochs", "100", "--hidden", "8", "--latent-dim", "2", "--quiet");
         assertThat(t.exit()).as(t.err()).isZero();
         assertThat(t.out()).contains("features  a,b,c", "data      sha256:", "threshold", "report");
         assertThat(model).exists();
         assertThat(dir.resolve("m.report.html")).exists();
 
-        Run e = run("evaluate", "--model", model.toString(), "--data", test.toString(), "--label-column", "label", "--format", "json");
+        CliRun e = run("evaluate", "--model", model.toString(), "--data", test.toString(), "--label-column", "label", "--format", "json");
         assertThat(e.exit()).as(e.err()).isZero();
         assertThat(e.out().strip().lines()).hasSize(1);
         JsonNode json = new ObjectMapper().readTree(e.out());
@@ -81,14 +69,14 @@ class TrainAndEvaluateCommandTest {
             rescaled.add(f[0].equals("id") ? line : f[0] + "," + f[1] + "," + Double.parseDouble(f[2]) * 100 + "," + f[3] + "," + f[4]);
         }
         Path otherUnits = Files.write(dir.resolve("other-units.csv"), rescaled);
-        Run w = run("evaluate", "--model", model.toString(), "--data", otherUnits.toString(), "--format", "json");
+        CliRun w = run("evaluate", "--model", model.toString(), "--data", otherUnits.toString(), "--format", "json");
         assertThat(w.exit()).as(w.err()).isZero();
         assertThat(w.err()).contains("kade evaluate: warning: " + otherUnits + " looks unlike the model's training data");
         JsonNode warned = new ObjectMapper().readTree(w.out());
         assertThat(warned.get("warnings")).hasSize(1);
         assertThat(warned.get("normal_median_score").asDouble()).isGreaterThan(warned.get("validation_p99_score").asDouble());
         assertThat(Files.readString(dir.resolve("m.report.html"))).contains("<strong>Warning:</strong> " + otherUnits);
-        Run text = run("evaluate", "--model", model.toString(), "--data", otherUnits.toString(), "--no-report");
+        CliRun text = run("evaluate", "--model", model.toString(), "--data", otherUnits.toString(), "--no-report");
         assertThat(text.out()).startsWith("WARNING   " + otherUnits + " looks unlike");
     }
 
@@ -97,11 +85,11 @@ class TrainAndEvaluateCommandTest {
         Path train = write("train.csv", 600, false, 3);
         Path test = write("test.csv", 300, true, 4);
         Path model = dir.resolve("e.onnx");
-        Run t = run("train", "--data", train.toString(), "--out", model.toString(), "--exclude-columns", "id",
+        CliRun t = run("train", "--data", train.toString(), "--out", model.toString(), "--exclude-columns", "id",
                 "--epochs", "30", "--hidden", "8", "--latent-dim", "2", "--ensemble", "4", "--quiet");
         assertThat(t.exit()).as(t.err()).isZero();
         assertThat(t.out()).contains("(ensemble, 3 features", "m0 ae", "m1 ae", "m2 vae", "m3 vae", "trained   in");
-        Run e = run("evaluate", "--model", model.toString(), "--data", test.toString(), "--format", "json", "--no-report", "--cv", "3");
+        CliRun e = run("evaluate", "--model", model.toString(), "--data", test.toString(), "--format", "json", "--no-report", "--cv", "3");
         assertThat(e.exit()).as(e.err()).isZero();
         JsonNode json = new ObjectMapper().readTree(e.out());
         assertThat(json.get("roc_auc").asDouble()).isGreaterThan(0.9);
@@ -109,16 +97,16 @@ class TrainAndEvaluateCommandTest {
         assertThat(json.get("cv").get("folds").asInt()).isEqualTo(3);
         assertThat(json.get("cv").get("roc_auc_mean").asDouble()).isCloseTo(json.get("roc_auc").asDouble(),
                 org.assertj.core.data.Offset.offset(0.05));
-        Run text = run("evaluate", "--model", model.toString(), "--data", test.toString(), "--no-report", "--cv", "3");
+        CliRun text = run("evaluate", "--model", model.toString(), "--data", test.toString(), "--no-report", "--cv", "3");
         assertThat(text.out()).containsPattern("cv 3 folds: ROC-AUC 0\\.\\d{4} ± 0\\.\\d{4}, PR-AUC");
-        Run tooMany = run("evaluate", "--model", model.toString(), "--data", test.toString(), "--no-report", "--cv", "31");
+        CliRun tooMany = run("evaluate", "--model", model.toString(), "--data", test.toString(), "--no-report", "--cv", "31");
         assertThat(tooMany.exit()).isEqualTo(2);
         assertThat(tooMany.err()).contains("--cv 31", "30 anomalies");
 
-        Run bad = run("train", "--data", train.toString(), "--out", model.toString(), "--ensemble", "1");
+        CliRun bad = run("train", "--data", train.toString(), "--out", model.toString(), "--ensemble", "1");
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).contains("--ensemble 1", "mixed");
-        Run rule = run("train", "--data", train.toString(), "--out", model.toString(), "--threshold-rule", "median");
+        CliRun rule = run("train", "--data", train.toString(), "--out", model.toString(), "--threshold-rule", "median");
         assertThat(rule.exit()).isEqualTo(2);
         assertThat(rule.err()).contains("--threshold-rule median");
     }
@@ -127,22 +115,22 @@ class TrainAndEvaluateCommandTest {
     void badValueFailsWithFileLineAndColumnAndExitCodeOne() throws Exception {
         Path bad = dir.resolve("bad.csv");
         Files.writeString(bad, "a,b\n1,2\n3,x\n5,6\n7,9\n");
-        Run t = run("train", "--data", bad.toString(), "--out", dir.resolve("x.onnx").toString(), "--quiet");
+        CliRun t = run("train", "--data", bad.toString(), "--out", dir.resolve("x.onnx").toString(), "--quiet");
         assertThat(t.exit()).isEqualTo(1);
         assertThat(t.err()).contains("bad.csv:3:", "column 'b'");
         assertThat(dir.resolve("x.onnx")).doesNotExist();
 
-        Run ok = run("train", "--data", bad.toString(), "--out", dir.resolve("x.onnx").toString(), "--quiet",
+        CliRun ok = run("train", "--data", bad.toString(), "--out", dir.resolve("x.onnx").toString(), "--quiet",
                 "--imputation", "drop-row", "--epochs", "2");
         assertThat(ok.exit()).as(ok.err()).isZero();
     }
 
     @Test
     void badOptionValueIsAUsageErrorNamingTheOption() {
-        Run t = run("train", "--data", "x.csv", "--out", "y.onnx", "--epochs", "0");
+        CliRun t = run("train", "--data", "x.csv", "--out", "y.onnx", "--epochs", "0");
         assertThat(t.exit()).isEqualTo(2);
         assertThat(t.err()).contains("--epochs 0");
-        Run k = run("train", "--data", "x.csv", "--out", "y.onnx", "--kind", "reconstruction");
+        CliRun k = run("train", "--data", "x.csv", "--out", "y.onnx", "--kind", "reconstruction");
         assertThat(k.exit()).isEqualTo(2);
         assertThat(k.err()).contains("--kind reconstruction", "expected ae, vae or mix");
     }

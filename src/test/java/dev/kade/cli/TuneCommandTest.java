@@ -9,14 +9,11 @@ import dev.kade.onnx.OnnxModel;
 import dev.kade.train.Fixtures;
 import dev.kade.tune.Candidate;
 import dev.kade.tune.SearchSpace;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code kade tune} end to end on the shipped thyroid split, with a tiny budget. */
 class TuneCommandTest {
@@ -26,23 +23,14 @@ class TuneCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.execute(args);
     }
 
     @Test
     void listsEveryCandidateWritesTheJsonAndExportsAModelThatOnnxRuntimeServes() throws Exception {
         Path model = dir.resolve("t.onnx");
-        Run r = run("tune", "--data", TRAIN, "--out", model.toString(), "--trials", "4", "--epochs", "4", "--seed", "7");
+        CliRun r = run("tune", "--data", TRAIN, "--out", model.toString(), "--trials", "4", "--epochs", "4", "--seed", "7");
         assertThat(r.exit()).as(r.err()).isZero();
 
         List<Candidate> tried = SearchSpace.candidates(4, 7);
@@ -79,7 +67,7 @@ class TuneCommandTest {
     @Test
     void withALabelledFileItRanksByItsRocAucAndSaysSo() throws Exception {
         Path model = dir.resolve("l.onnx");
-        Run r = run("tune", "--data", TRAIN, "--output", model.toString(), "--trials", "3", "--epochs", "3", "--quiet",
+        CliRun r = run("tune", "--data", TRAIN, "--output", model.toString(), "--trials", "3", "--epochs", "3", "--quiet",
                 "--labelled-validation", TEST, "--label-column", "label");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.err()).isEmpty();
@@ -95,15 +83,15 @@ class TuneCommandTest {
 
     @Test
     void badOptionsExitTwoNamingTheOptionAndBadDataExitsOne() throws Exception {
-        Run trials = run("tune", "--data", TRAIN, "--out", dir.resolve("x.onnx").toString(), "--trials", "0");
+        CliRun trials = run("tune", "--data", TRAIN, "--out", dir.resolve("x.onnx").toString(), "--trials", "0");
         assertThat(trials.exit()).isEqualTo(2);
         assertThat(trials.err()).contains("--trials 0");
-        Run epochs = run("tune", "--data", TRAIN, "--out", dir.resolve("x.onnx").toString(), "--epochs", "0");
+        CliRun epochs = run("tune", "--data", TRAIN, "--out", dir.resolve("x.onnx").toString(), "--epochs", "0");
         assertThat(epochs.exit()).isEqualTo(2);
         assertThat(epochs.err()).contains("--epochs 0");
         Path noLabels = dir.resolve("nolabels.csv");
         Files.writeString(noLabels, "f0,f1,f2,f3,f4,f5\n1,2,3,4,5,6\n");
-        Run labels = run("tune", "--data", TRAIN, "--out", dir.resolve("x.onnx").toString(), "--labelled-validation", noLabels.toString());
+        CliRun labels = run("tune", "--data", TRAIN, "--out", dir.resolve("x.onnx").toString(), "--labelled-validation", noLabels.toString());
         assertThat(labels.exit()).isEqualTo(1);
         assertThat(labels.err()).contains("label");
         assertThat(dir.resolve("x.onnx")).doesNotExist();
