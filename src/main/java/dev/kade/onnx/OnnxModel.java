@@ -444,20 +444,7 @@ public final class OnnxModel implements Scorer, AutoCloseable {
             throw new IllegalArgumentException(rows + " rows of " + width + " features do not fit arrays of " + features.length
                     + ", " + score.length + " and " + featureErrors.length);
         }
-        if (rows == 0) {
-            return;
-        }
-        if (closed) {
-            throw new IllegalStateException("model " + metadata.version() + " is closed");
-        }
-        ThreadBuffers buffers = threadBuffers.get();
-        if (fixedBatch == 1) {
-            for (int i = 0; i < rows; i++) {
-                run(buffers, features, i, 1, score, featureErrors, null);
-            }
-        } else {
-            run(buffers, features, 0, rows, score, featureErrors, null);
-        }
+        scoreChecked(features, rows, score, featureErrors, null);
     }
 
     /**
@@ -479,6 +466,11 @@ public final class OnnxModel implements Scorer, AutoCloseable {
             throw new IllegalArgumentException(rows + " rows of " + width + " features do not fit arrays of " + features.length
                     + ", " + score.length + ", " + featureErrors.length + " and " + latent.length);
         }
+        scoreChecked(features, rows, score, featureErrors, latent);
+    }
+
+    /** Both {@code score} calls once their arrays are checked: one session call per batch (per row for a batch-1 model). */
+    private void scoreChecked(float[] features, int rows, float[] score, float[] featureErrors, float[] latent) {
         if (rows == 0) {
             return;
         }
