@@ -55,7 +55,9 @@ import org.junit.jupiter.api.Test;
  * ({@code builder.stream(in).to(out)} as a Processor API topology) and kade with the scores topic on and
  * with alerts only; under at-least-once and exactly-once v2; with 1 stream thread on 1 partition and with
  * N threads on N partitions. Input: the shipped shuttle test rows as JSON, scored by an AE trained here
- * with {@code kade train}'s defaults. Prints a table and writes it to {@code target/bench-stream.md}.
+ * with {@code kade train --kind ae}'s defaults, and (one more app, scores on) by the model {@code kade train}
+ * makes with no options, the 6-member ensemble, so that what an ensemble costs in the stream is measured
+ * against the same pass-through in the same run. Prints a table and writes it to {@code target/bench-stream.md}.
  *
  * <p>Throughput: {@value #DEFAULT_BURST} records (per partition count, produced once) wait in the input
  * topic before the app starts; the first and the last record of every partition is a strong anomaly
@@ -91,7 +93,9 @@ class StreamBenchmark {
     static final String JFR = System.getProperty("kade.bench.jfr", "");
 
     enum App {
-        PASS_THROUGH("pass-through"), KADE_SCORES("kade, scores on"), KADE_ALERTS("kade, alerts only");
+        PASS_THROUGH("pass-through"), KADE_SCORES("kade, scores on"), KADE_ALERTS("kade, alerts only"),
+        /** The model {@code kade train} makes with no options (3 AEs + 3 VAEs as one graph), scores on. */
+        KADE_DEFAULT_SCORES("kade, default ensemble, scores on");
 
         final String label;
 
@@ -106,6 +110,13 @@ class StreamBenchmark {
     record Result(Case c, double recordsPerSecond, int paced, double p50Ms, double p99Ms, double maxMs, int samples) {
     }
 
+    /** The two models: a single default AE and the default ensemble, trained on the same rows. */
+    record Models(Path ae, Path ensemble) {
+        Path of(App app) {
+            return app == App.KADE_DEFAULT_SCORES ? ensemble : ae;
+        }
+    }
+
     /** The input: JSON values in order, with sentinel keys at each partition's ends. */
     record Input(List<byte[]> values, byte[] sentinel) {
     }
@@ -114,9 +125,9 @@ class StreamBenchmark {
     void kadeVersusPassThrough() throws Exception {
         Path dir = Files.createTempDirectory("kade-bench-");
         long t0 = System.nanoTime();
-        Path model = trainShuttleModel(dir);
+        Models model = trainShuttleModels(dir);
         Input input = input(model);
-        System.out.printf(Locale.ROOT, "[bench] model trained and input built in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        System.out.printf(Locale.ROOT, "[bench] models trained and input built in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         List<Result> results = new ArrayList<>();
         String machine = machine();
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
@@ -179,7 +190,7 @@ class StreamBenchmark {
      * One short untimed round of each app, so that the broker's and the apps' code is compiled by the JIT
      * before the first measured case (else the first case measures the JIT).
      */
-    private static void warmUp(EmbeddedKafka kafka, Path model, Path dir, Input input) throws Exception {
+    private static void warmUp(EmbeddedKafka kafka, Models model, Path dir, Input input) throws Exception {
         String in = "warm-in";
         kafka.createTopics(1, in);
         int saved = burstSize;
@@ -199,16 +210,23 @@ class StreamBenchmark {
         }
     }
 
-    /** Trains the default AE on the shipped shuttle training rows, as {@code kade train} does. */
-    private static Path trainShuttleModel(Path dir) {
+    /**
+     * Trains the default AE ({@code kade train --kind ae}) and the default ensemble ({@code kade train}: 3 AEs and
+     * 3 VAEs) on the shipped shuttle training rows.
+     */
+    private static Models trainShuttleModels(Path dir) {
         DataSet train = DataSetReader.readResource(DemoData.TRAIN_RESOURCE, DataSetReader.Options.defaults());
-        Path file = dir.resolve("shuttle-ae.onnx");
-        OnnxExporter.export(new Trainer().train(train, TrainConfig.defaults(ModelKind.AE), ProgressListener.NONE), file);
-        return file;
+        Path ae = dir.resolve("shuttle-ae.onnx");
+        OnnxExporter.export(new Trainer().train(train, TrainConfig.defaults(ModelKind.AE), ProgressListener.NONE), ae);
+        Path ensemble = dir.resolve("shuttle-default.onnx");
+        TrainConfig mix = TrainConfig.defaults(ModelKind.AE).toBuilder().mixed(true).ensemble(TrainConfig.DEFAULT_ENSEMBLE).build();
+        OnnxExporter.export(new Trainer().trainEnsemble(train, mix, ProgressListener.NONE), ensemble);
+        return new Models(ae, ensemble);
     }
 
     /** Shuttle test rows as JSON, repeated to the burst size, and the row the model scores highest (the sentinel). */
-    private static Input input(Path model) throws Exception {
+    private static Input input(Models models) throws Exception {
+        Path model = models.ae();
         DemoData data = DemoData.fromResource(DemoData.TEST_RESOURCE);
         List<DemoRecord> records = data.records(data.size(), 0, "s", 1);
         List<byte[]> values = new ArrayList<>(records.size());
@@ -235,7 +253,7 @@ class StreamBenchmark {
         return new Input(values, sentinel);
     }
 
-    private static Result measure(EmbeddedKafka kafka, String prefix, String in, Case c, Path model, Path dir, Input input)
+    private static Result measure(EmbeddedKafka kafka, String prefix, String in, Case c, Models model, Path dir, Input input)
             throws Exception {
         String bootstrap = kafka.bootstrapServers();
         String out = prefix + "-out";
@@ -269,20 +287,20 @@ class StreamBenchmark {
         void close();
     }
 
-    private static Running start(String bootstrap, String prefix, String in, String out, Case c, Path model, Path dir)
+    private static Running start(String bootstrap, String prefix, String in, String out, Case c, Models models, Path dir)
             throws InterruptedException {
         Map<String, String> m = new HashMap<>();
         m.put("bootstrap.servers", bootstrap);
         m.put("application.id", prefix + "-app");
         m.put("input.topics", in);
         m.put("dead.letter.topic", prefix + "-dlq");
-        m.put("model.path", model.toString());
+        m.put("model.path", models.of(c.app()).toString());
         m.put("processing.guarantee", c.guarantee().streamsValue());
         m.put("metrics.port", "0");
         m.put("kafka.state.dir", dir.resolve("state-" + prefix).toString());
         m.put("kafka.num.stream.threads", Integer.toString(c.threads()));
         switch (c.app()) {
-            case KADE_SCORES -> {
+            case KADE_SCORES, KADE_DEFAULT_SCORES -> {
                 m.put("scores.topic", out);
                 m.put("alert.topic", prefix + "-other");
             }
