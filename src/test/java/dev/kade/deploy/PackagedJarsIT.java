@@ -104,27 +104,28 @@ class PackagedJarsIT {
     /**
      * ONNX Runtime 1.29's telemetry ({@link dev.kade.onnx.OrtTelemetry}): with {@code ORT_DISABLE_TELEMETRY=1}, as the
      * image and manifests set it, the production jar writes nothing under the cache directories (no device id, no
-     * event queue) and does not warn. Without it (only where {@code CI} is set, so that a developer's test run never
-     * queues an event; uploads are blocked here anyway by an unreachable proxy and no CA bundle) the runtime writes
-     * its device id, which shows the check above looks where the runtime writes, kade warns once naming the
-     * variable, and the queue holds no session event: no model metadata.
+     * event queue) and does not warn.
      */
     @Test
-    void productionJarKeepsOnnxRuntimeTelemetryOff(@TempDir Path dir) throws Exception {
-        Path model = dir.resolve("m.onnx");
-        Run train = java(PRODUCTION, Map.of(), "train", "--data", "src/main/resources/datasets/thyroid.train.csv",
-                "--epochs", "2", "--quiet", "--no-report", "--out", model.toString());
-        assertThat(train.exit).as(train.output).isZero();
-        String[] evaluate = {"evaluate", "--model", model.toString(), "--data", "src/main/resources/datasets/thyroid.test.csv",
-                "--format", "json"};
-
-        Path optedOut = Files.createDirectories(dir.resolve("home-opted-out"));
-        Run quiet = java(PRODUCTION, telemetryEnv(optedOut, true), evaluate);
+    void productionJarWithTheOptOutLeavesNoOnnxRuntimeTelemetry(@TempDir Path dir) throws Exception {
+        String[] evaluate = evaluateArgs(dir);
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Run quiet = java(PRODUCTION, telemetryEnv(home, true), evaluate);
         assertThat(quiet.exit).as(quiet.output).isZero();
-        assertThat(filesUnder(optedOut)).as("files ONNX Runtime left under HOME and XDG_CACHE_HOME").isEmpty();
+        assertThat(filesUnder(home)).as("files ONNX Runtime left under HOME and XDG_CACHE_HOME").isEmpty();
         assertThat(quiet.output).doesNotContain("ORT_DISABLE_TELEMETRY");
+    }
 
-        assumeTrue(System.getenv("CI") != null, "the run without the opt-out only runs where CI is set");
+    /**
+     * Without the opt-out the runtime writes its device id (so the check above looks where the runtime writes),
+     * kade warns once naming the variable, and the event queue holds no session event: no model metadata. Only
+     * where {@code CI} is set, so that a developer's test run never queues an event; uploads are blocked here anyway
+     * by an unreachable proxy and no CA bundle.
+     */
+    @Test
+    void productionJarWithoutTheOptOutWarnsAndQueuesNoModelEvent(@TempDir Path dir) throws Exception {
+        assumeTrue(System.getenv("CI") != null, "runs only where CI is set: without the opt-out ONNX Runtime queues an event");
+        String[] evaluate = evaluateArgs(dir);
         Path home = Files.createDirectories(dir.resolve("home"));
         Run warned = java(PRODUCTION, telemetryEnv(home, false), evaluate);
         assertThat(warned.exit).as(warned.output).isZero();
@@ -135,6 +136,16 @@ class PackagedJarsIT {
             String bytes = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
             assertThat(bytes).as(f.toString()).doesNotContain("SessionCreation").doesNotContain("dev.kade");
         }
+    }
+
+    /** Trains a small model with the production jar; the arguments that evaluate it on the thyroid test split. */
+    private static String[] evaluateArgs(Path dir) throws Exception {
+        Path model = dir.resolve("m.onnx");
+        Run train = java(PRODUCTION, Map.of("ORT_DISABLE_TELEMETRY", "1"), "train", "--data",
+                "src/main/resources/datasets/thyroid.train.csv", "--epochs", "2", "--quiet", "--no-report", "--out", model.toString());
+        assertThat(train.exit).as(train.output).isZero();
+        return new String[] {"evaluate", "--model", model.toString(), "--data", "src/main/resources/datasets/thyroid.test.csv",
+            "--format", "json"};
     }
 
     /**
