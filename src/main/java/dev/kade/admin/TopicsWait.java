@@ -1,6 +1,7 @@
 package dev.kade.admin;
 
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -89,12 +90,13 @@ public final class TopicsWait implements AutoCloseable {
         long start = nanoTime.getAsLong();
         long lastWarning = 0;
         boolean warned = false;
+        Set<String> everMissing = new LinkedHashSet<>();
         while (true) {
             Optional<List<String>> missing = missing();
             if (missing.isPresent() && missing.get().isEmpty()) {
                 reason = Optional.empty();
                 if (warned) {
-                    LOG.info("topic(s) {} exist now, after {} s; starting Kafka Streams", topics,
+                    LOG.info("topic(s) {} exist now, after {} s; starting Kafka Streams", everMissing,
                             TimeUnit.NANOSECONDS.toSeconds(nanoTime.getAsLong() - start));
                 }
                 synchronized (lock) {
@@ -108,6 +110,7 @@ public final class TopicsWait implements AutoCloseable {
             }
             long now = nanoTime.getAsLong();
             if (missing.isPresent()) {
+                everMissing.addAll(missing.get());
                 String why = describeMissing.apply(missing.get());
                 reason = Optional.of(why);
                 if (limit.isPresent() && now - start >= limit.get().toNanos()) {

@@ -18,10 +18,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What {@code run} does about its topics before it starts Kafka Streams: creates missing output topics when
- * {@code topics.create=true}, refuses to start, naming them, when output topics do not exist otherwise, and
- * when input topics do not exist with {@code topics.wait.ms=0}. Otherwise {@link dev.kade.stream.ScoringApp}
- * waits for missing input topics while it serves {@code /health}: on Kubernetes an operator often creates
- * them as the pod starts.
+ * {@code topics.create=true}, and refuses to start, naming them, when topics are missing with
+ * {@code topics.wait.ms=0}. Otherwise {@link dev.kade.stream.ScoringApp} waits for missing topics, input or
+ * output, while it serves {@code /health}: on Kubernetes an operator (Strimzi's {@code KafkaTopic}) often
+ * creates them as the pod starts.
  *
  * <p>A broker that does not answer within the timeout is not a reason to refuse: Kafka Streams retries, and
  * {@code /health/ready} says why it is not ready.
@@ -58,15 +58,10 @@ final class TopicsAtStart {
         statuses.stream().filter(s -> s.state() == TopicStatus.State.CREATED).forEach(s -> LOG.info(
                 "created {} topic {} ({} partitions, replication {}) because topics.create=true", s.role().label(),
                 s.name(), s.partitions(), s.replicationFactor()));
-        List<String> missingOutputs = statuses.stream().filter(s -> !s.present() && s.role() != TopicRole.INPUT)
-                .map(TopicStatus::name).toList();
-        if (!missingOutputs.isEmpty()) {
-            return Optional.of(topics.missingReason(missingOutputs, config));
-        }
-        List<String> missingInputs = statuses.stream().filter(s -> !s.present()).map(TopicStatus::name).toList();
-        if (!missingInputs.isEmpty()) {
+        List<String> missing = statuses.stream().filter(s -> !s.present()).map(TopicStatus::name).toList();
+        if (!missing.isEmpty()) {
             if (config.topicsWait().filter(Duration::isZero).isPresent()) {
-                return Optional.of(topics.missingReason(missingInputs, config) + " (" + KadeConfig.TOPICS_WAIT_MS + "=0)");
+                return Optional.of(topics.missingReason(missing, config) + " (" + KadeConfig.TOPICS_WAIT_MS + "=0)");
             }
             return Optional.empty(); // ScoringApp waits for them, /health/ready naming them
         }

@@ -127,7 +127,8 @@ public final class KadeConfig {
             .define(TOPICS_CREATE, Type.BOOLEAN, false, null, MEDIUM,
                     "Create missing output topics at start (as `kade topics` does); input topics are never created.")
             .define(TOPICS_WAIT_MS, Type.LONG, WAIT_FOREVER, Range.atLeast(WAIT_FOREVER), MEDIUM,
-                    "How long `run` waits for missing input topics before it exits 2. While it waits it serves `/health` (ready: 503 naming the topics) and starts "
+                    "How long `run` waits for missing topics (input, or output with `topics.create=false`) before it exits 2. "
+                            + "While it waits it serves `/health` (ready: 503 naming the topics) and starts "
                             + "scoring as soon as they exist. -1: no limit (an operator such as Strimzi may create them "
                             + "as the pod starts); 0: exit 2 at once.")
             .define(MODEL_PATH, Type.STRING, NO_DEFAULT_VALUE, Validators.nonBlank("the ONNX model file"), HIGH,

@@ -49,9 +49,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running scorer: model, metrics and health server, model watcher and Kafka Streams, wired from one
- * {@link KadeConfig} and closed in reverse order. Kafka Streams starts once every input topic exists
- * ({@link TopicsWait}); until then {@code /health/ready} names the missing ones. (Output topics are checked,
- * or created, by {@code run} before this starts; a broker with auto-creation creates them on first write.) {@code kade run} and {@code kade demo} both use it.
+ * {@link KadeConfig} and closed in reverse order. Kafka Streams starts once every input and output topic
+ * exists ({@link TopicsWait}); until then {@code /health/ready} names the missing ones. ({@code run} creates
+ * missing output topics before this starts when {@code topics.create=true}.) {@code kade run} and
+ * {@code kade demo} both use it.
  *
  * <pre>{@code
  * try (ScoringApp app = ScoringApp.start(config)) {
@@ -184,7 +185,8 @@ public final class ScoringApp implements AutoCloseable {
         KadeTopics topics = KadeTopics.of(config, TOPICS_POLL);
         String limit = KadeConfig.TOPICS_WAIT_MS + "=" + config.topicsWait().map(d -> d.toMillis() + ": then exit 2")
                 .orElse("-1: no time limit");
-        topicsWait = new TopicsWait(Admin.create(KadeTopics.adminProperties(config)), config.inputTopics(),
+        // outputs too: a stream thread that writes to a missing topic blocks for max.block.ms, then dies
+        topicsWait = new TopicsWait(Admin.create(KadeTopics.adminProperties(config)), topics.names(),
                 missing -> topics.missingReason(missing, config) + "; kade starts scoring when they exist (" + limit + ")",
                 TOPICS_POLL, config.topicsWait(), runner::start, why -> startFailure = why);
         resources.push(topicsWait);

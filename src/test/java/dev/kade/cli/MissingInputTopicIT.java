@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code kade run} started before its input topic exists, as on Kubernetes when Strimzi creates the topic while
  * the pod starts: it serves /health, answers ready 503 naming the topic and the setting, warns once, and scores
- * as soon as the topic appears; with {@code topics.wait.ms} it gives up with exit 2.
+ * as soon as the topic appears; with {@code topics.wait.ms} it gives up with exit 2. A missing output topic is
+ * waited for the same way.
  */
 class MissingInputTopicIT {
     private static final Pattern PORT = Pattern.compile("metrics and health on http://0\\.0\\.0\\.0:(\\d+)/metrics");
@@ -87,6 +88,50 @@ class MissingInputTopicIT {
                 String log = Files.readString(dir.resolve("out.log"));
                 assertThat(log).contains("kade run: input topic(s) [never-in] (input.topics) do not exist")
                         .contains("gave up after 3000 ms");
+            } finally {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    /** A missing output topic (topics.create=false) is waited for like an input topic, not a crash loop. */
+    @Test
+    void waitsForAMissingOutputTopicTooThenScores(@TempDir Path dir) throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            kafka.createTopics(1, "in-o", "kade-dead-letters");
+            Process p = launch(dir, kafka, "in-o", "");
+            try {
+                int port = metricsPort(dir);
+                await().atMost(Duration.ofSeconds(30)).until(() -> get(port, "/health/ready").body().contains("[kade-alerts]"));
+                HttpResponse<String> ready = get(port, "/health/ready");
+                assertThat(ready.statusCode()).isEqualTo(503);
+                assertThat(ready.body()).contains("output topic(s) [kade-alerts] do not exist").contains("topics.create=false")
+                        .doesNotContain("[in-o]");
+                assertThat(p.isAlive()).as("waiting, not exiting").isTrue();
+
+                kafka.createTopics(1, "kade-alerts");
+                await().atMost(Duration.ofSeconds(90)).until(() -> get(port, "/health/ready").statusCode() == 200);
+                send(kafka, "in-o", 20);
+                await().atMost(Duration.ofSeconds(60)).until(() -> scored(get(port, "/metrics").body()) >= 20);
+            } finally {
+                p.destroy();
+                p.waitFor(30, TimeUnit.SECONDS);
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    /** topics.wait.ms=0 is the strict check for outputs too: exit 2 at once, naming the topic and the settings. */
+    @Test
+    void strictCheckRefusesAMissingOutputTopicAtOnce(@TempDir Path dir) throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            kafka.createTopics(1, "in-s", "kade-alerts");
+            Process p = launch(dir, kafka, "in-s", "topics.wait.ms=0\n");
+            try {
+                assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                assertThat(p.exitValue()).isEqualTo(2);
+                assertThat(Files.readString(dir.resolve("out.log"))).contains("kade run: output topic(s) [kade-dead-letters] do not exist")
+                        .contains("topics.create=false").contains("(topics.wait.ms=0)");
             } finally {
                 p.destroyForcibly();
             }

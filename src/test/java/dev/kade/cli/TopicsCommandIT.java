@@ -87,10 +87,16 @@ class TopicsCommandIT {
                     KadeConfig.INPUT_TOPICS, "somewhere", KadeConfig.MODEL_PATH, "m.onnx"));
             assertThat(TopicsAtStart.prepare(ok)).isEmpty();
 
+            // a missing output topic without topics.create: run waits for it (ScoringApp), or with
+            // topics.wait.ms=0 refuses at once, naming it and the setting that would create it
             KadeConfig noOutputs = KadeConfig.fromMap(Map.of(KadeConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
                     KadeConfig.INPUT_TOPICS, "somewhere", KadeConfig.ALERT_TOPIC, "not-made", KadeConfig.MODEL_PATH, "m.onnx"));
-            assertThat(TopicsAtStart.prepare(noOutputs)).hasValueSatisfying(p -> assertThat(p).contains("[not-made]")
-                    .contains("topics.create=true"));
+            assertThat(TopicsAtStart.prepare(noOutputs)).isEmpty();
+            KadeConfig strict = KadeConfig.fromMap(Map.of(KadeConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                    KadeConfig.INPUT_TOPICS, "somewhere", KadeConfig.ALERT_TOPIC, "not-made", KadeConfig.MODEL_PATH, "m.onnx",
+                    KadeConfig.TOPICS_WAIT_MS, "0"));
+            assertThat(TopicsAtStart.prepare(strict)).hasValueSatisfying(p -> assertThat(p).contains("[not-made]")
+                    .contains("topics.create=true").contains("topics.wait.ms=0"));
             assertThat(admin.listTopics().names().get()).doesNotContain("not-made");
         }
     }
