@@ -90,14 +90,14 @@ public final class OnnxDecoder implements AutoCloseable {
             }
             return new OnnxDecoder(env, session, (int) t.getShape()[1], features.size(), sigma);
         } catch (OrtException e) {
-            close(session);
+            OnnxModel.closeQuietly(session);
             throw new InvalidModelException("ONNX Runtime refused decoder " + file + ": " + e.getMessage(), e);
         } catch (JsonProcessingException e) {
-            close(session);
+            OnnxModel.closeQuietly(session);
             throw new InvalidModelException("decoder " + file + ": " + ModelContract.KEY_FEATURES + " or "
                     + ModelContract.KEY_DECODER_SIGMA + " is not a JSON array", e);
         } catch (RuntimeException e) {
-            close(session);
+            OnnxModel.closeQuietly(session);
             throw e;
         }
     }
@@ -133,16 +133,6 @@ public final class OnnxDecoder implements AutoCloseable {
             return out;
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed to decode: " + e.getMessage(), e);
-        }
-    }
-
-    private static void close(OrtSession s) {
-        if (s != null) {
-            try {
-                s.close();
-            } catch (OrtException ignored) {
-                // already failing
-            }
         }
     }
 

@@ -639,7 +639,8 @@ public final class OnnxModel implements Scorer, AutoCloseable {
         }
     }
 
-    private static void closeQuietly(OrtSession s) {
+    /** Closes a session while a load is already failing: the original error is the one to report. */
+    static void closeQuietly(OrtSession s) {
         if (s != null) {
             try {
                 s.close();
