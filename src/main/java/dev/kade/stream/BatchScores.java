@@ -52,7 +52,7 @@ final class BatchScores {
             return out;
         }
         try {
-            out.scoreRows(model, features, 0, count);
+            out.scoreRows(model, features, count);
             out.checkFinite(0, count);
         } catch (RuntimeException e) {
             if (count == 1) {
@@ -85,7 +85,8 @@ final class BatchScores {
         return out;
     }
 
-    private void scoreRows(ServingModel model, float[] features, int from, int count) {
+    /** All {@code count} rows in one model call, asking for the latent codes when this batch holds them. */
+    private void scoreRows(ServingModel model, float[] features, int count) {
         if (latent != null) {
             model.scorer().score(features, count, score, featureErrors, latent);
         } else {
