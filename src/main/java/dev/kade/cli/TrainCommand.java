@@ -103,9 +103,7 @@ public final class TrainCommand implements Callable<Integer> {
             return 1;
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        if (run.modelVersion != null) {
-            model = model.withMetadata(model.metadata().withVersion(run.modelVersion));
-        }
+        model = run.versioned(model);
         OnnxExporter.export(model, out);
         TrainingSummary.print(outW, model, set, out, config, seconds, !run.noReport);
         outW.flush();

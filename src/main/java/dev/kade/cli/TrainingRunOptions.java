@@ -3,6 +3,7 @@ package dev.kade.cli;
 import dev.kade.train.Standardizer;
 import dev.kade.train.ThresholdRule;
 import dev.kade.train.TrainConfig;
+import dev.kade.train.TrainedEnsemble;
 import java.util.Locale;
 import picocli.CommandLine.Option;
 
@@ -46,6 +47,11 @@ final class TrainingRunOptions {
 
     @Option(names = "--quiet", description = "No progress output.")
     boolean quiet;
+
+    /** The trained model with {@code --model-version}'s version, when given. */
+    TrainedEnsemble versioned(TrainedEnsemble model) {
+        return modelVersion == null ? model : model.withMetadata(model.metadata().withVersion(modelVersion));
+    }
 
     /**
      * Sets the given options on {@code b}.

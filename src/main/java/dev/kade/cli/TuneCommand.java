@@ -100,10 +100,7 @@ public final class TuneCommand implements Callable<Integer> {
             err.println("kade tune: " + e.getMessage());
             return 1;
         }
-        TrainedEnsemble model = result.model();
-        if (run.modelVersion != null) {
-            model = model.withMetadata(model.metadata().withVersion(run.modelVersion));
-        }
+        TrainedEnsemble model = run.versioned(result.model());
         OnnxExporter.export(model, out);
         TuneReport.printTable(result, outW);
         TrainingSummary.print(outW, model, set, out, result.chosenConfig(), result.finalSeconds(), !run.noReport);
