@@ -17,12 +17,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Holds back the start of Kafka Streams until every input topic exists, and says why meanwhile.
+ * Holds back the start of Kafka Streams until every topic it is given exists (kade's input and output
+ * topics), and says why meanwhile.
  *
  * <p>Why wait instead of refusing to start: on Kubernetes an operator (Strimzi's {@code KafkaTopic}) often
  * creates the topics while the pod starts, and a pod that exits would crash-loop until it does. Why not let
  * Kafka Streams start: with a missing source topic it logs a WARN every 0.8 s and never says so on
- * {@code /health/ready}. Here the reason is one string for the readiness answer, the WARN comes once and
+ * {@code /health/ready}, and a stream thread writing to a missing topic blocks for {@code max.block.ms}, then
+ * dies. Here the reason is one string for the readiness answer, the WARN comes once and
  * then at most once per {@link #REPEAT_WARNING}, and Streams starts as soon as the topics are there.
  *
  * <p>A check the broker does not answer is retried and never counts as "missing": the health monitor reports
