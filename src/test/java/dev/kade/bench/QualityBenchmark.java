@@ -37,6 +37,21 @@ class QualityBenchmark {
     /** The ten ADBench splits (only thyroid and shuttle ship with kade): {@code -Dkade.bench.datasets=DIR}. */
     static final Path DIR = Path.of(System.getProperty("kade.bench.datasets", "../shared/datasets"));
 
+    /** {@code -Dkade.bench.sets=}: the sets to run, all ten by default. */
+    static List<String> sets() {
+        return List.of(System.getProperty("kade.bench.sets", String.join(",", SETS)).split(","));
+    }
+
+    /** {@code -Dkade.bench.seeds=}: the seeds, those of the README's table by default. */
+    static List<String> seeds() {
+        return List.of(System.getProperty("kade.bench.seeds", "1,2,3,42").split(","));
+    }
+
+    /** {@code -Dkade.bench.members=}: member specs of the pool and of a replay, the default ensemble's by default. */
+    static List<String> members() {
+        return List.of(System.getProperty("kade.bench.members", "ae,ae,ae,vae,vae,vae").split(","));
+    }
+
     @org.junit.jupiter.api.BeforeAll
     static void needsTheDataSets() {
         org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isRegularFile(DIR.resolve("optdigits.test.csv")),
@@ -64,8 +79,8 @@ class QualityBenchmark {
      */
     @Test
     void defaultEnsemble(@TempDir Path dir) throws Exception {
-        List<String> sets = List.of(System.getProperty("kade.bench.sets", String.join(",", SETS)).split(","));
-        List<String> seeds = List.of(System.getProperty("kade.bench.seeds", "1,2,3,42").split(","));
+        List<String> sets = sets();
+        List<String> seeds = seeds();
         java.nio.file.Files.createDirectories(RUNS.getParent());
         for (String set : sets) {
             DataSet train = DataSetReader.read(DIR.resolve(set + ".train.csv"), DataSetReader.Options.defaults());
@@ -251,9 +266,9 @@ class QualityBenchmark {
     @Test
     @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "kade.bench.pool", matches = "true")
     void pool() throws Exception {
-        List<String> sets = List.of(System.getProperty("kade.bench.sets", String.join(",", SETS)).split(","));
-        List<String> seeds = List.of(System.getProperty("kade.bench.seeds", "1,2,3,42").split(","));
-        List<String> members = List.of(System.getProperty("kade.bench.members", "ae,ae,ae,vae,vae,vae").split(","));
+        List<String> sets = sets();
+        List<String> seeds = seeds();
+        List<String> members = members();
         String tag = System.getProperty("kade.bench.tag", "");
         Path out = Path.of("target", "pool");
         java.nio.file.Files.createDirectories(out);
@@ -306,9 +321,9 @@ class QualityBenchmark {
     @Test
     @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "kade.bench.replay", matches = "true")
     void replay() throws Exception {
-        List<String> sets = List.of(System.getProperty("kade.bench.sets", String.join(",", SETS)).split(","));
-        List<String> seeds = List.of(System.getProperty("kade.bench.seeds", "1,2,3,42").split(","));
-        List<String> members = List.of(System.getProperty("kade.bench.members", "ae,ae,ae,vae,vae,vae").split(","));
+        List<String> sets = sets();
+        List<String> seeds = seeds();
+        List<String> members = members();
         dev.kade.train.MemberScale.Fit fit = dev.kade.train.MemberScale.Fit.valueOf(System.getProperty("kade.bench.fit", "MEDIAN_IQR"));
         Path pool = Path.of("target", "pool");
         double[][] roc = new double[sets.size()][seeds.size()];

@@ -62,14 +62,10 @@ class MissingInputTopicIT {
                 assertThat(log).doesNotContain("UNKNOWN_TOPIC_OR_PARTITION").doesNotContain("Kafka Streams CREATED ->");
 
                 kafka.createTopics(2, "late-in");
-                await().atMost(Duration.ofSeconds(90)).until(() -> get(port, "/health/ready").statusCode() == 200);
-                send(kafka, "late-in", 20);
-                await().atMost(Duration.ofSeconds(60)).until(() -> scored(get(port, "/metrics").body()) >= 20);
+                assertReadyAndScoring(kafka, port, "late-in");
                 assertThat(Files.readString(dir.resolve("out.log"))).contains("topic(s) [late-in] exist now, after");
             } finally {
-                p.destroy();
-                p.waitFor(30, TimeUnit.SECONDS);
-                p.destroyForcibly();
+                stop(p);
             }
         }
     }
@@ -110,13 +106,9 @@ class MissingInputTopicIT {
                 assertThat(p.isAlive()).as("waiting, not exiting").isTrue();
 
                 kafka.createTopics(1, "kade-alerts");
-                await().atMost(Duration.ofSeconds(90)).until(() -> get(port, "/health/ready").statusCode() == 200);
-                send(kafka, "in-o", 20);
-                await().atMost(Duration.ofSeconds(60)).until(() -> scored(get(port, "/metrics").body()) >= 20);
+                assertReadyAndScoring(kafka, port, "in-o");
             } finally {
-                p.destroy();
-                p.waitFor(30, TimeUnit.SECONDS);
-                p.destroyForcibly();
+                stop(p);
             }
         }
     }
@@ -149,6 +141,20 @@ class MissingInputTopicIT {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile());
         pb.environment().putAll(Map.of("KADE_BOOTSTRAP_SERVERS", kafka.bootstrapServers()));
         return pb.start();
+    }
+
+    /** Once the missing topic exists: ready within 90 s, and 20 records sent to {@code input} are scored. */
+    private void assertReadyAndScoring(EmbeddedKafka kafka, int port, String input) throws Exception {
+        await().atMost(Duration.ofSeconds(90)).until(() -> get(port, "/health/ready").statusCode() == 200);
+        send(kafka, input, 20);
+        await().atMost(Duration.ofSeconds(60)).until(() -> scored(get(port, "/metrics").body()) >= 20);
+    }
+
+    /** SIGTERM, up to 30 s for a clean shutdown, then SIGKILL. */
+    private static void stop(Process p) throws InterruptedException {
+        p.destroy();
+        p.waitFor(30, TimeUnit.SECONDS);
+        p.destroyForcibly();
     }
 
     private static int metricsPort(Path dir) {

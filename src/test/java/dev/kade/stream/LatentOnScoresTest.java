@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -44,7 +43,7 @@ class LatentOnScoresTest {
             int l = model.latentWidth();
             assertThat(l).isPositive();
             for (boolean include : new boolean[] {true, false}) {
-                KadeConfig config = config(file, Map.of(KadeConfig.SCORES_TOPIC, "scores",
+                KadeConfig config = OfflineConfig.of(file, Map.of(KadeConfig.SCORES_TOPIC, "scores",
                         KadeConfig.SCORES_INCLUDE_LATENT, Boolean.toString(include)));
                 assertThat(TopologyConfig.from(config).includeLatent()).isEqualTo(include);
                 List<JsonNode> scores = run(config, model, features, rows, 40);
@@ -71,7 +70,7 @@ class LatentOnScoresTest {
 
     @Test
     void settingWithoutScoresTopicFailsNamingIt() {
-        assertThatThrownBy(() -> config(dir.resolve("m.onnx"), Map.of(KadeConfig.SCORES_INCLUDE_LATENT, "true")))
+        assertThatThrownBy(() -> OfflineConfig.of(dir.resolve("m.onnx"), Map.of(KadeConfig.SCORES_INCLUDE_LATENT, "true")))
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).key()).isEqualTo(KadeConfig.SCORES_INCLUDE_LATENT))
                 .hasMessageContaining(KadeConfig.SCORES_TOPIC);
@@ -80,13 +79,13 @@ class LatentOnScoresTest {
     @Test
     void modelWithoutLatentStopsStartNamingTheSetting() {
         Path file = ShuttleModels.write(dir.resolve("model.onnx"), ShuttleModels.withoutOptionalOutputs(ShuttleModels.ae()));
-        KadeConfig config = config(file, Map.of(KadeConfig.SCORES_TOPIC, "scores", KadeConfig.SCORES_INCLUDE_LATENT, "true"));
+        KadeConfig config = OfflineConfig.of(file, Map.of(KadeConfig.SCORES_TOPIC, "scores", KadeConfig.SCORES_INCLUDE_LATENT, "true"));
         assertThatThrownBy(() -> ScoringApp.start(config).close())
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).key()).isEqualTo(KadeConfig.SCORES_INCLUDE_LATENT))
                 .hasMessageContaining("has no 'latent' output");
         // the same model serves when the setting is off
-        try (OnnxModel m = ScoringApp.loadModel(config(file, Map.of(KadeConfig.SCORES_TOPIC, "scores")), file)) {
+        try (OnnxModel m = ScoringApp.loadModel(OfflineConfig.of(file, Map.of(KadeConfig.SCORES_TOPIC, "scores")), file)) {
             assertThat(m.latentWidth()).isZero();
         }
     }
@@ -94,7 +93,7 @@ class LatentOnScoresTest {
     @Test
     void hotReloadToAModelWithoutLatentIsRefusedAndTheOldModelKeepsServing() {
         Path file = ShuttleModels.write(dir.resolve("model.onnx"), ShuttleModels.ae());
-        KadeConfig config = config(file, Map.of(KadeConfig.SCORES_TOPIC, "scores", KadeConfig.SCORES_INCLUDE_LATENT, "true"));
+        KadeConfig config = OfflineConfig.of(file, Map.of(KadeConfig.SCORES_TOPIC, "scores", KadeConfig.SCORES_INCLUDE_LATENT, "true"));
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         KadeMetrics metrics = new KadeMetrics("kade-test");
         metrics.bindTo(meters);
@@ -144,17 +143,5 @@ class LatentOnScoresTest {
             }
             return got;
         }
-    }
-
-    private static KadeConfig config(Path model, Map<String, String> extra) {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put(KadeConfig.BOOTSTRAP_SERVERS, "127.0.0.1:1");
-        m.put(KadeConfig.INPUT_TOPICS, "in");
-        m.put(KadeConfig.MODEL_PATH, model.toString());
-        m.put(KadeConfig.METRICS_PORT, "0");
-        m.put(KadeConfig.MODEL_POLL_INTERVAL_MS, Long.toString(Duration.ofHours(1).toMillis()));
-        m.put(KadeConfig.SHUTDOWN_TIMEOUT_MS, "2000");
-        m.putAll(extra);
-        return KadeConfig.fromMap(m);
     }
 }

@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -78,7 +77,7 @@ class ModelLiesTest {
     @MethodSource("lies")
     void lyingModelIsRefusedAtStartNamingModelPath(Lie lie) {
         Path file = ShuttleModels.write(dir.resolve("model.onnx"), lie.onnx().get());
-        KadeConfig config = config(file, lie.settings());
+        KadeConfig config = OfflineConfig.of(file, lie.settings());
 
         assertThatThrownBy(() -> ScoringApp.start(config).close())
                 .isInstanceOf(ConfigException.class)
@@ -90,7 +89,7 @@ class ModelLiesTest {
     @MethodSource("lies")
     void lyingModelIsRefusedOnHotReloadAndTheOldModelKeepsServing(Lie lie) {
         Path file = ShuttleModels.write(dir.resolve("model.onnx"), ShuttleModels.ae());
-        KadeConfig config = config(file, lie.settings());
+        KadeConfig config = OfflineConfig.of(file, lie.settings());
         Served s = serve(config);
         String serving = s.registry.metadata().version();
 
@@ -136,7 +135,7 @@ class ModelLiesTest {
     @Test
     void relabelledModelForAnotherDataSetIsRefusedOnReloadWithoutPinningBecauseItCallsServedDataAnomalous() {
         Path file = ShuttleModels.write(dir.resolve("model.onnx"), ShuttleModels.ae());
-        Served s = serve(config(file, Map.of()));
+        Served s = serve(OfflineConfig.of(file, Map.of()));
 
         ShuttleModels.write(file, ShuttleModels.relabelled());
         assertThat(s.watcher.checkNow()).isEqualTo(ModelWatcher.Outcome.REFUSED);
@@ -153,10 +152,10 @@ class ModelLiesTest {
         // with nothing serving yet there is no served data to compare with: the model's own probe,
         // quantiles and threshold are honest, so only the pinned fingerprint tells it apart
         Path file = ShuttleModels.write(dir.resolve("model.onnx"), ShuttleModels.relabelled());
-        try (OnnxModel unpinned = ScoringApp.loadModel(config(file, Map.of()), file)) {
+        try (OnnxModel unpinned = ScoringApp.loadModel(OfflineConfig.of(file, Map.of()), file)) {
             assertThat(unpinned.verification()).isEqualTo(ModelContract.Verification.VERIFIED);
         }
-        KadeConfig pinned = config(file, Map.of(KadeConfig.MODEL_REQUIRE_FINGERPRINT, shuttleFingerprint()));
+        KadeConfig pinned = OfflineConfig.of(file, Map.of(KadeConfig.MODEL_REQUIRE_FINGERPRINT, shuttleFingerprint()));
         assertThatThrownBy(() -> ScoringApp.start(pinned).close()).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("is not the one model.require.fingerprint pins");
     }
@@ -165,7 +164,7 @@ class ModelLiesTest {
     void goodModelsLoadVerifiedAndAPinnedFingerprintAcceptsTheirOwnData() {
         for (Supplier<byte[]> model : java.util.List.<Supplier<byte[]>>of(ShuttleModels::ae, ShuttleModels::vae)) {
             Path file = ShuttleModels.write(dir.resolve("model.onnx"), model.get());
-            try (OnnxModel m = ScoringApp.loadModel(config(file, Map.of(KadeConfig.MODEL_REQUIRE_FINGERPRINT,
+            try (OnnxModel m = ScoringApp.loadModel(OfflineConfig.of(file, Map.of(KadeConfig.MODEL_REQUIRE_FINGERPRINT,
                     shuttleFingerprint())), file)) {
                 assertThat(m.verification()).isEqualTo(ModelContract.Verification.VERIFIED);
                 assertThat(m.metadata().probe()).isPresent();
@@ -173,7 +172,7 @@ class ModelLiesTest {
         }
         // a retrained model (another seed, same data) may replace the serving one
         Path file = ShuttleModels.write(dir.resolve("model.onnx"), ShuttleModels.ae());
-        Served s = serve(config(file, Map.of()));
+        Served s = serve(OfflineConfig.of(file, Map.of()));
         assertThat(s.verified()).isEqualTo(1.0);
         ShuttleModels.write(file, ShuttleModels.otherAe());
         assertThat(s.watcher.checkNow()).isEqualTo(ModelWatcher.Outcome.SWAPPED);
@@ -185,7 +184,7 @@ class ModelLiesTest {
     void modelWithoutProbeIsServedUnverifiedWithItsThresholdStillChecked() {
         byte[] noProbe = ShuttleModels.withMetadata(ShuttleModels.ae(), nulls(ModelContract.KEY_PROBE));
         Path file = ShuttleModels.write(dir.resolve("model.onnx"), noProbe);
-        Served s = serve(config(file, Map.of()));
+        Served s = serve(OfflineConfig.of(file, Map.of()));
         assertThat(s.verified()).isZero();
         try (ModelRegistry.Lease lease = s.registry.acquire()) {
             assertThat(((OnnxModel) lease.model().scorer()).verification()).isEqualTo(ModelContract.Verification.NO_PROBE);
@@ -230,18 +229,6 @@ class ModelLiesTest {
             watcher.close();
             registry.close();
         }
-    }
-
-    private static KadeConfig config(Path model, Map<String, String> extra) {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put(KadeConfig.BOOTSTRAP_SERVERS, "127.0.0.1:1");
-        m.put(KadeConfig.INPUT_TOPICS, "in");
-        m.put(KadeConfig.MODEL_PATH, model.toString());
-        m.put(KadeConfig.METRICS_PORT, "0");
-        m.put(KadeConfig.MODEL_POLL_INTERVAL_MS, Long.toString(Duration.ofHours(1).toMillis()));
-        m.put(KadeConfig.SHUTDOWN_TIMEOUT_MS, "2000"); // should a lie be accepted, close the app quickly
-        m.putAll(extra);
-        return KadeConfig.fromMap(m);
     }
 
     private static String shuttleFingerprint() {
