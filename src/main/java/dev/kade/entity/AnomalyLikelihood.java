@@ -13,7 +13,7 @@ import java.util.Objects;
  * <p>Until an entity has {@code learningPeriod} scores the likelihood is 0.5 (nothing to compare with) and the
  * scores only feed the distribution. Numenta keeps a sliding window of 8640 scores and re-estimates every
  * 100; this keeps a running mean and variance (Welford, then exponentially weighted beyond {@code history}
- * scores), which needs 29 + 4·{@code shortWindow} bytes per entity instead of 34 KB, and judges each score
+ * scores), which needs 22 + 4·{@code shortWindow} bytes per entity instead of 34 KB, and judges each score
  * against the distribution as it was just before it.
  *
  * <p>All arithmetic is plain double or {@link StrictMath}: the same scores in the same order give the same

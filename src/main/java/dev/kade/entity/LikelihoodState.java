@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
  * One entity's anomaly-likelihood state: the last raw scores (a ring), how many scores it has seen, and the
  * long-term mean and variance of the short-term averages. Mutable, owned by one {@link EntityState}.
  *
- * <p>Encoded in {@code 1 + 4 + 8 + 8 + 1 + 4 * shortWindow} bytes.
+ * <p>Encoded in {@code 22 + 4 * shortWindow} bytes.
  */
 public final class LikelihoodState {
     final float[] recent;

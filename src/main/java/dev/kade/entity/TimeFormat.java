@@ -14,8 +14,9 @@ import java.util.Locale;
  */
 public enum TimeFormat {
     /**
-     * A number is epoch seconds below 10^11 (until the year 5138) and epoch milliseconds from there on
-     * (after 1973); anything else is read as ISO-8601.
+     * The trainer's rule ({@link dev.kade.series.SeriesTime}), so that a time column means the same in
+     * {@code kade train} and in the stream: a number is epoch seconds below 10^11 (until the year 5138) and
+     * epoch milliseconds from there on (after 1973); anything else is read as ISO-8601.
      */
     AUTO,
     /**
@@ -27,9 +28,6 @@ public enum TimeFormat {
     EPOCH_MILLIS,
     /** Epoch seconds (a JSON number or a string holding one; a fraction keeps its milliseconds). */
     EPOCH_SECONDS;
-
-    /** Below this, {@link #AUTO} reads a number as seconds. */
-    static final double AUTO_SECONDS_BELOW = 1e11;
 
     /** The config value: the name in lower case ({@code epoch_millis}). */
     public String label() {
@@ -60,18 +58,14 @@ public enum TimeFormat {
             case EPOCH_MILLIS -> millis(field, number(field, t));
             case EPOCH_SECONDS -> millis(field, number(field, t) * 1000.0);
             case AUTO -> {
-                double n = looksNumeric(t) ? number(field, t) : Double.NaN;
-                if (Double.isNaN(n)) {
-                    yield iso(field, t);
+                try {
+                    yield dev.kade.series.SeriesTime.parseMillis(t);
+                } catch (IllegalArgumentException e) {
+                    throw new EventTimeException("time field '" + field + "' is not a time (ISO-8601 or epoch seconds/millis): '"
+                            + abbreviate(t) + "'");
                 }
-                yield Math.abs(n) < AUTO_SECONDS_BELOW ? millis(field, n * 1000.0) : millis(field, n);
             }
         };
-    }
-
-    private static boolean looksNumeric(String t) {
-        char c = t.charAt(0);
-        return (c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.') && t.indexOf(':') < 0 && t.lastIndexOf('-') <= 0;
     }
 
     private static double number(String field, String t) throws EventTimeException {
