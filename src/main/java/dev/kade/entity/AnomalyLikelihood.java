@@ -3,30 +3,43 @@ package dev.kade.entity;
 import java.util.Objects;
 
 /**
- * How unusual a raw model score is for its own entity: Numenta's anomaly likelihood, made constant-size per
- * entity. The short-term mean of the entity's last {@code shortWindow} raw scores is compared with the
- * long-term distribution (a normal with running mean and variance) of those short-term means; the
- * likelihood is {@code 1 - Q(z)}, one minus the normal upper tail, so an entity that is always noisy stays
- * near 0.5 and a quiet one reaches 0.9999 on a small change. A short-term mean below the long-term one is
- * reflected, as Numenta does, so it never looks anomalous.
+ * How unusual a raw model score is for its own entity: Numenta's anomaly likelihood, constant-size per entity,
+ * with the parameters and the two additions nab-research measured on NAB ({@link LikelihoodParams}).
  *
- * <p>Until an entity has {@code learningPeriod} scores the likelihood is 0.5 (nothing to compare with) and the
- * scores only feed the distribution. Numenta keeps a sliding window of 8640 scores and re-estimates every
- * 100; this keeps a running mean and variance (Welford, then exponentially weighted beyond {@code history}
- * scores), which needs 22 + 4·{@code shortWindow} bytes per entity instead of 34 KB, and judges each score
- * against the distribution as it was just before it.
+ * <p>Per scored record, in this order: the short-term mean of the entity's last {@code shortWindow} raw scores
+ * is judged against the long-term distribution of short-term means as it stood before this record (a normal with
+ * an exponentially weighted mean and variance): {@code z = (short − μ) / max(σ, minStd)}, the tail
+ * {@code q = erfc(z/√2)/2} and the likelihood {@code 1 − q}. The output score is Numenta's log transform of the
+ * tail, {@code s = ln(q + 1e-10) / ln(1e-10)} (computed from q, never from 1 − q, which saturates at 1 in
+ * double): 0.4 at a tail of 1e-4, 0.5 at 1e-5, 1 at 1e-10. Then the short-term mean is folded in. Until
+ * {@code learningPeriod} means have been folded in, s is 0. A record outside its entity's earlier range
+ * ({@link EntityState}'s min/max, widened by {@code rangeMargin}) scores 1. Last, a hold-off: after a score of
+ * at least {@code alertThreshold}, the next {@code holdOff} records score at most {@code holdCap}, so that one
+ * incident raises one alert.
  *
  * <p>All arithmetic is plain double or {@link StrictMath}: the same scores in the same order give the same
- * likelihoods bit for bit, on every JVM. Immutable; the state is the caller's.
+ * outputs bit for bit, on every JVM. Immutable; the state is the caller's.
  */
 public final class AnomalyLikelihood {
-    /** log(1 - 0.9999999999): the denominator of Numenta's log-likelihood, which maps 1 - 1e-10 to 1. */
-    private static final double LOG_FLOOR = -23.02585084720009;
+    /** ln(1e-10): the denominator of the log transform, which maps a tail of 1e-10 to 1. */
+    private static final double LOG_FLOOR = StrictMath.log(1e-10);
+    private static final double SQRT2 = StrictMath.sqrt(2);
 
     private final LikelihoodParams params;
+    private final double alpha;
 
     public AnomalyLikelihood(LikelihoodParams params) {
         this.params = Objects.requireNonNull(params, "params");
+        this.alpha = params.alpha();
+    }
+
+    /**
+     * One record's judgement.
+     *
+     * @param likelihood {@code 1 − q}; NaN while the entity's likelihood is still learning
+     * @param score      the output score in [0, 1] after the range flag and the hold-off (what alerts)
+     */
+    public record Judgement(double likelihood, double score) {
     }
 
     public LikelihoodParams params() {
@@ -38,82 +51,83 @@ public final class AnomalyLikelihood {
         return new LikelihoodState(params.shortWindow());
     }
 
-    /** Adds {@code score} to the entity's state and answers its likelihood in [0, 1]. */
-    public double update(LikelihoodState s, float score) {
-        float x = sanitize(score);
+    /** Judges {@code raw} and adds it to the entity's state. */
+    public Judgement update(LikelihoodState s, float raw, boolean outOfRange) {
+        float x = sanitize(raw);
         s.recent[s.next] = x;
         s.next = (s.next + 1) % s.recent.length;
         if (s.count < Integer.MAX_VALUE) {
             s.count++;
         }
-        double avg = shortMean(s);
-        double likelihood = judge(s, avg);
-        learn(s, avg);
-        return likelihood;
+        double shortMean = shortMean(s.recent, s.next, Math.min(s.count, s.recent.length));
+        int folded = s.count - 1;
+        double q = folded >= params.learningPeriod() ? tail(s, shortMean) : Double.NaN;
+        learn(s, shortMean);
+        double score = Double.isNaN(q) ? 0 : logScore(q);
+        if (outOfRange) {
+            score = 1.0;
+        }
+        if (s.hold > 0) {
+            s.hold--;
+            score = Math.min(score, params.holdCap());
+        } else if (score >= params.alertThreshold() && params.holdOff() > 0) {
+            s.hold = params.holdOff();
+        }
+        return new Judgement(Double.isNaN(q) ? Double.NaN : 1.0 - q, score);
     }
 
-    /** The likelihood {@code score} would have, without changing the state (a late record's). */
-    public double peek(LikelihoodState s, float score) {
-        float x = sanitize(score);
+    /** The judgement {@code raw} would get, changing nothing (a late record's). */
+    public Judgement peek(LikelihoodState s, float raw, boolean outOfRange) {
+        float x = sanitize(raw);
         int n = Math.min(s.count + 1, s.recent.length);
-        // the short-term mean with x in place of the oldest score the ring would drop
         double sum = x;
         for (int k = 1; k < n; k++) {
             sum += s.recent[Math.floorMod(s.next - k, s.recent.length)];
         }
-        LikelihoodState probe = new LikelihoodState(s.recent.length);
-        probe.count = s.count + 1;
-        probe.mean = s.mean;
-        probe.variance = s.variance;
-        return judge(probe, sum / n);
-    }
-
-    /** Whether a likelihood alerts. */
-    public boolean alerts(double likelihood) {
-        return likelihood >= params.alertThreshold();
-    }
-
-    /**
-     * Numenta's log-likelihood: {@code log(1.0000000001 - L) / log(1e-10)}, which spreads the likelihoods
-     * near 1 over [0, 1] (0.9999 maps to 0.4, 0.99999 to 0.5); what NAB's Numenta detector reports.
-     */
-    public static double logLikelihood(double likelihood) {
-        return StrictMath.log(1.0000000001 - likelihood) / LOG_FLOOR;
-    }
-
-    private double judge(LikelihoodState s, double avg) {
-        if (s.count <= params.learningPeriod()) {
-            return 0.5;
+        double q = s.count >= params.learningPeriod() ? tail(s, sum / n) : Double.NaN;
+        double score = Double.isNaN(q) ? 0 : logScore(q);
+        if (outOfRange) {
+            score = 1.0;
         }
-        double std = Math.max(StrictMath.sqrt(Math.max(0, s.variance)), params.minStd() * (Math.abs(s.mean) + 1e-6));
-        if (!(std > 0)) {
-            return avg > s.mean ? 1.0 : 0.5;
+        if (s.hold > 0) {
+            score = Math.min(score, params.holdCap());
         }
-        double z = (Math.max(avg, 2 * s.mean - avg) - s.mean) / std;
-        double tail = 0.5 * erfc(z / StrictMath.sqrt(2));
-        return 1.0 - tail;
+        return new Judgement(Double.isNaN(q) ? Double.NaN : 1.0 - q, score);
     }
 
-    /** Folds the short-term mean into the long-term distribution (Welford up to history, then weight 1/history). */
-    private void learn(LikelihoodState s, double avg) {
-        int n = Math.min(s.count, params.history());
-        double delta = avg - s.mean;
-        double w = 1.0 / n;
-        s.mean += w * delta;
-        // West's weighted update: for w = 1/n it is Welford's population variance; beyond history an EWMA variance
-        s.variance = (1 - w) * (s.variance + w * delta * delta);
+    /** Whether an output score alerts. */
+    public boolean alerts(double score) {
+        return score >= params.alertThreshold();
     }
 
-    private static double shortMean(LikelihoodState s) {
-        int n = Math.min(s.count, s.recent.length);
+    /** Numenta's log transform of a tail probability: {@code ln(q + 1e-10) / ln(1e-10)}, in [0, 1]. */
+    public static double logScore(double q) {
+        return Math.max(0, Math.min(1, StrictMath.log(q + 1e-10) / LOG_FLOOR));
+    }
+
+    private double tail(LikelihoodState s, double shortMean) {
+        double sd = Math.max(StrictMath.sqrt(Math.max(0, s.variance)), params.minStd());
+        double z = (shortMean - s.mean) / sd;
+        return 0.5 * erfc(z / SQRT2);
+    }
+
+    /** Folds a short-term mean into the long-term distribution: weight {@code max(α, 1/m)}. */
+    private void learn(LikelihoodState s, double shortMean) {
+        double w = Math.max(alpha, 1.0 / s.count);
+        double d = shortMean - s.mean;
+        s.mean += w * d;
+        s.variance = (1 - w) * (s.variance + w * d * d);
+    }
+
+    private static double shortMean(float[] ring, int next, int n) {
         double sum = 0;
         for (int k = 1; k <= n; k++) {
-            sum += s.recent[Math.floorMod(s.next - k, s.recent.length)];
+            sum += ring[Math.floorMod(next - k, ring.length)];
         }
         return sum / n;
     }
 
-    /** A NaN score counts as nothing unusual; +Infinity as the largest float. */
+    /** A NaN score counts as nothing unusual; an infinite one as the largest float. */
     private static float sanitize(float score) {
         if (Float.isNaN(score)) {
             return 0f;
@@ -123,7 +137,7 @@ public final class AnomalyLikelihood {
 
     /**
      * The complementary error function, with fractional error below 1.2e-7 everywhere (Numerical Recipes'
-     * Chebyshev fit), enough for tails down to 1e-12.
+     * {@code erfcc}, a Chebyshev fit), so tails far below 1e-10 keep their relative accuracy.
      */
     static double erfc(double x) {
         double z = Math.abs(x);

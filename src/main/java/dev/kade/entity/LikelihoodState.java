@@ -3,19 +3,23 @@ package dev.kade.entity;
 import java.nio.ByteBuffer;
 
 /**
- * One entity's anomaly-likelihood state: the last raw scores (a ring), how many scores it has seen, and the
- * long-term mean and variance of the short-term averages. Mutable, owned by one {@link EntityState}.
+ * One entity's anomaly-likelihood state: the last raw scores (a ring), how many short-term means have been
+ * folded into the long-term distribution, that distribution's mean and variance, and the hold-off countdown.
+ * Mutable, owned by one {@link EntityState}.
  *
- * <p>Encoded in {@code 22 + 4 * shortWindow} bytes.
+ * <p>Encoded in {@code 23 + 4 * shortWindow} bytes: ring length, folded count (int), mean, variance (doubles),
+ * hold-off left (unsigned short), ring position, then the ring.
  */
 public final class LikelihoodState {
     final float[] recent;
     /** Next slot of {@link #recent} to write. */
     int next;
-    /** Scores seen (saturates at Integer.MAX_VALUE). */
+    /** Raw scores seen (saturates at Integer.MAX_VALUE); also the short-term means folded in. */
     int count;
     double mean;
     double variance;
+    /** Records the output stays capped for. */
+    int hold;
 
     public LikelihoodState(int shortWindow) {
         this.recent = new float[shortWindow];
@@ -27,7 +31,7 @@ public final class LikelihoodState {
     }
 
     int encodedSize() {
-        return 1 + 4 + 8 + 8 + 1 + 4 * recent.length;
+        return 1 + 4 + 8 + 8 + 2 + 1 + 4 * recent.length;
     }
 
     void writeTo(ByteBuffer out) {
@@ -35,6 +39,7 @@ public final class LikelihoodState {
         out.putInt(count);
         out.putDouble(mean);
         out.putDouble(variance);
+        out.putShort((short) Math.min(hold, 0xFFFF));
         out.put((byte) next);
         for (float f : recent) {
             out.putFloat(f);
@@ -46,6 +51,7 @@ public final class LikelihoodState {
         int count = in.getInt();
         double mean = in.getDouble();
         double variance = in.getDouble();
+        int hold = Short.toUnsignedInt(in.getShort());
         int next = in.get() & 0xFF;
         float[] ring = new float[stored];
         for (int i = 0; i < stored; i++) {
@@ -58,8 +64,9 @@ public final class LikelihoodState {
             s.count = count;
             s.mean = mean;
             s.variance = variance;
+            s.hold = hold;
         }
-        // a state written with another short window starts the likelihood afresh (the window changed with the model)
+        // a state written with another short window starts the likelihood afresh (the setting changed)
         return s;
     }
 }

@@ -34,6 +34,7 @@ public final class SeriesView {
     private static final byte LATE = 2;
     private static final byte IMPUTED = 4;
     private static final byte GAP = 8;
+    private static final byte OUT_OF_RANGE = 16;
     /** {@link #admit}'s answer for a late record under {@link LatePolicy#DEAD_LETTER}. */
     public static final int LATE_DEAD_LETTER = -1;
 
@@ -114,11 +115,10 @@ public final class SeriesView {
         int w = row * windowWidth;
         int st = row * statsWidth;
         s.stats().writeMeanScale(stats, st);
-        byte flags;
+        byte flags = s.outOfRange(features, offset, policy.likelihood().rangeMargin()) ? OUT_OF_RANGE : 0;
         if (isLate) {
-            flags = (byte) (LATE | lateWindow(s, features, offset, w));
+            flags |= (byte) (LATE | lateWindow(s, features, offset, w));
         } else {
-            flags = 0;
             if (s.records() > 0 && !policy.maxGap().isZero() && eventTime - s.lastEventTime() > policy.maxGap().toMillis()) {
                 gaps++;
                 s.countGap();
@@ -129,6 +129,7 @@ public final class SeriesView {
             }
             s.window().add(features, offset);
             s.stats().update(features, offset);
+            s.widenRange(features, offset);
             s.advance(eventTime);
             int steps = s.window().size();
             s.window().copyTo(windows, w + (spec.window() - steps) * spec.features());
@@ -241,22 +242,30 @@ public final class SeriesView {
         return (rowFlags[row] & GAP) != 0;
     }
 
-    /**
-     * Row {@code row}'s likelihood from its model score: NaN while warming up (the likelihood learns nothing),
-     * a late record's without changing the entity, otherwise the entity's likelihood advanced by the score.
-     * Call in row order, once per scored row (a row the model could not score is skipped).
-     */
-    public double likelihood(int row, float score) {
-        if (warmingUp(row)) {
-            return Double.NaN;
-        }
-        LikelihoodState l = rowState.get(row).likelihood();
-        return late(row) ? likelihood.peek(l, score) : likelihood.update(l, score);
+    /** Whether row {@code row}'s values lay outside its entity's earlier range (the likelihood's range flag). */
+    public boolean outOfRange(int row) {
+        return (rowFlags[row] & OUT_OF_RANGE) != 0;
     }
 
-    /** Whether a likelihood alerts. */
-    public boolean alerts(int row, double likelihoodValue) {
-        return !warmingUp(row) && !Double.isNaN(likelihoodValue) && likelihood.alerts(likelihoodValue);
+    /**
+     * Row {@code row}'s judgement from its model score: {@link #WARMING} while warming up (the likelihood learns
+     * nothing), a late record's without changing the entity, otherwise the entity's likelihood advanced by the
+     * score. Call in row order, once per scored row (a row the model could not score is skipped).
+     */
+    public AnomalyLikelihood.Judgement judge(int row, float score) {
+        if (warmingUp(row)) {
+            return WARMING;
+        }
+        LikelihoodState l = rowState.get(row).likelihood();
+        return late(row) ? likelihood.peek(l, score, outOfRange(row)) : likelihood.update(l, score, outOfRange(row));
+    }
+
+    /** The judgement of a record scored while its entity warms up: no likelihood, output score 0. */
+    public static final AnomalyLikelihood.Judgement WARMING = new AnomalyLikelihood.Judgement(Double.NaN, 0);
+
+    /** Whether a row with this judgement alerts (never while warming up). */
+    public boolean alerts(int row, AnomalyLikelihood.Judgement j) {
+        return !warmingUp(row) && likelihood.alerts(j.score());
     }
 
     /** Writes the states this batch changed and the task's clock to the store, and empties the view. */

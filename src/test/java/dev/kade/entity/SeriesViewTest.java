@@ -88,7 +88,7 @@ class SeriesViewTest {
             values[i] = step((float) random.nextGaussian());
             who[i] = EntityKey.ofRecordKey(("e" + random.nextInt(5)).getBytes(StandardCharsets.UTF_8));
         }
-        SeriesPolicy policy = SeriesPolicy.DEFAULT.withLikelihood(new LikelihoodParams(5, 20, 100, 0.05, 0.9999));
+        SeriesPolicy policy = SeriesPolicy.DEFAULT.withLikelihood(new LikelihoodParams(3, 20, 100, 1e-3, 0.05, 5, 0.3, 0.5));
         double[] oneBatch = run(policy, values, who, n, dir.resolve("one"));
         double[] batchesOfSeven = run(policy, values, who, 7, dir.resolve("seven"));
         assertThat(batchesOfSeven).containsExactly(oneBatch);
@@ -112,7 +112,8 @@ class SeriesViewTest {
                     for (int k = 0; k < SPEC.width(); k++) {
                         score += Math.abs(v.windows()[r * SPEC.width() + k]);
                     }
-                    out[first + r] = v.likelihood(r, score);
+                    AnomalyLikelihood.Judgement j = v.judge(r, score);
+                    out[first + r] = j.likelihood() + 7 * j.score();
                 }
                 v.commit();
             }
@@ -154,8 +155,8 @@ class SeriesViewTest {
         assertThat(v.warmingUp(r0)).isTrue();
         assertThat(v.warmingUp(r1)).isFalse();
         assertThat(v.imputed(r1)).isTrue();
-        assertThat(v.likelihood(r0, 1f)).isNaN();
-        assertThat(v.likelihood(r1, 1f)).isEqualTo(0.5);
+        assertThat(v.judge(r0, 1f)).isSameAs(SeriesView.WARMING);
+        assertThat(v.judge(r1, 1f).score()).isEqualTo(0.0);
         assertThat(v.takeCounts()).isEqualTo(new SeriesCounts(1, 1, 1, 0, 0, 0));
     }
 
@@ -254,10 +255,11 @@ class SeriesViewTest {
             s.window().add(new float[] {i});
             s.stats().update(new float[] {i});
             s.advance(i);
-            l.update(s.likelihood(), i);
+            s.widenRange(new float[] {i}, 0);
+            l.update(s.likelihood(), i, false);
         }
         byte[] bytes = s.toBytes();
-        assertThat(bytes).hasSize(253);
+        assertThat(bytes).hasSize(229);
         EntityState back = EntityState.fromBytes(bytes, spec, l);
         assertThat(back).isEqualTo(s);
         assertThat(back.window()).isEqualTo(s.window());
