@@ -24,7 +24,7 @@ import org.tribuo.util.onnx.ONNXOperators;
  * spec's normalisation is {@link Normalisation#NONE}) {@value #INPUT_ENTITY_STATS} float32 [N, 2, F], the
  * entity's mean ([i,0,:]) and scale ([i,1,:]) before the scored step. In the graph:
  * {@code Split} the statistics on axis 1, {@code z = (features − mean) / scale} (broadcast over the steps),
- * {@code Reshape} to [N, W·F], then the inner graph unchanged (its own standardiser, network(s), score and, for
+ * {@code Clip} to ±{@link SeriesSpec#clip()} when set, {@code Reshape} to [N, W·F], then the inner graph unchanged (its own standardiser, network(s), score and, for
  * an ensemble, member scaling). Behind it: {@value ModelContract#OUTPUT_SCORE} [N] as the inner graph computes
  * it; {@value ModelContract#OUTPUT_FEATURE_ERRORS} [N, F], the inner W·F errors reshaped to [N, W, F] and
  * averaged over the steps ({@code ReduceMean} on axis 1; for an AE the score is still their mean);
@@ -105,6 +105,12 @@ public final class WindowedExporter {
             g.addNode(node("Div", "series_normalise", List.of("series_centred", "series_scale"), List.of("series_normalised")));
             source = "series_normalised";
         }
+        if (spec.clip() > 0) {
+            g.addInitializer(scalar("series_clip_min", (float) -spec.clip()));
+            g.addInitializer(scalar("series_clip_max", (float) spec.clip()));
+            g.addNode(node("Clip", "series_clip", List.of(source, "series_clip_min", "series_clip_max"), List.of("series_clipped")));
+            source = "series_clipped";
+        }
         g.addNode(node("Reshape", "series_flatten", List.of(source, "series_flat_shape"), List.of(FLAT)));
 
         Map<String, String> rename = Map.of(ModelContract.INPUT, FLAT,
@@ -152,6 +158,11 @@ public final class WindowedExporter {
 
     private static OnnxMl.AttributeProto intAttribute(String name, long v) {
         return OnnxMl.AttributeProto.newBuilder().setName(name).setType(OnnxMl.AttributeProto.AttributeType.INT).setI(v).build();
+    }
+
+    private static OnnxMl.TensorProto scalar(String name, float value) {
+        return OnnxMl.TensorProto.newBuilder().setName(name).setDataType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
+                .addFloatData(value).build();
     }
 
     private static OnnxMl.TensorProto longs(String name, long... values) {

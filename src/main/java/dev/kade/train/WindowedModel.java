@@ -72,7 +72,7 @@ public record WindowedModel(TrainedEnsemble inner, SeriesSpec spec, ModelMetadat
         for (int i = 0; i < rows; i++) {
             float[] window = java.util.Arrays.copyOfRange(windows, i * width, (i + 1) * width);
             meanScale[i] = stats == null ? identity : java.util.Arrays.copyOfRange(stats, i * 2 * f, (i + 1) * 2 * f);
-            z[i] = SeriesWindows.normalise(window, meanScale[i], f);
+            z[i] = SeriesWindows.normalise(spec, window, meanScale[i]);
         }
         Scores s = inner.score(z);
         for (int i = 0; i < rows; i++) {

@@ -24,24 +24,24 @@ import org.junit.jupiter.params.provider.CsvSource;
 class WindowedExportParityTest {
     static final double TOLERANCE = 1e-4;
 
-    @ParameterizedTest(name = "{0} mixed={1} {2}")
-    @CsvSource({"AE,false,EWM", "VAE,false,CUMULATIVE", "AE,true,EWM", "AE,false,NONE"})
-    void onnxRuntimeAgreesWithJavaOnScoresErrorsAndRawReconstruction(ModelKind kind, boolean mixed, Normalisation n)
-            throws OrtException {
-        SeriesSpec spec = new SeriesSpec(6, 2, n, 24, 1e-6, 1e-3);
+    @ParameterizedTest(name = "{0} mixed={1} {2} clip={3}")
+    @CsvSource({"AE,false,EWM,0", "VAE,false,CUMULATIVE,10", "AE,true,CUMULATIVE,2", "AE,false,NONE,0"})
+    void onnxRuntimeAgreesWithJavaOnScoresErrorsAndRawReconstruction(ModelKind kind, boolean mixed, Normalisation n,
+                                                                     double clip) throws OrtException {
+        SeriesSpec spec = new SeriesSpec(6, 2, n, 24, 1e-6, 1e-3, clip);
         WindowedModel model = SeriesFixtures.train(spec, kind, mixed);
         Parity p = parity(model, SeriesFixtures.windows(spec, 4, 40, 31));
         assertThat(p.maxScore).isLessThan(TOLERANCE);
         assertThat(p.maxErrors).isLessThan(TOLERANCE);
         assertThat(p.maxReconstructionRelative).isLessThan(TOLERANCE);
-        System.out.printf("windowed parity %s mixed=%s %s over %d windows: score %.3g, feature_errors %.3g, "
-                + "reconstruction (relative to |value|) %.3g%n", kind, mixed, n, p.rows, p.maxScore, p.maxErrors,
+        System.out.printf("windowed parity %s mixed=%s %s clip=%s over %d windows: score %.3g, feature_errors %.3g, "
+                + "reconstruction (relative to |value|) %.3g%n", kind, mixed, n, clip, p.rows, p.maxScore, p.maxErrors,
                 p.maxReconstructionRelative);
     }
 
     @Test
     void declaresTheWindowInputsOutputsAndSeriesMetadata() throws OrtException {
-        SeriesSpec spec = new SeriesSpec(6, 2, Normalisation.EWM, 24, 1e-6, 1e-3);
+        SeriesSpec spec = new SeriesSpec(6, 2, Normalisation.EWM, 24, 1e-6, 1e-3, 10);
         WindowedModel model = SeriesFixtures.train(spec, ModelKind.AE, true);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession s = env.createSession(WindowedExporter.toProto(model).toByteArray(), new OrtSession.SessionOptions())) {
