@@ -24,17 +24,25 @@ import java.util.Objects;
  *
  * <p>Not thread-safe; one instance belongs to one entity on one stream thread.
  *
+ * <p>It also keeps each feature's lowest and highest value seen, for the range check ({@link #outOfRange}) that
+ * NAB measurements found worth most of the score (nab-findings.md): a value well outside everything the entity
+ * has shown is anomalous whatever the model says.
+ *
  * <p>Byte form (big-endian): format byte {@code 1}, F as unsigned short, the step count as long, then F
- * means and F variances as float64: {@code 11 + 16·F} bytes. The spec is not stored (the model gives it).
+ * means and F variances as float64, then F minimums and F maximums as float32: {@code 11 + 24·F} bytes. The
+ * spec is not stored (the model gives it).
  */
 public final class EntityStats {
     private static final byte FORMAT = 1;
     private static final int HEADER = 11;
+    private static final int BYTES_PER_FEATURE = 24;
 
     private final SeriesSpec spec;
     private final double alpha;
     private final double[] mean;
     private final double[] var;
+    private final float[] min;
+    private final float[] max;
     private long count;
 
     /** Statistics of an entity with no step seen yet. */
@@ -43,6 +51,8 @@ public final class EntityStats {
         this.alpha = spec.alpha();
         this.mean = new double[spec.features()];
         this.var = new double[spec.features()];
+        this.min = new float[spec.features()];
+        this.max = new float[spec.features()];
     }
 
     public SeriesSpec spec() {
@@ -80,8 +90,42 @@ public final class EntityStats {
             double d = step[offset + j] - mean[j];
             mean[j] += w * d;
             var[j] = (1 - w) * (var[j] + w * d * d);
+            float x = step[offset + j];
+            min[j] = count == 1 ? x : Math.min(min[j], x);
+            max[j] = count == 1 ? x : Math.max(max[j], x);
         }
         return true;
+    }
+
+    /**
+     * Whether the step {@code step[offset..offset+F)} lies outside the range of everything this entity showed
+     * before it, widened by {@code margin} times that range on each side, in any feature: {@code hi > lo} and
+     * {@code x > hi + margin·(hi − lo)} or {@code x < lo − margin·(hi − lo)}. False while a feature has shown only
+     * one value (no range yet) and for an entity with no step yet. Call it before {@link #update}.
+     */
+    public boolean outOfRange(float[] step, int offset, double margin) {
+        if (count == 0) {
+            return false;
+        }
+        for (int j = 0; j < min.length; j++) {
+            double lo = min[j];
+            double hi = max[j];
+            double x = step[offset + j];
+            if (hi > lo && (x > hi + margin * (hi - lo) || x < lo - margin * (hi - lo))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Lowest value of feature {@code j} seen (0 before any step). */
+    public float min(int j) {
+        return min[j];
+    }
+
+    /** Highest value of feature {@code j} seen (0 before any step). */
+    public float max(int j) {
+        return max[j];
     }
 
     /** The mean of feature {@code j} as the model sees it (float32). */
@@ -117,18 +161,26 @@ public final class EntityStats {
         c.count = count;
         System.arraycopy(mean, 0, c.mean, 0, mean.length);
         System.arraycopy(var, 0, c.var, 0, var.length);
+        System.arraycopy(min, 0, c.min, 0, min.length);
+        System.arraycopy(max, 0, c.max, 0, max.length);
         return c;
     }
 
     /** The byte form described in the class Javadoc. */
     public byte[] toBytes() {
-        ByteBuffer b = ByteBuffer.allocate(HEADER + 16 * mean.length);
+        ByteBuffer b = ByteBuffer.allocate(HEADER + BYTES_PER_FEATURE * mean.length);
         b.put(FORMAT).putShort((short) mean.length).putLong(count);
         for (double m : mean) {
             b.putDouble(m);
         }
         for (double v : var) {
             b.putDouble(v);
+        }
+        for (float v : min) {
+            b.putFloat(v);
+        }
+        for (float v : max) {
+            b.putFloat(v);
         }
         return b.array();
     }
@@ -147,7 +199,7 @@ public final class EntityStats {
         b.get();
         int f = Short.toUnsignedInt(b.getShort());
         long n = b.getLong();
-        if (f != spec.features() || n < 0 || bytes.length != HEADER + 16 * f) {
+        if (f != spec.features() || n < 0 || bytes.length != HEADER + BYTES_PER_FEATURE * f) {
             throw new IllegalArgumentException("corrupt entity statistics: F=" + f + " (model has " + spec.features()
                     + "), count=" + n + " in " + bytes.length + " bytes");
         }
@@ -159,13 +211,19 @@ public final class EntityStats {
         for (int j = 0; j < f; j++) {
             s.var[j] = b.getDouble();
         }
+        for (int j = 0; j < f; j++) {
+            s.min[j] = b.getFloat();
+        }
+        for (int j = 0; j < f; j++) {
+            s.max[j] = b.getFloat();
+        }
         return s;
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof EntityStats e && e.spec.equals(spec) && e.count == count && Arrays.equals(e.mean, mean)
-                && Arrays.equals(e.var, var);
+                && Arrays.equals(e.var, var) && Arrays.equals(e.min, min) && Arrays.equals(e.max, max);
     }
 
     @Override

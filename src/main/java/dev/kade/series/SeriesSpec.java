@@ -19,9 +19,11 @@ import java.util.Objects;
  *                      this scale instead of dividing by zero
  * @param relativeFloor lower bound of the scale relative to |mean|, at least 0: an entity at 10 000 that moved
  *                      by 0.01 for a while is not blown up to thousands of standard deviations
+ * @param clip          normalised values are clipped to [−clip, clip] before the network sees them (0 = no
+ *                      clipping), so one wild value cannot dominate the window's score for ever
  */
 public record SeriesSpec(int window, int features, Normalisation normalisation, double halfLife, double scaleFloor,
-                         double relativeFloor) {
+                         double relativeFloor, double clip) {
 
     /** Metadata key of W; absent (or 1) means a per-record model. */
     public static final String KEY_WINDOW = "kade.window";
@@ -33,13 +35,19 @@ public record SeriesSpec(int window, int features, Normalisation normalisation, 
     public static final String KEY_SCALE_FLOOR = "kade.series.scale_floor";
     /** Metadata key of the scale floor relative to |mean|. */
     public static final String KEY_RELATIVE_FLOOR = "kade.series.relative_floor";
+    /** Metadata key of the clipping bound of normalised values (0 = none). */
+    public static final String KEY_CLIP = "kade.series.clip";
 
-    /** Default half-life in steps. */
-    public static final double DEFAULT_HALF_LIFE = 288;
+    /** Default normalisation: cumulative beat EWM (half-life 2000) on NAB (nab-findings.md, v1). */
+    public static final Normalisation DEFAULT_NORMALISATION = Normalisation.CUMULATIVE;
+    /** Default half-life in steps, for {@link Normalisation#EWM}. */
+    public static final double DEFAULT_HALF_LIFE = 2000;
     /** Default absolute scale floor. */
     public static final double DEFAULT_SCALE_FLOOR = 1e-6;
     /** Default scale floor relative to |mean|. */
     public static final double DEFAULT_RELATIVE_FLOOR = 1e-3;
+    /** Default clipping bound of normalised values. */
+    public static final double DEFAULT_CLIP = 10;
 
     public SeriesSpec {
         Objects.requireNonNull(normalisation, "normalisation");
@@ -61,12 +69,45 @@ public record SeriesSpec(int window, int features, Normalisation normalisation, 
         if (!(relativeFloor >= 0) || !Double.isFinite(relativeFloor)) {
             throw new IllegalArgumentException(KEY_RELATIVE_FLOOR + " must be finite and at least 0, got " + relativeFloor);
         }
+        if (!(clip >= 0) || !Double.isFinite(clip)) {
+            throw new IllegalArgumentException(KEY_CLIP + " must be finite and at least 0 (0 = no clipping), got " + clip);
+        }
     }
 
-    /** A spec with the default normalisation ({@link Normalisation#EWM}, default half-life and floors). */
+    /** A spec without clipping. */
+    public SeriesSpec(int window, int features, Normalisation normalisation, double halfLife, double scaleFloor,
+                      double relativeFloor) {
+        this(window, features, normalisation, halfLife, scaleFloor, relativeFloor, 0);
+    }
+
+    /** A spec with the default normalisation, half-life, floors and clipping. */
     public static SeriesSpec of(int window, int features) {
-        return new SeriesSpec(window, features, Normalisation.EWM, DEFAULT_HALF_LIFE, DEFAULT_SCALE_FLOOR,
-                DEFAULT_RELATIVE_FLOOR);
+        return new SeriesSpec(window, features, DEFAULT_NORMALISATION, DEFAULT_HALF_LIFE, DEFAULT_SCALE_FLOOR,
+                DEFAULT_RELATIVE_FLOOR, DEFAULT_CLIP);
+    }
+
+    /** Same spec with another normalisation mode. */
+    public SeriesSpec withNormalisation(Normalisation n, double newHalfLife) {
+        return new SeriesSpec(window, features, n, newHalfLife, scaleFloor, relativeFloor, clip);
+    }
+
+    /** Same spec with another clipping bound (0 = none). */
+    public SeriesSpec withClip(double newClip) {
+        return new SeriesSpec(window, features, normalisation, halfLife, scaleFloor, relativeFloor, newClip);
+    }
+
+    /**
+     * A raw value in normalised units as the model sees it: {@code (x − mean) / scale} in float32 (a float
+     * subtraction, then a float division, as the ONNX graph computes it), clipped to ±{@link #clip()} when set.
+     */
+    public float normalise(float x, float mean, float scale) {
+        float centred = x - mean;
+        float z = centred / scale;
+        if (clip > 0) {
+            float c = (float) clip;
+            z = Math.max(-c, Math.min(c, z));
+        }
+        return z;
     }
 
     /** Values per window, W·F. */
@@ -84,12 +125,12 @@ public record SeriesSpec(int window, int features, Normalisation normalisation, 
 
     /** Same spec with another window length. */
     public SeriesSpec withWindow(int w) {
-        return new SeriesSpec(w, features, normalisation, halfLife, scaleFloor, relativeFloor);
+        return new SeriesSpec(w, features, normalisation, halfLife, scaleFloor, relativeFloor, clip);
     }
 
     /** Same spec with another number of features per step. */
     public SeriesSpec withFeatures(int f) {
-        return new SeriesSpec(window, f, normalisation, halfLife, scaleFloor, relativeFloor);
+        return new SeriesSpec(window, f, normalisation, halfLife, scaleFloor, relativeFloor, clip);
     }
 
     /** The metadata entries of this spec (F is not written: the model's feature list gives it). */
@@ -100,6 +141,7 @@ public record SeriesSpec(int window, int features, Normalisation normalisation, 
         m.put(KEY_HALF_LIFE, Double.toString(halfLife));
         m.put(KEY_SCALE_FLOOR, Double.toString(scaleFloor));
         m.put(KEY_RELATIVE_FLOOR, Double.toString(relativeFloor));
+        m.put(KEY_CLIP, Double.toString(clip));
         return m;
     }
 
@@ -127,7 +169,8 @@ public record SeriesSpec(int window, int features, Normalisation normalisation, 
     /**
      * The spec of a windowed model from its metadata and its number of features per step. A model that
      * declares a window but no normalisation keys (a third-party model normalising on its own, without an
-     * {@code entity_stats} input) gets {@link Normalisation#NONE}.
+     * {@code entity_stats} input) gets {@link Normalisation#NONE}; absent parameters take their defaults, except
+     * the clip, which is 0 (none) when absent.
      *
      * @throws IllegalArgumentException naming the key that is malformed, or when the model is not windowed
      */
@@ -141,7 +184,8 @@ public record SeriesSpec(int window, int features, Normalisation normalisation, 
         return new SeriesSpec(w, features, n,
                 number(metadata, KEY_HALF_LIFE, DEFAULT_HALF_LIFE),
                 number(metadata, KEY_SCALE_FLOOR, DEFAULT_SCALE_FLOOR),
-                number(metadata, KEY_RELATIVE_FLOOR, DEFAULT_RELATIVE_FLOOR));
+                number(metadata, KEY_RELATIVE_FLOOR, DEFAULT_RELATIVE_FLOOR),
+                number(metadata, KEY_CLIP, 0));
     }
 
     private static Normalisation parseMode(String mode) {

@@ -35,12 +35,11 @@ public record SeriesWindows(SeriesSpec spec, float[][] windows, float[][] stats,
     }
 
     /**
-     * Window {@code i} in normalised units, {@code z = (x − mean) / scale} per value, computed in float32 as the
-     * ONNX graph computes it (a float subtraction, then a float division), so the trainer's rows are bit for bit
-     * what the served graph feeds its network.
+     * Window {@code i} in normalised units ({@link SeriesSpec#normalise} per value), so the trainer's rows are bit
+     * for bit what the served graph feeds its network.
      */
     public float[] normalised(int i) {
-        return normalise(windows[i], stats[i], spec.features());
+        return normalise(spec, windows[i], stats[i]);
     }
 
     /** Every window in normalised units ({@link #normalised(int)}). */
@@ -53,14 +52,15 @@ public record SeriesWindows(SeriesSpec spec, float[][] windows, float[][] stats,
     }
 
     /**
-     * {@code (window − mean) / scale} in float32 for one raw window of W·F values and its 2·F statistics.
+     * One raw window of W·F values in normalised units, given its 2·F statistics (means, then scales):
+     * {@link SeriesSpec#normalise} per value.
      */
-    public static float[] normalise(float[] window, float[] meanScale, int features) {
+    public static float[] normalise(SeriesSpec spec, float[] window, float[] meanScale) {
+        int features = spec.features();
         float[] z = new float[window.length];
         for (int k = 0; k < window.length; k++) {
             int j = k % features;
-            float centred = window[k] - meanScale[j];
-            z[k] = centred / meanScale[features + j];
+            z[k] = spec.normalise(window[k], meanScale[j], meanScale[features + j]);
         }
         return z;
     }

@@ -100,7 +100,7 @@ class EntityStatsTest {
             live.update(new float[] {(float) rng.nextGaussian(), (float) (1e4 * rng.nextDouble()), i});
         }
         byte[] bytes = live.toBytes();
-        assertThat(bytes).hasSize(11 + 16 * 3);
+        assertThat(bytes).hasSize(11 + 24 * 3);
         EntityStats restored = EntityStats.fromBytes(spec, bytes);
         assertThat(restored).isEqualTo(live);
         for (int i = 0; i < 20; i++) {
@@ -114,6 +114,22 @@ class EntityStatsTest {
         restored.writeMeanScale(b, 0);
         assertThat(b).containsExactly(a);
         assertThat(live.copy()).isEqualTo(live);
+    }
+
+    @Test
+    void flagsAStepOutsideTheRangeSeenBeforeWidenedByTheMargin() {
+        EntityStats s = new EntityStats(new SeriesSpec(3, 2, Normalisation.CUMULATIVE, 10, 1e-6, 0));
+        assertThat(s.outOfRange(new float[] {1e9f, 0}, 0, 0.05)).isFalse();   // nothing seen yet
+        s.update(new float[] {10, 5});
+        assertThat(s.outOfRange(new float[] {1e9f, 5}, 0, 0.05)).isFalse();   // one value is no range
+        s.update(new float[] {20, 5});
+        assertThat(s.min(0)).isEqualTo(10f);
+        assertThat(s.max(0)).isEqualTo(20f);
+        assertThat(s.outOfRange(new float[] {20.5f, 5}, 0, 0.05)).isFalse();  // within hi + 5% of the range
+        assertThat(s.outOfRange(new float[] {20.6f, 5}, 0, 0.05)).isTrue();
+        assertThat(s.outOfRange(new float[] {9.4f, 5}, 0, 0.05)).isTrue();
+        assertThat(s.outOfRange(new float[] {15, 900}, 0, 0.05)).isFalse();   // feature 1 never moved: no range
+        assertThat(EntityStats.fromBytes(s.spec(), s.toBytes()).outOfRange(new float[] {20.6f, 5}, 0, 0.05)).isTrue();
     }
 
     @Test

@@ -11,9 +11,10 @@ class SeriesSpecTest {
 
     @Test
     void roundTripsThroughMetadata() {
-        SeriesSpec spec = new SeriesSpec(32, 3, Normalisation.EWM, 144, 1e-4, 0.02);
+        SeriesSpec spec = new SeriesSpec(32, 3, Normalisation.EWM, 144, 1e-4, 0.02, 10);
         Map<String, String> m = spec.toMetadata();
-        assertThat(m).containsEntry("kade.window", "32").containsEntry("kade.series.stats", "ewm");
+        assertThat(m).containsEntry("kade.window", "32").containsEntry("kade.series.stats", "ewm")
+                .containsEntry("kade.series.clip", "10.0");
         assertThat(SeriesSpec.fromMetadata(m, 3)).isEqualTo(spec);
         assertThat(SeriesSpec.windowOf(m)).isEqualTo(32);
     }
@@ -42,8 +43,18 @@ class SeriesSpecTest {
     }
 
     @Test
+    void normalisesInFloat32AndClips() {
+        SeriesSpec clipped = SeriesSpec.of(4, 1);
+        assertThat(clipped.normalisation()).isEqualTo(Normalisation.CUMULATIVE);
+        assertThat(clipped.normalise(13f, 10f, 2f)).isEqualTo(1.5f);
+        assertThat(clipped.normalise(1000f, 10f, 2f)).isEqualTo(10f);
+        assertThat(clipped.normalise(-1000f, 10f, 2f)).isEqualTo(-10f);
+        assertThat(clipped.withClip(0).normalise(1000f, 10f, 2f)).isEqualTo(495f);
+    }
+
+    @Test
     void alphaHalvesTheWeightAfterOneHalfLife() {
-        double a = SeriesSpec.of(4, 1).alpha();
+        double a = SeriesSpec.of(4, 1).withNormalisation(Normalisation.EWM, SeriesSpec.DEFAULT_HALF_LIFE).alpha();
         assertThat(Math.pow(1 - a, SeriesSpec.DEFAULT_HALF_LIFE)).isCloseTo(0.5, org.assertj.core.api.Assertions.within(1e-12));
         assertThat(new SeriesSpec(4, 1, Normalisation.CUMULATIVE, 5, 1e-6, 0).alpha()).isZero();
     }

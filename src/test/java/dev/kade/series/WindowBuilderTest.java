@@ -50,7 +50,7 @@ class WindowBuilderTest {
             stats.writeMeanScale(ms, 0);
             window.add(step);
             if (window.isFull()) {
-                expectedZ.add(SeriesWindows.normalise(window.toArray(), ms, 2));
+                expectedZ.add(SeriesWindows.normalise(spec, window.toArray(), ms));
             }
             stats.update(step);
         }
