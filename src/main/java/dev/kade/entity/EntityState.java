@@ -10,15 +10,14 @@ import java.util.Objects;
 
 /**
  * Everything the stream keeps for one entity between its records: the trailing window, the running statistics
- * the model normalises with, the range of its values so far (the likelihood's range flag), the likelihood's state, the event time of its newest record, and counters. The
+ * the model normalises with (and the range of values the likelihood's range flag checks), the likelihood's state, the event time of its newest record, and counters. The
  * value of the entity's key in the state store ({@link #toBytes()}).
  *
  * <p>Byte form (big-endian), led by a version byte so that a later layout can read this one: version {@code 1},
- * last event time (long), records (long), late records (int), gaps (int), F (unsigned short) and each
- * feature's min and max (float32 pairs), the window's bytes and the
+ * last event time (long), records (long), late records (int), gaps (int), the window's bytes and the
  * statistics' bytes each behind an unsigned-short length ({@link EntityWindow#toBytes()},
  * {@link EntityStats#toBytes()}), then the likelihood state. At W = 32, F = 1 with a full window and a short
- * likelihood window of 1: 229 bytes.
+ * likelihood window of 1: 227 bytes.
  *
  * <p>Mutable and not thread-safe: one stream thread owns it while its batch is open.
  */
@@ -29,9 +28,6 @@ public final class EntityState {
     private EntityWindow window;
     private EntityStats stats;
     private final LikelihoodState likelihood;
-    /** Per feature, the smallest and largest value seen (the range flag's); valid when {@link #records} > 0. */
-    private float[] low;
-    private float[] high;
     private long lastEventTime;
     private long records;
     private int late;
@@ -41,8 +37,6 @@ public final class EntityState {
         this.window = window;
         this.stats = stats;
         this.likelihood = likelihood;
-        this.low = new float[window.features()];
-        this.high = new float[window.features()];
     }
 
     /** The state of an entity never seen (or expired). */
@@ -82,38 +76,6 @@ public final class EntityState {
         return gaps;
     }
 
-    /**
-     * Whether {@code x[offset..offset+F)} lies outside the range of the entity's earlier values widened by
-     * {@code margin} of its width on either side (never for the first record, nor for a flat range; never when
-     * {@code margin} is negative).
-     */
-    public boolean outOfRange(float[] x, int offset, double margin) {
-        if (records == 0 || margin < 0) {
-            return false;
-        }
-        for (int j = 0; j < low.length; j++) {
-            double width = (double) high[j] - low[j];
-            if (width > 0 && (x[offset + j] > high[j] + margin * width || x[offset + j] < low[j] - margin * width)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Widens the range by {@code x[offset..offset+F)}; call before {@link #advance} for the record. */
-    void widenRange(float[] x, int offset) {
-        for (int j = 0; j < low.length; j++) {
-            float v = x[offset + j];
-            if (records == 0) {
-                low[j] = v;
-                high[j] = v;
-            } else {
-                low[j] = Math.min(low[j], v);
-                high[j] = Math.max(high[j], v);
-            }
-        }
-    }
-
     void advance(long eventTime) {
         lastEventTime = eventTime;
         records++;
@@ -131,13 +93,8 @@ public final class EntityState {
     public byte[] toBytes() {
         byte[] w = window.toBytes();
         byte[] s = stats.toBytes();
-        ByteBuffer b = ByteBuffer.allocate(1 + 8 + 8 + 4 + 4 + 2 + 8 * low.length + 2 + w.length + 2 + s.length
-                + likelihood.encodedSize());
+        ByteBuffer b = ByteBuffer.allocate(1 + 8 + 8 + 4 + 4 + 2 + w.length + 2 + s.length + likelihood.encodedSize());
         b.put(VERSION).putLong(lastEventTime).putLong(records).putInt(late).putInt(gaps);
-        b.putShort((short) low.length);
-        for (int j = 0; j < low.length; j++) {
-            b.putFloat(low[j]).putFloat(high[j]);
-        }
         b.putShort((short) w.length).put(w);
         b.putShort((short) s.length).put(s);
         likelihood.writeTo(b);
@@ -164,13 +121,6 @@ public final class EntityState {
             long records = b.getLong();
             int late = b.getInt();
             int gaps = b.getInt();
-            int f = Short.toUnsignedInt(b.getShort());
-            float[] lo = new float[f];
-            float[] hi = new float[f];
-            for (int j = 0; j < f; j++) {
-                lo[j] = b.getFloat();
-                hi[j] = b.getFloat();
-            }
             byte[] w = new byte[Short.toUnsignedInt(b.getShort())];
             b.get(w);
             byte[] s = new byte[Short.toUnsignedInt(b.getShort())];
@@ -185,13 +135,6 @@ public final class EntityState {
                 st = new EntityState(window, EntityStats.fromBytes(spec, s), l);
             } else {
                 st = new EntityState(EntityWindow.of(spec), new EntityStats(spec), l);
-            }
-            if (f == spec.features()) {
-                st.low = lo;
-                st.high = hi;
-            } else {
-                // another feature count: the range starts again from the next record
-                records = 0;
             }
             st.lastEventTime = last;
             st.records = records;

@@ -115,7 +115,8 @@ public final class SeriesView {
         int w = row * windowWidth;
         int st = row * statsWidth;
         s.stats().writeMeanScale(stats, st);
-        byte flags = s.outOfRange(features, offset, policy.likelihood().rangeMargin()) ? OUT_OF_RANGE : 0;
+        double margin = policy.likelihood().rangeMargin();
+        byte flags = margin >= 0 && s.stats().outOfRange(features, offset, margin) ? OUT_OF_RANGE : 0;
         if (isLate) {
             flags |= (byte) (LATE | lateWindow(s, features, offset, w));
         } else {
@@ -129,7 +130,6 @@ public final class SeriesView {
             }
             s.window().add(features, offset);
             s.stats().update(features, offset);
-            s.widenRange(features, offset);
             s.advance(eventTime);
             int steps = s.window().size();
             s.window().copyTo(windows, w + (spec.window() - steps) * spec.features());

@@ -255,11 +255,10 @@ class SeriesViewTest {
             s.window().add(new float[] {i});
             s.stats().update(new float[] {i});
             s.advance(i);
-            s.widenRange(new float[] {i}, 0);
             l.update(s.likelihood(), i, false);
         }
         byte[] bytes = s.toBytes();
-        assertThat(bytes).hasSize(229);
+        assertThat(bytes).hasSize(227);
         EntityState back = EntityState.fromBytes(bytes, spec, l);
         assertThat(back).isEqualTo(s);
         assertThat(back.window()).isEqualTo(s.window());
