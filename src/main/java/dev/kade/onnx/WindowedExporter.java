@@ -69,8 +69,6 @@ public final class WindowedExporter {
                 .setGraph(graph(model, inner.getGraph()))
                 .clearMetadataProps();
         Map<String, String> meta = new LinkedHashMap<>(model.metadata().toOnnxMetadata());
-        meta.putAll(model.spec().toMetadata());
-        meta.put(ModelContract.KEY_PROBE, model.probe().toJson());
         for (OnnxMl.StringStringEntryProto e : inner.getMetadataPropsList()) {
             if (e.getKey().equals(ModelContract.KEY_LATENT_DIM) || e.getKey().equals(ModelContract.KEY_LATENT_MEMBER)) {
                 meta.put(e.getKey(), e.getValue());

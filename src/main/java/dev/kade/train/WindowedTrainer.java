@@ -48,14 +48,14 @@ public final class WindowedTrainer {
         TrainedEnsemble inner = trainer.trainEnsemble(flat, config, progress);
         ModelMetadata im = inner.metadata();
         ModelMetadata metadata = new ModelMetadata(features, im.kind(), im.threshold(), im.distribution(), im.fingerprint(),
-                im.createdAt(), im.version());
+                im.createdAt(), im.version()).withSeries(spec);
         int[] val = DataSplit.of(rows.length, config).validation();
         float[][] probeRows = new float[val.length][];
         for (int i = 0; i < val.length; i++) {
             probeRows[i] = probeRow(windows.windows()[val[i]], windows.stats()[val[i]]);
         }
         ModelProbe probe = ModelProbe.sample(probeRows, inner.validationScores());
-        return new WindowedModel(inner, spec, metadata, probe);
+        return new WindowedModel(inner, metadata.withProbe(probe));
     }
 
     /** A probe row: the W·F raw values, then the F means and F scales. */
