@@ -177,7 +177,7 @@ class OutputWriterTest {
         assertThat(n.get("off").get("steps_back").asInt()).isZero();
         // truncated: the window goes, what was off stays
         OutputWriter small = new OutputWriter(new OutputLimits(OutputLimits.MIN_BYTES));
-        byte[] big = new byte[OutputLimits.MIN_BYTES - 700];
+        byte[] big = new byte[OutputLimits.MIN_BYTES - 950];
         java.util.Arrays.fill(big, (byte) 'k');
         JsonNode cut = JSON.readTree(small.alert(new Alert(big, SOURCE, EVENT, DETECTED, MODEL, 14.222222f, record, errors, 0, 2,
                 series)));
