@@ -287,6 +287,11 @@ public final class SeriesView {
         store.maxEventTime(new EntityStore(store.kv()).maxEventTime());
     }
 
+    /** Whether this batch holds the entity (it will write it back on commit). */
+    public boolean holds(Bytes storeKey) {
+        return view.containsKey(storeKey);
+    }
+
     /** One bounded expiry sweep (entities held by this batch are left for its commit). */
     public int sweep() {
         int n = sweeper.sweep(store, view::containsKey);
