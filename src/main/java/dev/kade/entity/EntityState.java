@@ -17,7 +17,7 @@ import java.util.Objects;
  * last event time (long), records (long), late records (int), gaps (int), the window's bytes and the
  * statistics' bytes each behind an unsigned-short length ({@link EntityWindow#toBytes()},
  * {@link EntityStats#toBytes()}), then the likelihood state. At W = 32, F = 1 with a full window and a short
- * likelihood window of 1: 227 bytes.
+ * likelihood window of 10: 265 bytes.
  *
  * <p>Mutable and not thread-safe: one stream thread owns it while its batch is open.
  */
@@ -41,7 +41,7 @@ public final class EntityState {
 
     /** The state of an entity never seen (or expired). */
     public static EntityState fresh(SeriesSpec spec, AnomalyLikelihood likelihood) {
-        return new EntityState(EntityWindow.of(spec), new EntityStats(spec), likelihood.newState());
+        return new EntityState(EntityWindow.of(spec), new EntityStats(spec), likelihood.newState(spec.features()));
     }
 
     public EntityWindow window() {
@@ -125,7 +125,7 @@ public final class EntityState {
             b.get(w);
             byte[] s = new byte[Short.toUnsignedInt(b.getShort())];
             b.get(s);
-            LikelihoodState l = LikelihoodState.readFrom(b, likelihood.params().shortWindow());
+            LikelihoodState l = LikelihoodState.readFrom(b, likelihood.params().shortWindow(), spec.features());
             if (b.hasRemaining()) {
                 throw new IllegalArgumentException("entity state has " + b.remaining() + " bytes left over");
             }

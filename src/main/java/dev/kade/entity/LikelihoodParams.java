@@ -1,15 +1,16 @@
 package dev.kade.entity;
 
 /**
- * Parameters of the per-entity anomaly likelihood ({@link AnomalyLikelihood}). The defaults are those
- * nab-research measured on NAB (the 24 shared files, official scorer; {@code /work/coord/nab-findings.md}).
+ * Parameters of the per-entity anomaly likelihood ({@link AnomalyLikelihood}). The defaults are nab-research's
+ * final design on NAB (the 24 shared files, official scorer: 71.96 standard; {@code /work/coord/nab-findings.md}
+ * v4): Numenta's published likelihood defaults, the range flag and a hold-off.
  *
- * @param shortWindow    raw scores averaged into the short-term mean (Numenta: 10; NAB measured 1 best)
+ * @param shortWindow    errors averaged into the short-term mean (Numenta: 10)
  * @param learningPeriod short-term means folded into the long-term distribution before any is judged against
- *                       it; until then the output score is 0 (measured: 150)
- * @param halfLife       half-life, in scores, of the long-term mean and variance: weight
- *                       {@code max(1 − 0.5^(1/halfLife), 1/m)} after m scores (Welford at first, then
- *                       exponentially weighted; measured: 1000)
+ *                       it; until then the output score is 0 (150)
+ * @param halfLife       half-life, in records, of the long-term mean and variance: weight
+ *                       {@code max(1 − 0.5^(1/halfLife), 1/m)} after m records (Welford at first, then
+ *                       exponentially weighted; 8640, Numenta's history length)
  * @param minStd         floor of the long-term standard deviation (measured: 1e-3)
  * @param rangeMargin    the spatial flag: a record outside its entity's earlier [min, max] widened by this share of
  *                       the range on either side scores 1 (Numenta's NAB detector; measured: 0.05); negative = off
@@ -20,8 +21,8 @@ package dev.kade.entity;
  */
 public record LikelihoodParams(int shortWindow, int learningPeriod, double halfLife, double minStd, double rangeMargin,
                                int holdOff, double holdCap, double alertThreshold) {
-    /** nab-research's measured parameters. */
-    public static final LikelihoodParams DEFAULT = new LikelihoodParams(1, 150, 1000, 1e-3, 0.05, 50, 0.3, 0.5);
+    /** nab-research's final design (v4). */
+    public static final LikelihoodParams DEFAULT = new LikelihoodParams(10, 150, 8640, 1e-3, 0.05, 50, 0.3, 0.5);
     /** The most raw scores the short-term ring may keep (state size). */
     public static final int MAX_SHORT_WINDOW = 127;
 

@@ -248,16 +248,18 @@ public final class SeriesView {
     }
 
     /**
-     * Row {@code row}'s judgement from its model score: {@link #WARMING} while warming up (the likelihood learns
-     * nothing), a late record's without changing the entity, otherwise the entity's likelihood advanced by the
-     * score. Call in row order, once per scored row (a row the model could not score is skipped).
+     * Row {@code row}'s judgement from the model's feature errors for it ({@code errors[offset..offset+F)}):
+     * {@link #WARMING} while warming up (the likelihood learns nothing), a late record's without changing the
+     * entity, otherwise the entity's likelihood advanced by the errors. Call in row order, once per scored row (a
+     * row the model could not score is skipped).
      */
-    public AnomalyLikelihood.Judgement judge(int row, float score) {
+    public AnomalyLikelihood.Judgement judge(int row, float[] errors, int offset) {
         if (warmingUp(row)) {
             return WARMING;
         }
         LikelihoodState l = rowState.get(row).likelihood();
-        return late(row) ? likelihood.peek(l, score, outOfRange(row)) : likelihood.update(l, score, outOfRange(row));
+        return late(row) ? likelihood.peek(l, errors, offset, outOfRange(row))
+                : likelihood.update(l, errors, offset, outOfRange(row));
     }
 
     /** The judgement of a record scored while its entity warms up: no likelihood, output score 0. */

@@ -174,7 +174,8 @@ final class SeriesScoring {
      */
     Judged judge(int r) {
         float score = scores.score(r);
-        AnomalyLikelihood.Judgement j = view.judge(r, score);
+        int f0 = view.spec().features();
+        AnomalyLikelihood.Judgement j = view.judge(r, scores.featureErrors(), r * f0);
         boolean alert = view.alerts(r, j);
         SeriesScore s = new SeriesScore(view.entity(r).display(), view.eventTime(r), view.warmingUp(r), view.imputed(r),
                 view.late(r), view.gap(r), j.likelihood(), j.score());

@@ -60,7 +60,7 @@ class EntityStateSizeBenchmark {
                 step[0] = (float) (100 + random.nextGaussian());
                 s.window().add(step);
                 s.stats().update(step);
-                likelihood.update(s.likelihood(), (float) Math.abs(random.nextGaussian()), false);
+                likelihood.update(s.likelihood(), new float[] {(float) Math.abs(random.nextGaussian())}, 0, false);
             }
             EntityKey key = EntityKey.ofRecordKey(("host-" + e).getBytes(StandardCharsets.UTF_8));
             byte[] value = s.toBytes();

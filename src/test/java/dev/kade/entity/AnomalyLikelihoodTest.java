@@ -9,6 +9,10 @@ import org.junit.jupiter.api.Test;
 class AnomalyLikelihoodTest {
     private static final LikelihoodParams NO_HOLD = new LikelihoodParams(1, 150, 1000, 1e-3, 0.05, 0, 0.3, 0.5);
 
+    private static AnomalyLikelihood.Judgement update(AnomalyLikelihood l, LikelihoodState s, float error, boolean range) {
+        return l.update(s, new float[] {error}, 0, range);
+    }
+
     @Test
     void erfcMatchesKnownValues() {
         assertThat(AnomalyLikelihood.erfc(0)).isCloseTo(1.0, within(1e-7));
@@ -28,27 +32,27 @@ class AnomalyLikelihoodTest {
     @Test
     void nothingIsJudgedDuringTheLearningPeriod() {
         AnomalyLikelihood l = new AnomalyLikelihood(NO_HOLD);
-        LikelihoodState s = l.newState();
+        LikelihoodState s = l.newState(1);
         for (int i = 0; i < 150; i++) {
-            AnomalyLikelihood.Judgement j = l.update(s, i == 149 ? 1e6f : 1f, false);
+            AnomalyLikelihood.Judgement j = update(l, s, i == 149 ? 1e6f : 1f, false);
             assertThat(j.score()).isZero();
             assertThat(j.likelihood()).isNaN();
         }
-        assertThat(l.update(s, 1f, false).likelihood()).isNotNaN();
+        assertThat(update(l, s, 1f, false).likelihood()).isNotNaN();
     }
 
     @Test
     void theSameRawStepIsAnAlertForAQuietEntityAndNotForANoisyOne() {
         AnomalyLikelihood l = new AnomalyLikelihood(NO_HOLD);
         Random random = new Random(3);
-        LikelihoodState quiet = l.newState();
-        LikelihoodState noisy = l.newState();
+        LikelihoodState quiet = l.newState(1);
+        LikelihoodState noisy = l.newState(1);
         for (int i = 0; i < 500; i++) {
-            l.update(quiet, (float) (1.0 + 0.01 * random.nextGaussian()), false);
-            l.update(noisy, (float) (1.0 + 2.0 * Math.abs(random.nextGaussian())), false);
+            update(l, quiet, (float) (1.0 + 0.01 * random.nextGaussian()), false);
+            update(l, noisy, (float) (1.0 + 2.0 * Math.abs(random.nextGaussian())), false);
         }
-        double quietScore = l.update(quiet, 1.5f, false).score();
-        double noisyScore = l.update(noisy, 1.5f, false).score();
+        double quietScore = update(l, quiet, 1.5f, false).score();
+        double noisyScore = update(l, noisy, 1.5f, false).score();
         assertThat(l.alerts(quietScore)).isTrue();
         assertThat(l.alerts(noisyScore)).isFalse();
     }
@@ -56,27 +60,42 @@ class AnomalyLikelihoodTest {
     @Test
     void aRecordOutOfRangeScoresOneAndAHoldOffCapsWhatFollows() {
         AnomalyLikelihood l = new AnomalyLikelihood(new LikelihoodParams(1, 150, 1000, 1e-3, 0.05, 3, 0.3, 0.5));
-        LikelihoodState s = l.newState();
-        assertThat(l.update(s, 1f, true).score()).isEqualTo(1.0);
+        LikelihoodState s = l.newState(1);
+        assertThat(update(l, s, 1f, true).score()).isEqualTo(1.0);
         for (int k = 0; k < 3; k++) {
-            assertThat(l.update(s, 1f, true).score()).isEqualTo(0.3);
+            assertThat(update(l, s, 1f, true).score()).isEqualTo(0.3);
         }
-        assertThat(l.update(s, 1f, true).score()).isEqualTo(1.0);
+        assertThat(update(l, s, 1f, true).score()).isEqualTo(1.0);
     }
 
     @Test
     void peekingChangesNothing() {
         AnomalyLikelihood l = new AnomalyLikelihood(new LikelihoodParams(3, 5, 1000, 1e-3, 0.05, 3, 0.3, 0.5));
-        LikelihoodState a = l.newState();
-        LikelihoodState b = l.newState();
+        LikelihoodState a = l.newState(1);
+        LikelihoodState b = l.newState(1);
         for (int i = 0; i < 20; i++) {
-            l.update(a, i % 3, false);
-            l.update(b, i % 3, false);
+            update(l, a, i % 3, false);
+            update(l, b, i % 3, false);
         }
-        AnomalyLikelihood.Judgement peeked = l.peek(a, 50f, false);
+        AnomalyLikelihood.Judgement peeked = l.peek(a, new float[] {50f}, 0, false);
         assertThat(peeked.score()).isGreaterThan(0.5);
         for (int i = 0; i < 10; i++) {
-            assertThat(l.update(a, i, false)).isEqualTo(l.update(b, i, false));
+            assertThat(update(l, a, i, false)).isEqualTo(update(l, b, i, false));
         }
+    }
+
+    @Test
+    void theOutputIsTheLargestFeatureScoreAndEachFeatureLearnsItsOwnLevel() {
+        AnomalyLikelihood l = new AnomalyLikelihood(NO_HOLD);
+        LikelihoodState s = l.newState(2);
+        Random random = new Random(5);
+        for (int i = 0; i < 400; i++) {
+            // feature 0 is always large and noisy, feature 1 small and quiet
+            l.update(s, new float[] {(float) (100 + 10 * random.nextGaussian()), (float) (0.01 + 0.0001 * random.nextGaussian())},
+                    0, false);
+        }
+        // a level of 0.02 is nothing for feature 0 and a jump for feature 1
+        assertThat(l.peek(s, new float[] {100f, 0.02f}, 0, false).score()).isGreaterThan(0.5);
+        assertThat(l.peek(s, new float[] {100f, 0.01f}, 0, false).score()).isLessThan(0.5);
     }
 }

@@ -112,7 +112,7 @@ class SeriesViewTest {
                     for (int k = 0; k < SPEC.width(); k++) {
                         score += Math.abs(v.windows()[r * SPEC.width() + k]);
                     }
-                    AnomalyLikelihood.Judgement j = v.judge(r, score);
+                    AnomalyLikelihood.Judgement j = v.judge(r, new float[] {score, -score}, 0);
                     out[first + r] = j.likelihood() + 7 * j.score();
                 }
                 v.commit();
@@ -155,8 +155,8 @@ class SeriesViewTest {
         assertThat(v.warmingUp(r0)).isTrue();
         assertThat(v.warmingUp(r1)).isFalse();
         assertThat(v.imputed(r1)).isTrue();
-        assertThat(v.judge(r0, 1f)).isSameAs(SeriesView.WARMING);
-        assertThat(v.judge(r1, 1f).score()).isEqualTo(0.0);
+        assertThat(v.judge(r0, new float[] {1f, 1f}, 0)).isSameAs(SeriesView.WARMING);
+        assertThat(v.judge(r1, new float[] {1f, 1f}, 0).score()).isEqualTo(0.0);
         assertThat(v.takeCounts()).isEqualTo(new SeriesCounts(1, 1, 1, 0, 0, 0));
     }
 
@@ -255,10 +255,10 @@ class SeriesViewTest {
             s.window().add(new float[] {i});
             s.stats().update(new float[] {i});
             s.advance(i);
-            l.update(s.likelihood(), i, false);
+            l.update(s.likelihood(), new float[] {i}, 0, false);
         }
         byte[] bytes = s.toBytes();
-        assertThat(bytes).hasSize(227);
+        assertThat(bytes).hasSize(265);
         EntityState back = EntityState.fromBytes(bytes, spec, l);
         assertThat(back).isEqualTo(s);
         assertThat(back.window()).isEqualTo(s.window());
