@@ -1,8 +1,10 @@
 package dev.kade.cli;
 
+import dev.kade.app.ScoringApp;
+import dev.kade.app.StopSignals;
+import dev.kade.app.TopicsAtStart;
 import dev.kade.config.ConfigException;
 import dev.kade.config.KadeConfig;
-import dev.kade.stream.ScoringApp;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -1,9 +1,9 @@
 package dev.kade.cli;
 
+import dev.kade.export.OnnxExporter;
 import dev.kade.features.DataSet;
 import dev.kade.features.DataSetException;
 import dev.kade.model.ModelKind;
-import dev.kade.onnx.OnnxExporter;
 import dev.kade.train.Activation;
 import dev.kade.train.ConsoleProgress;
 import dev.kade.train.ProgressListener;
@@ -15,12 +15,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code kade train}: fit an AE or VAE on normal data, export ONNX, write the report. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,

@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kade.export.OnnxExporter;
 import dev.kade.model.InvalidModelException;
 import dev.kade.model.ModelContract;
 import dev.kade.model.ModelMetadata;

@@ -1,20 +1,20 @@
 package dev.kade.bench;
 
+import dev.kade.app.ScoringApp;
+import dev.kade.app.StreamsRunner;
 import dev.kade.config.KadeConfig;
 import dev.kade.config.ProcessingGuarantee;
 import dev.kade.demo.DemoData;
 import dev.kade.demo.DemoRecord;
+import dev.kade.export.OnnxExporter;
 import dev.kade.features.DataSet;
 import dev.kade.features.DataSetReader;
+import dev.kade.features.FeatureExtractor;
 import dev.kade.kafka.EmbeddedKafka;
 import dev.kade.model.ModelKind;
 import dev.kade.model.Scores;
-import dev.kade.onnx.OnnxExporter;
 import dev.kade.onnx.OnnxModel;
-import dev.kade.features.FeatureExtractor;
-import dev.kade.stream.ScoringApp;
 import dev.kade.stream.ScoringTopology;
-import dev.kade.stream.StreamsRunner;
 import dev.kade.stream.Topics;
 import dev.kade.train.ProgressListener;
 import dev.kade.train.TrainConfig;

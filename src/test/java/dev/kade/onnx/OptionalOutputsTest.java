@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.onnx.proto.OnnxMl;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtSession;
+import dev.kade.export.OnnxExporter;
 import dev.kade.model.InvalidModelException;
 import dev.kade.model.ModelContract;
 import dev.kade.model.ModelKind;

@@ -2,6 +2,7 @@ package dev.kade.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kade.app.ScoringApp;
 import dev.kade.config.KadeConfig;
 import dev.kade.config.ProcessingGuarantee;
 import dev.kade.metrics.BatchTrigger;

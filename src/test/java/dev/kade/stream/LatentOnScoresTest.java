@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kade.app.ModelWatcher;
+import dev.kade.app.ScoringApp;
 import dev.kade.config.ConfigException;
 import dev.kade.config.KadeConfig;
 import dev.kade.metrics.KadeMetrics;

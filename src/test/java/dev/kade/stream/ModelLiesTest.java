@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.kade.app.ModelWatcher;
+import dev.kade.app.ScoringApp;
 import dev.kade.cli.Main;
 import dev.kade.config.ConfigException;
 import dev.kade.config.KadeConfig;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kade.app.ModelWatcher;
 import dev.kade.config.KadeConfig;
 import dev.kade.metrics.BatchTrigger;
 import dev.kade.metrics.KadeMetrics;

@@ -1,4 +1,4 @@
-package dev.kade.stream;
+package dev.kade.app;
 
 import dev.kade.config.KadeConfig;
 import dev.kade.metrics.KadeMetrics;
@@ -6,6 +6,7 @@ import dev.kade.model.InvalidModelException;
 import dev.kade.model.ModelContract;
 import dev.kade.model.ModelMetadata;
 import dev.kade.model.Scorer;
+import dev.kade.stream.ModelRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.kade.stream;
+package dev.kade.app;
 
 import dev.kade.health.CrashLoopDetector;
 import java.time.Duration;

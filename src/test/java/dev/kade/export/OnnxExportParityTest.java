@@ -1,4 +1,4 @@
-package dev.kade.onnx;
+package dev.kade.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,6 +6,7 @@ import dev.kade.features.DataSet;
 import dev.kade.model.ModelContract;
 import dev.kade.model.ModelKind;
 import dev.kade.model.Scores;
+import dev.kade.onnx.OnnxModel;
 import dev.kade.train.Fixtures;
 import dev.kade.train.ProgressListener;
 import dev.kade.train.TrainedModel;

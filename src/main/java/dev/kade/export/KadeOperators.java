@@ -1,4 +1,4 @@
-package dev.kade.onnx;
+package dev.kade.export;
 
 import java.util.Collections;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.kade.stream;
+package dev.kade.app;
 
 import java.util.HashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.kade.stream;
+package dev.kade.app;
 
 import dev.kade.admin.KadeTopics;
 import dev.kade.admin.TopicsWait;
@@ -15,6 +15,10 @@ import dev.kade.model.InvalidModelException;
 import dev.kade.model.ModelContract;
 import dev.kade.model.ModelMetadata;
 import dev.kade.onnx.OnnxModel;
+import dev.kade.stream.CountingProcessingExceptionHandler;
+import dev.kade.stream.ModelRegistry;
+import dev.kade.stream.ScoringTopology;
+import dev.kade.stream.TopologyConfig;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -206,7 +210,7 @@ public final class ScoringApp implements AutoCloseable {
      * its probe ({@link OnnxModel#load}), carrying the training fingerprint {@code model.require.fingerprint}
      * pins, when it pins one, and the latent output {@code scores.include.latent} needs, when it is on.
      */
-    static OnnxModel loadModel(KadeConfig config, Path path) {
+    public static OnnxModel loadModel(KadeConfig config, Path path) {
         OnnxModel m = OnnxModel.load(path, config.modelMaxBytes());
         try {
             config.modelRequiredFingerprint().ifPresent(

@@ -1,4 +1,4 @@
-package dev.kade.stream;
+package dev.kade.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,6 +8,7 @@ import dev.kade.config.KadeConfig;
 import dev.kade.metrics.KadeMetrics;
 import dev.kade.model.ModelContract;
 import dev.kade.onnx.OnnxModel;
+import dev.kade.stream.ModelRegistry;
 import dev.kade.testing.ShuttleModels;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;

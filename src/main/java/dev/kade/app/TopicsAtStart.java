@@ -1,4 +1,4 @@
-package dev.kade.cli;
+package dev.kade.app;
 
 import dev.kade.admin.KadeTopics;
 import dev.kade.admin.TopicRole;
@@ -19,14 +19,14 @@ import org.slf4j.LoggerFactory;
 /**
  * What {@code run} does about its topics before it starts Kafka Streams: creates missing output topics when
  * {@code topics.create=true}, and refuses to start, naming them, when topics are missing with
- * {@code topics.wait.ms=0}. Otherwise {@link dev.kade.stream.ScoringApp} waits for missing topics, input or
+ * {@code topics.wait.ms=0}. Otherwise {@link dev.kade.app.ScoringApp} waits for missing topics, input or
  * output, while it serves {@code /health}: on Kubernetes an operator (Strimzi's {@code KafkaTopic}) often
  * creates them as the pod starts.
  *
  * <p>A broker that does not answer within the timeout is not a reason to refuse: Kafka Streams retries, and
  * {@code /health/ready} says why it is not ready.
  */
-final class TopicsAtStart {
+public final class TopicsAtStart {
     private static final Logger LOG = LoggerFactory.getLogger(TopicsAtStart.class);
     static final Duration TIMEOUT = Duration.ofSeconds(10);
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(1);
@@ -35,7 +35,7 @@ final class TopicsAtStart {
     }
 
     /** Empty when start-up may go on; else the one-line reason it may not. */
-    static Optional<String> prepare(KadeConfig config) throws InterruptedException {
+    public static Optional<String> prepare(KadeConfig config) throws InterruptedException {
         KadeTopics topics = KadeTopics.of(config, TIMEOUT);
         List<TopicStatus> statuses;
         Map<String, Object> props = new java.util.HashMap<>(KadeTopics.adminProperties(config));

@@ -1,4 +1,4 @@
-package dev.kade.onnx;
+package dev.kade.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,6 +11,7 @@ import dev.kade.model.InvalidModelException;
 import dev.kade.model.ModelContract;
 import dev.kade.model.ModelKind;
 import dev.kade.model.ModelProbe;
+import dev.kade.onnx.OnnxModel;
 import dev.kade.testing.TestModels;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,4 +1,4 @@
-package dev.kade.stream;
+package dev.kade.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

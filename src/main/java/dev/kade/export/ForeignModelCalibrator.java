@@ -1,4 +1,4 @@
-package dev.kade.onnx;
+package dev.kade.export;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,6 +8,7 @@ import dev.kade.model.ModelKind;
 import dev.kade.model.ModelMetadata;
 import dev.kade.model.ModelProbe;
 import dev.kade.model.ScoreDistribution;
+import dev.kade.onnx.OnnxModel;
 import dev.kade.train.Standardizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;

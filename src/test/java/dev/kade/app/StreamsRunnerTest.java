@@ -1,9 +1,11 @@
-package dev.kade.stream;
+package dev.kade.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kade.health.CrashLoopDetector;
 import dev.kade.health.HealthMonitor;
+import dev.kade.stream.ScoringTopology;
+import dev.kade.stream.Topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
