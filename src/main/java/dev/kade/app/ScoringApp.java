@@ -15,10 +15,8 @@ import dev.kade.model.InvalidModelException;
 import dev.kade.model.ModelContract;
 import dev.kade.model.ModelMetadata;
 import dev.kade.onnx.OnnxModel;
-import dev.kade.stream.CountingProcessingExceptionHandler;
 import dev.kade.stream.ModelRegistry;
 import dev.kade.stream.ScoringTopology;
-import dev.kade.stream.TopologyConfig;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -152,17 +150,17 @@ public final class ScoringApp implements AutoCloseable {
         gc.bindTo(meters);
         resources.push(gc);
 
-        java.util.Properties streamsProperties = CountingProcessingExceptionHandler.streamsProperties(config, metrics);
+        java.util.Properties streamsProperties = StreamsSetup.properties(config, metrics);
         CrashLoopDetector crashLoops = new CrashLoopDetector(CRASH_LOOP_DEATHS, () -> monitor.snapshot());
         String instanceId = config.kafka().get("group.instance.id");
-        runner = new StreamsRunner(ScoringTopology.build(TopologyConfig.from(config), models, metrics),
+        runner = new StreamsRunner(ScoringTopology.build(StreamsSetup.topology(config), models, metrics),
                 streamsProperties, instanceId == null ? null : new StableTransactionalIds(config.applicationId(), instanceId),
                 config.shutdownTimeout(),
                 state -> metrics.ready(readiness().healthy()), crashLoops, metrics::streamThreadDied);
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(runner.streams(), tags);
         streamsMetrics.bindTo(meters);
         resources.push(streamsMetrics);
-        Admin admin = Admin.create(new StreamsConfig(config.streamsProperties()).getAdminConfigs(config.applicationId() + "-health"));
+        Admin admin = Admin.create(new StreamsConfig(StreamsSetup.properties(config)).getAdminConfigs(config.applicationId() + "-health"));
         monitor = new HealthMonitor(admin, config.applicationId(), this::assignedPartitions,
                 new ProducerHealth(runner.streams()::metrics), config.progressTimeout(), checkInterval(config),
                 snapshot -> {
@@ -327,11 +325,6 @@ public final class ScoringApp implements AutoCloseable {
     /** The registry the metrics are in (to scrape or print). */
     public PrometheusMeterRegistry meters() {
         return meters;
-    }
-
-    /** Checks the model file now instead of at the next poll; for tests and tools. */
-    public ModelWatcher.Outcome checkModelNow() {
-        return watcher.checkNow();
     }
 
     private boolean terminal() {

@@ -9,14 +9,14 @@ import org.slf4j.LoggerFactory;
  * {@code sun.misc.Signal} from the {@code jdk.unsupported} module, which every JDK and a jlink image with
  * that module carry; where it is missing, signals keep their default meaning.
  */
-public final class StopSignals {
+final class StopSignals {
     private static final Logger LOG = LoggerFactory.getLogger(StopSignals.class);
 
     private StopSignals() {
     }
 
     /** Installs handlers for TERM and INT that run {@code onStop}; false when they could not be installed. */
-    public static boolean install(Runnable onStop) {
+    static boolean install(Runnable onStop) {
         try {
             for (String name : new String[] {"TERM", "INT"}) {
                 sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {

@@ -5,7 +5,6 @@ import static org.apache.kafka.common.config.ConfigDef.Importance.LOW;
 import static org.apache.kafka.common.config.ConfigDef.Importance.MEDIUM;
 import static org.apache.kafka.common.config.ConfigDef.NO_DEFAULT_VALUE;
 
-import dev.kade.output.OutputLimits;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -26,13 +25,10 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
-import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,8 +97,9 @@ public final class KadeConfig {
     /** Prefix of environment variables read as settings. */
     public static final String ENV_PREFIX = "KADE_";
     /** {@code KADE_*} variables that are not settings: logging is set up from them before settings are read. */
-    static final Set<String> LOGGING_VARIABLES = Set.of(dev.kade.logging.KadeLogConfigurator.FORMAT_VARIABLE,
-            dev.kade.logging.KadeLogConfigurator.LEVEL_VARIABLE, dev.kade.logging.KadeLogConfigurator.LEVELS_VARIABLE);
+    static final Set<String> LOGGING_VARIABLES = LoggingVariables.ALL;
+    /** The smallest {@value #OUTPUT_MAX_BYTES} (the output package's {@code OutputLimits.MIN_BYTES}). */
+    public static final int MIN_OUTPUT_MAX_BYTES = 4096;
 
     /** The one definition of every kade-level setting, in documentation order. */
     public static final ConfigDef DEFINITION = new ConfigDef()
@@ -152,7 +149,7 @@ public final class KadeConfig {
                             + "whatever this is.")
             .define(ALERT_TOP_FEATURES, Type.INT, 3, Range.between(0, 1000), MEDIUM,
                     "How many contributing features an alert lists.")
-            .define(OUTPUT_MAX_BYTES, Type.INT, null, Validators.optionalAtLeast(OutputLimits.MIN_BYTES), MEDIUM,
+            .define(OUTPUT_MAX_BYTES, Type.INT, null, Validators.optionalAtLeast(MIN_OUTPUT_MAX_BYTES), MEDIUM,
                     "Largest output record (key + value + headers) kade sends; larger alerts are truncated, larger dead "
                             + "letters sent as reference records. Unset: the producer's max.request.size less 1 KiB.")
             .define(METRICS_PORT, Type.INT, 9404, Range.between(0, 65535), MEDIUM,
@@ -212,8 +209,36 @@ public final class KadeConfig {
         }
     }
 
-    /** Parses settings from a flat map of kade keys (file, env and flags already merged). */
+    /**
+     * What the settings are read for: each command asks only for what it uses, so that {@code kade topics}
+     * needs no {@value #MODEL_PATH}. Every setting that is given is still validated.
+     */
+    public enum Purpose {
+        /** {@code kade run} and {@code kade demo}: everything scoring needs. */
+        SCORING(Set.of()),
+        /** {@code kade topics}: Kafka and the topics; no model. */
+        TOPICS(Set.of(MODEL_PATH));
+
+        private final Set<String> optional;
+
+        Purpose(Set<String> optional) {
+            this.optional = optional;
+        }
+
+        /** Required settings this purpose does not need: they may be left unset. */
+        public Set<String> optional() {
+            return optional;
+        }
+    }
+
+    /** Parses settings from a flat map of kade keys (file, env and flags already merged), for scoring. */
     public static KadeConfig fromMap(Map<String, String> settings) {
+        return fromMap(settings, Purpose.SCORING);
+    }
+
+    /** Parses settings for {@code purpose} from a flat map of kade keys (file, env and flags already merged). */
+    public static KadeConfig fromMap(Map<String, String> settings, Purpose purpose) {
+        Objects.requireNonNull(purpose, "purpose");
         Map<String, String> kafka = new TreeMap<>();
         for (Map.Entry<String, String> e : settings.entrySet()) {
             String key = e.getKey().trim();
@@ -230,7 +255,9 @@ public final class KadeConfig {
         }
         Map<String, Object> values = new LinkedHashMap<>();
         for (ConfigDef.ConfigKey key : DEFINITION.configKeys().values()) {
-            values.put(key.name, parse(key, settings.get(key.name)));
+            String raw = settings.get(key.name);
+            boolean absent = raw == null || raw.isBlank();
+            values.put(key.name, absent && purpose.optional().contains(key.name) ? null : parse(key, raw));
         }
         KadeConfig config = new KadeConfig(values, kafka);
         config.validateKafka();
@@ -266,10 +293,18 @@ public final class KadeConfig {
         return value;
     }
 
-    /** Lets Kafka Streams check the pass-through properties now, so a bad one fails start-up naming its key. */
+    /**
+     * Lets Kafka Streams check the pass-through properties now, so a bad one fails start-up naming its key.
+     * Only a check: what Streams runs with is built in {@code dev.kade.app.StreamsSetup}.
+     */
     void validateKafka() {
+        Properties p = new Properties();
+        p.putAll(kafka);
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee().streamsValue());
         try {
-            new StreamsConfig(streamsProperties());
+            new StreamsConfig(p);
         } catch (org.apache.kafka.common.config.ConfigException e) {
             Matcher m = KAFKA_CONFIG_NAME.matcher(String.valueOf(e.getMessage()));
             throw new ConfigException(m.find() ? KAFKA_PREFIX + m.group(1) : KAFKA_PREFIX + "*", e.getMessage());
@@ -303,11 +338,17 @@ public final class KadeConfig {
      * @param overrides settings that win over both (command-line options)
      */
     public static KadeConfig load(Optional<Path> file, Map<String, String> env, Map<String, String> overrides) {
+        return load(file, env, overrides, Purpose.SCORING);
+    }
+
+    /** As {@link #load(Optional, Map, Map)}, for {@code purpose}. */
+    public static KadeConfig load(Optional<Path> file, Map<String, String> env, Map<String, String> overrides,
+                                  Purpose purpose) {
         Map<String, String> merged = new LinkedHashMap<>();
         file.ifPresent(f -> merged.putAll(readProperties(f)));
         merged.putAll(fromEnvironment(env));
         merged.putAll(overrides);
-        return fromMap(merged);
+        return fromMap(merged, purpose);
     }
 
     /**
@@ -326,7 +367,7 @@ public final class KadeConfig {
                 return;
             }
             if (LOGGING_VARIABLES.contains(name)) {
-                return; // read by the logging set-up before any setting (dev.kade.logging.KadeLogConfigurator)
+                return; // read by the logging set-up before any setting (LoggingVariables)
             }
             String key = name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
             if (!KEYS.contains(key) && !key.startsWith(KAFKA_PREFIX)) {
@@ -405,9 +446,18 @@ public final class KadeConfig {
         return ms == WAIT_FOREVER ? Optional.empty() : Optional.of(Duration.ofMillis(ms));
     }
 
-    /** The ONNX model file (watched for changes). */
+    /**
+     * The ONNX model file (watched for changes).
+     *
+     * @throws IllegalStateException when these settings were read for a {@link Purpose} that needs no model
+     *                               and none was given
+     */
     public Path modelPath() {
-        return Path.of((String) values.get(MODEL_PATH));
+        String path = (String) values.get(MODEL_PATH);
+        if (path == null) {
+            throw new IllegalStateException(MODEL_PATH + " is not set: these settings were read for a command that needs no model");
+        }
+        return Path.of(path);
     }
 
     /** How often the model file is checked for changes. */
@@ -492,30 +542,6 @@ public final class KadeConfig {
     /** Pass-through Kafka client and Streams properties (prefix stripped). */
     public Map<String, String> kafka() {
         return kafka;
-    }
-
-    /**
-     * Properties for Kafka Streams: the pass-through {@code kafka.*} settings, then what kade owns
-     * (bootstrap servers, application id, guarantee, byte-array serdes so that reading never fails,
-     * continue-on-error handlers backed by the dead-letter topic).
-     */
-    public Properties streamsProperties() {
-        Properties p = new Properties();
-        p.putAll(kafka);
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee().streamsValue());
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(commitIntervalMs()));
-        p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
-        p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
-        // KIP-1034: a record that still makes a processor throw (a bug) goes to the dead-letter topic and
-        // processing continues, instead of crash-looping on one poison pill.
-        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, deadLetterTopic());
-        p.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
-                LogAndContinueProcessingExceptionHandler.class.getName());
-        p.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-                LogAndContinueExceptionHandler.class.getName());
-        return p;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.kade.bench;
 
 import dev.kade.app.ScoringApp;
 import dev.kade.app.StreamsRunner;
+import dev.kade.app.StreamsSetup;
 import dev.kade.config.KadeConfig;
 import dev.kade.config.ProcessingGuarantee;
 import dev.kade.demo.DemoData;
@@ -317,7 +318,7 @@ class StreamBenchmark {
         }
         StreamsRunner runner = new StreamsRunner(ScoringTopology.passThrough(
                 new Topics(config.inputTopics(), config.alertTopic(), Optional.empty(), config.deadLetterTopic())),
-                config.streamsProperties(), Duration.ofSeconds(30), s -> { },
+                StreamsSetup.properties(config), Duration.ofSeconds(30), s -> { },
                 new dev.kade.health.CrashLoopDetector(3, dev.kade.health.HealthMonitor.Snapshot::none), () -> { });
         runner.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kade.app.ModelWatcher;
 import dev.kade.app.ScoringApp;
+import dev.kade.app.StreamsSetup;
 import dev.kade.config.ConfigException;
 import dev.kade.config.KadeConfig;
 import dev.kade.metrics.KadeMetrics;
@@ -47,7 +48,7 @@ class LatentOnScoresTest {
             for (boolean include : new boolean[] {true, false}) {
                 KadeConfig config = OfflineConfig.of(file, Map.of(KadeConfig.SCORES_TOPIC, "scores",
                         KadeConfig.SCORES_INCLUDE_LATENT, Boolean.toString(include)));
-                assertThat(TopologyConfig.from(config).includeLatent()).isEqualTo(include);
+                assertThat(StreamsSetup.topology(config).includeLatent()).isEqualTo(include);
                 List<JsonNode> scores = run(config, model, features, rows, 40);
                 assertThat(scores).hasSize(40);
                 if (!include) {
@@ -125,10 +126,10 @@ class LatentOnScoresTest {
             throws Exception {
         KadeMetrics metrics = new KadeMetrics("kade");
         metrics.bindTo(new SimpleMeterRegistry());
-        TopologyConfig topology = TopologyConfig.from(config).withBatching(new Batching(16, Duration.ofSeconds(5)));
+        TopologyConfig topology = StreamsSetup.topology(config).withBatching(new Batching(16, Duration.ofSeconds(5)));
         ModelRegistry registry = new ModelRegistry(model, null); // the test closes the model
         try (TopologyTestDriver driver = new TopologyTestDriver(ScoringTopology.build(topology, registry, metrics),
-                config.streamsProperties())) {
+                StreamsSetup.properties(config))) {
             TestInputTopic<byte[], byte[]> in = driver.createInputTopic("in", new ByteArraySerializer(), new ByteArraySerializer());
             TestOutputTopic<byte[], byte[]> out = driver.createOutputTopic("scores", new ByteArrayDeserializer(), new ByteArrayDeserializer());
             for (int i = 0; i < n; i++) {

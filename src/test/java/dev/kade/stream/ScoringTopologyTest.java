@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kade.app.ModelWatcher;
+import dev.kade.app.StreamsSetup;
 import dev.kade.config.KadeConfig;
 import dev.kade.metrics.BatchTrigger;
 import dev.kade.metrics.KadeMetrics;
@@ -66,10 +67,10 @@ class ScoringTopologyTest {
         metrics.bindTo(meters);
         metrics.modelServing(scorer.metadata(), NOW);
         models = ModelRegistry.of(scorer);
-        TopologyConfig topologyConfig = new TopologyConfig(Topics.from(config), config.alertTopFeatures(),
+        TopologyConfig topologyConfig = new TopologyConfig(StreamsSetup.topics(config), config.alertTopFeatures(),
                 Clock.fixed(NOW, ZoneOffset.UTC), batching);
         driver = new TopologyTestDriver(ScoringTopology.build(topologyConfig, models, metrics),
-                CountingProcessingExceptionHandler.streamsProperties(config, metrics));
+                StreamsSetup.properties(config, metrics));
         var ser = new ByteArraySerializer();
         var de = new ByteArrayDeserializer();
         metricsIn = driver.createInputTopic("metrics", ser, ser);
