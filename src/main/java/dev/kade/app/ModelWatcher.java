@@ -1,11 +1,11 @@
 package dev.kade.app;
 
-import dev.kade.config.KadeConfig;
 import dev.kade.metrics.KadeMetrics;
 import dev.kade.model.InvalidModelException;
 import dev.kade.model.ModelContract;
+import dev.kade.model.ModelFiles;
 import dev.kade.model.ModelMetadata;
-import dev.kade.model.Scorer;
+import dev.kade.model.ServableModel;
 import dev.kade.stream.ModelRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,10 +14,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -50,18 +48,11 @@ public final class ModelWatcher implements AutoCloseable {
     /** What a check did. */
     public enum Outcome { UNCHANGED, SWAPPED, REFUSED }
 
-    /** A loaded model and what to close when it retires. */
-    public record Loaded(Scorer scorer, AutoCloseable resource) {
-        public Loaded {
-            Objects.requireNonNull(scorer, "scorer");
-        }
-    }
-
     private final Path path;
     private final Path sidecar;
     private final ModelRegistry registry;
     private final KadeMetrics metrics;
-    private final Function<Path, Loaded> loader;
+    private final Function<Path, ServableModel> loader;
     private final Clock clock;
     private final long maxBytes;
     private volatile ScheduledExecutorService executor;
@@ -75,22 +66,22 @@ public final class ModelWatcher implements AutoCloseable {
      * @param metrics  counts loads and publishes the serving model
      * @param loader   loads and validates a model file, throwing {@link InvalidModelException} when it cannot
      */
-    public ModelWatcher(Path path, ModelRegistry registry, KadeMetrics metrics, Function<Path, Loaded> loader, Clock clock) {
-        this(path, registry, metrics, loader, clock, KadeConfig.DEFAULT_MODEL_MAX_BYTES);
+    public ModelWatcher(Path path, ModelRegistry registry, KadeMetrics metrics, Function<Path, ServableModel> loader, Clock clock) {
+        this(path, registry, metrics, loader, clock, ModelFiles.DEFAULT_MAX_BYTES);
     }
 
     /**
      * @param maxBytes a model file or sidecar larger than this is refused without being read or hashed
      *                 (the loader enforces the same limit on what it reads)
      */
-    public ModelWatcher(Path path, ModelRegistry registry, KadeMetrics metrics, Function<Path, Loaded> loader, Clock clock,
+    public ModelWatcher(Path path, ModelRegistry registry, KadeMetrics metrics, Function<Path, ServableModel> loader, Clock clock,
                         long maxBytes) {
         if (maxBytes < 1) {
             throw new IllegalArgumentException("maxBytes must be positive, got " + maxBytes);
         }
         this.maxBytes = maxBytes;
         this.path = Objects.requireNonNull(path, "path");
-        this.sidecar = path.resolveSibling(path.getFileName() + ModelContract.SIDECAR_SUFFIX);
+        this.sidecar = ModelFiles.sidecar(path);
         this.registry = Objects.requireNonNull(registry, "registry");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.loader = Objects.requireNonNull(loader, "loader");
@@ -140,20 +131,20 @@ public final class ModelWatcher implements AutoCloseable {
     }
 
     private Outcome load() {
-        Loaded next;
+        ServableModel next;
         try {
             next = loader.apply(path);
         } catch (RuntimeException e) {
             return refuse("it does not load: " + e.getMessage(), e);
         }
-        ModelMetadata fresh = next.scorer().metadata();
+        ModelMetadata fresh = next.metadata();
         try {
-            ModelContract.verifyReplacement(registry.metadata(), next.scorer());
+            ModelContract.verifyReplacement(registry.metadata(), next);
         } catch (RuntimeException e) {
-            closeQuietly(next.resource());
+            ModelFiles.closeQuietly(next);
             return refuse(e.getMessage(), e);
         }
-        ModelMetadata old = registry.swap(next.scorer(), next.resource());
+        ModelMetadata old = registry.swap(next);
         metrics.modelServing(fresh, clock.instant());
         lastRefusal = null;
         LOG.info("model reloaded from {}: version {} ({}, threshold {}) replaces {}", path, fresh.version(),
@@ -198,18 +189,8 @@ public final class ModelWatcher implements AutoCloseable {
 
     /** Why the model file or sidecar is too large to read, or null when both are within the limit. */
     private String oversize() {
-        for (Path p : new Path[] {path, sidecar}) {
-            try {
-                long size = Files.size(p);
-                if (size > maxBytes) {
-                    return (p.equals(path) ? "model file " : "sidecar ") + p + " is " + size + " bytes, over the limit of "
-                            + maxBytes + " bytes (" + KadeConfig.MODEL_MAX_BYTES + "); it was not read";
-                }
-            } catch (IOException e) {
-                // absent sidecar or unreadable file: the loader reports what matters
-            }
-        }
-        return null;
+        return ModelFiles.oversize(path, "model file", maxBytes)
+                .or(() -> ModelFiles.oversize(sidecar, "sidecar", maxBytes)).orElse(null);
     }
 
     private String observe() {
@@ -229,7 +210,7 @@ public final class ModelWatcher implements AutoCloseable {
 
     private String digest() {
         try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            MessageDigest md = ModelFiles.newSha256();
             byte[] buffer = new byte[64 * 1024];
             for (Path p : new Path[] {path, sidecar}) {
                 if (Files.isRegularFile(p)) {
@@ -242,21 +223,9 @@ public final class ModelWatcher implements AutoCloseable {
                 }
                 md.update((byte) 0);
             }
-            return HexFormat.of().formatHex(md.digest());
+            return ModelFiles.hex(md.digest());
         } catch (IOException e) {
             return "unreadable:" + e.getMessage();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void closeQuietly(AutoCloseable c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // refusing is what matters
-            }
         }
     }
 

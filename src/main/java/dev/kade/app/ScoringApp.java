@@ -179,10 +179,8 @@ public final class ScoringApp implements AutoCloseable {
         resources.push(server);
         resources.push(runner);
         monitor.start();
-        watcher = new ModelWatcher(config.modelPath(), models, metrics, path -> {
-            OnnxModel m = loadModel(config, path);
-            return new ModelWatcher.Loaded(m, m);
-        }, Clock.systemUTC(), config.modelMaxBytes()).start(config.modelPollInterval());
+        watcher = new ModelWatcher(config.modelPath(), models, metrics, path -> loadModel(config, path), Clock.systemUTC(),
+                config.modelMaxBytes()).start(config.modelPollInterval());
         resources.push(watcher);
         KadeTopics topics = KadeTopics.of(config, TOPICS_POLL);
         String limit = KadeConfig.TOPICS_WAIT_MS + "=" + config.topicsWait().map(d -> d.toMillis() + ": then exit 2")

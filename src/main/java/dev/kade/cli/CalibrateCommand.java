@@ -5,6 +5,7 @@ import dev.kade.features.DataSet;
 import dev.kade.features.DataSetException;
 import dev.kade.features.DataSetReader;
 import dev.kade.model.InvalidModelException;
+import dev.kade.model.ModelFiles;
 import dev.kade.model.ModelMetadata;
 import dev.kade.onnx.OnnxModel;
 import java.io.PrintWriter;
@@ -94,6 +95,6 @@ public final class CalibrateCommand implements Callable<Integer> {
     }
 
     private static String sha256(Path p) throws java.io.IOException {
-        return OnnxModel.sha256(java.nio.file.Files.readAllBytes(p));
+        return ModelFiles.sha256(p);
     }
 }

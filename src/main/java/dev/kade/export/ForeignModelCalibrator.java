@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kade.features.DataSet;
 import dev.kade.model.ModelContract;
+import dev.kade.model.ModelFiles;
 import dev.kade.model.ModelKind;
 import dev.kade.model.ModelMetadata;
 import dev.kade.model.ModelProbe;
@@ -83,7 +84,7 @@ public final class ForeignModelCalibrator {
         ModelMetadata metadata = new ModelMetadata(normal.features(), ModelKind.RECONSTRUCTION, threshold,
                 ScoreDistribution.fromScores(scores), normal.fingerprint(), clock.instant(), version, scales,
                 Optional.of(ModelProbe.sample(normal.rows(), scores)));
-        Path sidecar = model.resolveSibling(model.getFileName() + ModelContract.SIDECAR_SUFFIX);
+        Path sidecar = ModelFiles.sidecar(model);
         writeAtomically(sidecar, metadata.toOnnxMetadata());
         return new Result(metadata, sidecar, normal.size());
     }

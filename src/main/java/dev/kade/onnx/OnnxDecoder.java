@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kade.export.OnnxExporter;
 import dev.kade.model.InvalidModelException;
 import dev.kade.model.ModelContract;
+import dev.kade.model.ModelFiles;
 import dev.kade.model.ModelMetadata;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -57,8 +58,8 @@ public final class OnnxDecoder implements AutoCloseable {
             throw new InvalidModelException("no decoder graph " + file + " beside the model (kade train writes one for a VAE "
                     + "or an ensemble with a VAE member)");
         }
-        byte[] bytes = OnnxModel.readBounded(file, "decoder graph", OnnxModel.DEFAULT_MAX_BYTES);
-        OrtEnvironment env = OnnxModel.environment();
+        byte[] bytes = ModelFiles.readBounded(file, "decoder graph", ModelFiles.DEFAULT_MAX_BYTES);
+        OrtEnvironment env = OnnxRuntime.environment();
         OrtSession session = null;
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             session = env.createSession(bytes, options);
@@ -91,14 +92,14 @@ public final class OnnxDecoder implements AutoCloseable {
             }
             return new OnnxDecoder(env, session, (int) t.getShape()[1], features.size(), sigma);
         } catch (OrtException e) {
-            OnnxModel.closeQuietly(session);
+            ModelFiles.closeQuietly(session);
             throw new InvalidModelException("ONNX Runtime refused decoder " + file + ": " + e.getMessage(), e);
         } catch (JsonProcessingException e) {
-            OnnxModel.closeQuietly(session);
+            ModelFiles.closeQuietly(session);
             throw new InvalidModelException("decoder " + file + ": " + ModelContract.KEY_FEATURES + " or "
                     + ModelContract.KEY_DECODER_SIGMA + " is not a JSON array", e);
         } catch (RuntimeException e) {
-            OnnxModel.closeQuietly(session);
+            ModelFiles.closeQuietly(session);
             throw e;
         }
     }

@@ -7,6 +7,7 @@ import dev.kade.config.ConfigException;
 import dev.kade.config.KadeConfig;
 import dev.kade.metrics.KadeMetrics;
 import dev.kade.model.ModelContract;
+import dev.kade.model.ServableModel;
 import dev.kade.onnx.OnnxModel;
 import dev.kade.stream.ModelRegistry;
 import dev.kade.testing.ShuttleModels;
@@ -69,7 +70,7 @@ class ModelWatcherTest {
         Path file = ShuttleModels.write(dir.resolve("model.onnx"), ShuttleModels.ae());
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         AtomicInteger calls = new AtomicInteger();
-        Function<Path, ModelWatcher.Loaded> loader = path -> {
+        Function<Path, ServableModel> loader = path -> {
             if (calls.incrementAndGet() == 1) {
                 throw new OutOfMemoryError("Java heap space (thrown by the test's loader)");
             }
@@ -98,7 +99,7 @@ class ModelWatcherTest {
         }
     }
 
-    private static Watched watch(Path file, SimpleMeterRegistry meters, Function<Path, ModelWatcher.Loaded> loader) {
+    private static Watched watch(Path file, SimpleMeterRegistry meters, Function<Path, ServableModel> loader) {
         KadeMetrics metrics = new KadeMetrics("kade-test");
         metrics.bindTo(meters);
         ModelRegistry registry = ModelRegistry.of(OnnxModel.load(file));
@@ -107,8 +108,8 @@ class ModelWatcherTest {
         return new Watched(registry, watcher);
     }
 
-    private static ModelWatcher.Loaded loaded(OnnxModel m) {
-        return new ModelWatcher.Loaded(m, m);
+    private static ServableModel loaded(OnnxModel m) {
+        return m;
     }
 
     private static double failures(SimpleMeterRegistry meters) {

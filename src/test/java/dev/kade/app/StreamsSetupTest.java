@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kade.config.ConfigException;
 import dev.kade.config.KadeConfig;
 import dev.kade.metrics.KadeMetrics;
+import dev.kade.model.ModelFiles;
 import dev.kade.output.OutputLimits;
 import dev.kade.stream.Batching;
 import dev.kade.stream.CountingProcessingExceptionHandler;
@@ -45,6 +46,8 @@ class StreamsSetupTest {
         // stream does not depend on config, so it spells these out; they must not drift apart
         assertThat(StreamsSetup.topology(config(Map.of())).batching()).isEqualTo(Batching.DEFAULT);
         assertThat(KadeConfig.MIN_OUTPUT_MAX_BYTES).isEqualTo(OutputLimits.MIN_BYTES);
+        assertThat(KadeConfig.DEFAULT_MODEL_MAX_BYTES).isEqualTo(ModelFiles.DEFAULT_MAX_BYTES);
+        assertThat(KadeConfig.MAX_MODEL_MAX_BYTES).isEqualTo(ModelFiles.LIMIT_MAX_BYTES);
     }
 
     @Test

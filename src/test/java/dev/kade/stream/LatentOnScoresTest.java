@@ -13,6 +13,7 @@ import dev.kade.config.ConfigException;
 import dev.kade.config.KadeConfig;
 import dev.kade.metrics.KadeMetrics;
 import dev.kade.model.ModelContract;
+import dev.kade.model.ServableModel;
 import dev.kade.onnx.OnnxModel;
 import dev.kade.testing.ShuttleModels;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -103,10 +104,7 @@ class LatentOnScoresTest {
         OnnxModel first = ScoringApp.loadModel(config, file);
         String serving = first.metadata().version();
         try (ModelRegistry registry = ModelRegistry.of(first);
-             ModelWatcher watcher = new ModelWatcher(file, registry, metrics, p -> {
-                 OnnxModel m = ScoringApp.loadModel(config, p);
-                 return new ModelWatcher.Loaded(m, m);
-             }, Clock.systemUTC(), config.modelMaxBytes())) {
+             ModelWatcher watcher = new ModelWatcher(file, registry, metrics, p -> ScoringApp.loadModel(config, p), Clock.systemUTC(), config.modelMaxBytes())) {
             ShuttleModels.write(file, ShuttleModels.withMetadata(ShuttleModels.withoutOptionalOutputs(ShuttleModels.ae()),
                     Map.of(ModelContract.KEY_MODEL_VERSION, "no-latent")));
             assertThat(watcher.checkNow()).isEqualTo(ModelWatcher.Outcome.REFUSED);
@@ -127,7 +125,7 @@ class LatentOnScoresTest {
         KadeMetrics metrics = new KadeMetrics("kade");
         metrics.bindTo(new SimpleMeterRegistry());
         TopologyConfig topology = StreamsSetup.topology(config).withBatching(new Batching(16, Duration.ofSeconds(5)));
-        ModelRegistry registry = new ModelRegistry(model, null); // the test closes the model
+        ModelRegistry registry = new ModelRegistry(ServableModel.unowned(model)); // the test closes the model
         try (TopologyTestDriver driver = new TopologyTestDriver(ScoringTopology.build(topology, registry, metrics),
                 StreamsSetup.properties(config))) {
             TestInputTopic<byte[], byte[]> in = driver.createInputTopic("in", new ByteArraySerializer(), new ByteArraySerializer());
