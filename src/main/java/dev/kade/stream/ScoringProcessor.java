@@ -1,6 +1,5 @@
 package dev.kade.stream;
 
-import dev.kade.features.FeatureException;
 import dev.kade.metrics.BatchTrigger;
 import dev.kade.metrics.KadeMetrics;
 import dev.kade.model.ModelMetadata;
@@ -33,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * limit to the dead-letter sink. Every record read ends in exactly one of "scored" or "dead-lettered".
  *
  * <p>The per-record work lives in small classes it calls: {@code RecordReader} (features straight from
- * the bytes into the batch's row-major feature array), {@link BatchScores} (one model call over that
- * array), {@link OutputWriter} (alerts and scores within {@code OutputLimits}) and {@link DeadLetters}.
+ * the bytes into the batch's row-major feature array), {@link ScoredBatch} (one model call over that
+ * array, and one outcome per record: scored or dead-lettered), {@link OutputWriter} (alerts and scores within {@code OutputLimits}) and {@link DeadLetters}.
  * The writer, the dead-letter builder and the batch arrays are this processor's own and reused from
  * batch to batch without locks (Kafka Streams runs one processor instance per task, on one thread).
  *
@@ -94,8 +93,8 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     private final KadeMetrics metrics;
     private final OutputWriter writer;
     private final DeadLetters deadLetters;
-    /** The batch's feature rows, row-major; grown, never shrunk. */
-    private float[] features = new float[0];
+    /** The batch being scored: each buffered record's features and outcome; reused, grown, never shrunk. */
+    private final ScoredBatch batch = new ScoredBatch();
     private ProcessorContext<byte[], byte[]> context;
     /** Kafka's own context when running in a real task (TopologyTestDriver included); null otherwise. */
     private InternalProcessorContext<byte[], byte[]> internal;
@@ -195,52 +194,31 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         }
     }
 
-    private void scoreAndForward(List<PendingBatch.Entry> batch, ServingModel model, BatchTrigger trigger) {
-        countIn(batch);
-        int n = batch.size();
-        int width = model.reader().width();
-        if (features.length < n * width) {
-            features = new float[n * width];
-        }
-        FeatureException[] errors = new FeatureException[n];
-        int[] rowOf = new int[n];
-        int rows = 0;
-        for (int i = 0; i < n; i++) {
-            try {
-                model.reader().read(batch.get(i).record().value(), features, rows * width);
-                rowOf[i] = rows++;
-            } catch (FeatureException fe) {
-                errors[i] = fe;
-                rowOf[i] = -1;
-            }
-        }
-        long t0 = System.nanoTime();
+    private void scoreAndForward(List<PendingBatch.Entry> entries, ServingModel model, BatchTrigger trigger) {
+        countIn(entries);
         int latentWidth = config.includeLatent() && config.topics().scores().isPresent() ? model.scorer().latentWidth() : 0;
-        BatchScores scores = BatchScores.of(model, features, rows, latentWidth);
+        batch.read(entries, model.reader(), latentWidth);
+        long t0 = System.nanoTime();
+        batch.score(model);
         long nanos = System.nanoTime() - t0;
         ModelMetadata meta = model.metadata();
-        float[] scored = new float[rows];
+        float[] scored = new float[batch.readable()];
         int scoredCount = 0;
         int anomalies = 0;
-        for (int i = 0; i < n; i++) {
-            PendingBatch.Entry e = batch.get(i);
+        for (int i = 0; i < batch.size(); i++) {
+            ScoredBatch.Row row = batch.row(i);
+            PendingBatch.Entry e = row.entry();
             enterContext(e);
-            if (errors[i] != null) {
-                FeatureException fe = errors[i];
-                deadLetter(e, DeadLetterReason.of(fe.error()), fe.getMessage(), fe.feature().orElse(null), meta);
-                continue;
-            }
-            int r = rowOf[i];
-            String failure = scores.failure(r);
-            if (failure != null) {
-                deadLetter(e, scores.reason(r), failure, null, meta);
+            if (!row.scored()) {
+                ScoredBatch.DeadLetter d = row.deadLetter();
+                deadLetter(e, d.reason(), d.detail(), d.feature(), meta);
                 continue;
             }
             // +Infinity from finite features is the most anomalous record there is: an alert, not a dead letter
-            float score = scores.score(r);
+            float score = batch.score(row);
             Outputs out;
             try {
-                out = render(e, score, r, scores, meta);
+                out = render(row, score, meta);
             } catch (OutputTooLargeException tooLarge) {
                 deadLetter(e, DeadLetterReason.OUTPUT_TOO_LARGE, tooLarge.getMessage(), null, meta);
                 continue;
@@ -264,17 +242,16 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
      * Renders every output of a scored record before any is forwarded, so that a record is either wholly
      * scored or wholly dead-lettered.
      */
-    private Outputs render(PendingBatch.Entry e, float score, int row, BatchScores scores, ModelMetadata meta)
-            throws OutputTooLargeException {
-        float[] featureErrors = scores.featureErrors();
+    private Outputs render(ScoredBatch.Row row, float score, ModelMetadata meta) throws OutputTooLargeException {
+        PendingBatch.Entry e = row.entry();
         Record<byte[], byte[]> record = e.record();
         boolean anomaly = score >= meta.threshold();
-        int width = meta.features().size();
         byte[] alert = anomaly ? writer.alert(new Alert(record.key(), e.source(), Instant.ofEpochMilli(record.timestamp()),
-                config.clock().instant(), meta, score, features, featureErrors, row * width, config.topFeatures())) : null;
+                config.clock().instant(), meta, score, batch.features(), batch.featureErrors(), batch.featureOffset(row),
+                config.topFeatures())) : null;
         byte[] scoreRecord = config.topics().scores().isPresent()
-                ? writer.score(new ScoreRecord(score, anomaly, meta, e.source(), scores.latent(), row * scores.latentWidth(),
-                        scores.latentWidth()), record.key()) : null;
+                ? writer.score(new ScoreRecord(score, anomaly, meta, e.source(), batch.latent(), batch.latentOffset(row),
+                        batch.latentWidth()), record.key()) : null;
         return new Outputs(scoreRecord, alert);
     }
 

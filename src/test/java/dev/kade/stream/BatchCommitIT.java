@@ -113,10 +113,10 @@ class BatchCommitIT {
             Node a = start(nodes, "a", p, g, model, guard, 30_000);
             int first = 40;
             produce(p, 0, first);
-            await(() -> PendingBatch.heldEverywhere() == first, "all " + first + " records buffered");
+            await(() -> LiveBatches.heldEverywhere() == first, "all " + first + " records buffered");
             assertThat(a.metrics.counts().scored() + a.metrics.counts().deadLettered()).as("nothing sent yet").isZero();
             a.close();
-            assertThat(PendingBatch.heldEverywhere()).isZero();
+            assertThat(LiveBatches.heldEverywhere()).isZero();
             assertThat(a.metrics.counts().scored() + a.metrics.counts().deadLettered()).as("sent by the close commit")
                     .isEqualTo(first);
             assertThat(a.metrics.batches(BatchTrigger.COMMIT)).isPositive();
