@@ -183,10 +183,12 @@ public final class KadeConfig {
     private final Map<String, Object> values;
     private final Map<String, String> kafka;
     private final Set<String> uncheckedKafka;
+    private final ProcessingGuarantee guarantee;
 
     private KadeConfig(Map<String, Object> values, Map<String, String> kafka) {
         this.values = values;
         this.kafka = Map.copyOf(kafka);
+        this.guarantee = Validators.parse(ProcessingGuarantee.class, (String) values.get(PROCESSING_GUARANTEE));
         this.uncheckedKafka = Set.copyOf(list(UNCHECKED_KAFKA_KEYS).stream()
                 .map(k -> k.startsWith(KAFKA_PREFIX) ? k.substring(KAFKA_PREFIX.length()) : k).toList());
         for (String in : inputTopics()) {
@@ -477,7 +479,7 @@ public final class KadeConfig {
 
     /** Exactly-once v2 (default) or at-least-once. */
     public ProcessingGuarantee processingGuarantee() {
-        return Validators.parse(ProcessingGuarantee.class, (String) values.get(PROCESSING_GUARANTEE));
+        return guarantee;
     }
 
     /** Most records scored in one ONNX Runtime call. */
