@@ -1,7 +1,6 @@
 package dev.kade.train;
 
 import dev.kade.model.ModelKind;
-import java.util.Locale;
 
 /**
  * What {@code kade train --kind} trains: one autoencoder, one variational autoencoder, or the mixed
@@ -25,11 +24,5 @@ public enum TrainKind {
     public TrainConfig.Builder defaults() {
         TrainConfig.Builder b = TrainConfig.defaults(kind).toBuilder().mixed(mixed);
         return mixed ? b.ensemble(TrainConfig.DEFAULT_ENSEMBLE) : b;
-    }
-
-    /** The lower-case name the command line uses (and picocli lists in its messages). */
-    @Override
-    public String toString() {
-        return name().toLowerCase(Locale.ROOT);
     }
 }
