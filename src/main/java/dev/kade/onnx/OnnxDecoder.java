@@ -8,7 +8,6 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kade.export.OnnxExporter;
 import dev.kade.model.InvalidModelException;
 import dev.kade.model.ModelContract;
 import dev.kade.model.ModelFiles;
@@ -21,7 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A model's decoder graph ({@code MODEL.decoder.onnx}, written by {@link OnnxExporter#exportDecoder}) served
+ * A model's decoder graph ({@code MODEL.decoder.onnx}, written by {@code dev.kade.export.OnnxExporter.exportDecoder}) served
  * through ONNX Runtime: latent codes {@code z} [n, L] in, raw feature rows [n, F] out.
  *
  * <p>Loading checks that the file is a decoder graph ({@code kade.graph=decoder}) of this very model: the
