@@ -5,6 +5,7 @@ import dev.kade.admin.TopicRole;
 import dev.kade.admin.TopicStatus;
 import dev.kade.config.ConfigException;
 import dev.kade.config.KadeConfig;
+import dev.kade.config.Purpose;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -85,7 +86,7 @@ public final class TopicsCommand implements Callable<Integer> {
             if (replicationFactor != null && replicationFactor < 1) {
                 throw new ConfigException("--replication-factor", "must be >= 1, got " + replicationFactor);
             }
-            config = KadeConfig.load(Optional.ofNullable(configFile), environment, overrides(), KadeConfig.Purpose.TOPICS);
+            config = KadeConfig.load(Optional.ofNullable(configFile), environment, overrides(), Purpose.TOPICS);
         } catch (ConfigException e) {
             err.println("kade topics: invalid setting " + e.getMessage());
             return EXIT_BAD_SETTING;

@@ -5,10 +5,6 @@ import static org.apache.kafka.common.config.ConfigDef.Importance.LOW;
 import static org.apache.kafka.common.config.ConfigDef.Importance.MEDIUM;
 import static org.apache.kafka.common.config.ConfigDef.NO_DEFAULT_VALUE;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,19 +14,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.streams.StreamsConfig;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Every setting of {@code kade run}, parsed once and validated at construction, so that a bad setting
@@ -52,7 +41,6 @@ import org.slf4j.LoggerFactory;
  * <p>Immutable and thread-safe.
  */
 public final class KadeConfig {
-    private static final Logger LOG = LoggerFactory.getLogger(KadeConfig.class);
 
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String APPLICATION_ID = "application.id";
@@ -96,8 +84,6 @@ public final class KadeConfig {
     public static final String KAFKA_PREFIX = "kafka.";
     /** Prefix of environment variables read as settings. */
     public static final String ENV_PREFIX = "KADE_";
-    /** {@code KADE_*} variables that are not settings: logging is set up from them before settings are read. */
-    static final Set<String> LOGGING_VARIABLES = LoggingVariables.ALL;
     /** The smallest {@value #OUTPUT_MAX_BYTES} (the output package's {@code OutputLimits.MIN_BYTES}). */
     public static final int MIN_OUTPUT_MAX_BYTES = 4096;
 
@@ -169,16 +155,6 @@ public final class KadeConfig {
     /** Every kade-level key, in documentation order. */
     public static final List<String> KEYS = List.copyOf(DEFINITION.configKeys().keySet());
 
-    /** Kafka properties kade sets from its own keys; setting them under {@code kafka.} would be ambiguous. */
-    private static final Map<String, String> OWNED_KAFKA_KEYS = Map.of(
-            StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP_SERVERS,
-            StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID,
-            StreamsConfig.PROCESSING_GUARANTEE_CONFIG, PROCESSING_GUARANTEE,
-            StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, DEAD_LETTER_TOPIC);
-
-    private static final Pattern KAFKA_CONFIG_NAME = Pattern.compile("for configuration ([^\\s:]+)");
-    private static final Pattern KAFKA_MESSAGE = Pattern.compile("Invalid value .* for configuration [^\\s:]+:?\\s*");
-    private static final String REDACTED = "[redacted]";
 
     private final Map<String, Object> values;
     private final Map<String, String> kafka;
@@ -202,7 +178,7 @@ public final class KadeConfig {
                     + " is unset: the latent code goes on the scores topic");
         }
         for (String k : this.kafka.keySet()) {
-            checkKafkaKey(k);
+            KafkaPassThrough.check(k, this.kafka.get(k), uncheckedKafka);
         }
         long commitMs = commitIntervalMs();
         if (progressTimeout().toMillis() <= commitMs) {
@@ -211,27 +187,6 @@ public final class KadeConfig {
         }
     }
 
-    /**
-     * What the settings are read for: each command asks only for what it uses, so that {@code kade topics}
-     * needs no {@value #MODEL_PATH}. Every setting that is given is still validated.
-     */
-    public enum Purpose {
-        /** {@code kade run} and {@code kade demo}: everything scoring needs. */
-        SCORING(Set.of()),
-        /** {@code kade topics}: Kafka and the topics; no model. */
-        TOPICS(Set.of(MODEL_PATH));
-
-        private final Set<String> optional;
-
-        Purpose(Set<String> optional) {
-            this.optional = optional;
-        }
-
-        /** Required settings this purpose does not need: they may be left unset. */
-        public Set<String> optional() {
-            return optional;
-        }
-    }
 
     /** Parses settings from a flat map of kade keys (file, env and flags already merged), for scoring. */
     public static KadeConfig fromMap(Map<String, String> settings) {
@@ -259,77 +214,11 @@ public final class KadeConfig {
         for (ConfigDef.ConfigKey key : DEFINITION.configKeys().values()) {
             String raw = settings.get(key.name);
             boolean absent = raw == null || raw.isBlank();
-            values.put(key.name, absent && purpose.optional().contains(key.name) ? null : parse(key, raw));
+            values.put(key.name, absent && purpose.optional().contains(key.name) ? null : ConfigValues.parse(key, raw));
         }
         KadeConfig config = new KadeConfig(values, kafka);
-        config.validateKafka();
+        KafkaPassThrough.validate(config);
         return config;
-    }
-
-    private static Object parse(ConfigDef.ConfigKey key, String raw) {
-        boolean absent = raw == null || raw.isBlank();
-        Object value;
-        if (absent) {
-            if (!key.hasDefault()) {
-                if (key.validator != null) {
-                    key.validator.ensureValid(key.name, null);
-                }
-                throw new ConfigException(key.name, "is required");
-            }
-            value = key.defaultValue;
-        } else {
-            try {
-                value = ConfigDef.parseType(key.name, raw.trim(), key.type);
-            } catch (org.apache.kafka.common.config.ConfigException e) {
-                throw new ConfigException(key.name, "invalid value '" + raw + "', expected " + typeName(key.type));
-            }
-        }
-        if (key.validator != null && value != null) {
-            try {
-                key.validator.ensureValid(key.name, value);
-            } catch (org.apache.kafka.common.config.ConfigException e) {
-                String why = KAFKA_MESSAGE.matcher(String.valueOf(e.getMessage())).replaceFirst("");
-                throw new ConfigException(key.name, "invalid value '" + raw + "', " + lowerFirst(why));
-            }
-        }
-        return value;
-    }
-
-    /**
-     * Lets Kafka Streams check the pass-through properties now, so a bad one fails start-up naming its key.
-     * Only a check: what Streams runs with is built in {@code dev.kade.app.StreamsSetup}.
-     */
-    void validateKafka() {
-        Properties p = new Properties();
-        p.putAll(kafka);
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee().streamsValue());
-        try {
-            new StreamsConfig(p);
-        } catch (org.apache.kafka.common.config.ConfigException e) {
-            Matcher m = KAFKA_CONFIG_NAME.matcher(String.valueOf(e.getMessage()));
-            throw new ConfigException(m.find() ? KAFKA_PREFIX + m.group(1) : KAFKA_PREFIX + "*", e.getMessage());
-        }
-    }
-
-    private void checkKafkaKey(String k) {
-        String owner = OWNED_KAFKA_KEYS.get(k);
-        if (owner != null) {
-            throw new ConfigException(KAFKA_PREFIX + k, "set '" + owner + "' instead; kade owns this Kafka property");
-        }
-        if (!KafkaKeys.known(k) && !uncheckedKafka.contains(k)) {
-            String hint = KafkaKeys.closest(k).map(c -> "did you mean '" + KAFKA_PREFIX + c + "'? ").orElse("");
-            throw new ConfigException(KAFKA_PREFIX + k, "unknown Kafka property; " + hint
-                    + "Kafka Streams and its clients define no such key. For a plugin's own key, list it in "
-                    + UNCHECKED_KAFKA_KEYS + ".");
-        }
-        if (k.endsWith(org.apache.kafka.common.config.SaslConfigs.SASL_JAAS_CONFIG)) {
-            Optional<String> problem = KafkaKeys.jaasProblem(kafka.get(k));
-            if (problem.isPresent()) {
-                throw new ConfigException(KAFKA_PREFIX + k, "malformed JAAS configuration: " + problem.get());
-            }
-        }
     }
 
     /**
@@ -347,7 +236,7 @@ public final class KadeConfig {
     public static KadeConfig load(Optional<Path> file, Map<String, String> env, Map<String, String> overrides,
                                   Purpose purpose) {
         Map<String, String> merged = new LinkedHashMap<>();
-        file.ifPresent(f -> merged.putAll(readProperties(f)));
+        file.ifPresent(f -> merged.putAll(ConfigSources.readProperties(f)));
         merged.putAll(fromEnvironment(env));
         merged.putAll(overrides);
         return fromMap(merged, purpose);
@@ -355,51 +244,15 @@ public final class KadeConfig {
 
     /**
      * The settings named by {@code KADE_*} environment variables: {@code KADE_A_B_C} is key {@code a.b.c}.
-     * Kubernetes service-link variables ({@link ServiceLinks}) are skipped, with one INFO line naming them.
+     * Kubernetes service-link variables ({@link ServiceLinks}) and the logging variables are skipped.
      */
     public static Map<String, String> fromEnvironment(Map<String, String> env) {
-        Map<String, String> out = new TreeMap<>();
-        Set<String> links = new TreeSet<>();
-        env.forEach((name, value) -> {
-            if (!name.startsWith(ENV_PREFIX) || name.length() == ENV_PREFIX.length()) {
-                return;
-            }
-            if (ServiceLinks.isServiceLink(name, value)) {
-                links.add(name);
-                return;
-            }
-            if (LOGGING_VARIABLES.contains(name)) {
-                return; // read by the logging set-up before any setting (LoggingVariables)
-            }
-            String key = name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
-            if (!KEYS.contains(key) && !key.startsWith(KAFKA_PREFIX)) {
-                throw new ConfigException(key, "unknown setting from environment variable " + name
-                        + "; known settings are " + KEYS + " and kafka.<any Kafka property>");
-            }
-            out.put(key, value);
-        });
-        if (!links.isEmpty()) {
-            LOG.info("ignoring Kubernetes service-link variables {} (set enableServiceLinks: false on the pod to "
-                    + "avoid them)", links);
-        }
-        return out;
+        return ConfigSources.fromEnvironment(env);
     }
 
     /** The name of the environment variable that sets a key: {@code metrics.port} is {@code KADE_METRICS_PORT}. */
     public static String environmentVariable(String key) {
         return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
-    }
-
-    static Map<String, String> readProperties(Path file) {
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            p.load(r);
-        } catch (IOException e) {
-            throw new ConfigException("--config", "cannot read " + file + ": " + e.getMessage());
-        }
-        Map<String, String> out = new LinkedHashMap<>();
-        p.stringPropertyNames().forEach(k -> out.put(k.trim(), p.getProperty(k).trim()));
-        return out;
     }
 
     /** Kafka bootstrap servers. */
@@ -551,15 +404,7 @@ public final class KadeConfig {
      * declare as passwords, kade keys of type password, and every unchecked key (its type is unknown).
      */
     public String describe() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (ConfigDef.ConfigKey key : DEFINITION.configKeys().values()) {
-            Object v = values.get(key.name);
-            m.put(key.name, key.type == Type.PASSWORD && v != null ? REDACTED
-                    : v instanceof List<?> l ? l.stream().map(String::valueOf).collect(Collectors.joining(","))
-                    : v == null ? "(unset)" : v);
-        }
-        new TreeMap<>(kafka).forEach((k, v) -> m.put(KAFKA_PREFIX + k, secret(k) ? REDACTED : v));
-        return m.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
+        return ConfigDescription.describe(values, kafka);
     }
 
     @Override
@@ -577,30 +422,12 @@ public final class KadeConfig {
         return Objects.hash(values, kafka);
     }
 
-    private boolean secret(String kafkaKey) {
-        return KafkaKeys.password(kafkaKey) || !KafkaKeys.known(kafkaKey);
-    }
-
     @SuppressWarnings("unchecked")
     private List<String> list(String key) {
         List<String> raw = (List<String>) values.get(key);
         List<String> out = new ArrayList<>();
         raw.stream().map(String::trim).filter(s -> !s.isEmpty()).forEach(out::add);
         return List.copyOf(out);
-    }
-
-    private static String typeName(Type type) {
-        return switch (type) {
-            case INT, LONG, SHORT -> "an integer";
-            case BOOLEAN -> "true or false";
-            case DOUBLE -> "a number";
-            case LIST -> "a comma-separated list";
-            default -> type.name().toLowerCase(Locale.ROOT);
-        };
-    }
-
-    private static String lowerFirst(String s) {
-        return s.isEmpty() ? s : Character.toLowerCase(s.charAt(0)) + s.substring(1);
     }
 
     private static void notAlsoInput(String key, String topic, String input) {

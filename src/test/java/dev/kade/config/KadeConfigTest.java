@@ -292,11 +292,11 @@ class KadeConfigTest {
     void topicsNeedsNoModelButScoringDoesAndAGivenModelIsStillRead() {
         Map<String, String> m = minimal();
         m.remove("model.path");
-        KadeConfig topics = KadeConfig.fromMap(m, KadeConfig.Purpose.TOPICS);
+        KadeConfig topics = KadeConfig.fromMap(m, Purpose.TOPICS);
         assertThat(topics.inputTopics()).containsExactly("metrics", "events");
         assertThatThrownBy(topics::modelPath).isInstanceOf(IllegalStateException.class).hasMessageContaining("model.path");
         assertThatThrownBy(() -> KadeConfig.fromMap(m)).isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("model.path");
-        assertThat(KadeConfig.fromMap(minimal(), KadeConfig.Purpose.TOPICS).modelPath()).hasToString("/models/model.onnx");
+        assertThat(KadeConfig.fromMap(minimal(), Purpose.TOPICS).modelPath()).hasToString("/models/model.onnx");
     }
 }
