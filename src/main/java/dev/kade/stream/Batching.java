@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * How the scorer groups records into one model call: at most {@code maxRecords} rows, and no record waits
  * much longer than {@code maxWait} for its batch to fill. Whatever the settings, a batch is always scored
- * and its outputs sent before the task's input offsets are committed (see {@link ScoringProcessor}).
+ * and its outputs sent before the task's input offsets are committed
+ * ({@code docs/design/commit-safe-batching.md}).
  *
  * @param maxRecords rows per model call, 1 (no batching) to {@value #MAX_RECORDS}
  * @param maxWait    how long the oldest buffered record may wait for more; 0 scores what one poll delivered

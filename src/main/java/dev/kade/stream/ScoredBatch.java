@@ -23,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * hits are {@code processing_error}. Nothing here throws for a bad record or a failing model, since a batch
  * may be scored inside a commit.
  *
+ * <p>A batch is scored before every commit of its task, so no offset is committed while its record waits
+ * here ({@code docs/design/commit-safe-batching.md}).
+ *
  * <p>Owned by one processor and reused from batch to batch: its arrays and rows grow and are never shrunk,
  * so a batch allocates nothing per scored record. Not thread-safe (one processor, one stream thread).
  */

@@ -33,53 +33,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The per-record work lives in small classes it calls: {@code RecordReader} (features straight from
  * the bytes into the batch's row-major feature array), {@link ScoredBatch} (one model call over that
- * array, and one outcome per record: scored or dead-lettered), {@link OutputWriter} (alerts and scores within {@code OutputLimits}) and {@link DeadLetters}.
+ * array, and one outcome per record: scored or dead-lettered), {@link OutputWriter} (alerts and scores
+ * within {@code OutputLimits}) and {@link DeadLetters}.
  * The writer, the dead-letter builder and the batch arrays are this processor's own and reused from
  * batch to batch without locks (Kafka Streams runs one processor instance per task, on one thread).
  *
  * <h2>Batching without losing records</h2>
- * {@link #process} only buffers the record (with its Kafka Streams record context). The buffer is scored
- * with one model call and its outputs forwarded, each under its own record's context, timestamp and
- * key, when it holds {@code batch.max.records} records, when a wall-clock punctuator finds its oldest
- * record older than {@code batch.max.wait.ms}, and before every commit of the task.
- *
- * <p>The last is what keeps both processing guarantees. Kafka Streams counts a record as done when
- * {@code process()} returns: its offset goes into the next commit whether or not the record still sits in
- * a buffer. Kafka Streams 4.4 commits in {@code StreamTask.prepareCommit} → {@code flush()}: first
- * {@code ProcessorStateManager.flushCache()} (each {@code CachedStateStore.flushCache()}), then the
- * producer flush, and only then are the offsets read and committed with {@code commitSync} (at least
- * once) or sent into the transaction (exactly once). So a {@link PreCommitFlushStore} connected to this
- * processor empties the buffer from {@code flushCache()}: the outputs are sent before the offsets that
- * cover them, under at-least-once acknowledged before {@code commitSync}, under exactly-once in the same
- * transaction. A crash before the commit commits nothing: the records are read again (and exactly-once
- * aborts the open transaction). A task with a non-empty buffer always has {@code commitNeeded} set
- * (it processed records since its last commit), so no commit path skips the hook. Inside the hook the
- * context has no current node, so the hook sets this processor's node for the forwards and restores it,
- * as Kafka's own {@code TimestampedCacheFlushListener} does.
- *
- * <p>Alternatives rejected:
- * <ul>
- *   <li>Flushing processors that manage their own commits (Twitter Finatra's: a huge
- *       {@code commit.interval.ms} and {@code context.commit()} after each flush) lose records: rebalance and
- *       shutdown commits ignore the interval and do not run punctuators; one task's request commits every
- *       task on the thread; and exactly-once refuses a commit interval above {@code transaction.timeout.ms}.</li>
- *   <li>Punctuation alone is best effort: {@code StreamThread.runOnce} runs poll → process → punctuate →
- *       maybeCommit, but a revocation commits inside {@code poll} and a shutdown commits without punctuating,
- *       with records still buffered.</li>
- *   <li>{@link #close()} cannot empty the buffer: on a rebalance and on shutdown Kafka Streams runs
- *       prepareCommit → commit → postCommit → suspend → close, so anything forwarded in {@code close()} falls
- *       outside the last commit. {@code close()} therefore drops the buffer; those records were never
- *       committed and are read again.</li>
- *   <li>A changelogged buffer store (public API only) costs a put and a tombstone per record and a restore
- *       on every move.</li>
- * </ul>
- * Responsive's async processing flushes in-flight work from the same hook; the pattern is theirs, the
- * code is not. The cost: internal Kafka API (pinned version; {@code BatchCommitIT} checks every commit
- * path on a real broker), and inference inside rebalance callbacks, so a batch must stay far below
- * {@code max.poll.interval.ms} ({@code batch.max.records} is capped for that).
- *
- * <p>Outside a real Kafka Streams task (a context that is not Kafka's internal one) there is no commit
- * hook, so every record is scored as it arrives, as with {@code batch.max.records=1}.
+ * {@link #process} only buffers the record; the buffer is scored and forwarded when it is full, when its
+ * oldest record has waited {@code batch.max.wait.ms}, and before every commit of the task, from the
+ * {@link PreCommitFlushStore} hook ({@link #flushBeforeCommit}), so that no offset is committed while its
+ * record is still buffered. Why that hook, what it relies on in Kafka Streams and the alternatives rejected:
+ * {@code docs/design/commit-safe-batching.md} in the repository (the one explanation of the design).
  *
  * <p>The model: one {@link ModelRegistry.Lease} covers a whole batch, from feature extraction to the last
  * forward, so a batch is extracted, scored and named by one model even when a new one is swapped in
