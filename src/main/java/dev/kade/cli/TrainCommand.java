@@ -37,9 +37,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "MODEL.onnx", description = "Where to write the model.")
     Path out;
 
-    @Option(names = "--kind", defaultValue = "mix", paramLabel = "ae|vae|mix",
-            description = "Model kind; mix = an ensemble of AEs and VAEs, half each (default: ${DEFAULT-VALUE}).")
-    TrainKind kind;
+    @Option(names = "--kind", paramLabel = "ae|vae|mix",
+            description = "Model kind; mix = an ensemble of AEs and VAEs, half each (default: mix).")
+    TrainKind kind = TrainKind.MIX;
 
     @Option(names = "--hidden", split = ",", paramLabel = "SIZE", description = "Encoder hidden layer sizes, e.g. 32,16 (decoder mirrors). Default: 2F,F.")
     List<Integer> hidden;
