@@ -37,7 +37,7 @@ import org.tribuo.util.onnx.ONNXOperators;
  */
 public final class WindowedExporter {
     /** Name of the optional second input of a windowed model: the entity's running mean and scale, [N, 2, F]. */
-    public static final String INPUT_ENTITY_STATS = "entity_stats";
+    public static final String INPUT_ENTITY_STATS = ModelContract.INPUT_ENTITY_STATS;
 
     private WindowedExporter() {
     }
