@@ -2,6 +2,7 @@ package dev.kade.entity;
 
 import dev.kade.series.EntityStats;
 import dev.kade.series.EntityWindow;
+import dev.kade.series.SeasonalProfile;
 import dev.kade.series.SeriesSpec;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -16,8 +17,9 @@ import java.util.Objects;
  * <p>Byte form (big-endian), led by a version byte so that a later layout can read this one: version {@code 1},
  * last event time (long), records (long), late records (int), gaps (int), the window's bytes and the
  * statistics' bytes each behind an unsigned-short length ({@link EntityWindow#toBytes()},
- * {@link EntityStats#toBytes()}), then the likelihood state. At W = 32, F = 1 with a full window and a short
- * likelihood window of 10: 265 bytes.
+ * {@link EntityStats#toBytes()}), the likelihood state, then the seasonal profile behind an int length (0 without;
+ * {@link SeasonalProfile#toBytes()}, 963 bytes per raw feature at 168 + 24 bins). At W = 32, F = 1 with a full window and a short
+ * likelihood window of 10: 269 bytes; with seasonal residuals (F = 2) about 1.5 KiB.
  *
  * <p>Mutable and not thread-safe: one stream thread owns it while its batch is open.
  */
@@ -28,6 +30,8 @@ public final class EntityState {
     private EntityWindow window;
     private EntityStats stats;
     private final LikelihoodState likelihood;
+    /** The seasonal profile of a seasonal model's entity, else null. */
+    private SeasonalProfile seasonal;
     private long lastEventTime;
     private long records;
     private int late;
@@ -41,7 +45,18 @@ public final class EntityState {
 
     /** The state of an entity never seen (or expired). */
     public static EntityState fresh(SeriesSpec spec, AnomalyLikelihood likelihood) {
-        return new EntityState(EntityWindow.of(spec), new EntityStats(spec), likelihood.newState(spec.features()));
+        EntityState s = new EntityState(EntityWindow.of(spec), new EntityStats(spec), likelihood.newState(spec.features()));
+        s.seasonal = freshProfile(spec);
+        return s;
+    }
+
+    private static SeasonalProfile freshProfile(SeriesSpec spec) {
+        return spec.seasonal().map(ss -> new SeasonalProfile(ss, spec.rawFeatures())).orElse(null);
+    }
+
+    /** The seasonal profile, or null for a model without seasonal residuals. */
+    public SeasonalProfile seasonal() {
+        return seasonal;
     }
 
     public EntityWindow window() {
@@ -93,11 +108,14 @@ public final class EntityState {
     public byte[] toBytes() {
         byte[] w = window.toBytes();
         byte[] s = stats.toBytes();
-        ByteBuffer b = ByteBuffer.allocate(1 + 8 + 8 + 4 + 4 + 2 + w.length + 2 + s.length + likelihood.encodedSize());
+        byte[] p = seasonal == null ? new byte[0] : seasonal.toBytes();
+        ByteBuffer b = ByteBuffer.allocate(1 + 8 + 8 + 4 + 4 + 2 + w.length + 2 + s.length + likelihood.encodedSize() + 4
+                + p.length);
         b.put(VERSION).putLong(lastEventTime).putLong(records).putInt(late).putInt(gaps);
         b.putShort((short) w.length).put(w);
         b.putShort((short) s.length).put(s);
         likelihood.writeTo(b);
+        b.putInt(p.length).put(p);
         return b.array();
     }
 
@@ -126,6 +144,8 @@ public final class EntityState {
             byte[] s = new byte[Short.toUnsignedInt(b.getShort())];
             b.get(s);
             LikelihoodState l = LikelihoodState.readFrom(b, likelihood.params().shortWindow(), spec.features());
+            byte[] p = new byte[b.getInt()];
+            b.get(p);
             if (b.hasRemaining()) {
                 throw new IllegalArgumentException("entity state has " + b.remaining() + " bytes left over");
             }
@@ -135,6 +155,14 @@ public final class EntityState {
                 st = new EntityState(window, EntityStats.fromBytes(spec, s), l);
             } else {
                 st = new EntityState(EntityWindow.of(spec), new EntityStats(spec), l);
+            }
+            st.seasonal = freshProfile(spec);
+            if (st.seasonal != null && p.length > 0) {
+                try {
+                    st.seasonal = SeasonalProfile.fromBytes(spec.seasonal().get(), spec.rawFeatures(), p);
+                } catch (IllegalArgumentException e) {
+                    // another seasonal shape (the model changed): the profile starts again
+                }
             }
             st.lastEventTime = last;
             st.records = records;

@@ -1,5 +1,6 @@
 package dev.kade.entity;
 
+import dev.kade.series.SeasonalProfile;
 import dev.kade.series.SeriesSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,6 +46,8 @@ public final class SeriesView {
     private final ExpirySweeper sweeper;
     private final int windowWidth;
     private final int statsWidth;
+    /** The record's model step (F values), made from its raw values. */
+    private final float[] step;
     private final Map<Bytes, EntityState> view = new HashMap<>();
     private final List<EntityState> rowState = new ArrayList<>();
     private final List<EntityKey> rowEntity = new ArrayList<>();
@@ -68,6 +71,7 @@ public final class SeriesView {
         this.sweeper = new ExpirySweeper(policy.idleExpiry(), policy.sweepMaxEntities());
         this.windowWidth = spec.width();
         this.statsWidth = 2 * spec.features();
+        this.step = new float[spec.features()];
     }
 
     public SeriesSpec spec() {
@@ -79,12 +83,13 @@ public final class SeriesView {
     }
 
     /**
-     * Admits one record of {@code entity} at {@code eventTime} with its F feature values at
-     * {@code features[offset..]}.
+     * Admits one record of {@code entity} at {@code eventTime} with its R raw feature values at
+     * {@code raw[offset..]} (R = F, or F/2 for a model with seasonal residuals, whose step the entity's profile
+     * completes from the record's event time).
      *
      * @return the record's row in this batch, or {@link #LATE_DEAD_LETTER}
      */
-    public int admit(EntityKey entity, long eventTime, float[] features, int offset) {
+    public int admit(EntityKey entity, long eventTime, float[] raw, int offset) {
         Bytes key = entity.storeKey();
         EntityState s = view.get(key);
         if (s == null) {
@@ -111,12 +116,24 @@ public final class SeriesView {
                 return LATE_DEAD_LETTER;
             }
         }
+        float[] features = step;
+        if (s.seasonal() == null) {
+            System.arraycopy(raw, offset, step, 0, spec.features());
+        } else if (isLate) {
+            // a late record changes nothing: its residual comes from a copy of the profile
+            SeasonalProfile copy = SeasonalProfile.fromBytes(s.seasonal().spec(), spec.rawFeatures(), s.seasonal().toBytes());
+            copy.step(raw, offset, eventTime, step, 0);
+        } else {
+            s.seasonal().step(raw, offset, eventTime, step, 0);
+        }
+        offset = 0;
         int row = newRow(entity, s, eventTime);
         int w = row * windowWidth;
         int st = row * statsWidth;
         s.stats().writeMeanScale(stats, st);
         double margin = policy.likelihood().rangeMargin();
-        byte flags = margin >= 0 && s.stats().outOfRange(features, offset, margin) ? OUT_OF_RANGE : 0;
+        // the range flag looks at the raw values only (a residual's range is no news)
+        byte flags = margin >= 0 && s.stats().outOfRange(features, offset, spec.rawFeatures(), margin) ? OUT_OF_RANGE : 0;
         if (isLate) {
             flags |= (byte) (LATE | lateWindow(s, features, offset, w));
         } else {

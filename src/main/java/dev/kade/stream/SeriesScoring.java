@@ -111,7 +111,8 @@ final class SeriesScoring {
             viewSpec = spec.get();
         }
         if (readerOf != m) {
-            reader = new RecordReader(m.metadata().features(), settings.entity().sideFields());
+            // a seasonal model's residual features are made by the entity's profile, not read from the record
+            reader = new RecordReader(spec.get().rawFeatureNames(m.metadata().features()), settings.entity().sideFields());
             readerOf = m;
         }
         if (row.length < reader.width()) {

@@ -258,7 +258,7 @@ class SeriesViewTest {
             l.update(s.likelihood(), new float[] {i}, 0, false);
         }
         byte[] bytes = s.toBytes();
-        assertThat(bytes).hasSize(265);
+        assertThat(bytes).hasSize(269);
         EntityState back = EntityState.fromBytes(bytes, spec, l);
         assertThat(back).isEqualTo(s);
         assertThat(back.window()).isEqualTo(s.window());
@@ -266,5 +266,28 @@ class SeriesViewTest {
         EntityState other = EntityState.fromBytes(bytes, spec.withWindow(16), l);
         assertThat(other.window()).isEqualTo(new EntityWindow(16, 1));
         assertThat(other.records()).isEqualTo(40);
+    }
+
+    @Test
+    void aSeasonalModelsStepIsTheValueThenItsResidualFromTheEntitysProfile() {
+        SeriesSpec seasonal = SeriesSpec.of(3, 1).withSeasonal(java.util.Optional.of(
+                dev.kade.series.SeasonalSpec.hourOfWeek(java.time.ZoneOffset.UTC)));
+        SeriesView v = new SeriesView(seasonal, SeriesPolicy.DEFAULT, new EntityStore(kv));
+        long monday9 = java.time.Instant.parse("2026-11-30T09:00:00Z").toEpochMilli();
+        long week = Duration.ofDays(7).toMillis();
+        v.admit(A, monday9, new float[] {10f}, 0);
+        int r = v.admit(A, monday9 + week, new float[] {13f}, 0);
+        // the same hour of the week a week later: value 13, residual 13 - 10
+        assertThat(window(v, r)).containsExactly(10f, 0f, 10f, 0f, 13f, 3f);
+        // a late record's residual comes from the profile without moving it
+        int late = v.admit(A, monday9 + 1000, new float[] {20f}, 0);
+        assertThat(Arrays.copyOfRange(v.windows(), late * 6 + 4, late * 6 + 6)).containsExactly(20f, 8.5f);
+        int next = v.admit(A, monday9 + 2 * week, new float[] {13f}, 0);
+        assertThat(v.windows()[next * 6 + 5]).isEqualTo(13f - 11.5f);
+        v.commit();
+        byte[] stored = kv.get(A.storeKey());
+        EntityState back = EntityState.fromBytes(stored, seasonal, new AnomalyLikelihood(LikelihoodParams.DEFAULT));
+        assertThat(back.seasonal()).isNotNull();
+        assertThat(stored.length).isLessThan(2048);
     }
 }
