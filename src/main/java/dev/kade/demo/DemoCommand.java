@@ -1,14 +1,14 @@
 package dev.kade.demo;
 
+import dev.kade.app.ScoringApp;
 import dev.kade.cli.DurationConverter;
 import dev.kade.config.KadeConfig;
+import dev.kade.export.OnnxExporter;
 import dev.kade.features.DataSet;
 import dev.kade.features.DataSetReader;
 import dev.kade.kafka.EmbeddedKafka;
 import dev.kade.metrics.KadeMetrics;
 import dev.kade.model.ModelKind;
-import dev.kade.onnx.OnnxExporter;
-import dev.kade.stream.ScoringApp;
 import dev.kade.train.ConsoleProgress;
 import dev.kade.train.TrainConfig;
 import dev.kade.train.TrainedModel;

@@ -1,9 +1,9 @@
 package dev.kade.bench;
 
+import dev.kade.export.OnnxExporter;
 import dev.kade.features.DataSet;
 import dev.kade.features.DataSetReader;
 import dev.kade.model.ModelKind;
-import dev.kade.onnx.OnnxExporter;
 import dev.kade.onnx.OnnxModel;
 import dev.kade.train.ProgressListener;
 import dev.kade.train.TrainConfig;

@@ -3,11 +3,10 @@ package dev.kade.bench;
 import dev.kade.eval.Evaluation;
 import dev.kade.eval.Evaluator;
 import dev.kade.eval.Metrics;
-import dev.kade.features.ImputationPolicy;
-import dev.kade.onnx.OnnxExporter;
-import org.junit.jupiter.api.io.TempDir;
+import dev.kade.export.OnnxExporter;
 import dev.kade.features.DataSet;
 import dev.kade.features.DataSetReader;
+import dev.kade.features.ImputationPolicy;
 import dev.kade.model.ModelKind;
 import dev.kade.train.ProgressListener;
 import dev.kade.train.TrainConfig;
@@ -18,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Quality benchmark: trains kade's default AE and VAE on each of the ten labelled data sets, exports each

@@ -1,20 +1,21 @@
 package dev.kade.bench;
 
+import dev.kade.app.ScoringApp;
+import dev.kade.app.StreamsRunner;
+import dev.kade.app.StreamsSetup;
 import dev.kade.config.KadeConfig;
 import dev.kade.config.ProcessingGuarantee;
 import dev.kade.demo.DemoData;
 import dev.kade.demo.DemoRecord;
+import dev.kade.export.OnnxExporter;
 import dev.kade.features.DataSet;
 import dev.kade.features.DataSetReader;
+import dev.kade.features.FeatureExtractor;
 import dev.kade.kafka.EmbeddedKafka;
 import dev.kade.model.ModelKind;
 import dev.kade.model.Scores;
-import dev.kade.onnx.OnnxExporter;
 import dev.kade.onnx.OnnxModel;
-import dev.kade.features.FeatureExtractor;
-import dev.kade.stream.ScoringApp;
 import dev.kade.stream.ScoringTopology;
-import dev.kade.stream.StreamsRunner;
 import dev.kade.stream.Topics;
 import dev.kade.train.ProgressListener;
 import dev.kade.train.TrainConfig;
@@ -317,7 +318,7 @@ class StreamBenchmark {
         }
         StreamsRunner runner = new StreamsRunner(ScoringTopology.passThrough(
                 new Topics(config.inputTopics(), config.alertTopic(), Optional.empty(), config.deadLetterTopic())),
-                config.streamsProperties(), Duration.ofSeconds(30), s -> { },
+                StreamsSetup.properties(config), Duration.ofSeconds(30), s -> { },
                 new dev.kade.health.CrashLoopDetector(3, dev.kade.health.HealthMonitor.Snapshot::none), () -> { });
         runner.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

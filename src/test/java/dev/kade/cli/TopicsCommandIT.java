@@ -2,6 +2,7 @@ package dev.kade.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kade.app.TopicsAtStart;
 import dev.kade.config.KadeConfig;
 import dev.kade.kafka.EmbeddedKafka;
 import java.io.PrintWriter;

@@ -3,8 +3,8 @@ package dev.kade.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.kade.app.StreamsRunner;
 import dev.kade.kafka.EmbeddedKafka;
-import dev.kade.stream.StreamsRunner;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -6,10 +6,14 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kade.app.ModelWatcher;
+import dev.kade.app.ScoringApp;
+import dev.kade.app.StreamsSetup;
 import dev.kade.config.ConfigException;
 import dev.kade.config.KadeConfig;
 import dev.kade.metrics.KadeMetrics;
 import dev.kade.model.ModelContract;
+import dev.kade.model.ServableModel;
 import dev.kade.onnx.OnnxModel;
 import dev.kade.testing.ShuttleModels;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -45,7 +49,7 @@ class LatentOnScoresTest {
             for (boolean include : new boolean[] {true, false}) {
                 KadeConfig config = OfflineConfig.of(file, Map.of(KadeConfig.SCORES_TOPIC, "scores",
                         KadeConfig.SCORES_INCLUDE_LATENT, Boolean.toString(include)));
-                assertThat(TopologyConfig.from(config).includeLatent()).isEqualTo(include);
+                assertThat(StreamsSetup.topology(config).includeLatent()).isEqualTo(include);
                 List<JsonNode> scores = run(config, model, features, rows, 40);
                 assertThat(scores).hasSize(40);
                 if (!include) {
@@ -100,10 +104,7 @@ class LatentOnScoresTest {
         OnnxModel first = ScoringApp.loadModel(config, file);
         String serving = first.metadata().version();
         try (ModelRegistry registry = ModelRegistry.of(first);
-             ModelWatcher watcher = new ModelWatcher(file, registry, metrics, p -> {
-                 OnnxModel m = ScoringApp.loadModel(config, p);
-                 return new ModelWatcher.Loaded(m, m);
-             }, Clock.systemUTC(), config.modelMaxBytes())) {
+             ModelWatcher watcher = new ModelWatcher(file, registry, metrics, p -> ScoringApp.loadModel(config, p), Clock.systemUTC(), config.modelMaxBytes())) {
             ShuttleModels.write(file, ShuttleModels.withMetadata(ShuttleModels.withoutOptionalOutputs(ShuttleModels.ae()),
                     Map.of(ModelContract.KEY_MODEL_VERSION, "no-latent")));
             assertThat(watcher.checkNow()).isEqualTo(ModelWatcher.Outcome.REFUSED);
@@ -123,10 +124,10 @@ class LatentOnScoresTest {
             throws Exception {
         KadeMetrics metrics = new KadeMetrics("kade");
         metrics.bindTo(new SimpleMeterRegistry());
-        TopologyConfig topology = TopologyConfig.from(config).withBatching(new Batching(16, Duration.ofSeconds(5)));
-        ModelRegistry registry = new ModelRegistry(model, null); // the test closes the model
+        TopologyConfig topology = StreamsSetup.topology(config).withBatching(new Batching(16, Duration.ofSeconds(5)));
+        ModelRegistry registry = new ModelRegistry(ServableModel.unowned(model)); // the test closes the model
         try (TopologyTestDriver driver = new TopologyTestDriver(ScoringTopology.build(topology, registry, metrics),
-                config.streamsProperties())) {
+                StreamsSetup.properties(config))) {
             TestInputTopic<byte[], byte[]> in = driver.createInputTopic("in", new ByteArraySerializer(), new ByteArraySerializer());
             TestOutputTopic<byte[], byte[]> out = driver.createOutputTopic("scores", new ByteArrayDeserializer(), new ByteArrayDeserializer());
             for (int i = 0; i < n; i++) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.kade.app.ModelWatcher;
+import dev.kade.app.ScoringApp;
 import dev.kade.cli.Main;
 import dev.kade.config.ConfigException;
 import dev.kade.config.KadeConfig;
@@ -208,10 +210,7 @@ class ModelLiesTest {
         OnnxModel first = ScoringApp.loadModel(config, config.modelPath());
         ModelRegistry registry = ModelRegistry.of(first);
         metrics.modelServing(first.metadata(), Clock.systemUTC().instant());
-        ModelWatcher watcher = new ModelWatcher(config.modelPath(), registry, metrics, p -> {
-            OnnxModel m = ScoringApp.loadModel(config, p);
-            return new ModelWatcher.Loaded(m, m);
-        }, Clock.systemUTC(), config.modelMaxBytes());
+        ModelWatcher watcher = new ModelWatcher(config.modelPath(), registry, metrics, p -> ScoringApp.loadModel(config, p), Clock.systemUTC(), config.modelMaxBytes());
         return new Served(registry, watcher, meters);
     }
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kade.app.ScoringApp;
 import dev.kade.config.KadeConfig;
 import dev.kade.config.ProcessingGuarantee;
 import dev.kade.output.DeadLetterHeaders;
