@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * {@code reconstruction} and {@code latent} outputs declared, and through the path that also fetches the
  * latent code ({@code scores.include.latent}), for a single AE and the default ensemble, measured
  * alternately in one JVM. Prints a table; asserts nothing. Run with
- * {@code mvn -B -o test -Dkade.excludedGroups= -Dgroups=benchmark -Dtest=OptionalOutputsBenchmark}.
+ * {@code mvn -B -o -pl src/bench -am test -Dkade.excludedGroups= -Dgroups=benchmark -Dtest=OptionalOutputsBenchmark
+ * -Dsurefire.failIfNoSpecifiedTests=false} (see src/bench/README.md).
  */
 @Tag("benchmark")
 class OptionalOutputsBenchmark {
