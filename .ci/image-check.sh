@@ -10,8 +10,9 @@ limit_mb=${KADE_IMAGE_LIMIT_MB:-160}
 [ -f target/kade.jar ] || mvn -B -q package -DskipTests
 
 [ -f target/local-base.tar ] && [ -z "${KADE_REBUILD_BASE:-}" ] || bash .ci/local-base-image.sh target/local-base.tar
-mvn -B -q jib:buildTar -Dkade.image.base="tar://$PWD/target/local-base.tar" -Djib.disableUpdateChecks=true \
-  -Djib.outputPaths.tar=target/jib-image.tar
+# Jib runs in the product module (src/main) only; an absolute tar path, since Jib resolves it against that module.
+mvn -B -q -pl src/main jib:buildTar -Dkade.image.base="tar://$PWD/target/local-base.tar" -Djib.disableUpdateChecks=true \
+  -Djib.outputPaths.tar="$PWD/target/jib-image.tar"
 ls -l target/jib-image.tar
 
 unpack=$(mktemp -d); trap 'rm -rf "$unpack"' EXIT
