@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("benchmark")
 class EnsembleThroughputBenchmark {
-    private static final Path DATA = Path.of("src", "main", "resources", "datasets", "shuttle.train.csv");
+    private static final Path DATA = Path.of("src", "demo", "resources", "datasets", "shuttle.train.csv");
     private static final double SECONDS = Double.parseDouble(System.getProperty("kade.bench.seconds", "3"));
 
     @Test

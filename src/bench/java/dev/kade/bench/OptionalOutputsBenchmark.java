@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("benchmark")
 class OptionalOutputsBenchmark {
-    private static final Path DATA = Path.of("src", "main", "resources", "datasets", "shuttle.train.csv");
+    private static final Path DATA = Path.of("src", "demo", "resources", "datasets", "shuttle.train.csv");
     private static final double SECONDS = Double.parseDouble(System.getProperty("kade.bench.seconds", "3"));
     private static final int BATCH = 256;
 
