@@ -15,14 +15,22 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
@@ -55,6 +63,45 @@ class KubernetesManifestsTest {
         List<String> problems = documents.stream().flatMap(d -> validator.problems(d).stream()).toList();
         assertThat(problems).as("schema problems in %s", kustomization).isEmpty();
         return documents.stream().map(validator::validated).toList();
+    }
+
+    /** Renders a kustomization under another root (a copy of k8s/ with overlays a test adds), validated, uncached. */
+    private List<ManifestValidator.Validated> renderIn(Path root, String kustomization) {
+        String yaml = ExternalTool.require("kubectl", KUBECTL_HINT).run(root, "kustomize", kustomization);
+        List<JsonNode> documents = RepoFiles.yamlDocuments(yaml);
+        List<String> problems = documents.stream().flatMap(d -> validator.problems(d).stream()).toList();
+        assertThat(problems).as("schema problems in %s", kustomization).isEmpty();
+        return documents.stream().map(validator::validated).toList();
+    }
+
+    /** A copy of the repository's k8s/ under {@code dir}, plus an overlay k8s/overlays/NAME with this kustomization. */
+    private static Path withOverlay(Path dir, String name, String kustomization) throws IOException {
+        Path from = RepoFiles.path("k8s");
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path source : files.toList()) {
+                Path target = dir.resolve("k8s").resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        Path overlay = dir.resolve("k8s/overlays").resolve(name);
+        Files.createDirectories(overlay);
+        Files.writeString(overlay.resolve("kustomization.yaml"), kustomization);
+        return dir;
+    }
+
+    /** The yaml code block of docs/operations.md that follows {@code marker}. */
+    private static String docBlockAfter(String doc, String marker) {
+        String text = RepoFiles.read(doc);
+        int at = text.indexOf(marker);
+        assertThat(at).as("%s in %s", marker, doc).isNotNegative();
+        int open = text.indexOf("```yaml\n", at);
+        int close = text.indexOf("\n```", open + 8);
+        assertThat(open).as("a yaml block after %s", marker).isPositive();
+        return text.substring(open + "```yaml\n".length(), close + 1);
     }
 
     private static <T extends HasMetadata> T only(List<ManifestValidator.Validated> all, Class<T> type) {
@@ -314,6 +361,52 @@ class KubernetesManifestsTest {
                 .contains("intervall");
         assertThatThrownBy(() -> validator.validated(RepoFiles.yamlDocuments(monitor).get(0)))
                 .isInstanceOf(AssertionError.class);
+    }
+
+    @Test
+    void networkPolicyDnsAndPrometheusRulesAreChosenPerOverlay(@TempDir Path dir) throws IOException {
+        NetworkPolicy production = only(render("k8s/overlays/production"), NetworkPolicy.class);
+        NetworkPolicyEgressRule kafkaRule = production.getSpec().getEgress().get(1);
+        assertThat(namespaces(production.getSpec().getEgress().get(0).getTo())).containsExactly("kube-system");
+        assertThat(namespaces(production.getSpec().getIngress().get(0).getFrom())).containsExactly("monitoring");
+        assertThat(namespaces(kafkaRule.getTo())).containsExactly("kafka");
+
+        // The overlay docs/operations.md shows, as written there: NodeLocal DNSCache and another monitoring namespace.
+        String documented = docBlockAfter("docs/operations.md", "An overlay of your own on top of production");
+        NetworkPolicy mine = only(renderIn(withOverlay(dir, "mine", documented), "k8s/overlays/mine"), NetworkPolicy.class);
+        NetworkPolicyEgressRule dns = mine.getSpec().getEgress().get(0);
+        assertThat(dns.getTo()).as("DNS to any destination: NodeLocal DNSCache answers from the node").isEmpty();
+        assertThat(dns.getPorts()).extracting(p -> p.getPort().getIntVal() + "/" + p.getProtocol())
+                .containsExactlyInAnyOrder("53/UDP", "53/TCP");
+        assertThat(namespaces(mine.getSpec().getIngress().get(0).getFrom())).containsExactly("observability");
+        assertThat(mine.getSpec().getEgress().get(1)).as("the Kafka rule untouched").isEqualTo(kafkaRule);
+
+        // OpenShift: its DNS operator's pods on 5353 and the user-workload Prometheus.
+        String openshift = documented.replace("../../components/networkpolicy-nodelocal-dns",
+                "../../components/networkpolicy-openshift");
+        NetworkPolicy os = only(renderIn(withOverlay(dir, "openshift", openshift), "k8s/overlays/openshift"),
+                NetworkPolicy.class);
+        NetworkPolicyEgressRule osDns = os.getSpec().getEgress().get(0);
+        assertThat(namespaces(osDns.getTo())).containsExactly("openshift-dns");
+        assertThat(osDns.getTo().get(0).getPodSelector().getMatchLabels())
+                .containsEntry("dns.operator.openshift.io/daemonset-dns", "default");
+        assertThat(osDns.getPorts()).extracting(p -> p.getPort().getIntVal() + "/" + p.getProtocol())
+                .contains("5353/UDP", "5353/TCP");
+        assertThat(os.getSpec().getEgress()).as("no rule left for kube-system's kube-dns")
+                .noneMatch(r -> namespaces(r.getTo()).contains("kube-system"));
+        assertThat(os.getSpec().getEgress().get(1)).isEqualTo(kafkaRule);
+
+        String openshiftNoPatch = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [../production]\n"
+                + "components: [../../components/networkpolicy-openshift]\n";
+        NetworkPolicy osDefault = only(renderIn(withOverlay(dir, "openshift-plain", openshiftNoPatch),
+                "k8s/overlays/openshift-plain"), NetworkPolicy.class);
+        assertThat(namespaces(osDefault.getSpec().getIngress().get(0).getFrom()))
+                .containsExactly("openshift-user-workload-monitoring");
+    }
+
+    private static List<String> namespaces(List<NetworkPolicyPeer> peers) {
+        return peers.stream().map(p -> p.getNamespaceSelector() == null ? "(own)"
+                : p.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name")).toList();
     }
 
     private static String httpPath(Probe probe) {
