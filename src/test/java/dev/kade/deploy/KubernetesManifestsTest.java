@@ -363,6 +363,48 @@ class KubernetesManifestsTest {
                 .isInstanceOf(AssertionError.class);
     }
 
+    /** kade's configuration as the pods of a rendered kustomization read it (the ConfigMap mounted at /etc/kade). */
+    private static Properties renderedKadeProperties(List<ManifestValidator.Validated> resources) {
+        PodSpec pod = only(resources, Deployment.class).getSpec().getTemplate().getSpec();
+        String volume = pod.getContainers().get(0).getVolumeMounts().stream()
+                .filter(m -> m.getMountPath().equals("/etc/kade")).findFirst().orElseThrow().getName();
+        return kadeProperties(resources, pod.getVolumes().stream().filter(v -> v.getName().equals(volume))
+                .findFirst().orElseThrow());
+    }
+
+    private static List<JsonNode> trees(List<ManifestValidator.Validated> resources) {
+        return resources.stream().map(ManifestValidator.Validated::tree).toList();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"k8s/overlays/strimzi", "k8s/overlays/strimzi-keda"})
+    void strimziOverlaysReferenceExactlyTheServicesSecretsAndKeysStrimziCreates(String kustomization) {
+        List<ManifestValidator.Validated> resources = render(kustomization);
+        StrimziModel strimzi = StrimziModel.of(trees(resources));
+        assertThat(strimzi.users()).as("the overlay deploys kade's KafkaUser").isNotEmpty();
+        Deployment kade = only(resources, Deployment.class);
+        assertThat(strimzi.users().keySet()).as("the KafkaUser in kade's namespace, where its Secret is written")
+                .allMatch(u -> u.startsWith(kade.getMetadata().getNamespace() + "/"));
+
+        assertThat(strimzi.unresolved(trees(resources), renderedKadeProperties(resources)))
+                .as("references of %s that Strimzi does not create", kustomization).isEmpty();
+    }
+
+    @Test
+    void theStrimziCheckFindsWhatTheProductionOverlayBesideStrimziResourcesLeftToCopyByHand() {
+        // The shipped set-up before: kade from production-keda in namespace kade, KafkaTopics and KafkaUser in kafka.
+        List<JsonNode> documents = new java.util.ArrayList<>(trees(render("k8s/overlays/production-keda")));
+        trees(render("k8s/overlays/strimzi")).stream()
+                .filter(d -> d.path("kind").asString().startsWith("Kafka")).forEach(documents::add);
+
+        List<String> unresolved = StrimziModel.of(documents).unresolved(documents,
+                renderedKadeProperties(render("k8s/overlays/production")));
+
+        assertThat(String.join("\n", unresolved)).contains("Service kafka/kafka-bootstrap is not created by Strimzi",
+                "Secret kade/kade-kafka-credentials is not created", "Secret kade/kade-kafka-ca is not created",
+                "Secret kade/kade-kafka-keda is not created");
+    }
+
     @Test
     void networkPolicyDnsAndPrometheusRulesAreChosenPerOverlay(@TempDir Path dir) throws IOException {
         NetworkPolicy production = only(render("k8s/overlays/production"), NetworkPolicy.class);
