@@ -1,7 +1,10 @@
 package dev.kade.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kade.config.KadeConfig;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -25,6 +28,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -32,7 +36,17 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.internals.BrokerSecurityConfigs;
+import org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler;
+import org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule;
+import org.apache.kafka.streams.StreamsConfig;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -50,6 +64,25 @@ class KubernetesManifestsTest {
     private static final Map<String, List<ManifestValidator.Validated>> RENDERED = new ConcurrentHashMap<>();
 
     private final ManifestValidator validator = new ManifestValidator();
+
+    /** The Kafka settings Kafka itself types as passwords (Streams, consumer, producer and admin client). */
+    private static final Set<String> KAFKA_PASSWORDS = Stream.of(StreamsConfig.configDef(), ConsumerConfig.configDef(),
+                    ProducerConfig.configDef(), AdminClientConfig.configDef())
+            .flatMap(d -> d.configKeys().values().stream()).filter(k -> k.type == ConfigDef.Type.PASSWORD)
+            .map(k -> k.name).collect(Collectors.toUnmodifiableSet());
+
+    /** The base and every overlay under k8s/overlays: each deploys kade. */
+    static Stream<String> kadeKustomizations() throws IOException {
+        try (Stream<Path> overlays = Files.list(RepoFiles.path("k8s/overlays"))) {
+            return Stream.concat(Stream.of("k8s/base"), overlays.filter(Files::isDirectory)
+                    .map(o -> "k8s/overlays/" + o.getFileName()).sorted().toList().stream());
+        }
+    }
+
+    /** KADE_KAFKA_SSL_KEYSTORE_PASSWORD is Kafka's ssl.keystore.password (dots as underscores, KadeConfig's rule). */
+    private static String kafkaKey(String variable) {
+        return variable.substring("KADE_KAFKA_".length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.');
+    }
 
     private List<ManifestValidator.Validated> render(String kustomization) {
         return RENDERED.computeIfAbsent(kustomization, this::renderAndValidate);
@@ -112,7 +145,7 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"k8s/base", "k8s/overlays/production"})
+    @MethodSource("kadeKustomizations")
     void everyRenderedManifestMatchesTheKubernetesSchema(String kustomization) {
         List<ManifestValidator.Validated> resources = render(kustomization);
 
@@ -121,7 +154,7 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"k8s/base", "k8s/overlays/production"})
+    @MethodSource("kadeKustomizations")
     void podsRunHardenedWithProbesOnKadesHealthEndpoints(String kustomization) {
         List<ManifestValidator.Validated> resources = render(kustomization);
         PodSpec pod = only(resources, Deployment.class).getSpec().getTemplate().getSpec();
@@ -144,7 +177,7 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"k8s/base", "k8s/overlays/production"})
+    @MethodSource("kadeKustomizations")
     void kadeWritesOnlyToEmptyDirsAndReadsConfigModelAndCredentialsFromTheirSources(String kustomization) {
         List<ManifestValidator.Validated> resources = render(kustomization);
         Deployment deployment = only(resources, Deployment.class);
@@ -178,14 +211,20 @@ class KubernetesManifestsTest {
                 .as("shutdown.timeout.ms fits in the grace period")
                 .isLessThan(pod.getTerminationGracePeriodSeconds());
 
-        EnvVar jaas = kade.getEnv().stream().filter(e -> e.getName().equals("KADE_KAFKA_SASL_JAAS_CONFIG"))
-                .findFirst().orElseThrow();
-        assertThat(jaas.getValueFrom().getSecretKeyRef().getName()).isEqualTo("kade-kafka-credentials");
-        assertThat(config.stringPropertyNames()).noneMatch(k -> k.contains("jaas") || k.contains("password"));
+        // Credentials only from Secrets: no Kafka password-typed setting in the ConfigMap (a JAAS line without
+        // a secret in it, as OAUTHBEARER's, excepted), and every one from the environment from a Secret.
+        assertThat(config.stringPropertyNames()).filteredOn(k -> k.startsWith("kafka.") && KAFKA_PASSWORDS.contains(k.substring(6)))
+                .allSatisfy(k -> assertThat(k).isEqualTo("kafka.sasl.jaas.config"));
+        assertThat(config.getProperty("kafka.sasl.jaas.config", "")).doesNotContainIgnoringCase("password=")
+                .doesNotContainIgnoringCase("secret=");
+        assertThat(config.stringPropertyNames()).noneMatch(k -> k.contains("password") || k.contains("secret"));
+        assertThat(kade.getEnv()).filteredOn(e -> e.getName().startsWith("KADE_KAFKA_")
+                        && (KAFKA_PASSWORDS.contains(kafkaKey(e.getName())) || e.getName().contains("SECRET")))
+                .allSatisfy(e -> assertThat(e.getValueFrom().getSecretKeyRef()).as(e.getName()).isNotNull());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"k8s/base", "k8s/overlays/production"})
+    @MethodSource("kadeKustomizations")
     void selectorsSelectTheKadePods(String kustomization) {
         List<ManifestValidator.Validated> resources = render(kustomization);
         Deployment deployment = only(resources, Deployment.class);
@@ -377,7 +416,7 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"k8s/overlays/strimzi", "k8s/overlays/strimzi-keda"})
+    @ValueSource(strings = {"k8s/overlays/strimzi", "k8s/overlays/strimzi-keda", "k8s/overlays/strimzi-mtls"})
     void strimziOverlaysReferenceExactlyTheServicesSecretsAndKeysStrimziCreates(String kustomization) {
         List<ManifestValidator.Validated> resources = render(kustomization);
         StrimziModel strimzi = StrimziModel.of(trees(resources));
@@ -388,6 +427,63 @@ class KubernetesManifestsTest {
 
         assertThat(strimzi.unresolved(trees(resources), renderedKadeProperties(resources)))
                 .as("references of %s that Strimzi does not create", kustomization).isEmpty();
+    }
+
+    /**
+     * kade's own configuration check (the one {@code kade run} does at start: every kafka.* key against Kafka's
+     * ConfigDefs, JAAS parsed, Streams' validation) accepts what each overlay's pods read: the rendered
+     * kade.properties plus their KADE_* environment, a Secret's value stood in for by one of its shape.
+     */
+    @ParameterizedTest
+    @MethodSource("kadeKustomizations")
+    void kadeAcceptsTheSettingsItsPodsRead(String kustomization) {
+        List<ManifestValidator.Validated> resources = render(kustomization);
+        Container kade = only(resources, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+        Map<String, String> settings = new java.util.TreeMap<>();
+        renderedKadeProperties(resources).forEach((k, v) -> settings.put((String) k, (String) v));
+        Map<String, String> env = new java.util.TreeMap<>();
+        for (EnvVar e : kade.getEnv()) {
+            String standIn = e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null
+                    && e.getValueFrom().getSecretKeyRef().getKey().equals("sasl.jaas.config")
+                    // What Strimzi's User Operator and the documented kubectl command put there.
+                    ? "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"kade\" password=\"stand-in\";"
+                    : "stand-in";
+            env.put(e.getName(), e.getValue() != null ? e.getValue() : standIn);
+        }
+        settings.putAll(KadeConfig.fromEnvironment(env));
+
+        assertThatCode(() -> KadeConfig.fromMap(settings)).as("kade's start-up check of %s", kustomization)
+                .doesNotThrowAnyException();
+    }
+
+    @Test
+    void oauthbearerOverlayUsesKafkasBuiltInLoginWithClientCredentialsFromASecret() throws ClassNotFoundException {
+        List<ManifestValidator.Validated> resources = render("k8s/overlays/production-oauthbearer");
+        Properties config = renderedKadeProperties(resources);
+        Container kade = only(resources, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+        Map<String, EnvVar> env = kade.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, Function.identity()));
+
+        assertThat(config.getProperty("kafka.security.protocol")).isEqualTo("SASL_SSL");
+        assertThat(config.getProperty("kafka.sasl.mechanism")).isEqualTo("OAUTHBEARER");
+        assertThat(Class.forName(config.getProperty("kafka.sasl.login.callback.handler.class")))
+                .isEqualTo(OAuthBearerLoginCallbackHandler.class);
+        assertThat(Class.forName(config.getProperty("kafka.sasl.jaas.config").split("\\s+")[0]))
+                .isEqualTo(OAuthBearerLoginModule.class);
+        assertThat(env).doesNotContainKey("KADE_KAFKA_SASL_JAAS_CONFIG");
+        for (String key : List.of(SaslConfigs.SASL_OAUTHBEARER_CLIENT_CREDENTIALS_CLIENT_ID,
+                SaslConfigs.SASL_OAUTHBEARER_CLIENT_CREDENTIALS_CLIENT_SECRET)) {
+            EnvVar variable = env.get("KADE_KAFKA_" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_'));
+            assertThat(variable).as(key).isNotNull();
+            assertThat(variable.getValueFrom().getSecretKeyRef().getName()).isEqualTo("kade-kafka-oauth");
+        }
+        // Kafka 4 calls only token endpoints listed in this system property; its default lists none.
+        String url = config.getProperty("kafka." + SaslConfigs.SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL);
+        assertThat(url).startsWith("https://");
+        assertThat(env.get("JAVA_TOOL_OPTIONS").getValue().split("\\s+"))
+                .anySatisfy(option -> assertThat(option).startsWith("-D" + BrokerSecurityConfigs.ALLOWED_SASL_OAUTHBEARER_URLS_CONFIG + "=")
+                        .satisfies(o -> assertThat(List.of(o.substring(o.indexOf('=') + 1).split(","))).contains(url)));
+        assertThat(only(resources, NetworkPolicy.class).getSpec().getEgress()).as("egress to the token endpoint")
+                .anySatisfy(rule -> assertThat(rule.getPorts()).extracting(p -> p.getPort().getIntVal()).contains(443));
     }
 
     @Test
