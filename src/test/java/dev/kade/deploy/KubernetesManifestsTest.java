@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -193,13 +194,27 @@ class KubernetesManifestsTest {
         assertThat(config.getProperty("kafka.state.dir")).isNotBlank();
         assertThat(volumes.get(mounts.get(config.getProperty("kafka.state.dir")).getName()).getEmptyDir()).isNotNull();
 
-        // The model is a directory mount of the kade-model ConfigMap (a subPath would never update).
+        // The model is a directory mount of the kade-model ConfigMap (a subPath would never update), or, past
+        // a ConfigMap's 1 MiB, comes from a model image: an image volume or an emptyDir an init container fills.
         String modelPath = config.getProperty("model.path");
         String modelDir = modelPath.substring(0, modelPath.lastIndexOf('/'));
         VolumeMount modelMount = mounts.get(modelDir);
         assertThat(modelMount).as("a mount at %s", modelDir).isNotNull();
-        assertThat(modelMount.getSubPath()).isNull();
-        assertThat(volumes.get(modelMount.getName()).getConfigMap().getName()).isEqualTo("kade-model");
+        Volume model = volumes.get(modelMount.getName());
+        if (model.getConfigMap() != null) {
+            assertThat(modelMount.getSubPath()).isNull();
+            assertThat(model.getConfigMap().getName()).isEqualTo("kade-model");
+        } else if (model.getImage() == null) {
+            assertThat(model.getEmptyDir()).as("model volume of %s", kustomization).isNotNull();
+            assertThat(pod.getInitContainers()).as("an init container fills the model's emptyDir")
+                    .anySatisfy(c -> assertThat(c.getVolumeMounts()).extracting(VolumeMount::getName).contains(model.getName()));
+        }
+
+        // Every emptyDir counts against the pod's ephemeral storage: their limits fit in the container's.
+        long emptyDirs = pod.getVolumes().stream().filter(v -> v.getEmptyDir() != null)
+                .mapToLong(v -> Quantity.getAmountInBytes(v.getEmptyDir().getSizeLimit()).longValue()).sum();
+        assertThat(emptyDirs).as("emptyDir size limits of %s", kustomization)
+                .isLessThanOrEqualTo(Quantity.getAmountInBytes(kade.getResources().getLimits().get("ephemeral-storage")).longValue());
 
         assertThat(config.getProperty("metrics.port")).isEqualTo(
                 String.valueOf(kade.getPorts().get(0).getContainerPort()));
@@ -484,6 +499,49 @@ class KubernetesManifestsTest {
                         .satisfies(o -> assertThat(List.of(o.substring(o.indexOf('=') + 1).split(","))).contains(url)));
         assertThat(only(resources, NetworkPolicy.class).getSpec().getEgress()).as("egress to the token endpoint")
                 .anySatisfy(rule -> assertThat(rule.getPorts()).extracting(p -> p.getPort().getIntVal()).contains(443));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"k8s/overlays/production-model-image", "k8s/overlays/production-model-init"})
+    void modelsBeyondAConfigMapsLimitComeFromAModelImageAtTheSameModelPath(String kustomization) {
+        List<ManifestValidator.Validated> resources = render(kustomization);
+        PodSpec pod = only(resources, Deployment.class).getSpec().getTemplate().getSpec();
+        Container kade = pod.getContainers().get(0);
+        Properties config = renderedKadeProperties(resources);
+        String modelPath = config.getProperty("model.path");
+        assertThat(modelPath).as("the same model.path as with the ConfigMap")
+                .isEqualTo(renderedKadeProperties(render("k8s/overlays/production")).getProperty("model.path"));
+        VolumeMount mount = kade.getVolumeMounts().stream()
+                .filter(m -> m.getMountPath().equals(modelPath.substring(0, modelPath.lastIndexOf('/')))).findFirst().orElseThrow();
+        assertThat(mount.getReadOnly()).isTrue();
+        Volume model = pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow();
+        assertThat(pod.getVolumes()).as("no ConfigMap holds the model").noneMatch(v -> v.getConfigMap() != null
+                && v.getConfigMap().getName().equals("kade-model"));
+
+        String modelImage;
+        if (kustomization.endsWith("image")) {
+            // Image volume (Kubernetes 1.33+): the image's /model directory at the model's directory.
+            assertThat(model.getImage()).isNotNull();
+            assertThat(mount.getSubPath()).isEqualTo("model");
+            modelImage = model.getImage().getReference();
+        } else {
+            // Init container: copies the image's /model directory into the emptyDir kade reads.
+            assertThat(model.getEmptyDir()).isNotNull();
+            assertThat(Quantity.getAmountInBytes(model.getEmptyDir().getSizeLimit()).longValue())
+                    .as("room for a model up to model.max.bytes' default").isGreaterThan(KadeConfig.DEFAULT_MODEL_MAX_BYTES);
+            Container init = pod.getInitContainers().stream().filter(c -> c.getVolumeMounts().stream()
+                    .anyMatch(m -> m.getName().equals(model.getName()))).findFirst().orElseThrow();
+            String target = init.getVolumeMounts().stream().filter(m -> m.getName().equals(model.getName()))
+                    .findFirst().orElseThrow().getMountPath();
+            assertThat(init.getCommand()).containsExactly("cp", "-R", "/model/.", target + "/");
+            assertThat(init.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+            assertThat(init.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+            assertThat(init.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+            assertThat(init.getResources().getLimits()).containsKeys("cpu", "memory");
+            modelImage = init.getImage();
+        }
+        assertThat(modelImage).as("the overlay's images: set the model image's release")
+                .isEqualTo("registry.example.com/kade/model:1.0.0").isNotEqualTo(kade.getImage());
     }
 
     @Test
