@@ -289,17 +289,20 @@ class KubernetesManifestsTest {
         return RepoFiles.properties(RepoFiles.read("k8s/overlays/production/kade.properties"));
     }
 
-    @Test
-    void kedaScalesOnTheInputsLagCappedAtWhatThePartitionsCanUse() {
-        List<ManifestValidator.Validated> resources = render("k8s/overlays/production-keda");
+    @ParameterizedTest
+    @ValueSource(strings = {"k8s/overlays/production-keda", "k8s/overlays/strimzi-keda"})
+    void kedaScalesOnTheInputsLagCappedAtWhatThePartitionsCanUse(String kustomization) {
+        List<ManifestValidator.Validated> resources = render(kustomization);
         assertThat(resources).noneMatch(v -> v.resource() instanceof HorizontalPodAutoscaler);
         Deployment deployment = only(resources, Deployment.class);
         assertThat(deployment.getSpec().getReplicas()).as("replicas left to KEDA").isNull();
-        JsonNode scaled = documents("k8s/overlays/production-keda", "ScaledObject").get(0);
+        JsonNode scaled = documents(kustomization, "ScaledObject").get(0);
         assertThat(scaled.path("spec").path("scaleTargetRef").path("name").asString())
                 .isEqualTo(deployment.getMetadata().getName());
+        assertThat(scaled.path("metadata").path("namespace").asString()).as("beside the Deployment it scales")
+                .isEqualTo(deployment.getMetadata().getNamespace());
 
-        Properties config = productionProperties();
+        Properties config = renderedKadeProperties(resources);
         JsonNode trigger = scaled.path("spec").path("triggers").get(0);
         assertThat(trigger.path("type").asString()).isEqualTo("kafka");
         JsonNode kafka = trigger.path("metadata");
