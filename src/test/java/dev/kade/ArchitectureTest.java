@@ -17,9 +17,14 @@ import org.junit.jupiter.api.Test;
  * fixture under {@code dev.kade.archfixture} (test code, never part of the product).
  */
 class ArchitectureTest {
+    /**
+     * Where the product module's classes are on this classpath ({@code target/main/classes} in a reactor build,
+     * {@code kade.jar} otherwise): only classes from there are the product, never the tests', the demo's or the
+     * benchmarks' (other modules, other locations).
+     */
+    private static final String PRODUCT_ROOT = dev.kade.cli.Main.class.getProtectionDomain().getCodeSource().getLocation().toString();
     private static final JavaClasses PRODUCT = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+            .withImportOption(location -> location.asURI().toString().contains(PRODUCT_ROOT))
             .importPackages("dev.kade");
     private static final JavaClasses FIXTURES = new ClassFileImporter().importPackages("dev.kade.archfixture");
     private static final PackageRules RULES = new PackageRules("dev.kade");

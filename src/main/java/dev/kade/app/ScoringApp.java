@@ -29,7 +29,6 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -113,8 +112,8 @@ public final class ScoringApp implements AutoCloseable {
         metrics.bindTo(meters);
         OnnxModel model;
         try {
-            model = loadModel(config, config.modelPath());
-        } catch (LacksLatent e) {
+            model = ModelLoader.load(config, config.modelPath());
+        } catch (ModelLoader.LacksLatent e) {
             metrics.modelLoadFailed();
             throw new ConfigException(KadeConfig.SCORES_INCLUDE_LATENT, "is true but " + e.getMessage());
         } catch (InvalidModelException e) {
@@ -179,7 +178,7 @@ public final class ScoringApp implements AutoCloseable {
         resources.push(server);
         resources.push(runner);
         monitor.start();
-        watcher = new ModelWatcher(config.modelPath(), models, metrics, path -> loadModel(config, path), Clock.systemUTC(),
+        watcher = new ModelWatcher(config.modelPath(), models, metrics, path -> ModelLoader.load(config, path), Clock.systemUTC(),
                 config.modelMaxBytes()).start(config.modelPollInterval());
         resources.push(watcher);
         KadeTopics topics = KadeTopics.of(config, TOPICS_POLL);
@@ -199,35 +198,6 @@ public final class ScoringApp implements AutoCloseable {
      */
     public Optional<String> startFailure() {
         return Optional.ofNullable(startFailure);
-    }
-
-    /**
-     * Loads a model as start-up and hot reload both do: at most {@code model.max.bytes}, verified against
-     * its probe ({@link OnnxModel#load}), carrying the training fingerprint {@code model.require.fingerprint}
-     * pins, when it pins one, and the latent output {@code scores.include.latent} needs, when it is on.
-     */
-    public static OnnxModel loadModel(KadeConfig config, Path path) {
-        OnnxModel m = OnnxModel.load(path, config.modelMaxBytes());
-        try {
-            config.modelRequiredFingerprint().ifPresent(
-                    f -> ModelContract.requireFingerprint(m.metadata(), f, KadeConfig.MODEL_REQUIRE_FINGERPRINT));
-            if (config.scoresIncludeLatent() && m.latentWidth() == 0) {
-                throw new LacksLatent("model " + path + " (" + m.metadata().version() + ") has no '" + ModelContract.OUTPUT_LATENT
-                        + "' output to put on the scores topic; export it with this kade, or set "
-                        + KadeConfig.SCORES_INCLUDE_LATENT + "=false");
-            }
-        } catch (RuntimeException e) {
-            m.close();
-            throw e;
-        }
-        return m;
-    }
-
-    /** A model without the latent output while {@code scores.include.latent} is on: refused at start (naming that setting) and on reload. */
-    static final class LacksLatent extends InvalidModelException {
-        LacksLatent(String message) {
-            super(message);
-        }
     }
 
     /** True when {@link #readiness()} is healthy. */

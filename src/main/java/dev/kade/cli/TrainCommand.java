@@ -97,6 +97,7 @@ public final class TrainCommand implements Callable<Integer> {
         DataSet set;
         try {
             set = input.read();
+            set.notes().forEach(n -> err.println("kade train: note: " + n));
         } catch (DataSetException e) {
             err.println("kade train: " + e.getMessage());
             return 1;

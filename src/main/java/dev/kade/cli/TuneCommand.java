@@ -79,6 +79,7 @@ public final class TuneCommand implements Callable<Integer> {
         Optional<DataSet> labelled = Optional.empty();
         try {
             set = input.read();
+            set.notes().forEach(n -> err.println("kade tune: note: " + n));
             if (labelledValidation != null) {
                 labelled = Optional.of(DataSetReader.read(labelledValidation, DataSetReader.Options.defaults()
                         .withFeatures(set.features()).withLabelColumn(labelColumn).withImputation(input.imputation)));

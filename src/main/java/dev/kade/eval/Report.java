@@ -117,6 +117,7 @@ public final class Report {
         s.put("training_fingerprint", model.metadata().fingerprint());
         s.put("threshold", threshold);
         s.put("threshold_quantile", model.config().thresholdQuantile());
+        s.put("threshold_rule", model.config().thresholdRule().describe(valScores, model.config().thresholdQuantile()));
         s.put("validation_rows", valScores.length);
         if (single) {
             s.put("epochs_run", h.epochs());
@@ -283,7 +284,7 @@ public final class Report {
         if (training != null) {
             html.append("<h2>Training</h2>\n").append(table(training)).append("<div class=\"row\">")
                     .append(img(dir, "loss.png", "loss curves")).append(img(dir, "training-scores.png", "validation score histogram"))
-                    .append("</div>\n<p>The threshold (red) is the configured quantile of the validation scores; a score at or above it is an anomaly.</p>\n")
+                    .append("</div>\n<p>The threshold (red) is what the table's threshold_rule row says; a score at or above it is an anomaly.</p>\n")
                     .append(topSection(dir, TRAINING_TOP, "Top anomalies"));
         }
         JsonNode eval = readJson(dir.resolve("evaluation.json"));

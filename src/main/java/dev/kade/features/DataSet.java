@@ -12,12 +12,14 @@ import java.util.Optional;
  * Rows of feature values in the order {@link #features()} names them, optionally with 0/1 labels
  * (1 = anomaly), and where they came from. Build one with {@link DataSetReader}.
  *
- * <p>The arrays are not copied (data sets are large); treat them as read-only.
+ * <p>The arrays are not copied (data sets are large); treat them as read-only. {@link #notes()} says what the
+ * reader decided about columns (left out by name, constant, identifier-like) for the commands to show the user.
  */
-public record DataSet(List<String> features, float[][] rows, int[] labels, String source) {
+public record DataSet(List<String> features, float[][] rows, int[] labels, String source, List<String> notes) {
 
     public DataSet {
         features = List.copyOf(Objects.requireNonNull(features, "features"));
+        notes = List.copyOf(Objects.requireNonNull(notes, "notes"));
         Objects.requireNonNull(rows, "rows");
         Objects.requireNonNull(source, "source");
         if (features.isEmpty()) {
@@ -31,6 +33,10 @@ public record DataSet(List<String> features, float[][] rows, int[] labels, Strin
         if (labels != null && labels.length != rows.length) {
             throw new IllegalArgumentException(source + ": " + labels.length + " labels for " + rows.length + " rows");
         }
+    }
+
+    public DataSet(List<String> features, float[][] rows, int[] labels, String source) {
+        this(features, rows, labels, source, List.of());
     }
 
     /** An unlabelled data set. */

@@ -278,13 +278,14 @@ class KadeConfigTest {
     }
 
     @Test
-    void readmeSettingsTableIsTheGeneratedOne() throws Exception {
-        String readme = Files.readString(Path.of("README.md"));
-        int from = readme.indexOf(ConfigDocumentation.BEGIN);
-        int to = readme.indexOf(ConfigDocumentation.END);
-        assertThat(from).as("README has the settings-table markers").isNotNegative();
-        String table = readme.substring(from + ConfigDocumentation.BEGIN.length(), to).strip();
-        assertThat(table).as("README settings table; regenerate it from ConfigDocumentation.markdownTable():%n%s",
+    void documentedSettingsTableIsTheGeneratedOne() throws Exception {
+        String doc = Files.readString(Path.of("docs/configuration.md"));
+        int from = doc.indexOf(ConfigDocumentation.BEGIN);
+        int to = doc.indexOf(ConfigDocumentation.END);
+        assertThat(from).as("docs/configuration.md has the settings-table markers").isNotNegative();
+        assertThat(to).as("docs/configuration.md has the end marker after the start marker").isGreaterThan(from);
+        String table = doc.substring(from + ConfigDocumentation.BEGIN.length(), to).strip();
+        assertThat(table).as("docs/configuration.md settings table; regenerate it from ConfigDocumentation.markdownTable():%n%s",
                 ConfigDocumentation.markdownTable()).isEqualTo(ConfigDocumentation.markdownTable().strip());
     }
 

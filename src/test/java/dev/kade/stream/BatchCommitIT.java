@@ -9,7 +9,7 @@ import dev.kade.config.ProcessingGuarantee;
 import dev.kade.metrics.BatchTrigger;
 import dev.kade.metrics.KadeMetrics;
 import dev.kade.onnx.OnnxModel;
-import dev.kade.testing.EmbeddedKafkaExtension;
+import dev.kade.testing.SharedKafka;
 import dev.kade.testing.TestModels;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +54,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class BatchCommitIT {
     private static final int PARTITIONS = 4;
     @RegisterExtension
-    static final EmbeddedKafkaExtension BROKER = new EmbeddedKafkaExtension();
+    static final SharedKafka BROKER = new SharedKafka();
 
     @TempDir
     Path dir;
@@ -62,7 +62,7 @@ class BatchCommitIT {
     @ParameterizedTest
     @EnumSource(ProcessingGuarantee.class)
     void rebalancesAndCommitRequestsMidBatchLoseNothingAndCommitNoBufferedRecord(ProcessingGuarantee g) throws Exception {
-        String p = "rb-" + tag(g);
+        String p = SharedKafka.unique("rb-" + tag(g));
         BROKER.kafka().createTopics(PARTITIONS, p + "-in", p + "-scores", p + "-alerts", p + "-dlq");
         BROKER.kafka().createTopics(1, p + "-commit");
         Path model = TestModels.writeModel(dir.resolve("model.onnx"), "v1");
@@ -102,7 +102,7 @@ class BatchCommitIT {
     @EnumSource(ProcessingGuarantee.class)
     void cleanCloseMidBatchSendsTheBufferInsideTheLastCommitAndARestartMissesNothing(ProcessingGuarantee g)
             throws Exception {
-        String p = "cl-" + tag(g);
+        String p = SharedKafka.unique("cl-" + tag(g));
         BROKER.kafka().createTopics(PARTITIONS, p + "-in", p + "-scores", p + "-alerts", p + "-dlq");
         BROKER.kafka().createTopics(1, p + "-commit");
         Path model = TestModels.writeModel(dir.resolve("model.onnx"), "v1");

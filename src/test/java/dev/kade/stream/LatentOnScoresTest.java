@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kade.app.ModelLoader;
 import dev.kade.app.ModelWatcher;
 import dev.kade.app.ScoringApp;
 import dev.kade.app.StreamsSetup;
@@ -89,7 +90,7 @@ class LatentOnScoresTest {
                 .satisfies(e -> assertThat(((ConfigException) e).key()).isEqualTo(KadeConfig.SCORES_INCLUDE_LATENT))
                 .hasMessageContaining("has no 'latent' output");
         // the same model serves when the setting is off
-        try (OnnxModel m = ScoringApp.loadModel(OfflineConfig.of(file, Map.of(KadeConfig.SCORES_TOPIC, "scores")), file)) {
+        try (OnnxModel m = ModelLoader.load(OfflineConfig.of(file, Map.of(KadeConfig.SCORES_TOPIC, "scores")), file)) {
             assertThat(m.latentWidth()).isZero();
         }
     }
@@ -101,10 +102,10 @@ class LatentOnScoresTest {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         KadeMetrics metrics = new KadeMetrics("kade-test");
         metrics.bindTo(meters);
-        OnnxModel first = ScoringApp.loadModel(config, file);
+        OnnxModel first = ModelLoader.load(config, file);
         String serving = first.metadata().version();
         try (ModelRegistry registry = ModelRegistry.of(first);
-             ModelWatcher watcher = new ModelWatcher(file, registry, metrics, p -> ScoringApp.loadModel(config, p), Clock.systemUTC(), config.modelMaxBytes())) {
+             ModelWatcher watcher = new ModelWatcher(file, registry, metrics, p -> ModelLoader.load(config, p), Clock.systemUTC(), config.modelMaxBytes())) {
             ShuttleModels.write(file, ShuttleModels.withMetadata(ShuttleModels.withoutOptionalOutputs(ShuttleModels.ae()),
                     Map.of(ModelContract.KEY_MODEL_VERSION, "no-latent")));
             assertThat(watcher.checkNow()).isEqualTo(ModelWatcher.Outcome.REFUSED);

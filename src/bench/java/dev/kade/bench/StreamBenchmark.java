@@ -3,6 +3,9 @@ package dev.kade.bench;
 import dev.kade.app.ScoringApp;
 import dev.kade.app.StreamsRunner;
 import dev.kade.app.StreamsSetup;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kade.config.KadeConfig;
 import dev.kade.config.ProcessingGuarantee;
 import dev.kade.demo.DemoData;
@@ -58,7 +61,8 @@ import org.junit.jupiter.api.Test;
  * N threads on N partitions. Input: the shipped shuttle test rows as JSON, scored by an AE trained here
  * with {@code kade train --kind ae}'s defaults, and (one more app, scores on) by the model {@code kade train}
  * makes with no options, the 6-member ensemble, so that what an ensemble costs in the stream is measured
- * against the same pass-through in the same run. Prints a table and writes it to {@code target/bench-stream.md}.
+ * against the same pass-through in the same run. Prints a table and writes it to {@code target/bench-stream.md},
+ * and the same figures as one line of JSON to {@code target/bench-stream.json}.
  *
  * <p>Throughput: {@value #DEFAULT_BURST} records (per partition count, produced once) wait in the input
  * topic before the app starts; the first and the last record of every partition is a strong anomaly
@@ -72,9 +76,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Ratios compare kade with the pass-through app of the same guarantee and threads in the same run.
  * The CPU is shared by broker, producer, consumers and app: on a small machine they all compete.
- * Run with:
- * {@code mvn -B test -Dtest=StreamBenchmark -Dkade.excludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false
- * [-Dkade.bench.threads=2 -Dkade.bench.burst=100000 -Dkade.bench.seconds=8 -Dkade.bench.rounds=2]}; profile one case
+ * Run with {@code src/bench/stream/run [-Dkade.bench.threads=2 -Dkade.bench.burst=100000 -Dkade.bench.seconds=8
+ * -Dkade.bench.rounds=2]}; profile one case
  * with {@code -Dkade.bench.apps=KADE_SCORES -Dkade.bench.guarantees=AT_LEAST_ONCE -Dkade.bench.jfr=/tmp/kade.jfr}.
  */
 @Tag("benchmark")
@@ -172,6 +175,32 @@ class StreamBenchmark {
         Path out = Path.of("target", "bench-stream.md");
         Files.createDirectories(out.getParent());
         Files.writeString(out, table);
+        Files.writeString(Path.of("target", "bench-stream.json"), json(best(results), machine) + "\n");
+    }
+
+    /** The best round per case as one line of JSON, for src/bench/stream/run (see src/bench/README.md). */
+    private static String json(List<Result> results, String machine) {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = mapper.createObjectNode().put("benchmark", "stream").put("machine", machine)
+                .put("burst", BURST).put("rounds", ROUNDS).put("latency_seconds", LATENCY_SECONDS);
+        ArrayNode cases = root.putArray("results");
+        for (Result r : results) {
+            double base = passThroughRate(results, r.c());
+            cases.addObject().put("app", r.c().app().name().toLowerCase(Locale.ROOT))
+                    .put("guarantee", r.c().guarantee().streamsValue()).put("threads", r.c().threads())
+                    .put("records_per_s", Math.round(r.recordsPerSecond()))
+                    .put("ratio_to_pass_through", Double.isNaN(base) ? null : r.recordsPerSecond() / base)
+                    .put("paced_records_per_s", r.paced()).put("p50_ms", r.p50Ms()).put("p99_ms", r.p99Ms())
+                    .put("max_ms", r.maxMs()).put("latency_samples", r.samples());
+        }
+        return root.toString();
+    }
+
+    /** The pass-through app's rate for the same guarantee and threads, NaN if it was not run. */
+    private static double passThroughRate(List<Result> results, Case c) {
+        return results.stream().filter(x -> x.c().app() == App.PASS_THROUGH
+                        && x.c().guarantee() == c.guarantee() && x.c().threads() == c.threads())
+                .mapToDouble(Result::recordsPerSecond).findFirst().orElse(Double.NaN);
     }
 
     /** Per case, the round with the highest rate, in first-seen order. */
@@ -445,9 +474,7 @@ class StreamBenchmark {
                 + "| paced at (records/s) | p50 latency (ms) | p99 latency (ms) | max (ms) |%n"));
         sb.append("|---|---|---|---:|---:|---:|---:|---:|---:|\n");
         for (Result r : results) {
-            double base = results.stream().filter(x -> x.c().app() == App.PASS_THROUGH
-                            && x.c().guarantee() == r.c().guarantee() && x.c().threads() == r.c().threads())
-                    .mapToDouble(Result::recordsPerSecond).findFirst().orElse(Double.NaN);
+            double base = passThroughRate(results, r.c());
             sb.append(String.format(Locale.ROOT, "| %s | %s | %d / %d | %,.0f | %.2f | %,d | %.1f | %.1f | %.0f |%n",
                     r.c().app().label, r.c().guarantee().streamsValue(), r.c().threads(), r.c().threads(),
                     r.recordsPerSecond(), r.recordsPerSecond() / base, r.paced(), r.p50Ms(), r.p99Ms(), r.maxMs()));

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * model to ONNX, scores the test split through ONNX Runtime ({@link Evaluator}, the stream's code path) and
  * prints ROC-AUC, PR-AUC, F1 at the model's threshold, epochs and seconds per epoch, plus the means. The
  * table is also written to {@code target/quality.md}. Run with
- * {@code mvn -o test -Dkade.excludedGroups= -Dgroups=benchmark -Dtest=QualityBenchmark#defaultsOnAllTenSets
+ * {@code mvn -o -pl src/bench -am test -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dkade.excludedGroups= -Dgroups=benchmark -Dtest=QualityBenchmark#defaultsOnAllTenSets
  * -Dkade.bench.datasets=DIR}.
  *
  * <p>{@link #tune()} is the harness used to choose the defaults (Java forward pass, settings from system

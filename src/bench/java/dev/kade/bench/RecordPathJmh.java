@@ -36,9 +36,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * record ({@link #RECORDS} per invocation), so the scores read as records/s and {@code -prof gc}'s
  * {@code gc.alloc.rate.norm} as bytes allocated per record.
  *
- * <p>Run (README "Microbenchmarks"): {@code mvn -B -q test-compile} then
- * {@code java -cp target/test-classes:target/classes:$(cat target/jmh.classpath) org.openjdk.jmh.Main RecordPathJmh -prof gc}.
- * Not a JUnit test: {@code mvn verify} never runs it.
+ * <p>Run: {@code src/bench/jmh/run} (builds, then {@code RecordPathJmh -prof gc}; any arguments go to JMH in
+ * their place, e.g. {@code src/bench/jmh/run 'RecordPathJmh.inference' -p batch=256 -f 1}); see src/bench/README.md.
+ * Not a JUnit test: {@code mvn verify} compiles it and never runs it.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)

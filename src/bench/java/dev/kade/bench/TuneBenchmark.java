@@ -41,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * criterion and the test ROC-AUC over the candidates. The test labels are read only for those figures: the
  * choice is made by {@link Criterion#SYNTHETIC} exactly as {@code kade tune} makes it.
  *
- * <p>Run with {@code mvn -o test -Dkade.excludedGroups= -Dgroups=benchmark -Dtest=TuneBenchmark
+ * <p>Run with {@code mvn -o -pl src/bench -am test -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dkade.excludedGroups= -Dgroups=benchmark -Dtest=TuneBenchmark
  * -Dkade.bench.datasets=DIR} [{@code -Dkade.bench.sets=wilt,thyroid} {@code -Dkade.bench.seeds=42}
  * {@code -Dkade.bench.trials=8}]; lines are appended to {@code target/tune-runs.tsv}.
  */

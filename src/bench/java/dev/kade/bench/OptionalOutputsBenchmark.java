@@ -23,11 +23,12 @@ import org.junit.jupiter.api.Test;
  * {@code reconstruction} and {@code latent} outputs declared, and through the path that also fetches the
  * latent code ({@code scores.include.latent}), for a single AE and the default ensemble, measured
  * alternately in one JVM. Prints a table; asserts nothing. Run with
- * {@code mvn -B -o test -Dkade.excludedGroups= -Dgroups=benchmark -Dtest=OptionalOutputsBenchmark}.
+ * {@code mvn -B -o -pl src/bench -am test -Dkade.excludedGroups= -Dgroups=benchmark -Dtest=OptionalOutputsBenchmark
+ * -Dsurefire.failIfNoSpecifiedTests=false} (see src/bench/README.md).
  */
 @Tag("benchmark")
 class OptionalOutputsBenchmark {
-    private static final Path DATA = Path.of("src", "main", "resources", "datasets", "shuttle.train.csv");
+    private static final Path DATA = Path.of("src", "demo", "resources", "datasets", "shuttle.train.csv");
     private static final double SECONDS = Double.parseDouble(System.getProperty("kade.bench.seconds", "3"));
     private static final int BATCH = 256;
 

@@ -21,11 +21,12 @@ import org.junit.jupiter.api.Test;
  * stream's scorer) for a single AE and for the default mixed ensemble, trained on the bundled shuttle
  * sample, at batch sizes 1, 64 and 512, measured alternately in one JVM. Prints a table and the ratio;
  * asserts nothing. Run with
- * {@code mvn -B -o test -Dkade.excludedGroups= -Dgroups=benchmark -Dtest=EnsembleThroughputBenchmark}.
+ * {@code mvn -B -o -pl src/bench -am test -Dkade.excludedGroups= -Dgroups=benchmark -Dtest=EnsembleThroughputBenchmark
+ * -Dsurefire.failIfNoSpecifiedTests=false} (see src/bench/README.md).
  */
 @Tag("benchmark")
 class EnsembleThroughputBenchmark {
-    private static final Path DATA = Path.of("src", "main", "resources", "datasets", "shuttle.train.csv");
+    private static final Path DATA = Path.of("src", "demo", "resources", "datasets", "shuttle.train.csv");
     private static final double SECONDS = Double.parseDouble(System.getProperty("kade.bench.seconds", "3"));
 
     @Test
