@@ -55,7 +55,9 @@ final class WindowedTraining {
         outW.printf(Locale.ROOT, "model     %s (%s, window %d x %d features, %d parameters, version %s)%n", cmd.out,
                 model.metadata().kind().label(), spec.window(), spec.features(), model.inner().parameterCount(),
                 model.metadata().version());
-        outW.printf(Locale.ROOT, "features  %s%n", String.join(",", set.features()));
+        outW.printf(Locale.ROOT, "features  %s%n", String.join(",", model.metadata().features()));
+        spec.seasonal().ifPresent(s -> outW.printf(Locale.ROOT, "seasonal  %d week bins, %d day bins, alpha %s, zone %s%n",
+                s.weekBins(), s.dayBins(), s.alpha(), s.zone()));
         outW.printf(Locale.ROOT, "series    %d entities, %d rows, %d windows; normalisation %s%s, clip %s%n",
                 windows.entities().size(), set.size(), windows.size(), spec.normalisation().label(),
                 spec.normalisation() == dev.kade.series.Normalisation.EWM ? " (half-life " + spec.halfLife() + " steps)" : "",
