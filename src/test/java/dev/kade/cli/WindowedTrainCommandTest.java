@@ -78,6 +78,8 @@ class WindowedTrainCommandTest {
         assertThat(t.exit()).as(t.err()).isZero();
         assertThat(t.out()).contains("1 entities, 80 rows, 77 windows", "half-life 50.0", "clip off", "version w4",
                 "features  cpu,mem");
+        // the windowed default architecture for W·F = 8: 8 -> 4 -> (mu, logvar of 2) -> 4 -> 8
+        assertThat(t.out()).contains("window 4 x 2 features, " + (8 * 4 + 4 + 2 * (4 * 2 + 2) + 2 * 4 + 4 + 4 * 8 + 8) + " parameters");
         Map<String, String> meta = metadata(model, new ArrayList<>());
         assertThat(meta).containsEntry(SeriesSpec.KEY_STATS, "ewm").containsEntry(SeriesSpec.KEY_HALF_LIFE, "50.0")
                 .containsEntry(ModelContract.KEY_KIND, "vae").containsEntry(ModelContract.KEY_MODEL_VERSION, "w4");
