@@ -27,7 +27,8 @@ final class WindowedTraining {
     /**
      * The architecture nab-findings v4 measured for windows where the command line leaves it open: one hidden
      * layer of W·F/2, a bottleneck of W·F/8 (at least 2), tanh (64 → 32 → 8 → 32 → 64 at W = 32 with a value and
-     * its seasonal residual), instead of the per-record default [2F, F] with ReLU.
+     * its seasonal residual), instead of the per-record default [2F, F] with ReLU; and no column scaling on top of
+     * the per-entity normalisation (the measured design has none).
      */
     static TrainConfig windowDefaults(TrainCommand cmd, TrainConfig config, int width) {
         TrainConfig.Builder b = config.toBuilder();
@@ -39,6 +40,9 @@ final class WindowedTraining {
         }
         if (cmd.activation == null) {
             b.activation(dev.kade.train.Activation.TANH);
+        }
+        if (cmd.run.scaling == null) {
+            b.scaling(dev.kade.train.Standardizer.Scaling.NONE);
         }
         return b.build();
     }
