@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the demo exactly as the README's first command does (jar already built) and checks the promise
 # of issue 2 on its last line: records_in == scored + dead_lettered, recall >= 0.9, precision >= 0.8,
-# and that a normal run logs no ERROR line (kade's, Kafka Streams' or the in-process broker's).
+# that a normal run logs no ERROR line (kade's, Kafka Streams' or the in-process broker's), and that the
+# figures README.md and docs/demo.md show for the demo are those of this run (.ci/demo-doc-check.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f target/kade-demo.jar ] || mvn -B -q package -DskipTests
@@ -29,3 +30,4 @@ assert s["recall"] >= 0.9, f"recall below 0.9: {s}"
 assert s["precision"] >= 0.8, f"precision below 0.8: {s}"
 print("demo summary OK:", s)
 '
+python3 .ci/demo-doc-check.py "$out" README.md docs/demo.md

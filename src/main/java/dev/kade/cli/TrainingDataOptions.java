@@ -21,7 +21,7 @@ final class TrainingDataOptions {
     @Option(names = "--data", required = true, paramLabel = "FILE", description = "Training data: .csv (header) or .jsonl; normal rows only.")
     Path data;
 
-    @Option(names = "--features", split = ",", paramLabel = "NAME", description = "Feature columns in order; dotted names are nested JSON paths. Default: every numeric column.")
+    @Option(names = "--features", split = ",", paramLabel = "NAME", description = "Feature columns in order; dotted names are nested JSON paths. Default: every numeric column except those named like a label, id or time (listed as notes).")
     List<String> features = List.of();
 
     @Option(names = "--exclude-columns", split = ",", paramLabel = "NAME", description = "Columns never used as features (ids, timestamps, labels).")

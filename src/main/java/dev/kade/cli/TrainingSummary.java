@@ -1,8 +1,8 @@
 package dev.kade.cli;
 
 import dev.kade.eval.Report;
+import dev.kade.export.OnnxExporter;
 import dev.kade.features.DataSet;
-import dev.kade.onnx.OnnxExporter;
 import dev.kade.train.TrainConfig;
 import dev.kade.train.TrainedEnsemble;
 import dev.kade.train.TrainedModel;
@@ -27,8 +27,8 @@ final class TrainingSummary {
         outW.printf(Locale.ROOT, "features  %s%n", String.join(",", set.features()));
         // what model.require.fingerprint pins
         outW.printf(Locale.ROOT, "data      %s%n", model.metadata().fingerprint());
-        outW.printf(Locale.ROOT, "threshold %.6g (quantile %s of %d validation scores)%n", model.metadata().threshold(),
-                config.thresholdQuantile(), model.validationScores().length);
+        outW.printf(Locale.ROOT, "threshold %.6g (%s)%n", model.metadata().threshold(),
+                config.thresholdRule().describe(model.validationScores(), config.thresholdQuantile()));
         for (int k = 0; k < model.size(); k++) {
             TrainedModel m = model.members().get(k);
             outW.printf(Locale.ROOT, "%s %d run, kept %d, %.3f s per epoch%n",

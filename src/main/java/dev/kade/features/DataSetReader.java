@@ -26,8 +26,9 @@ import java.util.Set;
  *
  * <p>CSV cells become JSON text nodes keyed by header name, then the extractor reads them. Columns are
  * chosen by {@link Options#features()} or, when that is empty, every column whose first non-empty value
- * is a number (nested JSON objects are walked, giving dotted names), minus the label column and
- * {@link Options#excludeColumns()}. Labels, when a label column is named, must be 0 or 1 (1 = anomaly).
+ * is a number (nested JSON objects are walked, giving dotted names), minus the label column,
+ * {@link Options#excludeColumns()} and the columns whose names say label, identifier or time
+ * ({@link ColumnScreen}); what was left out, and constant or identifier-like values, are in {@link DataSet#notes()}. Labels, when a label column is named, must be 0 or 1 (1 = anomaly).
  */
 public final class DataSetReader {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -114,8 +115,11 @@ public final class DataSetReader {
         } catch (IOException e) {
             throw new DataSetException("cannot read " + name + ": " + e.getMessage(), e);
         }
-        List<String> features = options.features().isEmpty() ? numericColumns(records, columns, options, name) : options.features();
-        return extract(records, features, options, name);
+        List<String> notes = new ArrayList<>();
+        List<String> features = options.features().isEmpty() ? numericColumns(records, columns, options, name, notes) : options.features();
+        DataSet set = extract(records, features, options, name);
+        notes.addAll(ColumnScreen.warnings(set));
+        return new DataSet(set.features(), set.rows(), set.labels(), set.source(), notes);
     }
 
     /** One record and the line it started on. */
@@ -212,7 +216,8 @@ public final class DataSetReader {
         }
     }
 
-    private static List<String> numericColumns(List<Record> records, List<String> csvColumns, Options options, String name) {
+    private static List<String> numericColumns(List<Record> records, List<String> csvColumns, Options options, String name,
+            List<String> notes) {
         List<String> candidates = new ArrayList<>(csvColumns);
         if (candidates.isEmpty()) {
             Set<String> paths = new LinkedHashSet<>();
@@ -224,6 +229,11 @@ public final class DataSetReader {
         List<String> numeric = new ArrayList<>();
         for (String c : candidates) {
             if (c.equals(options.labelColumn()) || options.excludeColumns().contains(c)) {
+                continue;
+            }
+            var byName = ColumnScreen.excludedByName(c);
+            if (byName.isPresent()) {
+                notes.add(byName.get());
                 continue;
             }
             for (Record r : records) {

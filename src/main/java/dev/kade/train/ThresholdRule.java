@@ -60,6 +60,18 @@ public enum ThresholdRule {
     }
 
     static double pot(double[] sorted, double q) {
+        return potFit(sorted, q).value();
+    }
+
+    /** How {@link #POT} came to its value: a real tail fit, or one of its documented fallbacks. */
+    enum PotOutcome {
+        FIT, BELOW_BASE, TOO_FEW_EXCEEDANCES, DEGENERATE, CAPPED_AT_MAX
+    }
+
+    record PotResult(double value, PotOutcome outcome, int exceedances) {
+    }
+
+    static PotResult potFit(double[] sorted, double q) {
         int n = sorted.length;
         double u = ScoreDistribution.quantile(sorted, POT_BASE);
         int first = 0;
@@ -68,12 +80,12 @@ public enum ThresholdRule {
         }
         int nt = n - first;
         if (nt < MIN_EXCEEDANCES || q >= 1) {
-            return ScoreDistribution.quantile(sorted, q);
+            return new PotResult(ScoreDistribution.quantile(sorted, q), PotOutcome.TOO_FEW_EXCEEDANCES, nt);
         }
         double rate = 1 - q;
         double tail = (double) nt / n;
         if (rate >= tail) { // the target lies below the base level: no extrapolation needed
-            return ScoreDistribution.quantile(sorted, q);
+            return new PotResult(ScoreDistribution.quantile(sorted, q), PotOutcome.BELOW_BASE, nt);
         }
         // probability-weighted moments of the exceedances y (ascending): a0 = mean, a1 = mean of y·(nt−1−i)/(nt−1)
         double a0 = 0;
@@ -87,7 +99,7 @@ public enum ThresholdRule {
         a1 /= nt;
         double denom = a0 - 2 * a1;
         if (!(denom > 0) || !(a0 > 0)) {
-            return ScoreDistribution.quantile(sorted, q);
+            return new PotResult(ScoreDistribution.quantile(sorted, q), PotOutcome.DEGENERATE, nt);
         }
         double k = a0 / denom - 2; // Hosking's shape; xi = -k
         double sigma = 2 * a0 * a1 / denom;
@@ -95,9 +107,44 @@ public enum ThresholdRule {
         double y = Math.abs(k) < 1e-9 ? -sigma * Math.log(r) : sigma / k * (1 - Math.pow(r, k));
         double t = u + y;
         if (!Double.isFinite(t) || t <= u) {
-            return ScoreDistribution.quantile(sorted, q);
+            return new PotResult(ScoreDistribution.quantile(sorted, q), PotOutcome.DEGENERATE, nt);
         }
-        return Math.min(t, sorted[n - 1]);
+        return t > sorted[n - 1] ? new PotResult(sorted[n - 1], PotOutcome.CAPPED_AT_MAX, nt) : new PotResult(t, PotOutcome.FIT, nt);
+    }
+
+    /**
+     * What the threshold for these validation {@code scores} and target {@code q} really is, in words, for the
+     * training summary and the report: the rule that produced the value (a fallback names itself and why),
+     * and a warning when the quantile asked for is finer than the number of scores can resolve.
+     */
+    public String describe(double[] scores, double q) {
+        double[] sorted = scores.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        String quantile = String.format(Locale.ROOT, "quantile %s of %d validation scores", q, n);
+        String text = switch (this) {
+            case QUANTILE -> quantile;
+            case MAD -> String.format(Locale.ROOT, "median + %s x 1.4826 x MAD of %d validation scores (mad ignores the quantile %s)",
+                    MAD_K, n, q);
+            case POT -> {
+                PotResult r = potFit(sorted, q);
+                yield switch (r.outcome()) {
+                    case FIT -> String.format(Locale.ROOT, "pot: generalised Pareto fit to the %d of %d validation scores above their %s quantile,"
+                            + " exceeded with probability %.4g", r.exceedances(), n, POT_BASE, 1 - q);
+                    case BELOW_BASE -> quantile + " (pot: the target lies below its " + POT_BASE + " base level, no tail fit needed)";
+                    case TOO_FEW_EXCEEDANCES -> quantile + " (pot fell back to the quantile: " + r.exceedances() + " scores above the "
+                            + POT_BASE + " quantile, a fit needs " + MIN_EXCEEDANCES + ")";
+                    case DEGENERATE -> quantile + " (pot fell back to the quantile: the tail fit was degenerate)";
+                    case CAPPED_AT_MAX -> String.format(Locale.ROOT, "the largest of %d validation scores (pot's fit for quantile %s lies"
+                            + " beyond every validation score, and a threshold outside the calibrated range would be refused)", n, q);
+                };
+            }
+        };
+        if (this != MAD && n * (1 - q) < 1) {
+            text += String.format(Locale.ROOT, "; warning: %d scores cannot resolve quantile %s, so this only interpolates between"
+                    + " the two largest validation scores (train on more rows, or lower --threshold-quantile)", n, q);
+        }
+        return text;
     }
 
     static double mad(double[] sorted) {

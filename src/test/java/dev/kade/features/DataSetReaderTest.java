@@ -108,4 +108,40 @@ class DataSetReaderTest {
                 .hasMessageContaining("unlabelled.csv:2:").hasMessageContaining("no label column 'label'")
                 .hasMessageContaining("labelled data").hasMessageNotContaining("got ''");
     }
+
+    @Test
+    void labelAndIdColumnsAreLeftOutOfAutomaticFeaturesWithANote() throws IOException {
+        Path csv = write("mine.csv", "id,mean_radius,mean_area,label,sample_timestamp\n1,14.2,600,0,100\n2,13.1,550,0,101\n3,15.0,640,0,102\n");
+        DataSet set = DataSetReader.read(csv, DataSetReader.Options.defaults());
+        assertThat(set.features()).containsExactly("mean_radius", "mean_area");
+        assertThat(set.notes()).anySatisfy(n -> assertThat(n).contains("'label'").contains("label"))
+                .anySatisfy(n -> assertThat(n).contains("'id'").contains("identifier"))
+                .anySatisfy(n -> assertThat(n).contains("'sample_timestamp'"));
+    }
+
+    @Test
+    void namedFeaturesAreKeptEvenWhenTheyLookLikeIds() throws IOException {
+        Path csv = write("mine.csv", "id,x\n1,0.5\n2,0.7\n");
+        DataSet set = DataSetReader.read(csv, DataSetReader.Options.defaults().withFeatures(List.of("id", "x")));
+        assertThat(set.features()).containsExactly("id", "x");
+    }
+
+    @Test
+    void constantAndCounterLikeColumnsAreWarnedAbout() throws IOException {
+        StringBuilder text = new StringBuilder("seq,flag,x\n");
+        for (int i = 0; i < 30; i++) {
+            text.append(1000 + i).append(",3,").append(i % 7 * 0.5).append('\n');
+        }
+        DataSet set = DataSetReader.read(write("w.csv", text.toString()), DataSetReader.Options.defaults());
+        assertThat(set.features()).containsExactly("seq", "flag", "x");
+        assertThat(set.notes()).hasSize(2)
+                .anySatisfy(n -> assertThat(n).contains("'flag'").contains("one value"))
+                .anySatisfy(n -> assertThat(n).contains("'seq'").contains("increasing"));
+    }
+
+    @Test
+    void anOrdinaryNumericFileHasNoNotes() {
+        DataSet set = DataSetReader.readResource("datasets/thyroid.train.csv", DataSetReader.Options.defaults());
+        assertThat(set.notes()).isEmpty();
+    }
 }

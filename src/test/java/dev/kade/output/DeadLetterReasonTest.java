@@ -20,8 +20,8 @@ class DeadLetterReasonTest {
     }
 
     @Test
-    void theReadmeTableListsExactlyTheReasonsAndTheirMeanings() throws Exception {
-        String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
+    void theDocumentedTableListsExactlyTheReasonsAndTheirMeanings() throws Exception {
+        String readme = Files.readString(Path.of("docs/output-formats.md"), StandardCharsets.UTF_8);
         String start = "<!-- dead-letter-reasons:start -->";
         String end = "<!-- dead-letter-reasons:end -->";
         assertThat(readme).contains(start, end);

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The public output formats, byte for byte: each case renders with {@link OutputWriter} and compares
  * with a checked-in file under {@code src/test/resources/golden}. A change to these files is a change to
- * the README's "Alert format" or "Scores format" and must be documented there.
+ * docs/output-formats.md ("Alert format", "Scores format") and must be documented there.
  */
 class OutputWriterTest {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -78,4 +78,25 @@ class ThresholdRuleTest {
     private static double rmse(double[] v, double truth) {
         return Math.sqrt(Arrays.stream(v).map(x -> (x - truth) * (x - truth)).average().orElseThrow());
     }
+
+    @Test
+    void theDescriptionNamesTheRuleThatReallyProducedTheThreshold() {
+        double[] many = exponential(2000, 7);
+        assertThat(ThresholdRule.POT.describe(many, Q)).startsWith("pot: generalised Pareto fit to the 200 of 2000");
+        assertThat(ThresholdRule.MAD.describe(many, Q)).startsWith("median + 5.0 x 1.4826 x MAD of 2000").doesNotContain("warning");
+        assertThat(ThresholdRule.QUANTILE.describe(many, Q)).isEqualTo("quantile 0.995 of 2000 validation scores");
+    }
+
+    @Test
+    void aFallbackAndAnUnresolvableQuantileSaySo() {
+        double[] fifty = exponential(50, 3);
+        // 50 scores: 5 above the 0.9 quantile, fewer than POT needs, and 0.995 of 50 lies between the two largest
+        String pot = ThresholdRule.POT.describe(fifty, Q);
+        assertThat(pot).contains("pot fell back to the quantile: 5 scores above the 0.9 quantile, a fit needs 10")
+                .contains("warning: 50 scores cannot resolve quantile 0.995");
+        double[] sorted = fifty.clone();
+        Arrays.sort(sorted);
+        assertThat(ThresholdRule.POT.threshold(fifty, Q)).isBetween(sorted[48], sorted[49]);
+        assertThat(ThresholdRule.QUANTILE.describe(exponential(1000, 3), Q)).doesNotContain("warning");
+    }
 }
