@@ -2,7 +2,7 @@ package dev.kade.cli;
 
 import dev.kade.features.DataSet;
 import dev.kade.features.DataSetException;
-import dev.kade.onnx.WindowedExporter;
+import dev.kade.export.WindowedExporter;
 import dev.kade.series.SeriesSpec;
 import dev.kade.series.SeriesWindows;
 import dev.kade.series.WindowBuilder;

@@ -1,4 +1,4 @@
-package dev.kade.onnx;
+package dev.kade.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
