@@ -66,6 +66,16 @@ class WindowedTrainCommandTest {
                 .containsEntry(ModelContract.KEY_KIND, "ensemble")
                 .containsEntry(ModelContract.KEY_FEATURES, "[\"cpu\",\"mem\",\"cpu~season\",\"mem~season\"]")
                 .containsEntry(dev.kade.series.SeasonalSpec.KEY_WEEK_BINS, "168");
+        // the trained model loads, and ONNX Runtime reproduces its probe windows (value and seasonal residual)
+        try (dev.kade.onnx.OnnxModel served = dev.kade.onnx.OnnxModel.load(model)) {
+            assertThat(served.verification()).isEqualTo(ModelContract.Verification.VERIFIED);
+            assertThat(served.window()).isEqualTo(8);
+            assertThat(served.takesEntityStats()).isTrue();
+        }
+        // evaluate scores per-record models; it refuses a windowed one in words
+        CliRun e = CliRun.execute("evaluate", "--model", model.toString(), "--data", data.toString(), "--label-column", "cpu");
+        assertThat(e.exit()).isEqualTo(1);
+        assertThat(e.err()).contains("is windowed (kade.window=8)");
     }
 
     @Test
