@@ -108,7 +108,7 @@ final class SeriesOptions {
         if (seasonal()) {
             java.time.ZoneId zone;
             try {
-                zone = seasonalZone == null ? java.time.ZoneOffset.UTC : java.time.ZoneId.of(seasonalZone.trim());
+                zone = java.time.ZoneId.of(seasonalZone == null ? "UTC" : seasonalZone.trim());
             } catch (java.time.DateTimeException e) {
                 throw new IllegalArgumentException("--seasonal-zone: not a time zone: " + seasonalZone, e);
             }

@@ -58,7 +58,7 @@ class WindowedTrainCommandTest {
                 "--quiet");
         assertThat(t.exit()).as(t.err()).isZero();
         assertThat(t.out()).contains("window 8 x 4 features", "features  cpu,mem,cpu~season,mem~season",
-                "3 entities, 360 rows, 339 windows", "normalisation cumulative", "seasonal  168 week bins, 24 day bins");
+                "3 entities, 360 rows, 339 windows", "normalisation cumulative", "seasonal  168 week bins, 24 day bins, alpha 0.1, zone UTC");
         List<String> inputs = new ArrayList<>();
         Map<String, String> meta = metadata(model, inputs);
         assertThat(inputs).containsExactlyInAnyOrder(ModelContract.INPUT, "entity_stats");
