@@ -59,6 +59,11 @@ record UnownedModel(Scorer scorer) implements ServableModel {
     }
 
     @Override
+    public void scoreWindows(float[] windows, float[] stats, int rows, float[] score, float[] featureErrors) {
+        scorer.scoreWindows(windows, stats, rows, score, featureErrors);
+    }
+
+    @Override
     public void scoreWindows(float[] windows, float[] stats, int rows, float[] score, float[] featureErrors,
                              float[] reconstruction) {
         scorer.scoreWindows(windows, stats, rows, score, featureErrors, reconstruction);
