@@ -72,7 +72,7 @@ class WindowedScoringIT {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
             for (int i = from; i < from + n; i++) {
-                producer.send(new ProducerRecord<>(topic, null, 1_764_547_200_000L + 1000L * i, "e" + (i % 2), "{\"v\":" + (i % 5) + "}"));
+                producer.send(new ProducerRecord<>(topic, null, 1_764_547_200_000L + 1000L * i, "e" + (i % 2), "{\"v0\":" + (i % 5) + "}"));
             }
         }
     }
@@ -80,7 +80,10 @@ class WindowedScoringIT {
     private List<String> runUntil(KadeConfig config, String scores, int expected) throws Exception {
         KadeMetrics metrics = new KadeMetrics("wsi");
         metrics.bindTo(new SimpleMeterRegistry());
-        ModelRegistry models = ModelRegistry.of(ServableModel.unowned(new WindowedTestScorer(List.of("v"), 4, "w1")));
+        dev.kade.series.SeriesSpec spec = dev.kade.series.SeriesSpec.of(4, 1);
+        java.nio.file.Path f = dir.resolve("w.onnx");
+        dev.kade.export.WindowedExporter.export(dev.kade.train.SeriesFixtures.train(spec, dev.kade.model.ModelKind.AE, false), f);
+        ModelRegistry models = ModelRegistry.of(dev.kade.onnx.OnnxModel.load(f));
         try (KafkaStreams streams = new KafkaStreams(ScoringTopology.build(StreamsSetup.topology(config), models, metrics),
                 StreamsSetup.properties(config, metrics))) {
             streams.start();
