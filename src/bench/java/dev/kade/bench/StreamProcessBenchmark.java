@@ -43,7 +43,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * The stream benchmark as production runs kade: the broker in its own process ({@link BenchBroker}), and each app in
  * its own JVM: kade as {@code java -jar target/kade.jar run --config FILE}, and the pass-through app
- * ({@link PassThroughApp}: {@code ScoringTopology.passThrough}, no parsing) with the same settings file. Both read the
+ * ({@link PassThroughApp}: {@code ScoringTopology.passThrough}, no parsing) on the same jar with the same settings file. Both read the
  * same input topic (shuttle test rows as JSON, repeated to {@code --records}, 1 partition), with 1 stream thread,
  * scores on, one AE trained once here with {@code kade train --kind ae}'s defaults; under at_least_once and
  * exactly_once_v2; several rounds, the order of the two apps alternating from round to round. One app process runs
@@ -191,7 +191,9 @@ public final class StreamProcessBenchmark {
         if (app == App.KADE) {
             cmd.addAll(List.of("-jar", o.kadeJar().toString(), "run", "--config", config.toString()));
         } else {
-            cmd.addAll(List.of("-cp", o.classPath(), PassThroughApp.class.getName(), config.toString()));
+            // the same shaded jar as kade (same library versions), plus this module's classes for the main class
+            cmd.addAll(List.of("-cp", o.kadeJar() + java.io.File.pathSeparator + ownClasses(), PassThroughApp.class.getName(),
+                    config.toString()));
         }
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
             TopicPartition tp = new TopicPartition(out, 0);
@@ -395,6 +397,15 @@ public final class StreamProcessBenchmark {
 
     private static double round3(double v) {
         return Math.round(v * 1000) / 1000.0;
+    }
+
+    /** Where this benchmark's classes are (a directory or jar). */
+    private static String ownClasses() {
+        try {
+            return Path.of(PassThroughApp.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException("cannot locate the benchmark's classes", e);
+        }
     }
 
     private static String javaBin() {
