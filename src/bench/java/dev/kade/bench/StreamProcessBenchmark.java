@@ -84,8 +84,13 @@ public final class StreamProcessBenchmark {
         }
     }
 
+    /**
+     * @param jvmArgs     JVM options of both app processes
+     * @param kadeJvmArgs JVM options of the kade process only (profiling, e.g. {@code -XX:StartFlightRecording=...});
+     *                    {@code {run}} in them becomes the run's name ({@code r1}, {@code r2}, ...)
+     */
     record Options(int records, int rounds, List<ProcessingGuarantee> guarantees, Path kadeJar, String classPath,
-                   List<String> jvmArgs, String commit) {
+                   List<String> jvmArgs, List<String> kadeJvmArgs, String commit) {
     }
 
     private StreamProcessBenchmark() {
@@ -158,9 +163,13 @@ public final class StreamProcessBenchmark {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalArgumentException("no kade jar at " + jar + " (build it: mvn -pl src/main package -DskipTests)");
         }
-        String jvm = System.getProperty("kade.bench.jvmArgs", "").trim();
-        return new Options(records, rounds, guarantees, jar, System.getProperty("java.class.path"),
-                jvm.isEmpty() ? List.of() : List.of(jvm.split("\\s+")), System.getProperty("kade.bench.commit", "unknown"));
+        return new Options(records, rounds, guarantees, jar, System.getProperty("java.class.path"), words("kade.bench.jvmArgs"),
+                words("kade.bench.kadeJvmArgs"), System.getProperty("kade.bench.commit", "unknown"));
+    }
+
+    private static List<String> words(String property) {
+        String v = System.getProperty(property, "").trim();
+        return v.isEmpty() ? List.of() : List.of(v.split("\\s+"));
     }
 
     /** One app, one guarantee: start its process, wait for the last output, stop it. */
@@ -189,6 +198,7 @@ public final class StreamProcessBenchmark {
         List<String> cmd = new ArrayList<>(List.of(javaBin()));
         cmd.addAll(o.jvmArgs());
         if (app == App.KADE) {
+            o.kadeJvmArgs().forEach(a -> cmd.add(a.replace("{run}", prefix)));
             cmd.addAll(List.of("-jar", o.kadeJar().toString(), "run", "--config", config.toString()));
         } else {
             // the same shaded jar as kade (same library versions), plus this module's classes for the main class

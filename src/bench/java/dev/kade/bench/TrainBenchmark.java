@@ -21,7 +21,8 @@ import java.util.Locale;
 
 /**
  * Training time of the default ensemble ({@code kade train} with no options: 3 AEs + 3 VAEs) on one CSV file, once per
- * thread count ({@code --threads 1,2}): wall time of the whole ensemble, the speed-up over the first thread count, and
+ * entry of {@code --threads} (default {@code 1,2,2,1}: repeated in both orders, so that a shared machine's changing load
+ * falls on both counts): wall time of the whole ensemble, the speed-up of each count's median over the first count's, and
  * each member's seconds per epoch (timed on the member's own thread). Every member runs exactly {@code --epochs}
  * epochs (early stopping off), so the runs do the same work; the models of all thread counts are checked to be
  * bit-identical. Ends with ONE JSON line. The PyTorch side of the comparison is {@code src/bench/train/torch_ae.py},
@@ -34,7 +35,7 @@ public final class TrainBenchmark {
     public static void main(String[] args) throws Exception {
         Path file = Path.of("../shared/datasets/optdigits.train.csv");
         int epochs = 20;
-        List<Integer> threadCounts = List.of(1, 2);
+        List<Integer> threadCounts = List.of(1, 2, 2, 1);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--file" -> file = Path.of(args[++i]);
@@ -59,7 +60,7 @@ public final class TrainBenchmark {
                 .put("rows", data.size()).put("features", data.width()).put("members", config.ensemble()).put("epochs", epochs)
                 .put("commit", System.getProperty("kade.bench.commit", "unknown")).put("machine", machine);
         ArrayNode results = root.putArray("results");
-        double baseWall = Double.NaN;
+        java.util.Map<Integer, List<Double>> walls = new java.util.LinkedHashMap<>();
         byte[] firstModel = null;
         for (int threads : threadCounts) {
             long t0 = System.nanoTime();
@@ -70,11 +71,11 @@ public final class TrainBenchmark {
             boolean identical = firstModel == null || Arrays.equals(firstModel, bytes);
             if (firstModel == null) {
                 firstModel = bytes;
-                baseWall = wall;
             }
             List<String> perMember = new ArrayList<>();
+            walls.computeIfAbsent(threads, t -> new ArrayList<>()).add(wall);
             ObjectNode r = results.addObject().put("threads", threads).put("wall_s", round(wall))
-                    .put("speedup", round(baseWall / wall)).put("wall_s_per_epoch", round(wall / epochs))
+                    .put("wall_s_per_epoch", round(wall / epochs))
                     .put("model_identical_to_first", identical);
             ArrayNode members = r.putArray("members");
             for (int k = 0; k < model.members().size(); k++) {
@@ -84,14 +85,26 @@ public final class TrainBenchmark {
                 members.addObject().put("member", k + 1).put("kind", m.network().kind().label()).put("epochs", m.history().epochs())
                         .put("s_per_epoch", round(perEpoch));
             }
-            log("threads %d: ensemble %.1f s (%.2f s per epoch of all members), speed-up %.2fx over %d thread(s), model %s; "
-                    + "member s/epoch: %s", threads, wall, wall / epochs, baseWall / wall, threadCounts.get(0),
-                    identical ? "bit-identical" : "DIFFERENT", String.join(", ", perMember));
+            log("threads %d: ensemble %.1f s (%.2f s per epoch of all members), model %s; member s/epoch: %s", threads, wall,
+                    wall / epochs, identical ? "bit-identical" : "DIFFERENT", String.join(", ", perMember));
             if (!identical) {
                 throw new IllegalStateException("the model trained with " + threads + " threads differs from the first");
             }
         }
+        ArrayNode speedups = root.putArray("speedup_of_median");
+        double base = median(walls.get(threadCounts.get(0)));
+        for (var e : walls.entrySet()) {
+            double m = median(e.getValue());
+            log("threads %d: median %.1f s over %d run(s), speed-up %.2fx over %d thread(s)", e.getKey(), m, e.getValue().size(),
+                    base / m, threadCounts.get(0));
+            speedups.addObject().put("threads", e.getKey()).put("median_wall_s", round(m)).put("speedup", round(base / m));
+        }
         System.out.println(root);
+    }
+
+    private static double median(List<Double> v) {
+        double[] s = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     private static double round(double v) {
