@@ -23,7 +23,8 @@ import java.util.Locale;
  * Training time of the default ensemble ({@code kade train} with no options: 3 AEs + 3 VAEs) on one CSV file, once per
  * entry of {@code --threads} (default {@code 1,2,2,1}: repeated in both orders, so that a shared machine's changing load
  * falls on both counts): wall time of the whole ensemble, the speed-up of each count's median over the first count's, and
- * each member's seconds per epoch (timed on the member's own thread). Every member runs exactly {@code --epochs}
+ * each member's seconds per epoch (timed on the member's own thread), and the process's CPU time and the cores it got
+ * (CPU / wall): on a shared machine a second thread helps only as far as the machine gives it a second core. Every member runs exactly {@code --epochs}
  * epochs (early stopping off), so the runs do the same work; the models of all thread counts are checked to be
  * bit-identical. Ends with ONE JSON line. The PyTorch side of the comparison is {@code src/bench/train/torch_ae.py},
  * which {@code src/bench/train/run} runs only where {@code import torch} works.
@@ -63,10 +64,13 @@ public final class TrainBenchmark {
         java.util.Map<Integer, List<Double>> walls = new java.util.LinkedHashMap<>();
         byte[] firstModel = null;
         for (int threads : threadCounts) {
+            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            long cpu0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
             TrainedEnsemble model = new Trainer(Clock.fixed(java.time.Instant.EPOCH, java.time.ZoneOffset.UTC), threads)
                     .trainEnsemble(data, config, ProgressListener.NONE);
             double wall = (System.nanoTime() - t0) / 1e9;
+            double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
             byte[] bytes = dev.kade.export.OnnxExporter.toProto(model).toByteArray();
             boolean identical = firstModel == null || Arrays.equals(firstModel, bytes);
             if (firstModel == null) {
@@ -75,7 +79,7 @@ public final class TrainBenchmark {
             List<String> perMember = new ArrayList<>();
             walls.computeIfAbsent(threads, t -> new ArrayList<>()).add(wall);
             ObjectNode r = results.addObject().put("threads", threads).put("wall_s", round(wall))
-                    .put("wall_s_per_epoch", round(wall / epochs))
+                    .put("wall_s_per_epoch", round(wall / epochs)).put("process_cpu_s", round(cpu)).put("cores_used", round(cpu / wall))
                     .put("model_identical_to_first", identical);
             ArrayNode members = r.putArray("members");
             for (int k = 0; k < model.members().size(); k++) {
@@ -85,8 +89,8 @@ public final class TrainBenchmark {
                 members.addObject().put("member", k + 1).put("kind", m.network().kind().label()).put("epochs", m.history().epochs())
                         .put("s_per_epoch", round(perEpoch));
             }
-            log("threads %d: ensemble %.1f s (%.2f s per epoch of all members), model %s; member s/epoch: %s", threads, wall,
-                    wall / epochs, identical ? "bit-identical" : "DIFFERENT", String.join(", ", perMember));
+            log("threads %d: ensemble %.1f s (%.2f s per epoch of all members), process CPU %.1f s (%.2f cores), model %s; "
+                    + "member s/epoch: %s", threads, wall, wall / epochs, cpu, cpu / wall, identical ? "bit-identical" : "DIFFERENT", String.join(", ", perMember));
             if (!identical) {
                 throw new IllegalStateException("the model trained with " + threads + " threads differs from the first");
             }
