@@ -56,7 +56,21 @@ class TrainingRunOptionsTest {
         for (String command : new String[] {"train", "tune"}) {
             CliRun r = CliRun.execute(command, "--data", "x.csv", "--out", "m.onnx", "--scaling", "minmax");
             assertThat(r.exit()).as(command).isEqualTo(2);
-            assertThat(r.err()).as(command).contains("--scaling minmax: expected standard or robust");
+            assertThat(r.err()).as(command).contains("--scaling minmax: expected standard, robust or none");
         }
+    }
+
+    @Test
+    void threadsSetsTheTrainersPoolAndABadValueNamesTheOption() {
+        TrainCommand train = new TrainCommand();
+        new CommandLine(train).parseArgs("--data", "x.csv", "--out", "m.onnx", "--threads", "3");
+        assertThat(train.run.trainer().threads()).isEqualTo(3);
+        TuneCommand tune = new TuneCommand();
+        new CommandLine(tune).parseArgs("--data", "x.csv", "--out", "m.onnx");
+        assertThat(tune.run.trainer().threads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        TrainCommand bad = new TrainCommand();
+        new CommandLine(bad).parseArgs("--data", "x.csv", "--out", "m.onnx", "--threads", "0");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> bad.run.trainer())
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("--threads 0: expected at least 1");
     }
 }
