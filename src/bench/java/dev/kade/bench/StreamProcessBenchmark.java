@@ -74,13 +74,24 @@ public final class StreamProcessBenchmark {
         }
     }
 
-    record Run(int round, App app, ProcessingGuarantee guarantee, long records, double seconds, double cpuSeconds) {
+    /**
+     * One run. {@code jitSeconds} and {@code gcSeconds}: the part of {@code cpuSeconds} spent by the JIT compiler
+     * threads and by the garbage collector's threads (a lower bound: a compiler thread the JVM stops during the
+     * interval takes its time with it), so that a short run's warm-up can be told from the per-record cost.
+     */
+    record Run(int round, App app, ProcessingGuarantee guarantee, long records, double seconds, double cpuSeconds,
+               double jitSeconds, double gcSeconds) {
         double recordsPerSecond() {
             return records / seconds;
         }
 
         double cpuMicrosPerRecord() {
             return cpuSeconds * 1e6 / records;
+        }
+
+        /** CPU per record without the JIT compiler threads' share. */
+        double cpuWithoutJitMicrosPerRecord() {
+            return (cpuSeconds - jitSeconds) * 1e6 / records;
         }
     }
 
@@ -122,9 +133,11 @@ public final class StreamProcessBenchmark {
                         for (App app : order) {
                             Run r = measure(o, admin, bootstrap, dir, model, "r" + (++n), round, app, g);
                             runs.add(r);
-                            log("round %d: %-16s %-15s %,9.0f records/s  %6.2f µs CPU/record  (%,d records in %.2f s, %.2f s CPU)",
+                            log("round %d: %-16s %-15s %,9.0f records/s  %6.2f µs CPU/record (%.2f without JIT)  "
+                                    + "(%,d records in %.2f s, %.2f s CPU of which JIT %.2f s, GC %.2f s)",
                                     round, app.label, g.streamsValue(), r.recordsPerSecond(), r.cpuMicrosPerRecord(),
-                                    r.records(), r.seconds(), r.cpuSeconds());
+                                    r.cpuWithoutJitMicrosPerRecord(), r.records(), r.seconds(), r.cpuSeconds(), r.jitSeconds(),
+                                    r.gcSeconds());
                         }
                     }
                 }
@@ -214,6 +227,7 @@ public final class StreamProcessBenchmark {
                 long count = 0;
                 long tFirst = 0;
                 long cpuFirst = 0;
+                long[] threadsFirst = null;
                 long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
                 while (true) {
                     var records = consumer.poll(Duration.ofMillis(5));
@@ -234,12 +248,16 @@ public final class StreamProcessBenchmark {
                         if (count == 1) {
                             tFirst = now;
                             cpuFirst = cpu;
+                            threadsFirst = child.jitAndGcTicks();
                         }
                         if (END_KEY.equals(new String(r.key(), StandardCharsets.UTF_8))) {
                             if (count != o.records()) {
                                 throw new IllegalStateException(app.label + " wrote " + count + " outputs for " + o.records() + " inputs");
                             }
-                            return new Run(round, app, g, count - 1, (now - tFirst) / 1e9, (cpu - cpuFirst) / (double) Child.TICKS);
+                            long[] threadsLast = child.jitAndGcTicks();
+                            return new Run(round, app, g, count - 1, (now - tFirst) / 1e9, (cpu - cpuFirst) / (double) Child.TICKS,
+                                    (threadsLast[0] - threadsFirst[0]) / (double) Child.TICKS,
+                                    (threadsLast[1] - threadsFirst[1]) / (double) Child.TICKS);
                         }
                     }
                 }
@@ -289,6 +307,36 @@ public final class StreamProcessBenchmark {
             }
         }
 
+        /**
+         * utime + stime of the JIT compiler threads ({@code C1/C2 CompilerThre...}) and of the garbage collector's
+         * threads ({@code GC Thread#N}, {@code G1 ...}), in clock ticks, from /proc/PID/task/TID/stat.
+         */
+        long[] jitAndGcTicks() {
+            long jit = 0;
+            long gc = 0;
+            try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+                for (Path t : (Iterable<Path>) tasks::iterator) {
+                    String stat;
+                    try {
+                        stat = Files.readString(t.resolve("stat"));
+                    } catch (IOException gone) {
+                        continue; // the thread ended between listing and reading
+                    }
+                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
+                        jit += ticks;
+                    } else if (comm.startsWith("GC Thread") || comm.startsWith("G1 ")) {
+                        gc += ticks;
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list the threads of process " + process.pid(), e);
+            }
+            return new long[] {jit, gc};
+        }
+
         @Override
         public void close() throws InterruptedException {
             process.destroy();
@@ -331,16 +379,19 @@ public final class StreamProcessBenchmark {
     private static String summary(List<Run> runs, Options o) {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%n%,d records, 1 partition, 1 stream thread, %d round(s); "
                 + "median [min–max] over rounds%n%n| guarantee | pass-through records/s | kade records/s | ratio | "
-                + "pass-through CPU µs/record | kade CPU µs/record | CPU ratio (kade / pass-through) |%n|---|---:|---:|---:|---:|---:|---:|%n",
+                + "pass-through CPU µs/record | kade CPU µs/record | CPU ratio (kade / pass-through) | "
+                + "CPU ratio without JIT threads |%n|---|---:|---:|---:|---:|---:|---:|---:|%n",
                 o.records(), o.rounds()));
         for (ProcessingGuarantee g : o.guarantees()) {
             double[] ptRate = values(runs, App.PASS_THROUGH, g, false);
             double[] kRate = values(runs, App.KADE, g, false);
             double[] ptCpu = values(runs, App.PASS_THROUGH, g, true);
             double[] kCpu = values(runs, App.KADE, g, true);
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", g.streamsValue(), stat(ptRate, "%,.0f"),
+            double[] noJit = ratios(values(runs, App.KADE, g, Run::cpuWithoutJitMicrosPerRecord),
+                    values(runs, App.PASS_THROUGH, g, Run::cpuWithoutJitMicrosPerRecord));
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n", g.streamsValue(), stat(ptRate, "%,.0f"),
                     stat(kRate, "%,.0f"), stat(ratios(kRate, ptRate), "%.2f"), stat(ptCpu, "%.1f"), stat(kCpu, "%.1f"),
-                    stat(ratios(kCpu, ptCpu), "%.2f")));
+                    stat(ratios(kCpu, ptCpu), "%.2f"), stat(noJit, "%.2f")));
         }
         sb.append("\nRatios are paired within each round (kade's run and the pass-through's run of the same round and guarantee).");
         return sb.toString();
@@ -348,8 +399,11 @@ public final class StreamProcessBenchmark {
 
     /** Per round, in round order: records/s or CPU µs/record of one app and guarantee. */
     private static double[] values(List<Run> runs, App app, ProcessingGuarantee g, boolean cpu) {
-        return runs.stream().filter(r -> r.app() == app && r.guarantee() == g)
-                .mapToDouble(r -> cpu ? r.cpuMicrosPerRecord() : r.recordsPerSecond()).toArray();
+        return values(runs, app, g, cpu ? Run::cpuMicrosPerRecord : Run::recordsPerSecond);
+    }
+
+    private static double[] values(List<Run> runs, App app, ProcessingGuarantee g, java.util.function.ToDoubleFunction<Run> f) {
+        return runs.stream().filter(r -> r.app() == app && r.guarantee() == g).mapToDouble(f).toArray();
     }
 
     private static double[] ratios(double[] a, double[] b) {
@@ -389,13 +443,17 @@ public final class StreamProcessBenchmark {
             put(s, "pass_through_cpu_us_per_record", ptCpu);
             put(s, "kade_cpu_us_per_record", kCpu);
             put(s, "cpu_ratio", ratios(kCpu, ptCpu));
+            put(s, "cpu_ratio_without_jit", ratios(values(runs, App.KADE, g, Run::cpuWithoutJitMicrosPerRecord),
+                    values(runs, App.PASS_THROUGH, g, Run::cpuWithoutJitMicrosPerRecord)));
         }
         ArrayNode results = root.putArray("results");
         for (Run r : runs) {
             results.addObject().put("round", r.round()).put("app", r.app().name().toLowerCase(Locale.ROOT))
                     .put("guarantee", r.guarantee().streamsValue()).put("records_per_s", Math.round(r.recordsPerSecond()))
                     .put("cpu_us_per_record", Math.round(r.cpuMicrosPerRecord() * 100) / 100.0)
-                    .put("seconds", Math.round(r.seconds() * 1000) / 1000.0).put("cpu_seconds", r.cpuSeconds());
+                    .put("cpu_us_per_record_without_jit", Math.round(r.cpuWithoutJitMicrosPerRecord() * 100) / 100.0)
+                    .put("seconds", Math.round(r.seconds() * 1000) / 1000.0).put("cpu_seconds", r.cpuSeconds())
+                    .put("jit_cpu_seconds", r.jitSeconds()).put("gc_cpu_seconds", r.gcSeconds());
         }
         return root.toString();
     }
