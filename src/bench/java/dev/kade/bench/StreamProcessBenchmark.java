@@ -143,6 +143,7 @@ public final class StreamProcessBenchmark {
                 }
             }
         }
+        deleteUnlessKept(dir);
         String summary = summary(runs, o);
         System.err.println(summary);
         Path md = Path.of("target", "bench-stream-process.md");
@@ -465,6 +466,22 @@ public final class StreamProcessBenchmark {
 
     private static double round3(double v) {
         return Math.round(v * 1000) / 1000.0;
+    }
+
+    /**
+     * Removes the run's directory (broker log, model, app logs and state: hundreds of MB) once the figures are in;
+     * {@code -Dkade.bench.keep=true} keeps it. A failed run keeps it, for its logs.
+     */
+    private static void deleteUnlessKept(Path dir) throws IOException {
+        if (Boolean.getBoolean("kade.bench.keep")) {
+            log("kept %s", dir);
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     /** Where this benchmark's classes are (a directory or jar). */
