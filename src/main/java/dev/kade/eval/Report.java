@@ -151,29 +151,34 @@ public final class Report {
     public static Path writeEvaluation(Evaluation e, Path modelFile) {
         System.setProperty("java.awt.headless", "true");
         Path dir = assets(modelFile);
-        XYChart roc = ReportCharts.chart(String.format(Locale.ROOT, "ROC curve (AUC %.3f)", e.metrics().rocAuc()), "false positive rate", "true positive rate");
-        ReportCharts.curve(roc, "model", Metrics.rocCurve(e.scores(), e.labels()));
-        ReportCharts.unitAxes(roc);
-        Metrics m = e.metrics();
-        int negatives = m.falsePositives() + m.trueNegatives();
-        double fpr = negatives == 0 ? 0 : (double) m.falsePositives() / negatives;
-        ReportCharts.operatingPoint(roc, m.threshold(), fpr, m.recall());
-        XYSeries chance = roc.addSeries("chance", new double[] {0, 1}, new double[] {0, 1});
-        chance.setMarker(SeriesMarkers.NONE);
-        chance.setLineStyle(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 4f}, 0f));
-        chance.setLineColor(Color.GRAY);
-        ReportCharts.save(roc, dir.resolve("roc.png"));
+        if (e.metrics().oneClass().isEmpty()) {
+            XYChart roc = ReportCharts.chart(String.format(Locale.ROOT, "ROC curve (AUC %.3f)", e.metrics().rocAuc()), "false positive rate", "true positive rate");
+            ReportCharts.curve(roc, "model", Metrics.rocCurve(e.scores(), e.labels()));
+            ReportCharts.unitAxes(roc);
+            Metrics m = e.metrics();
+            int negatives = m.falsePositives() + m.trueNegatives();
+            double fpr = negatives == 0 ? 0 : (double) m.falsePositives() / negatives;
+            ReportCharts.operatingPoint(roc, m.threshold(), fpr, m.recall());
+            XYSeries chance = roc.addSeries("chance", new double[] {0, 1}, new double[] {0, 1});
+            chance.setMarker(SeriesMarkers.NONE);
+            chance.setLineStyle(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 4f}, 0f));
+            chance.setLineColor(Color.GRAY);
+            ReportCharts.save(roc, dir.resolve("roc.png"));
 
-        XYChart pr = ReportCharts.chart(String.format(Locale.ROOT, "Precision-recall curve (average precision %.3f)", e.metrics().prAuc()), "recall", "precision");
-        ReportCharts.curve(pr, "model", Metrics.prCurve(e.scores(), e.labels()));
-        ReportCharts.unitAxes(pr);
-        ReportCharts.operatingPoint(pr, m.threshold(), m.recall(), m.precision());
-        double base = (double) e.metrics().anomalies() / e.metrics().n();
-        XYSeries prior = pr.addSeries("anomaly share", new double[] {0, 1}, new double[] {base, base});
-        prior.setMarker(SeriesMarkers.NONE);
-        prior.setLineColor(Color.GRAY);
-        ReportCharts.save(pr, dir.resolve("pr.png"));
-
+            XYChart pr = ReportCharts.chart(String.format(Locale.ROOT, "Precision-recall curve (average precision %.3f)", e.metrics().prAuc()), "recall", "precision");
+            ReportCharts.curve(pr, "model", Metrics.prCurve(e.scores(), e.labels()));
+            ReportCharts.unitAxes(pr);
+            ReportCharts.operatingPoint(pr, m.threshold(), m.recall(), m.precision());
+            double base = (double) e.metrics().anomalies() / e.metrics().n();
+            XYSeries prior = pr.addSeries("anomaly share", new double[] {0, 1}, new double[] {base, base});
+            prior.setMarker(SeriesMarkers.NONE);
+            prior.setLineColor(Color.GRAY);
+            ReportCharts.save(pr, dir.resolve("pr.png"));
+        } else {
+            // one class: no curve can be drawn; a curve left from an earlier evaluation must not be shown
+            deleteQuietly(dir.resolve("roc.png"));
+            deleteQuietly(dir.resolve("pr.png"));
+        }
         XYChart hist = ReportCharts.chart("Scores of the evaluated data by label", ReportCharts.scoreAxis(e.scores(), e.metrics().threshold()), "rows");
         ReportCharts.histogram(hist, "normal (0)", e.scores(), e.metrics().threshold(), e.labels());
         ReportCharts.save(hist, dir.resolve("evaluation-scores.png"));
@@ -292,9 +297,17 @@ public final class Report {
             html.append("<h2>Evaluation</h2>\n");
             eval.path("warnings").forEach(w -> html.append("<p style=\"color:#a40000\"><strong>Warning:</strong> ")
                     .append(esc(w.asText())).append("</p>\n"));
-            html.append(table(eval)).append("<div class=\"row\">")
-                    .append(img(dir, "roc.png", "ROC curve")).append(img(dir, "pr.png", "precision-recall curve"))
-                    .append(img(dir, "evaluation-scores.png", "score histogram by label")).append("</div>\n")
+            html.append(table(eval));
+            boolean curves = !eval.path("roc_auc").isNull();
+            if (!curves) {
+                html.append("<p class=\"no-curves\">No ROC or precision-recall curve: ")
+                        .append(esc(eval.path("curves_unavailable").asText("the labels hold one class only"))).append(".</p>\n");
+            }
+            html.append("<div class=\"row\">");
+            if (curves) {
+                html.append(img(dir, "roc.png", "ROC curve")).append(img(dir, "pr.png", "precision-recall curve"));
+            }
+            html.append(img(dir, "evaluation-scores.png", "score histogram by label")).append("</div>\n")
                     .append(topSection(dir, EVALUATION_TOP, "Top anomalies"));
         } else {
             html.append("<p>Run <code>kade evaluate --model ").append(esc(modelFile.getFileName().toString()))
@@ -357,6 +370,14 @@ public final class Report {
         }
     }
 
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove stale chart " + file, e);
+        }
+    }
+
     private static JsonNode readJson(Path file) {
         if (!Files.isRegularFile(file)) {
             return null;
@@ -375,7 +396,7 @@ public final class Report {
             if (v.isContainerNode()) {
                 continue; // lists (warnings) are shown on their own
             }
-            String text = v.isFloatingPointNumber() ? String.format(Locale.ROOT, "%.6g", v.doubleValue()) : v.asText();
+            String text = v.isNull() ? "n/a" : v.isFloatingPointNumber() ? String.format(Locale.ROOT, "%.6g", v.doubleValue()) : v.asText();
             t.append("<tr><th>").append(esc(e.getKey())).append("</th><td>").append(esc(text)).append("</td></tr>\n");
         }
         return t.append("</table>\n").toString();
