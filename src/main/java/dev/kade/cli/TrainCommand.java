@@ -26,7 +26,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train an autoencoder (ae) or variational autoencoder (vae) on normal data (CSV with a header, or JSON "
                 + "Lines) and export it as an ONNX model that `kade run` serves.",
-            "Writes MODEL.report.html beside the model."})
+            "Writes MODEL.report.html beside the model.",
+            "With --window W: long-format series data (one row per entity and time step); the model scores each record "
+                + "with its entity's last W steps, normalised per entity."})
 public final class TrainCommand implements Callable<Integer> {
 
     @Spec
@@ -76,6 +78,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     TrainingRunOptions run;
 
+    @Mixin
+    SeriesOptions series;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
@@ -83,8 +88,12 @@ public final class TrainCommand implements Callable<Integer> {
         TrainConfig config;
         try {
             config = config();
+            series.check();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        if (series.windowed()) {
+            return WindowedTraining.run(this, config, outW, err);
         }
         DataSet set;
         try {

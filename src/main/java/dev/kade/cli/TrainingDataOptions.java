@@ -33,8 +33,24 @@ final class TrainingDataOptions {
 
     /** The training file, read with these options. */
     DataSet read() throws DataSetException {
+        return read(Set.of());
+    }
+
+    /**
+     * The training file, read with these options and {@code keyColumns} (entity, time) never taken as features.
+     *
+     * @throws IllegalArgumentException when {@code --features} names one of the key columns
+     */
+    DataSet read(Set<String> keyColumns) throws DataSetException {
+        for (String k : keyColumns) {
+            if (features.contains(k)) {
+                throw new IllegalArgumentException("--features names '" + k + "', which is the entity or time column");
+            }
+        }
+        Set<String> excluded = new java.util.HashSet<>(exclude);
+        excluded.addAll(keyColumns);
         return DataSetReader.read(data, DataSetReader.Options.defaults()
-                .withFeatures(features).withExcludeColumns(Set.copyOf(exclude)).withImputation(imputation));
+                .withFeatures(features).withExcludeColumns(Set.copyOf(excluded)).withImputation(imputation));
     }
 
     /** fail|mean|drop-row. */

@@ -11,6 +11,12 @@ import java.util.Objects;
  * outputs {@value #OUTPUT_SCORE} float32 [N] and {@value #OUTPUT_FEATURE_ERRORS} float32 [N,F]. The
  * metadata keys below describe the model; {@link ModelMetadata} reads and writes them.
  *
+ * <p>A windowed model (metadata {@code kade.window} = W ≥ 2, {@link dev.kade.series.SeriesSpec}) takes
+ * {@value #INPUT} float32 [N,W,F] (raw values, oldest step first, the scored record last) and optionally
+ * {@value #INPUT_ENTITY_STATS} float32 [N,2,F] (the entity's running mean and scale before the scored record);
+ * its outputs are {@value #OUTPUT_SCORE} [N], {@value #OUTPUT_FEATURE_ERRORS} [N,F] (over the window) and the
+ * optional {@value #OUTPUT_RECONSTRUCTION} [N,W,F] in raw units.
+ *
  * <p>Metadata is only worth what it agrees with: {@link #verify} scores the model and refuses metadata
  * that contradicts what the graph computes (threshold outside the stored scores, a kind the outputs
  * disprove, a probe ONNX Runtime does not reproduce, quantiles the probe falls outside of);
@@ -22,6 +28,12 @@ public final class ModelContract {
     public static final int CONTRACT_VERSION = 1;
 
     public static final String INPUT = "features";
+    /**
+     * Optional second input of a windowed model, float32 [N,2,F]: row i's entity mean ([i,0,:]) and scale
+     * ([i,1,:]) per feature, as {@link dev.kade.series.EntityStats#writeMeanScale} writes them before the scored
+     * record is added. The model normalises in its graph; a model without this input normalises on its own.
+     */
+    public static final String INPUT_ENTITY_STATS = "entity_stats";
     public static final String OUTPUT_SCORE = "score";
     public static final String OUTPUT_FEATURE_ERRORS = "feature_errors";
     /**
@@ -109,6 +121,9 @@ public final class ModelContract {
         Objects.requireNonNull(model, "model");
         ModelMetadata meta = model.metadata();
         checkThreshold(meta);
+        if (meta.window() > 1) {
+            return verifyWindowed(model);
+        }
         float[][] rows = meta.probe().map(ModelProbe::rows).orElseGet(() -> syntheticRows(meta.features().size()));
         Scores scores = scoreProbe(model, rows);
         checkKind(meta.kind(), scores);
@@ -120,6 +135,73 @@ public final class ModelContract {
         checkReproduced(probe, scores.score());
         checkQuantiles(probe, scores.score(), meta.distribution());
         return Verification.VERIFIED;
+    }
+
+    /**
+     * {@link #verify} for a windowed model ({@link ModelMetadata#window()} ≥ 2), through
+     * {@link Scorer#scoreWindows}: the probe's windows and statistics (or, without a probe, a window of zeros and
+     * a window of ones with mean 0 and scale 1) must give a finite score and F finite feature errors per window,
+     * an AE's score must be the mean of its feature errors and a VAE's at least their sum (errors averaged over
+     * the steps keep both true), the reconstruction (when the model has one) one finite raw value per step and
+     * feature, and, with a probe, the scores must reproduce and lie within the stored quantiles.
+     */
+    private static Verification verifyWindowed(Scorer model) {
+        ModelMetadata meta = model.metadata();
+        int w = meta.window();
+        int f = meta.features().size();
+        float[][] rows = meta.probe().map(ModelProbe::rows).orElseGet(() -> syntheticWindows(w, f));
+        int n = rows.length;
+        float[] windows = new float[n * w * f];
+        float[] stats = new float[n * 2 * f];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(rows[i], 0, windows, i * w * f, w * f);
+            System.arraycopy(rows[i], w * f, stats, i * 2 * f, 2 * f);
+        }
+        float[] score = new float[n];
+        float[] errors = new float[n * f];
+        float[] recon = model.hasReconstruction() ? new float[n * w * f] : null;
+        java.util.Arrays.fill(score, Float.NaN);
+        java.util.Arrays.fill(errors, Float.NaN);
+        try {
+            model.scoreWindows(windows, model.takesEntityStats() ? stats : null, n, score, errors, recon);
+        } catch (RuntimeException e) {
+            throw new InvalidModelException("model failed to score its probe windows: " + e.getMessage(), e);
+        }
+        float[][] errorRows = new float[n][];
+        for (int i = 0; i < n; i++) {
+            errorRows[i] = java.util.Arrays.copyOfRange(errors, i * f, (i + 1) * f);
+            boolean finite = Float.isFinite(score[i]);
+            for (float e : errorRows[i]) {
+                finite &= Float.isFinite(e);
+            }
+            if (!finite) {
+                throw new InvalidModelException("model gave a non-finite score or feature error on probe window " + i);
+            }
+        }
+        checkKind(meta.kind(), new Scores(score, errorRows));
+        if (recon != null) {
+            for (int k = 0; k < recon.length; k++) {
+                if (!Float.isFinite(recon[k])) {
+                    throw new InvalidModelException("optional output '" + OUTPUT_RECONSTRUCTION + "' is not finite on probe window "
+                            + k / (w * f));
+                }
+            }
+        }
+        if (meta.probe().isEmpty()) {
+            return Verification.NO_PROBE;
+        }
+        checkReproduced(meta.probe().get(), score);
+        checkQuantiles(meta.probe().get(), score, meta.distribution());
+        return Verification.VERIFIED;
+    }
+
+    /** Without a probe: a window of zeros and a window of ones, each with mean 0 and scale 1. */
+    private static float[][] syntheticWindows(int w, int f) {
+        float[][] rows = new float[2][(w + 2) * f];
+        java.util.Arrays.fill(rows[0], (w + 1) * f, (w + 2) * f, 1f);
+        java.util.Arrays.fill(rows[1], 1f);
+        java.util.Arrays.fill(rows[1], w * f, (w + 1) * f, 0f);
+        return rows;
     }
 
     /**
@@ -139,11 +221,16 @@ public final class ModelContract {
             throw new InvalidModelException("its features " + fresh.features() + " do not match the input features "
                     + serving.features() + " of the serving model");
         }
+        if (!fresh.series().equals(serving.series())) {
+            throw new InvalidModelException("its window and normalisation " + describeSeries(fresh) + " differ from the "
+                    + "serving model's " + describeSeries(serving) + ": the entities' kept windows and statistics would "
+                    + "not fit it; deploy it with a restart and fresh state");
+        }
         if (serving.probe().isEmpty()) {
             return;
         }
         ModelProbe probe = serving.probe().get();
-        float[] s = scoreProbe(candidate, probe.rows()).score();
+        float[] s = serving.window() > 1 ? scoreProbeWindows(candidate, probe.rows()) : scoreProbe(candidate, probe.rows()).score();
         int anomalous = 0;
         for (float v : s) {
             if (v >= fresh.threshold()) {
@@ -157,6 +244,31 @@ public final class ModelContract {
                             + "the serving model's %s)", anomalous, s.length, 100 * MAX_REPLACEMENT_ANOMALY_SHARE,
                     fresh.fingerprint(), serving.fingerprint()));
         }
+    }
+
+    private static String describeSeries(ModelMetadata m) {
+        return m.series().map(x -> x.toMetadata().toString()).orElse("(per-record)");
+    }
+
+    /** Scores of windowed probe rows (window, means, scales) through {@link Scorer#scoreWindows}. */
+    private static float[] scoreProbeWindows(Scorer model, float[][] rows) {
+        ModelMetadata meta = model.metadata();
+        int w = meta.window();
+        int f = meta.features().size();
+        int n = rows.length;
+        float[] windows = new float[n * w * f];
+        float[] stats = new float[n * 2 * f];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(rows[i], 0, windows, i * w * f, w * f);
+            System.arraycopy(rows[i], w * f, stats, i * 2 * f, 2 * f);
+        }
+        float[] score = new float[n];
+        try {
+            model.scoreWindows(windows, model.takesEntityStats() ? stats : null, n, score, new float[n * f]);
+        } catch (RuntimeException e) {
+            throw new InvalidModelException("model failed to score the serving model's probe windows: " + e.getMessage(), e);
+        }
+        return score;
     }
 
     /**

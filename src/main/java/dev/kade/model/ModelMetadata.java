@@ -3,6 +3,7 @@ package dev.kade.model;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kade.series.SeriesSpec;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashSet;
@@ -25,7 +26,12 @@ import java.util.Optional;
  * @param version       version string named in every alert the model raises
  * @param featureScales optional per-feature divisors for foreign reconstruction models; empty otherwise
  * @param probe         optional sample of the calibration data with its scores, checked at load
- *                      ({@link ModelContract#verify}); models made before probes existed have none
+ *                      ({@link ModelContract#verify}); models made before probes existed have none. A windowed
+ *                      model's probe rows are a window's W·F raw values followed by the F means and F scales
+ *                      of its entity ((W+2)·F values; see {@link #probeWidth()})
+ * @param series        for a windowed model ({@value SeriesSpec#KEY_WINDOW} ≥ 2): its window, features per step
+ *                      (= the number of features) and per-entity normalisation, read from and written to the
+ *                      {@code kade.window} and {@code kade.series.*} keys; empty for a per-record model
  */
 public record ModelMetadata(
         List<String> features,
@@ -36,7 +42,8 @@ public record ModelMetadata(
         Instant createdAt,
         String version,
         Optional<double[]> featureScales,
-        Optional<ModelProbe> probe) {
+        Optional<ModelProbe> probe,
+        Optional<SeriesSpec> series) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -49,6 +56,7 @@ public record ModelMetadata(
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(featureScales, "featureScales");
         Objects.requireNonNull(probe, "probe");
+        Objects.requireNonNull(series, "series");
         features = List.copyOf(features);
         if (features.isEmpty()) {
             throw new InvalidModelException("model names no features (" + ModelContract.KEY_FEATURES + ")");
@@ -80,10 +88,23 @@ public record ModelMetadata(
             }
         }
         featureScales = featureScales.map(double[]::clone);
-        if (probe.isPresent() && probe.get().width() != features.size()) {
-            throw new InvalidModelException(ModelContract.KEY_PROBE + " rows have " + probe.get().width()
-                    + " values for " + features.size() + " features");
+        if (series.isPresent() && series.get().features() != features.size()) {
+            throw new InvalidModelException(SeriesSpec.KEY_WINDOW + ": the series spec has " + series.get().features()
+                    + " features per step, the model names " + features.size());
         }
+        int probeWidth = series.map(s -> (s.window() + 2) * s.features()).orElse(features.size());
+        if (probe.isPresent() && probe.get().width() != probeWidth) {
+            throw new InvalidModelException(ModelContract.KEY_PROBE + " rows have " + probe.get().width()
+                    + " values for " + features.size() + " features" + (series.isPresent()
+                    ? " in windows of " + series.get().window() + " (expected (W+2)·F = " + probeWidth + ")" : ""));
+        }
+    }
+
+    /** Metadata of a per-record model. */
+    public ModelMetadata(List<String> features, ModelKind kind, double threshold, ScoreDistribution distribution,
+                         String fingerprint, Instant createdAt, String version, Optional<double[]> featureScales,
+                         Optional<ModelProbe> probe) {
+        this(features, kind, threshold, distribution, fingerprint, createdAt, version, featureScales, probe, Optional.empty());
     }
 
     /** Metadata without a probe. */
@@ -98,6 +119,28 @@ public record ModelMetadata(
         this(features, kind, threshold, distribution, fingerprint, createdAt, version, Optional.empty(), Optional.empty());
     }
 
+    /**
+     * Steps per window the model reads: W (≥ 2) for a windowed model, which scores a record together with its
+     * entity's last W − 1 records ({@link Scorer#scoreWindows}); 1 for a per-record model.
+     */
+    public int window() {
+        return series.map(SeriesSpec::window).orElse(1);
+    }
+
+    /**
+     * Values per probe row: the number of features for a per-record model; (W+2)·F for a windowed one (the
+     * window's W·F raw values, then the entity's F means and F scales).
+     */
+    public int probeWidth() {
+        return series.map(s -> (s.window() + 2) * s.features()).orElse(features.size());
+    }
+
+    /** Same metadata for a windowed model with this series spec. */
+    public ModelMetadata withSeries(SeriesSpec spec) {
+        return new ModelMetadata(features, kind, threshold, distribution, fingerprint, createdAt, version, featureScales,
+                probe, Optional.of(spec));
+    }
+
     /** Percentile (0..100) of a score among the model's training scores. */
     public double percentile(double score) {
         return distribution.percentile(score);
@@ -105,18 +148,20 @@ public record ModelMetadata(
 
     /** Same metadata with another threshold (used when calibrating). */
     public ModelMetadata withThreshold(double newThreshold) {
-        return new ModelMetadata(features, kind, newThreshold, distribution, fingerprint, createdAt, version, featureScales, probe);
+        return new ModelMetadata(features, kind, newThreshold, distribution, fingerprint, createdAt, version, featureScales,
+                probe, series);
     }
 
     /** Same metadata with another version string. */
     public ModelMetadata withVersion(String newVersion) {
-        return new ModelMetadata(features, kind, threshold, distribution, fingerprint, createdAt, newVersion, featureScales, probe);
+        return new ModelMetadata(features, kind, threshold, distribution, fingerprint, createdAt, newVersion, featureScales,
+                probe, series);
     }
 
     /** Same metadata with a probe of the calibration data the distribution was built from. */
     public ModelMetadata withProbe(ModelProbe newProbe) {
         return new ModelMetadata(features, kind, threshold, distribution, fingerprint, createdAt, version, featureScales,
-                Optional.of(newProbe));
+                Optional.of(newProbe), series);
     }
 
     /** The string map written into the ONNX model's metadata_props. */
@@ -135,6 +180,7 @@ public record ModelMetadata(
         m.put(ModelContract.KEY_MODEL_VERSION, version);
         featureScales.ifPresent(s -> m.put(ModelContract.KEY_FEATURE_SCALES, toJson(s)));
         probe.ifPresent(p -> m.put(ModelContract.KEY_PROBE, p.toJson()));
+        series.ifPresent(s -> m.putAll(s.toMetadata()));
         return m;
     }
 
@@ -176,9 +222,15 @@ public record ModelMetadata(
         Optional<ModelProbe> probe = m.containsKey(ModelContract.KEY_PROBE)
                 ? Optional.of(ModelProbe.fromJson(require(m, ModelContract.KEY_PROBE)))
                 : Optional.empty();
+        Optional<SeriesSpec> series;
+        try {
+            series = SeriesSpec.windowOf(m) > 1 ? Optional.of(SeriesSpec.fromMetadata(m, features.size())) : Optional.empty();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidModelException(e.getMessage(), e);
+        }
         return new ModelMetadata(features, kind, threshold, distribution,
                 m.getOrDefault(ModelContract.KEY_FINGERPRINT, "unknown"), created,
-                require(m, ModelContract.KEY_MODEL_VERSION), scales, probe);
+                require(m, ModelContract.KEY_MODEL_VERSION), scales, probe, series);
     }
 
     /** Shape of {@link ModelContract#KEY_SCORE_QUANTILES}. */

@@ -54,4 +54,44 @@ class ModelMetadataTest {
         assertThatThrownBy(() -> new ModelMetadata(List.of("a"), ModelKind.RECONSTRUCTION, 1, META.distribution(), "f",
                 Instant.EPOCH, "v", Optional.of(new double[] {1, 2}))).hasMessageContaining(ModelContract.KEY_FEATURE_SCALES);
     }
+
+    @Test
+    void aWindowedModelCarriesItsSeriesSpecAndAWindowWideProbe() {
+        dev.kade.series.SeriesSpec spec = new dev.kade.series.SeriesSpec(3, 2, dev.kade.series.Normalisation.EWM, 50, 1e-6, 1e-3, 10);
+        float[][] rows = {{1, 2, 3, 4, 5, 6, 0, 0, 1, 1}, {1, 2, 3, 4, 5, 9, 0, 0, 1, 1}};
+        ModelMetadata windowed = new ModelMetadata(List.of("a", "b"), ModelKind.AE, 1.25, META.distribution(), "fp",
+                Instant.EPOCH, "w1").withSeries(spec).withProbe(ModelProbe.sample(rows, new double[] {0.1, 0.9}));
+        assertThat(windowed.window()).isEqualTo(3);
+        assertThat(windowed.probeWidth()).isEqualTo(10);
+        Map<String, String> m = windowed.toOnnxMetadata();
+        assertThat(m).containsEntry("kade.window", "3").containsEntry("kade.series.stats", "ewm");
+        ModelMetadata back = ModelMetadata.fromOnnxMetadata(m);
+        assertThat(back).isEqualTo(windowed);
+        assertThat(back.series()).contains(spec);
+        assertThat(META.window()).isEqualTo(1);
+        assertThat(META.series()).isEmpty();
+        Map<String, String> one = new HashMap<>(META.toOnnxMetadata());
+        one.put("kade.window", "1");
+        assertThat(ModelMetadata.fromOnnxMetadata(one).series()).isEmpty();
+    }
+
+    @Test
+    void refusesAWindowedProbeOfTheWrongWidthAndAMalformedWindow() {
+        dev.kade.series.SeriesSpec spec = dev.kade.series.SeriesSpec.of(3, 2);
+        ModelMetadata windowed = new ModelMetadata(List.of("a", "b"), ModelKind.AE, 1.25, META.distribution(), "fp",
+                Instant.EPOCH, "w1").withSeries(spec);
+        ModelProbe perRecord = ModelProbe.sample(new float[][] {{1, 2}}, new double[] {0.5});
+        assertThatThrownBy(() -> windowed.withProbe(perRecord)).isInstanceOf(InvalidModelException.class)
+                .hasMessageContaining("(W+2)");
+        assertThatThrownBy(() -> windowed.withSeries(dev.kade.series.SeriesSpec.of(3, 1)))
+                .isInstanceOf(InvalidModelException.class).hasMessageContaining("features per step");
+        Map<String, String> bad = new HashMap<>(windowed.toOnnxMetadata());
+        bad.put("kade.window", "many");
+        assertThatThrownBy(() -> ModelMetadata.fromOnnxMetadata(bad)).isInstanceOf(InvalidModelException.class)
+                .hasMessageContaining("kade.window");
+        bad.put("kade.window", "4");
+        bad.put("kade.series.clip", "-1");
+        assertThatThrownBy(() -> ModelMetadata.fromOnnxMetadata(bad)).isInstanceOf(InvalidModelException.class)
+                .hasMessageContaining("kade.series.clip");
+    }
 }
