@@ -11,8 +11,9 @@
       The entity of a file is "<category>/<file>" (one file = one entity). Prints one JSON line of counts.
 
   nab_io.py results WORK_DIR SCORES OUT_DIR
-      Reads the backtest's scores (JSON lines or CSV with the fields entity, event_time (or timestamp or
-      time) and anomaly_score) and writes NAB's results format, one file per data file:
+      Reads the backtest's scores (JSON lines or CSV with anomaly_score and either row (0-based position in
+      all.csv, as kade backtest writes it) or entity and event_time/timestamp/time; dead-lettered rows carry
+      dead_letter) and writes NAB's results format, one file per data file:
       OUT_DIR/<category>/kade_<file>.csv with columns timestamp,value,anomaly_score, one row per data row in
       the data's order and with the data's timestamps. A row without a score (warming up, dead-lettered) or
       with a non-finite score gets 0; scores are clamped to [0, 1]. Prints one JSON line of counts.
@@ -110,25 +111,47 @@ def _read_scores(path):
 
 
 def _pick(rec):
+    """(row or None, entity or None, time or None, score, dead-lettered?) of one score record. kade backtest
+    writes the input row (its 0-based position in the replayed file) on every line, and a dead-lettered row
+    as {"row": .., "dead_letter": reason} (CSV: a non-empty dead_letter column)."""
+    row = rec.get("row")
+    row = int(row) if row not in (None, "") else None
+    if rec.get("dead_letter") not in (None, ""):
+        return row, None, None, float("nan"), True
     t = rec.get("event_time", rec.get("timestamp", rec.get("time")))
     e = rec.get("entity")
-    if e is None or t is None:
-        raise SystemExit("nab_io: score record without entity/event_time: %s" % str(rec)[:200])
+    if row is None and (e is None or t is None):
+        raise SystemExit("nab_io: score record with neither row nor entity and time: %s" % str(rec)[:200])
     s = rec.get("anomaly_score")
     try:
         s = float(s) if s is not None and s != "" else float("nan")
     except (TypeError, ValueError):
         s = float("nan")
-    return str(e), _epoch_seconds(t), s
+    return row, (str(e) if e is not None else None), (_epoch_seconds(t) if t not in (None, "") else None), s, False
 
 
 def results(work, scores_path, out_dir):
     with open(os.path.join(work, "index.json")) as f:
         index = json.load(f)
     by_entity = {x["entity"]: x for x in index}
+    # the replayed file's rows, in order: a score line's row number points here
+    with open(os.path.join(work, "all.csv"), newline="") as f:
+        r = csv.reader(f)
+        next(r)
+        replayed = [(row[0], _epoch_seconds(row[1])) for row in r]
     got = {}
-    unknown = 0
-    for e, t, s in _read_scores(scores_path):
+    unknown = dead = 0
+    for row, e, t, s, dl in _read_scores(scores_path):
+        if row is not None:
+            if not 0 <= row < len(replayed):
+                raise SystemExit("nab_io: score line for row %d, but %d rows were replayed" % (row, len(replayed)))
+            if e is not None and e != replayed[row][0]:
+                raise SystemExit("nab_io: row %d is entity %s in the replayed file but %s in the scores"
+                                 % (row, replayed[row][0], e))
+            e, t = replayed[row]
+        if dl:
+            dead += 1
+            continue
         if e not in by_entity:
             unknown += 1
             continue
@@ -151,7 +174,8 @@ def results(work, scores_path, out_dir):
                 w.writerow([t, v, repr(min(1.0, max(0.0, s)))])
                 written += 1
     print(json.dumps({"rows": written, "scored": written - missing, "unscored_rows": missing,
-                      "nonfinite_scores": nonfinite, "unknown_entities": unknown}))
+                      "nonfinite_scores": nonfinite, "dead_lettered": dead,
+                      "unknown_entities": unknown}))
 
 
 def main(argv):
