@@ -5,9 +5,10 @@
       Reads DATA_DIR/<category>/<file>.csv (NAB format: timestamp,value) and writes
         WORK_DIR/train.csv   entity,timestamp,value: each file's probationary part only, its first
                              min(floor(0.15*rows), 750) rows (NAB's rule; the detector may learn from it)
-        WORK_DIR/all.csv     entity,timestamp,value: every row of every file, interleaved by time (a stable
-                             sort on the timestamp, so each entity's rows keep their file order)
+        WORK_DIR/all.csv     entity,timestamp,value: every row of every file, interleaved by time; each
+                             entity's rows stay in file order (merge key: the entity's newest time so far)
         WORK_DIR/index.json  the files, their row counts and timestamps, for `results`
+        WORK_DIR/order.json  for each all.csv row, its file and its row in that file
       The entity of a file is "<category>/<file>" (one file = one entity). Prints one JSON line of counts.
 
   nab_io.py results WORK_DIR SCORES OUT_DIR
@@ -76,8 +77,15 @@ def prepare(data_dir, work):
                 data = [(row[0], row[1]) for row in r if row]
             entity = cat + "/" + fn
             prob = int(min(math.floor(0.15 * len(data)), 0.15 * 5000))
+            newest = None
             for j, (t, v) in enumerate(data):
-                rows.append((_epoch_seconds(t), i, j, entity, t, v))
+                # merge key: the newest time of this entity so far, so that each entity keeps its file order even
+                # where its timestamps repeat or step back (NAB has both: ec2_request_latency repeats 03:00 at a
+                # DST change, machine_temperature steps back 55 minutes once); the stream then sees such a record
+                # as late, as it would in production
+                ms = _epoch_seconds(t)
+                newest = ms if newest is None or ms > newest else newest
+                rows.append((newest, i, j, entity, t, v))
                 if j < prob:
                     tw.writerow([entity, t, v])
                     train_rows += 1
@@ -89,6 +97,8 @@ def prepare(data_dir, work):
         aw.writerow(["entity", "timestamp", "value"])
         for _, _, _, e, t, v in rows:
             aw.writerow([e, t, v])
+    with open(os.path.join(work, "order.json"), "w") as f:
+        json.dump([[x[1], x[2]] for x in rows], f)  # all.csv position -> [file number, row in the file]
     with open(os.path.join(work, "index.json"), "w") as f:
         json.dump(index, f)
     print(json.dumps({"files": len(files), "rows": len(rows), "train_rows": train_rows,
@@ -134,37 +144,47 @@ def results(work, scores_path, out_dir):
     with open(os.path.join(work, "index.json")) as f:
         index = json.load(f)
     by_entity = {x["entity"]: x for x in index}
-    # the replayed file's rows, in order: a score line's row number points here
-    with open(os.path.join(work, "all.csv"), newline="") as f:
-        r = csv.reader(f)
-        next(r)
-        replayed = [(row[0], _epoch_seconds(row[1])) for row in r]
-    got = {}
+    # all.csv position -> (file number, row in the file): a score line's row number points here
+    with open(os.path.join(work, "order.json")) as f:
+        order = json.load(f)
+    # without row numbers: (entity, time) -> that entity's rows with that time, in file order
+    by_time = {}
+    for fi, x in enumerate(index):
+        for j, t in enumerate(x["timestamps"]):
+            by_time.setdefault((x["entity"], _epoch_seconds(t)), []).append((fi, j))
+    got = {}  # (file number, row in the file) -> score
     unknown = dead = 0
     for row, e, t, s, dl in _read_scores(scores_path):
         if row is not None:
-            if not 0 <= row < len(replayed):
-                raise SystemExit("nab_io: score line for row %d, but %d rows were replayed" % (row, len(replayed)))
-            if e is not None and e != replayed[row][0]:
+            if not 0 <= row < len(order):
+                raise SystemExit("nab_io: score line for row %d, but %d rows were replayed" % (row, len(order)))
+            fi, j = order[row]
+            if e is not None and e != index[fi]["entity"]:
                 raise SystemExit("nab_io: row %d is entity %s in the replayed file but %s in the scores"
-                                 % (row, replayed[row][0], e))
-            e, t = replayed[row]
+                                 % (row, index[fi]["entity"], e))
+            key = (fi, j)
+        else:
+            if e not in by_entity:
+                unknown += 1
+                continue
+            todo = by_time.get((e, t))
+            if not todo:
+                unknown += 1
+                continue
+            key = todo.pop(0)
         if dl:
             dead += 1
             continue
-        if e not in by_entity:
-            unknown += 1
-            continue
-        got[(e, t)] = s
+        got[key] = s
     written = missing = nonfinite = 0
-    for x in index:
+    for fi, x in enumerate(index):
         d = os.path.join(out_dir, x["category"])
         os.makedirs(d, exist_ok=True)
         with open(os.path.join(d, "kade_" + x["file"]), "w", newline="") as f:
             w = csv.writer(f, lineterminator="\n")
             w.writerow(["timestamp", "value", "anomaly_score"])
-            for t, v in zip(x["timestamps"], x["values"]):
-                s = got.get((x["entity"], _epoch_seconds(t)))
+            for j, (t, v) in enumerate(zip(x["timestamps"], x["values"])):
+                s = got.get((fi, j))
                 if s is None:
                     missing += 1
                     s = 0.0
