@@ -10,8 +10,9 @@ limit_mb=${KADE_IMAGE_LIMIT_MB:-160}
 [ -f target/kade.jar ] || mvn -B -q package -DskipTests
 
 [ -f target/local-base.tar ] && [ -z "${KADE_REBUILD_BASE:-}" ] || bash .ci/local-base-image.sh target/local-base.tar
-mvn -B -q jib:buildTar -Dkade.image.base="tar://$PWD/target/local-base.tar" -Djib.disableUpdateChecks=true \
-  -Djib.outputPaths.tar=target/jib-image.tar
+# Jib runs in the product module (src/main) only; an absolute tar path, since Jib resolves it against that module.
+mvn -B -q -pl src/main jib:buildTar -Dkade.image.base="tar://$PWD/target/local-base.tar" -Djib.disableUpdateChecks=true \
+  -Djib.outputPaths.tar="$PWD/target/jib-image.tar"
 ls -l target/jib-image.tar
 
 unpack=$(mktemp -d); trap 'rm -rf "$unpack"' EXIT
@@ -73,7 +74,7 @@ if [ "$(id -u)" = 0 ] && command -v chroot >/dev/null && mount -t proc proc "$un
   trap 'umount "$unpack/rootfs/proc" 2>/dev/null || true; umount -R "$unpack/rootfs/sys" 2>/dev/null || true; rm -rf "$unpack"' EXIT
   mount --rbind /sys "$unpack/rootfs/sys"
   root=$unpack/rootfs; chroot=$(command -v chroot)
-  cp src/main/resources/datasets/thyroid.train.csv src/main/resources/datasets/thyroid.test.csv "$root/tmp/"
+  cp src/demo/resources/datasets/thyroid.train.csv src/demo/resources/datasets/thyroid.test.csv "$root/tmp/"
   # The image's entrypoint, as the image's user, with only the image's files and the image's telemetry
   # opt-out as its config sets it (the JVM flags stay small for this machine).
   run() { env -i PATH=/opt/java/openjdk/bin HOME=/tmp JDK_JAVA_OPTIONS="-Djava.io.tmpdir=/tmp" \

@@ -1,11 +1,12 @@
 package dev.kade.cli;
 
+import dev.kade.export.ForeignModelCalibrator;
 import dev.kade.features.DataSet;
 import dev.kade.features.DataSetException;
 import dev.kade.features.DataSetReader;
 import dev.kade.model.InvalidModelException;
+import dev.kade.model.ModelFiles;
 import dev.kade.model.ModelMetadata;
-import dev.kade.onnx.ForeignModelCalibrator;
 import dev.kade.onnx.OnnxModel;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -15,9 +16,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** `kade calibrate`: makes a foreign reconstruction-only ONNX model servable by writing its sidecar metadata. */
 @Command(name = "calibrate", mixinStandardHelpOptions = true, sortOptions = false,
@@ -94,6 +95,6 @@ public final class CalibrateCommand implements Callable<Integer> {
     }
 
     private static String sha256(Path p) throws java.io.IOException {
-        return OnnxModel.sha256(java.nio.file.Files.readAllBytes(p));
+        return ModelFiles.sha256(p);
     }
 }

@@ -1,11 +1,11 @@
 package dev.kade.cli;
 
+import dev.kade.export.OnnxExporter;
 import dev.kade.features.RecordJson;
 import dev.kade.model.InvalidModelException;
 import dev.kade.model.ModelKind;
 import dev.kade.model.ModelMetadata;
 import dev.kade.onnx.OnnxDecoder;
-import dev.kade.onnx.OnnxExporter;
 import dev.kade.onnx.OnnxModel;
 import java.io.BufferedWriter;
 import java.io.IOException;

@@ -5,11 +5,8 @@ import dev.kade.admin.TopicRole;
 import dev.kade.admin.TopicStatus;
 import dev.kade.config.ConfigException;
 import dev.kade.config.KadeConfig;
-import java.io.IOException;
+import dev.kade.config.Purpose;
 import java.io.PrintWriter;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -39,8 +36,6 @@ import picocli.CommandLine.Spec;
 public final class TopicsCommand implements Callable<Integer> {
     static final int EXIT_MISSING = 1;
     static final int EXIT_BAD_SETTING = 2;
-    /** model.path is required by run's settings but means nothing here. */
-    static final String NO_MODEL = "(not used by kade topics)";
 
     @Spec
     CommandSpec spec;
@@ -91,7 +86,7 @@ public final class TopicsCommand implements Callable<Integer> {
             if (replicationFactor != null && replicationFactor < 1) {
                 throw new ConfigException("--replication-factor", "must be >= 1, got " + replicationFactor);
             }
-            config = KadeConfig.load(Optional.ofNullable(configFile), environment, overrides());
+            config = KadeConfig.load(Optional.ofNullable(configFile), environment, overrides(), Purpose.TOPICS);
         } catch (ConfigException e) {
             err.println("kade topics: invalid setting " + e.getMessage());
             return EXIT_BAD_SETTING;
@@ -134,25 +129,6 @@ public final class TopicsCommand implements Callable<Integer> {
         if (inputTopics != null) {
             m.put(KadeConfig.INPUT_TOPICS, inputTopics);
         }
-        if (!m.containsKey(KadeConfig.MODEL_PATH) && !modelInFileOrEnvironment()) {
-            m.put(KadeConfig.MODEL_PATH, NO_MODEL);
-        }
         return m;
-    }
-
-    private boolean modelInFileOrEnvironment() {
-        if (environment.containsKey(KadeConfig.environmentVariable(KadeConfig.MODEL_PATH))) {
-            return true;
-        }
-        if (configFile == null || !Files.isRegularFile(configFile)) {
-            return false; // KadeConfig.load reports an unreadable file, naming it
-        }
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(configFile, StandardCharsets.UTF_8)) {
-            p.load(r);
-        } catch (IOException | IllegalArgumentException e) {
-            return false;
-        }
-        return p.getProperty(KadeConfig.MODEL_PATH) != null;
     }
 }

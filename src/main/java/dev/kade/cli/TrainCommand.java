@@ -1,26 +1,25 @@
 package dev.kade.cli;
 
+import dev.kade.export.OnnxExporter;
 import dev.kade.features.DataSet;
 import dev.kade.features.DataSetException;
-import dev.kade.model.ModelKind;
-import dev.kade.onnx.OnnxExporter;
 import dev.kade.train.Activation;
 import dev.kade.train.ConsoleProgress;
 import dev.kade.train.ProgressListener;
 import dev.kade.train.TrainConfig;
 import dev.kade.train.TrainedEnsemble;
+import dev.kade.train.TrainKind;
 import dev.kade.train.Trainer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code kade train}: fit an AE or VAE on normal data, export ONNX, write the report. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
@@ -40,9 +39,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "MODEL.onnx", description = "Where to write the model.")
     Path out;
 
-    @Option(names = "--kind", defaultValue = "mix", paramLabel = "ae|vae|mix",
-            description = "Model kind; mix = an ensemble of AEs and VAEs, half each (default: ${DEFAULT-VALUE}).")
-    String kindText;
+    @Option(names = "--kind", paramLabel = "ae|vae|mix",
+            description = "Model kind; mix = an ensemble of AEs and VAEs, half each (default: mix).")
+    TrainKind kind = TrainKind.MIX;
 
     @Option(names = "--hidden", split = ",", paramLabel = "SIZE", description = "Encoder hidden layer sizes, e.g. 32,16 (decoder mirrors). Default: 2F,F.")
     List<Integer> hidden;
@@ -51,7 +50,7 @@ public final class TrainCommand implements Callable<Integer> {
     Integer latentDim;
 
     @Option(names = "--activation", paramLabel = "relu|tanh|sigmoid", description = "Hidden-layer activation (default: relu).")
-    String activation;
+    Activation activation;
 
     @Option(names = "--learning-rate", paramLabel = "LR", description = "Adam learning rate (default: 0.001).")
     Double learningRate;
@@ -121,16 +120,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     TrainConfig config() {
-        String k = kindText.trim().toLowerCase(Locale.ROOT);
-        boolean mixed = k.equals("mix");
-        if (!mixed && !k.equals("ae") && !k.equals("vae")) {
-            throw new IllegalArgumentException("--kind " + kindText + ": expected ae, vae or mix");
-        }
-        ModelKind kind = mixed ? ModelKind.AE : ModelKind.parse(k);
-        TrainConfig.Builder b = run.applyTo(TrainConfig.defaults(kind).toBuilder().mixed(mixed));
-        if (mixed) {
-            b.ensemble(TrainConfig.DEFAULT_ENSEMBLE);
-        }
+        TrainConfig.Builder b = run.applyTo(kind.defaults());
         if (hidden != null) {
             b.hidden(hidden);
         }
@@ -138,7 +128,7 @@ public final class TrainCommand implements Callable<Integer> {
             b.latentDim(latentDim);
         }
         if (activation != null) {
-            b.activation(Activation.parse(activation));
+            b.activation(activation);
         }
         if (learningRate != null) {
             b.learningRate(learningRate);

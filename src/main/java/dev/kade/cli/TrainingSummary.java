@@ -1,8 +1,8 @@
 package dev.kade.cli;
 
 import dev.kade.eval.Report;
+import dev.kade.export.OnnxExporter;
 import dev.kade.features.DataSet;
-import dev.kade.onnx.OnnxExporter;
 import dev.kade.train.TrainConfig;
 import dev.kade.train.TrainedEnsemble;
 import dev.kade.train.TrainedModel;

@@ -5,11 +5,6 @@ import static org.apache.kafka.common.config.ConfigDef.Importance.LOW;
 import static org.apache.kafka.common.config.ConfigDef.Importance.MEDIUM;
 import static org.apache.kafka.common.config.ConfigDef.NO_DEFAULT_VALUE;
 
-import dev.kade.output.OutputLimits;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,22 +14,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
-import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Every setting of {@code kade run}, parsed once and validated at construction, so that a bad setting
@@ -56,7 +41,6 @@ import org.slf4j.LoggerFactory;
  * <p>Immutable and thread-safe.
  */
 public final class KadeConfig {
-    private static final Logger LOG = LoggerFactory.getLogger(KadeConfig.class);
 
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String APPLICATION_ID = "application.id";
@@ -100,9 +84,8 @@ public final class KadeConfig {
     public static final String KAFKA_PREFIX = "kafka.";
     /** Prefix of environment variables read as settings. */
     public static final String ENV_PREFIX = "KADE_";
-    /** {@code KADE_*} variables that are not settings: logging is set up from them before settings are read. */
-    static final Set<String> LOGGING_VARIABLES = Set.of(dev.kade.logging.KadeLogConfigurator.FORMAT_VARIABLE,
-            dev.kade.logging.KadeLogConfigurator.LEVEL_VARIABLE, dev.kade.logging.KadeLogConfigurator.LEVELS_VARIABLE);
+    /** The smallest {@value #OUTPUT_MAX_BYTES} (the output package's {@code OutputLimits.MIN_BYTES}). */
+    public static final int MIN_OUTPUT_MAX_BYTES = 4096;
 
     /** The one definition of every kade-level setting, in documentation order. */
     public static final ConfigDef DEFINITION = new ConfigDef()
@@ -152,7 +135,7 @@ public final class KadeConfig {
                             + "whatever this is.")
             .define(ALERT_TOP_FEATURES, Type.INT, 3, Range.between(0, 1000), MEDIUM,
                     "How many contributing features an alert lists.")
-            .define(OUTPUT_MAX_BYTES, Type.INT, null, Validators.optionalAtLeast(OutputLimits.MIN_BYTES), MEDIUM,
+            .define(OUTPUT_MAX_BYTES, Type.INT, null, Validators.optionalAtLeast(MIN_OUTPUT_MAX_BYTES), MEDIUM,
                     "Largest output record (key + value + headers) kade sends; larger alerts are truncated, larger dead "
                             + "letters sent as reference records. Unset: the producer's max.request.size less 1 KiB.")
             .define(METRICS_PORT, Type.INT, 9404, Range.between(0, 65535), MEDIUM,
@@ -172,24 +155,16 @@ public final class KadeConfig {
     /** Every kade-level key, in documentation order. */
     public static final List<String> KEYS = List.copyOf(DEFINITION.configKeys().keySet());
 
-    /** Kafka properties kade sets from its own keys; setting them under {@code kafka.} would be ambiguous. */
-    private static final Map<String, String> OWNED_KAFKA_KEYS = Map.of(
-            StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP_SERVERS,
-            StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID,
-            StreamsConfig.PROCESSING_GUARANTEE_CONFIG, PROCESSING_GUARANTEE,
-            StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, DEAD_LETTER_TOPIC);
-
-    private static final Pattern KAFKA_CONFIG_NAME = Pattern.compile("for configuration ([^\\s:]+)");
-    private static final Pattern KAFKA_MESSAGE = Pattern.compile("Invalid value .* for configuration [^\\s:]+:?\\s*");
-    private static final String REDACTED = "[redacted]";
 
     private final Map<String, Object> values;
     private final Map<String, String> kafka;
     private final Set<String> uncheckedKafka;
+    private final ProcessingGuarantee guarantee;
 
     private KadeConfig(Map<String, Object> values, Map<String, String> kafka) {
         this.values = values;
         this.kafka = Map.copyOf(kafka);
+        this.guarantee = Validators.parse(ProcessingGuarantee.class, (String) values.get(PROCESSING_GUARANTEE));
         this.uncheckedKafka = Set.copyOf(list(UNCHECKED_KAFKA_KEYS).stream()
                 .map(k -> k.startsWith(KAFKA_PREFIX) ? k.substring(KAFKA_PREFIX.length()) : k).toList());
         for (String in : inputTopics()) {
@@ -203,7 +178,7 @@ public final class KadeConfig {
                     + " is unset: the latent code goes on the scores topic");
         }
         for (String k : this.kafka.keySet()) {
-            checkKafkaKey(k);
+            KafkaPassThrough.check(k, this.kafka.get(k), uncheckedKafka);
         }
         long commitMs = commitIntervalMs();
         if (progressTimeout().toMillis() <= commitMs) {
@@ -212,8 +187,15 @@ public final class KadeConfig {
         }
     }
 
-    /** Parses settings from a flat map of kade keys (file, env and flags already merged). */
+
+    /** Parses settings from a flat map of kade keys (file, env and flags already merged), for scoring. */
     public static KadeConfig fromMap(Map<String, String> settings) {
+        return fromMap(settings, Purpose.SCORING);
+    }
+
+    /** Parses settings for {@code purpose} from a flat map of kade keys (file, env and flags already merged). */
+    public static KadeConfig fromMap(Map<String, String> settings, Purpose purpose) {
+        Objects.requireNonNull(purpose, "purpose");
         Map<String, String> kafka = new TreeMap<>();
         for (Map.Entry<String, String> e : settings.entrySet()) {
             String key = e.getKey().trim();
@@ -230,69 +212,13 @@ public final class KadeConfig {
         }
         Map<String, Object> values = new LinkedHashMap<>();
         for (ConfigDef.ConfigKey key : DEFINITION.configKeys().values()) {
-            values.put(key.name, parse(key, settings.get(key.name)));
+            String raw = settings.get(key.name);
+            boolean absent = raw == null || raw.isBlank();
+            values.put(key.name, absent && purpose.optional().contains(key.name) ? null : ConfigValues.parse(key, raw));
         }
         KadeConfig config = new KadeConfig(values, kafka);
-        config.validateKafka();
+        KafkaPassThrough.validate(config);
         return config;
-    }
-
-    private static Object parse(ConfigDef.ConfigKey key, String raw) {
-        boolean absent = raw == null || raw.isBlank();
-        Object value;
-        if (absent) {
-            if (!key.hasDefault()) {
-                if (key.validator != null) {
-                    key.validator.ensureValid(key.name, null);
-                }
-                throw new ConfigException(key.name, "is required");
-            }
-            value = key.defaultValue;
-        } else {
-            try {
-                value = ConfigDef.parseType(key.name, raw.trim(), key.type);
-            } catch (org.apache.kafka.common.config.ConfigException e) {
-                throw new ConfigException(key.name, "invalid value '" + raw + "', expected " + typeName(key.type));
-            }
-        }
-        if (key.validator != null && value != null) {
-            try {
-                key.validator.ensureValid(key.name, value);
-            } catch (org.apache.kafka.common.config.ConfigException e) {
-                String why = KAFKA_MESSAGE.matcher(String.valueOf(e.getMessage())).replaceFirst("");
-                throw new ConfigException(key.name, "invalid value '" + raw + "', " + lowerFirst(why));
-            }
-        }
-        return value;
-    }
-
-    /** Lets Kafka Streams check the pass-through properties now, so a bad one fails start-up naming its key. */
-    void validateKafka() {
-        try {
-            new StreamsConfig(streamsProperties());
-        } catch (org.apache.kafka.common.config.ConfigException e) {
-            Matcher m = KAFKA_CONFIG_NAME.matcher(String.valueOf(e.getMessage()));
-            throw new ConfigException(m.find() ? KAFKA_PREFIX + m.group(1) : KAFKA_PREFIX + "*", e.getMessage());
-        }
-    }
-
-    private void checkKafkaKey(String k) {
-        String owner = OWNED_KAFKA_KEYS.get(k);
-        if (owner != null) {
-            throw new ConfigException(KAFKA_PREFIX + k, "set '" + owner + "' instead; kade owns this Kafka property");
-        }
-        if (!KafkaKeys.known(k) && !uncheckedKafka.contains(k)) {
-            String hint = KafkaKeys.closest(k).map(c -> "did you mean '" + KAFKA_PREFIX + c + "'? ").orElse("");
-            throw new ConfigException(KAFKA_PREFIX + k, "unknown Kafka property; " + hint
-                    + "Kafka Streams and its clients define no such key. For a plugin's own key, list it in "
-                    + UNCHECKED_KAFKA_KEYS + ".");
-        }
-        if (k.endsWith(org.apache.kafka.common.config.SaslConfigs.SASL_JAAS_CONFIG)) {
-            Optional<String> problem = KafkaKeys.jaasProblem(kafka.get(k));
-            if (problem.isPresent()) {
-                throw new ConfigException(KAFKA_PREFIX + k, "malformed JAAS configuration: " + problem.get());
-            }
-        }
     }
 
     /**
@@ -303,60 +229,30 @@ public final class KadeConfig {
      * @param overrides settings that win over both (command-line options)
      */
     public static KadeConfig load(Optional<Path> file, Map<String, String> env, Map<String, String> overrides) {
+        return load(file, env, overrides, Purpose.SCORING);
+    }
+
+    /** As {@link #load(Optional, Map, Map)}, for {@code purpose}. */
+    public static KadeConfig load(Optional<Path> file, Map<String, String> env, Map<String, String> overrides,
+                                  Purpose purpose) {
         Map<String, String> merged = new LinkedHashMap<>();
-        file.ifPresent(f -> merged.putAll(readProperties(f)));
+        file.ifPresent(f -> merged.putAll(ConfigSources.readProperties(f)));
         merged.putAll(fromEnvironment(env));
         merged.putAll(overrides);
-        return fromMap(merged);
+        return fromMap(merged, purpose);
     }
 
     /**
      * The settings named by {@code KADE_*} environment variables: {@code KADE_A_B_C} is key {@code a.b.c}.
-     * Kubernetes service-link variables ({@link ServiceLinks}) are skipped, with one INFO line naming them.
+     * Kubernetes service-link variables ({@link ServiceLinks}) and the logging variables are skipped.
      */
     public static Map<String, String> fromEnvironment(Map<String, String> env) {
-        Map<String, String> out = new TreeMap<>();
-        Set<String> links = new TreeSet<>();
-        env.forEach((name, value) -> {
-            if (!name.startsWith(ENV_PREFIX) || name.length() == ENV_PREFIX.length()) {
-                return;
-            }
-            if (ServiceLinks.isServiceLink(name, value)) {
-                links.add(name);
-                return;
-            }
-            if (LOGGING_VARIABLES.contains(name)) {
-                return; // read by the logging set-up before any setting (dev.kade.logging.KadeLogConfigurator)
-            }
-            String key = name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
-            if (!KEYS.contains(key) && !key.startsWith(KAFKA_PREFIX)) {
-                throw new ConfigException(key, "unknown setting from environment variable " + name
-                        + "; known settings are " + KEYS + " and kafka.<any Kafka property>");
-            }
-            out.put(key, value);
-        });
-        if (!links.isEmpty()) {
-            LOG.info("ignoring Kubernetes service-link variables {} (set enableServiceLinks: false on the pod to "
-                    + "avoid them)", links);
-        }
-        return out;
+        return ConfigSources.fromEnvironment(env);
     }
 
     /** The name of the environment variable that sets a key: {@code metrics.port} is {@code KADE_METRICS_PORT}. */
     public static String environmentVariable(String key) {
         return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
-    }
-
-    static Map<String, String> readProperties(Path file) {
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            p.load(r);
-        } catch (IOException e) {
-            throw new ConfigException("--config", "cannot read " + file + ": " + e.getMessage());
-        }
-        Map<String, String> out = new LinkedHashMap<>();
-        p.stringPropertyNames().forEach(k -> out.put(k.trim(), p.getProperty(k).trim()));
-        return out;
     }
 
     /** Kafka bootstrap servers. */
@@ -405,9 +301,18 @@ public final class KadeConfig {
         return ms == WAIT_FOREVER ? Optional.empty() : Optional.of(Duration.ofMillis(ms));
     }
 
-    /** The ONNX model file (watched for changes). */
+    /**
+     * The ONNX model file (watched for changes).
+     *
+     * @throws IllegalStateException when these settings were read for a {@link Purpose} that needs no model
+     *                               and none was given
+     */
     public Path modelPath() {
-        return Path.of((String) values.get(MODEL_PATH));
+        String path = (String) values.get(MODEL_PATH);
+        if (path == null) {
+            throw new IllegalStateException(MODEL_PATH + " is not set: these settings were read for a command that needs no model");
+        }
+        return Path.of(path);
     }
 
     /** How often the model file is checked for changes. */
@@ -427,7 +332,7 @@ public final class KadeConfig {
 
     /** Exactly-once v2 (default) or at-least-once. */
     public ProcessingGuarantee processingGuarantee() {
-        return Validators.parse(ProcessingGuarantee.class, (String) values.get(PROCESSING_GUARANTEE));
+        return guarantee;
     }
 
     /** Most records scored in one ONNX Runtime call. */
@@ -495,43 +400,11 @@ public final class KadeConfig {
     }
 
     /**
-     * Properties for Kafka Streams: the pass-through {@code kafka.*} settings, then what kade owns
-     * (bootstrap servers, application id, guarantee, byte-array serdes so that reading never fails,
-     * continue-on-error handlers backed by the dead-letter topic).
-     */
-    public Properties streamsProperties() {
-        Properties p = new Properties();
-        p.putAll(kafka);
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee().streamsValue());
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(commitIntervalMs()));
-        p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
-        p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
-        // KIP-1034: a record that still makes a processor throw (a bug) goes to the dead-letter topic and
-        // processing continues, instead of crash-looping on one poison pill.
-        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, deadLetterTopic());
-        p.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
-                LogAndContinueProcessingExceptionHandler.class.getName());
-        p.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-                LogAndContinueExceptionHandler.class.getName());
-        return p;
-    }
-
-    /**
      * A log-safe description: every setting, with secrets redacted by type: Kafka keys its own ConfigDefs
      * declare as passwords, kade keys of type password, and every unchecked key (its type is unknown).
      */
     public String describe() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (ConfigDef.ConfigKey key : DEFINITION.configKeys().values()) {
-            Object v = values.get(key.name);
-            m.put(key.name, key.type == Type.PASSWORD && v != null ? REDACTED
-                    : v instanceof List<?> l ? l.stream().map(String::valueOf).collect(Collectors.joining(","))
-                    : v == null ? "(unset)" : v);
-        }
-        new TreeMap<>(kafka).forEach((k, v) -> m.put(KAFKA_PREFIX + k, secret(k) ? REDACTED : v));
-        return m.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
+        return ConfigDescription.describe(values, kafka);
     }
 
     @Override
@@ -549,30 +422,12 @@ public final class KadeConfig {
         return Objects.hash(values, kafka);
     }
 
-    private boolean secret(String kafkaKey) {
-        return KafkaKeys.password(kafkaKey) || !KafkaKeys.known(kafkaKey);
-    }
-
     @SuppressWarnings("unchecked")
     private List<String> list(String key) {
         List<String> raw = (List<String>) values.get(key);
         List<String> out = new ArrayList<>();
         raw.stream().map(String::trim).filter(s -> !s.isEmpty()).forEach(out::add);
         return List.copyOf(out);
-    }
-
-    private static String typeName(Type type) {
-        return switch (type) {
-            case INT, LONG, SHORT -> "an integer";
-            case BOOLEAN -> "true or false";
-            case DOUBLE -> "a number";
-            case LIST -> "a comma-separated list";
-            default -> type.name().toLowerCase(Locale.ROOT);
-        };
-    }
-
-    private static String lowerFirst(String s) {
-        return s.isEmpty() ? s : Character.toLowerCase(s.charAt(0)) + s.substring(1);
     }
 
     private static void notAlsoInput(String key, String topic, String input) {

@@ -17,11 +17,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -37,9 +35,6 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  */
 public final class Report {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final int WIDTH = 720;
-    private static final int HEIGHT = 420;
-    private static final Color THRESHOLD = new Color(200, 30, 30);
 
     private Report() {
     }
@@ -84,7 +79,7 @@ public final class Report {
             writeTop(dir, TRAINING_TOP, TopAnomalies.of(model, rows, model.scoreValues(rows), null, val,
                     TopAnomalies.DEFAULT_COUNT, "validation rows of " + data.source()));
         }
-        XYChart loss = chart("Loss per epoch", "epoch", "loss (log scale)");
+        XYChart loss = ReportCharts.chart("Loss per epoch", "epoch", "loss (log scale)");
         loss.getStyler().setYAxisLogarithmic(true);
         loss.getStyler().setYAxisLogarithmicDecadeOnly(false); // a loss within one decade still gets labels
         loss.getStyler().setYAxisDecimalPattern("0.###");
@@ -98,20 +93,20 @@ public final class Report {
             for (int i = 0; i < epochs.length; i++) {
                 epochs[i] = i + 1;
             }
-            line(loss, p + "training", epochs, toArray(h.trainLoss()));
-            line(loss, p + "validation", epochs, toArray(h.validationLoss()));
+            ReportCharts.line(loss, p + "training", epochs, toArray(h.trainLoss()));
+            ReportCharts.line(loss, p + "validation", epochs, toArray(h.validationLoss()));
             XYSeries kept = loss.addSeries(p + "kept (epoch " + h.bestEpoch() + ")", new double[] {h.bestEpoch()},
                     new double[] {h.bestValidationLoss()});
             kept.setMarker(SeriesMarkers.DIAMOND);
             kept.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         }
-        save(loss, dir.resolve("loss.png"));
+        ReportCharts.save(loss, dir.resolve("loss.png"));
 
         double threshold = model.metadata().threshold();
         double[] valScores = model.validationScores();
-        XYChart hist = chart("Validation scores (held-out normal rows)", scoreAxis(valScores, threshold), "rows");
-        histogram(hist, "validation", valScores, threshold, null);
-        save(hist, dir.resolve("training-scores.png"));
+        XYChart hist = ReportCharts.chart("Validation scores (held-out normal rows)", ReportCharts.scoreAxis(valScores, threshold), "rows");
+        ReportCharts.histogram(hist, "validation", valScores, threshold, null);
+        ReportCharts.save(hist, dir.resolve("training-scores.png"));
 
         TrainingHistory h = model.members().get(0).history();
         ObjectNode s = JSON.createObjectNode();
@@ -156,32 +151,32 @@ public final class Report {
     public static Path writeEvaluation(Evaluation e, Path modelFile) {
         System.setProperty("java.awt.headless", "true");
         Path dir = assets(modelFile);
-        XYChart roc = chart(String.format(Locale.ROOT, "ROC curve (AUC %.3f)", e.metrics().rocAuc()), "false positive rate", "true positive rate");
-        curve(roc, "model", Metrics.rocCurve(e.scores(), e.labels()));
-        unitAxes(roc);
+        XYChart roc = ReportCharts.chart(String.format(Locale.ROOT, "ROC curve (AUC %.3f)", e.metrics().rocAuc()), "false positive rate", "true positive rate");
+        ReportCharts.curve(roc, "model", Metrics.rocCurve(e.scores(), e.labels()));
+        ReportCharts.unitAxes(roc);
         Metrics m = e.metrics();
         int negatives = m.falsePositives() + m.trueNegatives();
         double fpr = negatives == 0 ? 0 : (double) m.falsePositives() / negatives;
-        operatingPoint(roc, m.threshold(), fpr, m.recall());
+        ReportCharts.operatingPoint(roc, m.threshold(), fpr, m.recall());
         XYSeries chance = roc.addSeries("chance", new double[] {0, 1}, new double[] {0, 1});
         chance.setMarker(SeriesMarkers.NONE);
         chance.setLineStyle(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 4f}, 0f));
         chance.setLineColor(Color.GRAY);
-        save(roc, dir.resolve("roc.png"));
+        ReportCharts.save(roc, dir.resolve("roc.png"));
 
-        XYChart pr = chart(String.format(Locale.ROOT, "Precision-recall curve (average precision %.3f)", e.metrics().prAuc()), "recall", "precision");
-        curve(pr, "model", Metrics.prCurve(e.scores(), e.labels()));
-        unitAxes(pr);
-        operatingPoint(pr, m.threshold(), m.recall(), m.precision());
+        XYChart pr = ReportCharts.chart(String.format(Locale.ROOT, "Precision-recall curve (average precision %.3f)", e.metrics().prAuc()), "recall", "precision");
+        ReportCharts.curve(pr, "model", Metrics.prCurve(e.scores(), e.labels()));
+        ReportCharts.unitAxes(pr);
+        ReportCharts.operatingPoint(pr, m.threshold(), m.recall(), m.precision());
         double base = (double) e.metrics().anomalies() / e.metrics().n();
         XYSeries prior = pr.addSeries("anomaly share", new double[] {0, 1}, new double[] {base, base});
         prior.setMarker(SeriesMarkers.NONE);
         prior.setLineColor(Color.GRAY);
-        save(pr, dir.resolve("pr.png"));
+        ReportCharts.save(pr, dir.resolve("pr.png"));
 
-        XYChart hist = chart("Scores of the evaluated data by label", scoreAxis(e.scores(), e.metrics().threshold()), "rows");
-        histogram(hist, "normal (0)", e.scores(), e.metrics().threshold(), e.labels());
-        save(hist, dir.resolve("evaluation-scores.png"));
+        XYChart hist = ReportCharts.chart("Scores of the evaluated data by label", ReportCharts.scoreAxis(e.scores(), e.metrics().threshold()), "rows");
+        ReportCharts.histogram(hist, "normal (0)", e.scores(), e.metrics().threshold(), e.labels());
+        ReportCharts.save(hist, dir.resolve("evaluation-scores.png"));
 
         if (e.top() != null) {
             writeTop(dir, EVALUATION_TOP, e.top());
@@ -202,7 +197,7 @@ public final class Report {
         List<String> names = top.features();
         for (int k = 0; k < top.rows().size(); k++) {
             TopAnomalies.Row r = top.rows().get(k);
-            CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+            CategoryChart c = new CategoryChartBuilder().width(ReportCharts.WIDTH).height(ReportCharts.HEIGHT)
                     .title(String.format(Locale.ROOT, "Row %d: score %.4g%s", r.index(), r.score(),
                             r.label() < 0 ? "" : " (label " + r.label() + ")"))
                     .xAxisTitle("feature").yAxisTitle("standardised value (median, IQR of the rows)").build();
@@ -218,7 +213,7 @@ public final class Report {
             }
             c.addSeries("input", names, in);
             c.addSeries("reconstruction", names, out);
-            save(c, dir.resolve(prefix + "-" + k + ".png"));
+            ReportCharts.save(c, dir.resolve(prefix + "-" + k + ".png"));
         }
     }
 
@@ -315,30 +310,6 @@ public final class Report {
         return out;
     }
 
-    private static XYChart chart(String title, String x, String y) {
-        XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(x).yAxisTitle(y).build();
-        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
-        c.getStyler().setMarkerSize(4);
-        return c;
-    }
-
-    /** Axes of rates and shares: 0 to 1 with two decimals, not the raw doubles of the data points. */
-    private static void unitAxes(XYChart c) {
-        c.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0).setYAxisMax(1.0);
-        c.getStyler().setXAxisDecimalPattern("0.0#").setYAxisDecimalPattern("0.0#");
-        c.getStyler().setYAxisTickMarkSpacingHint(60).setXAxisTickMarkSpacingHint(80); // 0.1 steps, not 0.043 ones
-        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
-    }
-
-    /** Where the model's own threshold puts it on the curve: one marked point, named with its coordinates. */
-    private static void operatingPoint(XYChart c, double threshold, double x, double y) {
-        XYSeries p = c.addSeries(String.format(Locale.ROOT, "threshold %.4g (%.2f, %.2f)", threshold, x, y),
-                new double[] {x}, new double[] {y});
-        p.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-        p.setMarker(SeriesMarkers.DIAMOND);
-        p.setMarkerColor(THRESHOLD);
-    }
-
     /** The layer sizes as trained, e.g. {@code 6 → 12 → 6 → 3 → 6 → 12 → 6 (relu; linear bottleneck and output)}. */
     static String architecture(dev.kade.train.Network network) {
         List<Integer> hidden;
@@ -367,95 +338,7 @@ public final class Report {
         return b.append(" (").append(activation).append("; linear bottleneck and output").append(extra).append(')').toString();
     }
 
-    private static void line(XYChart c, String name, double[] x, double[] y) {
-        XYSeries s = c.addSeries(name, x, y);
-        s.setMarker(SeriesMarkers.NONE);
-    }
-
-    private static void curve(XYChart c, String name, List<Metrics.Point> points) {
-        double[] x = new double[points.size()];
-        double[] y = new double[points.size()];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = points.get(i).x();
-            y[i] = points.get(i).y();
-        }
-        XYSeries s = c.addSeries(name, x, y);
-        s.setMarker(SeriesMarkers.NONE);
-        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
-    }
-
-    /** "log10(score)" when every score is positive, else "score" (an ensemble's z-scaled score can be negative). */
-    private static String scoreAxis(double[] scores, double threshold) {
-        return logAxis(scores, threshold) ? "log10(score)" : "score";
-    }
-
-    private static boolean logAxis(double[] scores, double threshold) {
-        if (!(threshold > 0)) {
-            return false;
-        }
-        for (double s : scores) {
-            if (!(s > 0)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Histogram of scores (log10 when all are positive) as steps; split by label when labels are given; a vertical threshold line. */
-    private static void histogram(XYChart c, String name, double[] scores, double threshold, int[] labels) {
-        int bins = 50;
-        boolean log = logAxis(scores, threshold);
-        java.util.function.DoubleUnaryOperator axis = log ? v -> Math.log10(Math.max(v, 1e-6)) : v -> v;
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = Double.NEGATIVE_INFINITY;
-        for (double s : scores) {
-            double v = axis.applyAsDouble(s);
-            lo = Math.min(lo, v);
-            hi = Math.max(hi, v);
-        }
-        double t = axis.applyAsDouble(threshold);
-        lo = Math.min(lo, t);
-        hi = Math.max(hi, t);
-        if (hi - lo < 1e-9) {
-            hi = lo + 1;
-        }
-        double width = (hi - lo) / bins;
-        int groups = labels == null ? 1 : 2;
-        double[][] counts = new double[groups][bins];
-        for (int i = 0; i < scores.length; i++) {
-            int b = (int) Math.min(bins - 1, Math.floor((axis.applyAsDouble(scores[i]) - lo) / width));
-            counts[labels == null ? 0 : labels[i]][b]++;
-        }
-        double[] x = new double[bins];
-        for (int b = 0; b < bins; b++) {
-            x[b] = lo + b * width;
-        }
-        double max = 1;
-        for (int g = 0; g < groups; g++) {
-            XYSeries s = c.addSeries(g == 0 ? name : "anomaly (1)", x, counts[g]);
-            s.setMarker(SeriesMarkers.NONE);
-            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.StepArea);
-            for (double v : counts[g]) {
-                max = Math.max(max, v);
-            }
-        }
-        XYSeries th = c.addSeries(String.format(Locale.ROOT, "threshold %.4g", threshold), new double[] {t, t}, new double[] {0, max});
-        th.setMarker(SeriesMarkers.NONE);
-        th.setLineColor(THRESHOLD);
-        th.setLineWidth(2f);
-    }
-
     @SuppressWarnings("deprecation") // xchart 4.0.3 deprecates every saveBitmap overload without a replacement yet
-    private static void save(org.knowm.xchart.internal.chartpart.Chart<?, ?> c, Path png) {
-        try {
-            try (java.io.OutputStream out = Files.newOutputStream(png)) {
-                BitmapEncoder.saveBitmap(c, out, BitmapEncoder.BitmapFormat.PNG);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write chart " + png, e);
-        }
-    }
-
     private static Path assets(Path modelFile) {
         Path dir = assetsFor(modelFile);
         try {

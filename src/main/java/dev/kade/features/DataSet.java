@@ -1,10 +1,9 @@
 package dev.kade.features;
 
+import dev.kade.model.ModelFiles;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -59,23 +58,19 @@ public record DataSet(List<String> features, float[][] rows, int[] labels, Strin
 
     /** SHA-256 over feature names and the float bits of every value: the model's training-data fingerprint. */
     public String fingerprint() {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (String f : features) {
-                md.update(f.getBytes(StandardCharsets.UTF_8));
-                md.update((byte) 0);
-            }
-            ByteBuffer buf = ByteBuffer.allocate(4 * features.size());
-            for (float[] r : rows) {
-                buf.clear();
-                for (float v : r) {
-                    buf.putFloat(v);
-                }
-                md.update(buf.array());
-            }
-            return "sha256:" + HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        MessageDigest md = ModelFiles.newSha256();
+        for (String f : features) {
+            md.update(f.getBytes(StandardCharsets.UTF_8));
+            md.update((byte) 0);
         }
+        ByteBuffer buf = ByteBuffer.allocate(4 * features.size());
+        for (float[] r : rows) {
+            buf.clear();
+            for (float v : r) {
+                buf.putFloat(v);
+            }
+            md.update(buf.array());
+        }
+        return "sha256:" + ModelFiles.hex(md.digest());
     }
 }

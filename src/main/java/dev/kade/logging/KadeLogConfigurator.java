@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import dev.kade.config.LoggingVariables;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -25,9 +26,9 @@ import java.util.Map;
  * {@code -Dlogback.configurationFile=...} gets that file instead, as Logback documents.
  */
 public final class KadeLogConfigurator extends ContextAwareBase implements Configurator {
-    public static final String FORMAT_VARIABLE = "KADE_LOG_FORMAT";
-    public static final String LEVEL_VARIABLE = "KADE_LOG_LEVEL";
-    public static final String LEVELS_VARIABLE = "KADE_LOG_LEVELS";
+    public static final String FORMAT_VARIABLE = LoggingVariables.FORMAT;
+    public static final String LEVEL_VARIABLE = LoggingVariables.LEVEL;
+    public static final String LEVELS_VARIABLE = LoggingVariables.LEVELS;
     /** Local date and time (the container's TZ, usually UTC), thread, level, short logger name, message. */
     static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSS} [%thread] %level %logger{0} - %msg%n";
     /** Loggers quieter than the root unless KADE_LOG_LEVELS says otherwise. */

@@ -154,12 +154,6 @@ public final class KadeMetrics implements MeterBinder {
         }
     }
 
-    /** One record read from an input topic. */
-    public void recordIn(String topic) {
-        recordsIn.computeIfAbsent(topic, t -> counter(RECORDS_IN, "Records read from input topics", Tags.of("topic", t)))
-                .increment();
-    }
-
     /** {@code count} records read from an input topic (the stream counts once per batch). */
     public void recordsIn(String topic, long count) {
         if (count > 0) {
@@ -186,17 +180,6 @@ public final class KadeMetrics implements MeterBinder {
         inference.record(inferenceNanos, TimeUnit.NANOSECONDS);
         if (anomalyCount > 0) {
             anomalies.increment(anomalyCount);
-        }
-    }
-
-    /** One record scored, its score, the inference time and whether it was an anomaly. */
-    public void scored(double value, long inferenceNanos, boolean anomaly) {
-        bound();
-        scored.increment();
-        score.accept(value);
-        inference.record(inferenceNanos, TimeUnit.NANOSECONDS);
-        if (anomaly) {
-            anomalies.increment();
         }
     }
 

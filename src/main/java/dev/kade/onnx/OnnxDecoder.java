@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kade.model.InvalidModelException;
 import dev.kade.model.ModelContract;
+import dev.kade.model.ModelFiles;
 import dev.kade.model.ModelMetadata;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -19,7 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A model's decoder graph ({@code MODEL.decoder.onnx}, written by {@link OnnxExporter#exportDecoder}) served
+ * A model's decoder graph ({@code MODEL.decoder.onnx}, written by {@code dev.kade.export.OnnxExporter.exportDecoder}) served
  * through ONNX Runtime: latent codes {@code z} [n, L] in, raw feature rows [n, F] out.
  *
  * <p>Loading checks that the file is a decoder graph ({@code kade.graph=decoder}) of this very model: the
@@ -56,8 +57,8 @@ public final class OnnxDecoder implements AutoCloseable {
             throw new InvalidModelException("no decoder graph " + file + " beside the model (kade train writes one for a VAE "
                     + "or an ensemble with a VAE member)");
         }
-        byte[] bytes = OnnxModel.readBounded(file, "decoder graph", OnnxModel.DEFAULT_MAX_BYTES);
-        OrtEnvironment env = OnnxModel.environment();
+        byte[] bytes = ModelFiles.readBounded(file, "decoder graph", ModelFiles.DEFAULT_MAX_BYTES);
+        OrtEnvironment env = OnnxRuntime.environment();
         OrtSession session = null;
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             session = env.createSession(bytes, options);
@@ -90,14 +91,14 @@ public final class OnnxDecoder implements AutoCloseable {
             }
             return new OnnxDecoder(env, session, (int) t.getShape()[1], features.size(), sigma);
         } catch (OrtException e) {
-            OnnxModel.closeQuietly(session);
+            ModelFiles.closeQuietly(session);
             throw new InvalidModelException("ONNX Runtime refused decoder " + file + ": " + e.getMessage(), e);
         } catch (JsonProcessingException e) {
-            OnnxModel.closeQuietly(session);
+            ModelFiles.closeQuietly(session);
             throw new InvalidModelException("decoder " + file + ": " + ModelContract.KEY_FEATURES + " or "
                     + ModelContract.KEY_DECODER_SIGMA + " is not a JSON array", e);
         } catch (RuntimeException e) {
-            OnnxModel.closeQuietly(session);
+            ModelFiles.closeQuietly(session);
             throw e;
         }
     }

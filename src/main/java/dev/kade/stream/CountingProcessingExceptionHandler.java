@@ -1,15 +1,12 @@
 package dev.kade.stream;
 
-import dev.kade.config.KadeConfig;
 import dev.kade.metrics.KadeMetrics;
 import dev.kade.output.DeadLetterReason;
 import dev.kade.output.OutputLimits;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
@@ -21,7 +18,7 @@ import org.apache.kafka.streams.processor.api.Record;
  * dead-lettered holds even when a bug makes the processor throw.
  *
  * <p>Kafka Streams instantiates handlers from a class name; the metrics reach it through the Streams
- * properties under {@link #METRICS_CONFIG}, which {@link #streamsProperties} puts there.
+ * properties under {@link #METRICS_CONFIG}, which {@code dev.kade.app.StreamsSetup} puts there.
  */
 public final class CountingProcessingExceptionHandler extends LogAndContinueProcessingExceptionHandler {
     /** Streams property carrying the {@link KadeMetrics} instance (an object, not a string). */
@@ -51,22 +48,5 @@ public final class CountingProcessingExceptionHandler extends LogAndContinueProc
         List<ProducerRecord<byte[], byte[]>> dlq = bounded.bound(response.deadLetterQueueRecords(), context,
                 DeadLetterReason.PROCESSING_ERROR);
         return response.result() == Result.RESUME ? Response.resume(dlq) : Response.fail(dlq);
-    }
-
-    /**
-     * The Streams properties of {@code config}, with this handler in place of kade's default
-     * log-and-continue handler and {@link KadeProductionExceptionHandler} as the production handler
-     * (handlers the user configured are kept), and the metrics and output limit they use.
-     */
-    public static Properties streamsProperties(KadeConfig config, KadeMetrics metrics) {
-        Properties p = config.streamsProperties();
-        if (LogAndContinueProcessingExceptionHandler.class.getName()
-                .equals(p.get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG))) {
-            p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, CountingProcessingExceptionHandler.class.getName());
-        }
-        p.putIfAbsent(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, KadeProductionExceptionHandler.class.getName());
-        p.put(METRICS_CONFIG, metrics);
-        p.put(KadeProductionExceptionHandler.LIMITS_CONFIG, TopologyConfig.limits(config));
-        return p;
     }
 }

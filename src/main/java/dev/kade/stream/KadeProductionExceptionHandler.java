@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * Kafka Streams creates handlers from a class name; the limit and metrics reach it through the Streams
- * properties ({@link CountingProcessingExceptionHandler#streamsProperties}).
+ * properties ({@code dev.kade.app.StreamsSetup}).
  */
 public final class KadeProductionExceptionHandler extends DefaultProductionExceptionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(KadeProductionExceptionHandler.class);

@@ -1,7 +1,8 @@
 package dev.kade.stream;
 
+import dev.kade.model.ModelFiles;
 import dev.kade.model.ModelMetadata;
-import dev.kade.model.Scorer;
+import dev.kade.model.ServableModel;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -10,23 +11,20 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Stream threads call {@link #acquire()} per record and close the {@link Lease} when done; the
  * watcher calls {@link #swap} from its own thread. A record is scored wholly by one model, and the model
- * it names in its alert is the one that scored it. The replaced model's resource (an ONNX session) is
+ * it names in its alert is the one that scored it. The replaced model (its ONNX session) is
  * closed when its last lease is closed, never under a running inference. Thread-safe.
  */
 public final class ModelRegistry implements AutoCloseable {
     private final AtomicReference<ServingModel> current;
 
-    /**
-     * @param initial  the model to serve first
-     * @param resource what to close when that model retires (the {@code OnnxModel}); may be null
-     */
-    public ModelRegistry(Scorer initial, AutoCloseable resource) {
-        this.current = new AtomicReference<>(new ServingModel(initial, resource));
+    /** @param initial the model to serve first; the registry owns it and closes it when it retires */
+    public ModelRegistry(ServableModel initial) {
+        this.current = new AtomicReference<>(new ServingModel(initial));
     }
 
-    /** A registry whose scorer is also its own resource when it is {@link AutoCloseable}. */
-    public static ModelRegistry of(Scorer initial) {
-        return new ModelRegistry(initial, initial instanceof AutoCloseable c ? c : null);
+    /** A registry serving (and owning) {@code initial}. */
+    public static ModelRegistry of(ServableModel initial) {
+        return new ModelRegistry(initial);
     }
 
     /** The model serving now, retained until the lease is closed. */
@@ -62,12 +60,12 @@ public final class ModelRegistry implements AutoCloseable {
      *
      * @return the metadata of the model replaced
      */
-    public ModelMetadata swap(Scorer next, AutoCloseable resource) {
+    public ModelMetadata swap(ServableModel next) {
         Objects.requireNonNull(next, "next");
-        ServingModel fresh = new ServingModel(next, resource);
+        ServingModel fresh = new ServingModel(next);
         ServingModel old = current.getAndUpdate(m -> m == null ? null : fresh);
         if (old == null) {
-            closeQuietly(resource);
+            ModelFiles.closeQuietly(next);
             throw new IllegalStateException("the model registry is closed");
         }
         old.release();
@@ -80,16 +78,6 @@ public final class ModelRegistry implements AutoCloseable {
         ServingModel old = current.getAndSet(null);
         if (old != null) {
             old.release();
-        }
-    }
-
-    private static void closeQuietly(AutoCloseable c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // refusing the model is what matters
-            }
         }
     }
 

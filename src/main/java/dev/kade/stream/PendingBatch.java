@@ -1,11 +1,10 @@
 package dev.kade.stream;
 
+import dev.kade.output.Source;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.WeakHashMap;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
@@ -15,13 +14,21 @@ import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
  * partition, offset), the Kafka Streams record context it arrived with (so its outputs are forwarded
  * under it) and when it was buffered.
  *
- * <p>Owned by one processor, used on its stream thread only; not thread-safe. Live batches are also
- * listed in a weak registry with their owning thread so that a test can check, at the moment a commit
- * reaches the Kafka clients, that no batch still holds a record of a partition being committed
- * ({@link #heldOnThisThread()}).
+ * <p>Owned by one processor, used on its stream thread only; not thread-safe. A test may
+ * {@linkplain #observe observe} every batch opened and closed, to check, at the moment a commit reaches the
+ * Kafka clients, that no batch still holds a record of a partition being committed; nothing observes them
+ * in production.
  */
 final class PendingBatch {
-    private static final Set<PendingBatch> LIVE = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+    /** Test hook: told of every batch opened and closed, on the thread that owns it. */
+    interface Observer {
+        void opened(PendingBatch batch);
+
+        void closed(PendingBatch batch);
+    }
+
+    /** Null (nothing told) unless a test installed one. */
+    private static volatile Observer observer;
 
     /**
      * One buffered record.
@@ -31,7 +38,7 @@ final class PendingBatch {
      * @param streamsContext Kafka Streams' record context for it (internal type), or null outside a real task
      * @param bufferedNanos {@link System#nanoTime()} when it was buffered
      */
-    record Entry(Record<byte[], byte[]> record, dev.kade.output.Source source, ProcessorRecordContext streamsContext,
+    record Entry(Record<byte[], byte[]> record, Source source, ProcessorRecordContext streamsContext,
                  long bufferedNanos) {
     }
 
@@ -40,7 +47,10 @@ final class PendingBatch {
 
     PendingBatch(int capacity) {
         this.entries = new ArrayList<>(capacity);
-        LIVE.add(this);
+        Observer o = observer;
+        if (o != null) {
+            o.opened(this);
+        }
     }
 
     void add(Entry e) {
@@ -67,38 +77,30 @@ final class PendingBatch {
         return out;
     }
 
-    /** Forgets every buffered record and leaves the registry. */
+    /** Forgets every buffered record. */
     void close() {
         entries.clear();
-        LIVE.remove(this);
-    }
-
-    /** Records held by every live batch, on all threads (for tests waiting until records are buffered). */
-    static int heldEverywhere() {
-        int n = 0;
-        synchronized (LIVE) {
-            for (PendingBatch b : LIVE) {
-                n += b.entries.size();
-            }
+        Observer o = observer;
+        if (o != null) {
+            o.closed(this);
         }
-        return n;
     }
 
-    /**
-     * For commit guards in tests: how many records the batches owned by the calling thread hold, by
-     * partition. Empty when nothing is held.
-     */
-    static Map<TopicPartition, Integer> heldOnThisThread() {
-        Thread me = Thread.currentThread();
-        Map<TopicPartition, Integer> held = new java.util.HashMap<>();
-        synchronized (LIVE) {
-            for (PendingBatch b : LIVE) {
-                if (b.owner == me) {
-                    for (Entry e : b.entries) {
-                        held.merge(new TopicPartition(e.source().topic(), e.source().partition()), 1, Integer::sum);
-                    }
-                }
-            }
+    /** Installs the test hook for batches opened from now on (null: none). */
+    static void observe(Observer o) {
+        observer = o;
+    }
+
+    /** The stream thread that owns this batch. */
+    Thread owner() {
+        return owner;
+    }
+
+    /** How many records this batch holds, by partition (for tests; the owner's thread may be adding meanwhile). */
+    Map<TopicPartition, Integer> heldByPartition() {
+        Map<TopicPartition, Integer> held = new HashMap<>();
+        for (Entry e : List.copyOf(entries)) {
+            held.merge(new TopicPartition(e.source().topic(), e.source().partition()), 1, Integer::sum);
         }
         return held;
     }

@@ -11,22 +11,11 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
 /**
  * A state store that holds no data: it exists so that Kafka Streams calls {@link #flushCache()} on every
  * commit of the task, before the task's offsets are taken, and that call empties the processor's batch.
- *
- * <p>Kafka Streams 4.4 {@code StreamTask.prepareCommit} calls {@code flush()}, which calls
- * {@code ProcessorStateManager.flushCache()}: for every registered store that implements the internal
- * {@link CachedStateStore}, {@code flushCache()}; then it flushes the record collector (the producer).
- * Only then are the offsets computed and committed (or sent to the transaction). Every commit path
- * (the commit interval, {@code context.commit()}, a rebalance revocation, a clean shutdown, a task
- * closing or moving) goes through {@code prepareCommit}, so this hook runs before each of them. The public
- * {@link StateStore#flush()} and {@link StateStore#commit(Map)} run in {@code postCommit}, after the
- * offsets are committed: too late, which is why the internal interface is needed.
- *
- * <p>{@link #clearCache()} (the task is recycled) and {@link #close()} drop the batch without sending it:
- * by then the last commit has run, and the records are read again by whoever owns the partition next.
- *
- * <p>Logging is off: there is nothing to restore, so there is no changelog topic. The store is not
- * persistent; Kafka Streams keeps only its lock and checkpoint files in {@code state.dir}. Uses Kafka
- * internal API (pinned Kafka version; {@code BatchCommitIT} fails loudly if an upgrade changes it).
+ * {@link #clearCache()} (the task is recycled) and {@link #close()} drop the batch without sending it.
+ * Uses Kafka's internal {@link CachedStateStore} because the public {@code flush()} and {@code commit()} run
+ * after the offsets are committed. The design, the Kafka Streams internals it relies on and the
+ * alternatives rejected: {@code docs/design/commit-safe-batching.md} in the repository (the one explanation
+ * of commit-safe batching).
  */
 final class PreCommitFlushStore implements StateStore, CachedStateStore<Object, Object> {
     /** What the processor does on a commit and on a drop. */

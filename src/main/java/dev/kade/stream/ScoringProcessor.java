@@ -1,6 +1,5 @@
 package dev.kade.stream;
 
-import dev.kade.features.FeatureException;
 import dev.kade.metrics.BatchTrigger;
 import dev.kade.metrics.KadeMetrics;
 import dev.kade.model.ModelMetadata;
@@ -33,54 +32,18 @@ import org.slf4j.LoggerFactory;
  * limit to the dead-letter sink. Every record read ends in exactly one of "scored" or "dead-lettered".
  *
  * <p>The per-record work lives in small classes it calls: {@code RecordReader} (features straight from
- * the bytes into the batch's row-major feature array), {@link BatchScores} (one model call over that
- * array), {@link OutputWriter} (alerts and scores within {@code OutputLimits}) and {@link DeadLetters}.
+ * the bytes into the batch's row-major feature array), {@link ScoredBatch} (one model call over that
+ * array, and one outcome per record: scored or dead-lettered), {@link OutputWriter} (alerts and scores
+ * within {@code OutputLimits}) and {@link DeadLetters}.
  * The writer, the dead-letter builder and the batch arrays are this processor's own and reused from
  * batch to batch without locks (Kafka Streams runs one processor instance per task, on one thread).
  *
  * <h2>Batching without losing records</h2>
- * {@link #process} only buffers the record (with its Kafka Streams record context). The buffer is scored
- * with one model call and its outputs forwarded, each under its own record's context, timestamp and
- * key, when it holds {@code batch.max.records} records, when a wall-clock punctuator finds its oldest
- * record older than {@code batch.max.wait.ms}, and before every commit of the task.
- *
- * <p>The last is what keeps both processing guarantees. Kafka Streams counts a record as done when
- * {@code process()} returns: its offset goes into the next commit whether or not the record still sits in
- * a buffer. Kafka Streams 4.4 commits in {@code StreamTask.prepareCommit} → {@code flush()}: first
- * {@code ProcessorStateManager.flushCache()} (each {@code CachedStateStore.flushCache()}), then the
- * producer flush, and only then are the offsets read and committed with {@code commitSync} (at least
- * once) or sent into the transaction (exactly once). So a {@link PreCommitFlushStore} connected to this
- * processor empties the buffer from {@code flushCache()}: the outputs are sent before the offsets that
- * cover them, under at-least-once acknowledged before {@code commitSync}, under exactly-once in the same
- * transaction. A crash before the commit commits nothing: the records are read again (and exactly-once
- * aborts the open transaction). A task with a non-empty buffer always has {@code commitNeeded} set
- * (it processed records since its last commit), so no commit path skips the hook. Inside the hook the
- * context has no current node, so the hook sets this processor's node for the forwards and restores it,
- * as Kafka's own {@code TimestampedCacheFlushListener} does.
- *
- * <p>Alternatives rejected:
- * <ul>
- *   <li>Flushing processors that manage their own commits (Twitter Finatra's: a huge
- *       {@code commit.interval.ms} and {@code context.commit()} after each flush) lose records: rebalance and
- *       shutdown commits ignore the interval and do not run punctuators; one task's request commits every
- *       task on the thread; and exactly-once refuses a commit interval above {@code transaction.timeout.ms}.</li>
- *   <li>Punctuation alone is best effort: {@code StreamThread.runOnce} runs poll → process → punctuate →
- *       maybeCommit, but a revocation commits inside {@code poll} and a shutdown commits without punctuating,
- *       with records still buffered.</li>
- *   <li>{@link #close()} cannot empty the buffer: on a rebalance and on shutdown Kafka Streams runs
- *       prepareCommit → commit → postCommit → suspend → close, so anything forwarded in {@code close()} falls
- *       outside the last commit. {@code close()} therefore drops the buffer; those records were never
- *       committed and are read again.</li>
- *   <li>A changelogged buffer store (public API only) costs a put and a tombstone per record and a restore
- *       on every move.</li>
- * </ul>
- * Responsive's async processing flushes in-flight work from the same hook; the pattern is theirs, the
- * code is not. The cost: internal Kafka API (pinned version; {@code BatchCommitIT} checks every commit
- * path on a real broker), and inference inside rebalance callbacks, so a batch must stay far below
- * {@code max.poll.interval.ms} ({@code batch.max.records} is capped for that).
- *
- * <p>Outside a real Kafka Streams task (a context that is not Kafka's internal one) there is no commit
- * hook, so every record is scored as it arrives, as with {@code batch.max.records=1}.
+ * {@link #process} only buffers the record; the buffer is scored and forwarded when it is full, when its
+ * oldest record has waited {@code batch.max.wait.ms}, and before every commit of the task, from the
+ * {@link PreCommitFlushStore} hook ({@link #flushBeforeCommit}), so that no offset is committed while its
+ * record is still buffered. Why that hook, what it relies on in Kafka Streams and the alternatives rejected:
+ * {@code docs/design/commit-safe-batching.md} in the repository (the one explanation of the design).
  *
  * <p>The model: one {@link ModelRegistry.Lease} covers a whole batch, from feature extraction to the last
  * forward, so a batch is extracted, scored and named by one model even when a new one is swapped in
@@ -94,8 +57,8 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     private final KadeMetrics metrics;
     private final OutputWriter writer;
     private final DeadLetters deadLetters;
-    /** The batch's feature rows, row-major; grown, never shrunk. */
-    private float[] features = new float[0];
+    /** The batch being scored: each buffered record's features and outcome; reused, grown, never shrunk. */
+    private final ScoredBatch batch = new ScoredBatch();
     private ProcessorContext<byte[], byte[]> context;
     /** Kafka's own context when running in a real task (TopologyTestDriver included); null otherwise. */
     private InternalProcessorContext<byte[], byte[]> internal;
@@ -195,52 +158,31 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         }
     }
 
-    private void scoreAndForward(List<PendingBatch.Entry> batch, ServingModel model, BatchTrigger trigger) {
-        countIn(batch);
-        int n = batch.size();
-        int width = model.reader().width();
-        if (features.length < n * width) {
-            features = new float[n * width];
-        }
-        FeatureException[] errors = new FeatureException[n];
-        int[] rowOf = new int[n];
-        int rows = 0;
-        for (int i = 0; i < n; i++) {
-            try {
-                model.reader().read(batch.get(i).record().value(), features, rows * width);
-                rowOf[i] = rows++;
-            } catch (FeatureException fe) {
-                errors[i] = fe;
-                rowOf[i] = -1;
-            }
-        }
-        long t0 = System.nanoTime();
+    private void scoreAndForward(List<PendingBatch.Entry> entries, ServingModel model, BatchTrigger trigger) {
+        countIn(entries);
         int latentWidth = config.includeLatent() && config.topics().scores().isPresent() ? model.scorer().latentWidth() : 0;
-        BatchScores scores = BatchScores.of(model, features, rows, latentWidth);
+        batch.read(entries, model.reader(), latentWidth);
+        long t0 = System.nanoTime();
+        batch.score(model);
         long nanos = System.nanoTime() - t0;
         ModelMetadata meta = model.metadata();
-        float[] scored = new float[rows];
+        float[] scored = new float[batch.readable()];
         int scoredCount = 0;
         int anomalies = 0;
-        for (int i = 0; i < n; i++) {
-            PendingBatch.Entry e = batch.get(i);
+        for (int i = 0; i < batch.size(); i++) {
+            ScoredBatch.Row row = batch.row(i);
+            PendingBatch.Entry e = row.entry();
             enterContext(e);
-            if (errors[i] != null) {
-                FeatureException fe = errors[i];
-                deadLetter(e, DeadLetterReason.of(fe.error()), fe.getMessage(), fe.feature().orElse(null), meta);
-                continue;
-            }
-            int r = rowOf[i];
-            String failure = scores.failure(r);
-            if (failure != null) {
-                deadLetter(e, scores.reason(r), failure, null, meta);
+            if (!row.scored()) {
+                ScoredBatch.DeadLetter d = row.deadLetter();
+                deadLetter(e, d.reason(), d.detail(), d.feature(), meta);
                 continue;
             }
             // +Infinity from finite features is the most anomalous record there is: an alert, not a dead letter
-            float score = scores.score(r);
+            float score = batch.score(row);
             Outputs out;
             try {
-                out = render(e, score, r, scores, meta);
+                out = render(row, score, meta);
             } catch (OutputTooLargeException tooLarge) {
                 deadLetter(e, DeadLetterReason.OUTPUT_TOO_LARGE, tooLarge.getMessage(), null, meta);
                 continue;
@@ -264,17 +206,16 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
      * Renders every output of a scored record before any is forwarded, so that a record is either wholly
      * scored or wholly dead-lettered.
      */
-    private Outputs render(PendingBatch.Entry e, float score, int row, BatchScores scores, ModelMetadata meta)
-            throws OutputTooLargeException {
-        float[] featureErrors = scores.featureErrors();
+    private Outputs render(ScoredBatch.Row row, float score, ModelMetadata meta) throws OutputTooLargeException {
+        PendingBatch.Entry e = row.entry();
         Record<byte[], byte[]> record = e.record();
         boolean anomaly = score >= meta.threshold();
-        int width = meta.features().size();
         byte[] alert = anomaly ? writer.alert(new Alert(record.key(), e.source(), Instant.ofEpochMilli(record.timestamp()),
-                config.clock().instant(), meta, score, features, featureErrors, row * width, config.topFeatures())) : null;
+                config.clock().instant(), meta, score, batch.features(), batch.featureErrors(), batch.featureOffset(row),
+                config.topFeatures())) : null;
         byte[] scoreRecord = config.topics().scores().isPresent()
-                ? writer.score(new ScoreRecord(score, anomaly, meta, e.source(), scores.latent(), row * scores.latentWidth(),
-                        scores.latentWidth()), record.key()) : null;
+                ? writer.score(new ScoreRecord(score, anomaly, meta, e.source(), batch.latent(), batch.latentOffset(row),
+                        batch.latentWidth()), record.key()) : null;
         return new Outputs(scoreRecord, alert);
     }
 

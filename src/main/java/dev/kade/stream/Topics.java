@@ -1,6 +1,5 @@
 package dev.kade.stream;
 
-import dev.kade.config.KadeConfig;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,9 +28,5 @@ public record Topics(List<String> input, String alerts, Optional<String> scores,
         Objects.requireNonNull(alerts, "alerts");
         Objects.requireNonNull(scores, "scores");
         Objects.requireNonNull(deadLetter, "deadLetter");
-    }
-
-    public static Topics from(KadeConfig config) {
-        return new Topics(config.inputTopics(), config.alertTopic(), config.scoresTopic(), config.deadLetterTopic());
     }
 }

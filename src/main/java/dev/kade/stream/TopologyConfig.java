@@ -1,6 +1,5 @@
 package dev.kade.stream;
 
-import dev.kade.config.KadeConfig;
 import dev.kade.output.OutputLimits;
 import java.time.Clock;
 import java.util.Objects;
@@ -42,16 +41,6 @@ public record TopologyConfig(Topics topics, int topFeatures, Clock clock, Batchi
         this(topics, topFeatures, clock, batching, OutputLimits.DEFAULT);
     }
 
-    public static TopologyConfig from(KadeConfig config) {
-        return new TopologyConfig(Topics.from(config), config.alertTopFeatures(), Clock.systemUTC(),
-                new Batching(config.batchMaxRecords(), config.batchMaxWait()), limits(config), config.scoresIncludeLatent());
-    }
-
-    /** {@code output.max.bytes}, or the producer's {@code max.request.size} less headroom when it is unset. */
-    public static OutputLimits limits(KadeConfig config) {
-        return config.outputMaxBytes().map(OutputLimits::new).orElseGet(() -> OutputLimits.fromProducer(config.streamsProperties()));
-    }
-
     /** The same settings with other batching (tests and benchmarks). */
     public TopologyConfig withBatching(Batching other) {
         return new TopologyConfig(topics, topFeatures, clock, other, limits, includeLatent);
@@ -60,10 +49,5 @@ public record TopologyConfig(Topics topics, int topFeatures, Clock clock, Batchi
     /** The same settings with another output limit (tests). */
     public TopologyConfig withLimits(OutputLimits other) {
         return new TopologyConfig(topics, topFeatures, clock, batching, other, includeLatent);
-    }
-
-    /** The same settings with the latent code on scores records, or not. */
-    public TopologyConfig withLatent(boolean include) {
-        return new TopologyConfig(topics, topFeatures, clock, batching, limits, include);
     }
 }

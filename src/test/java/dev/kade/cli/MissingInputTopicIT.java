@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.kade.kafka.EmbeddedKafka;
+import dev.kade.testing.SharedKafka;
 import dev.kade.testing.TestModels;
 import java.io.IOException;
 import java.net.URI;
@@ -26,6 +27,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,102 +40,122 @@ class MissingInputTopicIT {
     private static final Pattern PORT = Pattern.compile("metrics and health on http://0\\.0\\.0\\.0:(\\d+)/metrics");
     private static final Pattern SCORED = Pattern.compile("(?m)^kade_records_scored_total\\{[^}]*} ([0-9.eE+]+)$");
 
+    @RegisterExtension
+    static final SharedKafka KAFKA = new SharedKafka();
+
     private final HttpClient http = HttpClient.newHttpClient();
+
+    /** The topics and application id of one test: unique in this JVM, since the broker is shared. */
+    private record Names(String input, String alerts, String deadLetters, String app) {
+        static Names fresh(String input) {
+            return new Names(SharedKafka.unique(input), SharedKafka.unique("alerts"), SharedKafka.unique("dlq"),
+                    SharedKafka.unique("late"));
+        }
+
+        String bracketed(String topic) {
+            return "[" + topic + "]";
+        }
+    }
 
     @Test
     void waitsForTheInputTopicSayingWhyThenScoresWhenItAppears(@TempDir Path dir) throws Exception {
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            kafka.createTopics(1, "kade-alerts", "kade-dead-letters");
-            Process p = launch(dir, kafka, "late-in", "");
-            try {
-                int port = metricsPort(dir);
-                await().atMost(Duration.ofSeconds(30)).until(() -> get(port, "/health/ready").statusCode() == 503
-                        && get(port, "/health/ready").body().contains("[late-in]"));
-                HttpResponse<String> ready = get(port, "/health/ready");
-                assertThat(ready.body()).contains("input topic(s) [late-in] (input.topics) do not exist")
-                        .contains("topics.create=false").contains("topics.wait.ms=-1");
-                assertThat(get(port, "/health/live").statusCode()).as("waiting is not a reason to restart").isEqualTo(200);
-                assertThat(get(port, "/metrics").body()).containsPattern("(?m)^kade_ready\\{[^}]*} 0(\\.0)?$");
+        EmbeddedKafka kafka = KAFKA.kafka();
+        Names n = Names.fresh("late-in");
+        String in = n.bracketed(n.input());
+        kafka.createTopics(1, n.alerts(), n.deadLetters());
+        Process p = launch(dir, kafka, n, "");
+        try {
+            int port = metricsPort(dir);
+            await().atMost(Duration.ofSeconds(30)).until(() -> get(port, "/health/ready").statusCode() == 503
+                    && get(port, "/health/ready").body().contains(in));
+            HttpResponse<String> ready = get(port, "/health/ready");
+            assertThat(ready.body()).contains("input topic(s) " + in + " (input.topics) do not exist")
+                    .contains("topics.create=false").contains("topics.wait.ms=-1");
+            assertThat(get(port, "/health/live").statusCode()).as("waiting is not a reason to restart").isEqualTo(200);
+            assertThat(get(port, "/metrics").body()).containsPattern("(?m)^kade_ready\\{[^}]*} 0(\\.0)?$");
 
-                Thread.sleep(4000); // several checks (one per second) while the topic is missing
-                String log = Files.readString(dir.resolve("out.log"));
-                assertThat(countLines(log, "[late-in] (input.topics) do not exist")).as("one WARN, not one per check\n%s", log)
-                        .isEqualTo(1);
-                assertThat(log).doesNotContain("UNKNOWN_TOPIC_OR_PARTITION").doesNotContain("Kafka Streams CREATED ->");
+            Thread.sleep(4000); // several checks (one per second) while the topic is missing
+            String log = Files.readString(dir.resolve("out.log"));
+            assertThat(countLines(log, in + " (input.topics) do not exist")).as("one WARN, not one per check\n%s", log)
+                    .isEqualTo(1);
+            assertThat(log).doesNotContain("UNKNOWN_TOPIC_OR_PARTITION").doesNotContain("Kafka Streams CREATED ->");
 
-                kafka.createTopics(2, "late-in");
-                assertReadyAndScoring(kafka, port, "late-in");
-                assertThat(Files.readString(dir.resolve("out.log"))).contains("topic(s) [late-in] exist now, after");
-            } finally {
-                stop(p);
-            }
+            kafka.createTopics(2, n.input());
+            assertReadyAndScoring(kafka, port, n.input());
+            assertThat(Files.readString(dir.resolve("out.log"))).contains("topic(s) " + in + " exist now, after");
+        } finally {
+            stop(p);
         }
     }
 
     @Test
     void givesUpAfterTopicsWaitMsWithExitTwoNamingTheTopic(@TempDir Path dir) throws Exception {
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            kafka.createTopics(1, "kade-alerts", "kade-dead-letters");
-            Process p = launch(dir, kafka, "never-in", "topics.wait.ms=3000\n");
-            try {
-                int port = metricsPort(dir);
-                await().atMost(Duration.ofSeconds(2)).until(() -> get(port, "/health/ready").body().contains("[never-in]"));
-                assertThat(get(port, "/health/ready").body()).contains("topics.wait.ms=3000: then exit 2");
-                assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-                assertThat(p.exitValue()).isEqualTo(2);
-                String log = Files.readString(dir.resolve("out.log"));
-                assertThat(log).contains("kade run: input topic(s) [never-in] (input.topics) do not exist")
-                        .contains("gave up after 3000 ms");
-            } finally {
-                p.destroyForcibly();
-            }
+        EmbeddedKafka kafka = KAFKA.kafka();
+        Names n = Names.fresh("never-in");
+        String in = n.bracketed(n.input());
+        kafka.createTopics(1, n.alerts(), n.deadLetters());
+        Process p = launch(dir, kafka, n, "topics.wait.ms=3000\n");
+        try {
+            int port = metricsPort(dir);
+            await().atMost(Duration.ofSeconds(2)).until(() -> get(port, "/health/ready").body().contains(in));
+            assertThat(get(port, "/health/ready").body()).contains("topics.wait.ms=3000: then exit 2");
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isEqualTo(2);
+            String log = Files.readString(dir.resolve("out.log"));
+            assertThat(log).contains("kade run: input topic(s) " + in + " (input.topics) do not exist")
+                    .contains("gave up after 3000 ms");
+        } finally {
+            p.destroyForcibly();
         }
     }
 
     /** A missing output topic (topics.create=false) is waited for like an input topic, not a crash loop. */
     @Test
     void waitsForAMissingOutputTopicTooThenScores(@TempDir Path dir) throws Exception {
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            kafka.createTopics(1, "in-o", "kade-dead-letters");
-            Process p = launch(dir, kafka, "in-o", "");
-            try {
-                int port = metricsPort(dir);
-                await().atMost(Duration.ofSeconds(30)).until(() -> get(port, "/health/ready").body().contains("[kade-alerts]"));
-                HttpResponse<String> ready = get(port, "/health/ready");
-                assertThat(ready.statusCode()).isEqualTo(503);
-                assertThat(ready.body()).contains("output topic(s) [kade-alerts] do not exist").contains("topics.create=false")
-                        .doesNotContain("[in-o]");
-                assertThat(p.isAlive()).as("waiting, not exiting").isTrue();
+        EmbeddedKafka kafka = KAFKA.kafka();
+        Names n = Names.fresh("in-o");
+        String alerts = n.bracketed(n.alerts());
+        kafka.createTopics(1, n.input(), n.deadLetters());
+        Process p = launch(dir, kafka, n, "");
+        try {
+            int port = metricsPort(dir);
+            await().atMost(Duration.ofSeconds(30)).until(() -> get(port, "/health/ready").body().contains(alerts));
+            HttpResponse<String> ready = get(port, "/health/ready");
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).contains("output topic(s) " + alerts + " do not exist").contains("topics.create=false")
+                    .doesNotContain(n.bracketed(n.input()));
+            assertThat(p.isAlive()).as("waiting, not exiting").isTrue();
 
-                kafka.createTopics(1, "kade-alerts");
-                assertReadyAndScoring(kafka, port, "in-o");
-            } finally {
-                stop(p);
-            }
+            kafka.createTopics(1, n.alerts());
+            assertReadyAndScoring(kafka, port, n.input());
+        } finally {
+            stop(p);
         }
     }
 
     /** topics.wait.ms=0 is the strict check for outputs too: exit 2 at once, naming the topic and the settings. */
     @Test
     void strictCheckRefusesAMissingOutputTopicAtOnce(@TempDir Path dir) throws Exception {
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            kafka.createTopics(1, "in-s", "kade-alerts");
-            Process p = launch(dir, kafka, "in-s", "topics.wait.ms=0\n");
-            try {
-                assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-                assertThat(p.exitValue()).isEqualTo(2);
-                assertThat(Files.readString(dir.resolve("out.log"))).contains("kade run: output topic(s) [kade-dead-letters] do not exist")
-                        .contains("topics.create=false").contains("(topics.wait.ms=0)");
-            } finally {
-                p.destroyForcibly();
-            }
+        EmbeddedKafka kafka = KAFKA.kafka();
+        Names n = Names.fresh("in-s");
+        kafka.createTopics(1, n.input(), n.alerts());
+        Process p = launch(dir, kafka, n, "topics.wait.ms=0\n");
+        try {
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isEqualTo(2);
+            assertThat(Files.readString(dir.resolve("out.log")))
+                    .contains("kade run: output topic(s) " + n.bracketed(n.deadLetters()) + " do not exist")
+                    .contains("topics.create=false").contains("(topics.wait.ms=0)");
+        } finally {
+            p.destroyForcibly();
         }
     }
 
-    private static Process launch(Path dir, EmbeddedKafka kafka, String input, String extra) throws IOException {
+    private static Process launch(Path dir, EmbeddedKafka kafka, Names n, String extra) throws IOException {
         Path model = TestModels.writeModel(dir.resolve("model.onnx"), "late-v1");
         Path config = dir.resolve("kade.properties");
-        Files.writeString(config, "input.topics=" + input + "\nmodel.path=" + model + "\napplication.id=late\n"
+        Files.writeString(config, "input.topics=" + n.input() + "\nalert.topic=" + n.alerts() + "\ndead.letter.topic="
+                + n.deadLetters() + "\nmodel.path=" + model + "\napplication.id=" + n.app() + "\n"
                 + "metrics.port=0\nshutdown.timeout.ms=10000\nprocessing.guarantee=at_least_once\nkafka.state.dir="
                 + dir.resolve("state") + "\n" + extra);
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

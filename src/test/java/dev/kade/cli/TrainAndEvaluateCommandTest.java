@@ -132,6 +132,11 @@ class TrainAndEvaluateCommandTest {
         assertThat(t.err()).contains("--epochs 0");
         CliRun k = run("train", "--data", "x.csv", "--out", "y.onnx", "--kind", "reconstruction");
         assertThat(k.exit()).isEqualTo(2);
-        assertThat(k.err()).contains("--kind reconstruction", "expected ae, vae or mix");
+        assertThat(k.err()).contains("--kind", "reconstruction", "[AE, VAE, MIX] (case-insensitive)");
+        CliRun upper = run("train", "--data", "missing.csv", "--out", "y.onnx", "--kind", "VAE", "--activation", "Tanh");
+        assertThat(upper.err()).as("enum values are read case-insensitively, as before").doesNotContain("Invalid value");
+        CliRun act = run("train", "--data", "x.csv", "--out", "y.onnx", "--activation", "softmax");
+        assertThat(act.exit()).isEqualTo(2);
+        assertThat(act.err()).contains("--activation", "softmax");
     }
 }

@@ -3,6 +3,7 @@ package dev.kade.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kade.app.StreamsSetup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,10 +48,10 @@ class KadeConfigTest {
     void atLeastOnceCommitsEverySecondUnlessToldOtherwise() {
         Map<String, String> m = minimal();
         m.put("processing.guarantee", "at_least_once");
-        assertThat(KadeConfig.fromMap(m).streamsProperties().get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo("1000");
+        assertThat(StreamsSetup.properties(KadeConfig.fromMap(m)).get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo("1000");
         m.put("kafka.commit.interval.ms", "250");
-        assertThat(KadeConfig.fromMap(m).streamsProperties().get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo("250");
-        assertThat(KadeConfig.fromMap(minimal()).streamsProperties().get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG))
+        assertThat(StreamsSetup.properties(KadeConfig.fromMap(m)).get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo("250");
+        assertThat(StreamsSetup.properties(KadeConfig.fromMap(minimal())).get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG))
                 .as("exactly-once keeps Streams' 100 ms").isEqualTo("100");
     }
 
@@ -158,7 +159,7 @@ class KadeConfigTest {
         m.put("scores.topic", "kade-scores");
         m.put("processing.guarantee", "AT_LEAST_ONCE");
         KadeConfig c = KadeConfig.fromMap(m);
-        Properties p = c.streamsProperties();
+        Properties p = StreamsSetup.properties(c);
         assertThat(p).containsEntry("security.protocol", "SASL_SSL")
                 .containsEntry("ssl.truststore.location", "/etc/kafka/truststore.jks")
                 .containsEntry("num.stream.threads", "2")
@@ -207,7 +208,7 @@ class KadeConfigTest {
         m.put("kafka.admin.retries", "3");
         m.put("kafka.topic.min.insync.replicas", "2");
         m.put("kafka.client.tag.zone", "eu-1a");
-        assertThat(KadeConfig.fromMap(m).streamsProperties()).containsEntry("producer.linger.ms", "5")
+        assertThat(StreamsSetup.properties(KadeConfig.fromMap(m))).containsEntry("producer.linger.ms", "5")
                 .containsEntry("topic.min.insync.replicas", "2");
         m.put("kafka.producer.linger.mss", "5");
         assertThatThrownBy(() -> KadeConfig.fromMap(m)).isInstanceOf(ConfigException.class)
@@ -286,5 +287,17 @@ class KadeConfigTest {
         String table = doc.substring(from + ConfigDocumentation.BEGIN.length(), to).strip();
         assertThat(table).as("docs/configuration.md settings table; regenerate it from ConfigDocumentation.markdownTable():%n%s",
                 ConfigDocumentation.markdownTable()).isEqualTo(ConfigDocumentation.markdownTable().strip());
+    }
+
+    @Test
+    void topicsNeedsNoModelButScoringDoesAndAGivenModelIsStillRead() {
+        Map<String, String> m = minimal();
+        m.remove("model.path");
+        KadeConfig topics = KadeConfig.fromMap(m, Purpose.TOPICS);
+        assertThat(topics.inputTopics()).containsExactly("metrics", "events");
+        assertThatThrownBy(topics::modelPath).isInstanceOf(IllegalStateException.class).hasMessageContaining("model.path");
+        assertThatThrownBy(() -> KadeConfig.fromMap(m)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("model.path");
+        assertThat(KadeConfig.fromMap(minimal(), Purpose.TOPICS).modelPath()).hasToString("/models/model.onnx");
     }
 }

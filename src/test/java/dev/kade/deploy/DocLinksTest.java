@@ -24,14 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DocLinksTest {
 
-    /**
-     * Pages that other branches of this release add ({@code docs/architecture.md} and the design note on
-     * commit-safe batching, by the package restructure). Links to them are allowed to dangle until they
-     * land, and only then: once one exists, this test fails until it is removed from this set, so the
-     * allowance cannot outlive its reason.
-     */
-    static final Set<String> PENDING = Set.of("docs/architecture.md", "docs/design/commit-safe-batching.md");
-
     @Test
     void everyRelativeLinkInTheReadmeAndDocsResolves() {
         Path root = RepoFiles.root();
@@ -39,16 +31,9 @@ class DocLinksTest {
         assertThat(pages).as("README.md and docs/*.md").contains(root.resolve("README.md"))
                 .anyMatch(p -> p.startsWith(root.resolve("docs")));
 
-        List<String> broken = brokenLinks(root, pages, PENDING);
+        List<String> broken = brokenLinks(root, pages, Set.of());
 
         assertThat(broken).as("broken links in the documentation (file:line: [text](target): why)").isEmpty();
-    }
-
-    @Test
-    void pendingPagesAreStillMissing() {
-        Path root = RepoFiles.root();
-        assertThat(PENDING).as("pages in DocLinksTest.PENDING that exist now: remove them from PENDING")
-                .noneMatch(p -> Files.exists(root.resolve(p)));
     }
 
     @Test

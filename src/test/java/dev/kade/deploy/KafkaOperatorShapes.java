@@ -64,6 +64,7 @@ final class KafkaOperatorShapes {
             case "TriggerAuthentication" -> {
                 c.fields(spec, "spec", TRIGGER_AUTH_SPEC);
                 spec.path("secretTargetRef").forEach(r -> c.fields(r, "spec.secretTargetRef[]", SECRET_TARGET));
+                spec.path("configMapTargetRef").forEach(r -> c.fields(r, "spec.configMapTargetRef[]", SECRET_TARGET));
             }
             default -> throw new IllegalArgumentException(doc.path("kind").asString());
         }

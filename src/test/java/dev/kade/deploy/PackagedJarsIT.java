@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kade.kafka.EmbeddedKafka;
+import dev.kade.testing.SharedKafka;
 import dev.kade.testing.TestModels;
 import java.io.IOException;
 import java.net.URI;
@@ -33,6 +34,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,6 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
  * a dependency change that would slip broker or foreign-platform code back into production.
  */
 class PackagedJarsIT {
+    @RegisterExtension
+    static final SharedKafka KAFKA = new SharedKafka();
+
     static final Path PRODUCTION = Path.of("target", "kade.jar");
     static final Path DEMO = Path.of("target", "kade-demo.jar");
     static final long PRODUCTION_LIMIT = 60L * 1024 * 1024;
@@ -86,12 +91,12 @@ class PackagedJarsIT {
     @Test
     void productionJarTrainsAndEvaluatesAndRefusesTheDemoInOneLine(@TempDir Path dir) throws Exception {
         Path model = dir.resolve("m.onnx");
-        Run train = java(PRODUCTION, "train", "--data", "src/main/resources/datasets/thyroid.train.csv", "--epochs", "3",
+        Run train = java(PRODUCTION, "train", "--data", "src/demo/resources/datasets/thyroid.train.csv", "--epochs", "3",
                 "--quiet", "--no-report", "--out", model.toString());
         assertThat(train.exit).as(train.output).isZero();
         assertThat(model).isRegularFile();
         Run evaluate = java(PRODUCTION, "evaluate", "--model", model.toString(), "--data",
-                "src/main/resources/datasets/thyroid.test.csv", "--format", "json");
+                "src/demo/resources/datasets/thyroid.test.csv", "--format", "json");
         assertThat(evaluate.exit).as(evaluate.output).isZero();
         assertThat(evaluate.output).contains("\"roc_auc\"");
 
@@ -142,9 +147,9 @@ class PackagedJarsIT {
     private static String[] evaluateArgs(Path dir) throws Exception {
         Path model = dir.resolve("m.onnx");
         Run train = java(PRODUCTION, Map.of("ORT_DISABLE_TELEMETRY", "1"), "train", "--data",
-                "src/main/resources/datasets/thyroid.train.csv", "--epochs", "2", "--quiet", "--no-report", "--out", model.toString());
+                "src/demo/resources/datasets/thyroid.train.csv", "--epochs", "2", "--quiet", "--no-report", "--out", model.toString());
         assertThat(train.exit).as(train.output).isZero();
-        return new String[] {"evaluate", "--model", model.toString(), "--data", "src/main/resources/datasets/thyroid.test.csv",
+        return new String[] {"evaluate", "--model", model.toString(), "--data", "src/demo/resources/datasets/thyroid.test.csv",
             "--format", "json"};
     }
 
@@ -173,59 +178,62 @@ class PackagedJarsIT {
     /** {@code run} from the production jar against a broker: ready, and 20 records scored (ONNX, compression natives). */
     @Test
     void productionJarScoresAStream(@TempDir Path dir) throws Exception {
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            kafka.createTopics(1, "jar-in", "kade-alerts", "kade-dead-letters");
-            Path model = TestModels.writeModel(dir.resolve("model.onnx"), "jar-v1");
-            Path config = dir.resolve("kade.properties");
-            Files.writeString(config, "bootstrap.servers=" + kafka.bootstrapServers() + "\ninput.topics=jar-in\nmodel.path="
-                    + model + "\napplication.id=jar\nmetrics.port=0\nkafka.state.dir=" + dir.resolve("state") + "\n");
-            Path log = dir.resolve("run.log");
-            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar", PRODUCTION.toString(), "run", "--config", config.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
-            pb.environment().put("KADE_LOG_FORMAT", "json"); // the packaged Logback set-up, as a log pipeline reads it
-            Process p = pb.start();
-            try {
-                Pattern port = Pattern.compile("metrics and health on http://[0-9.]+:(\\d+)/metrics");
-                int[] metricsPort = {0};
-                await().atMost(Duration.ofSeconds(90)).until(() -> {
-                    Matcher m = port.matcher(Files.readString(log).replace("\\/", "/")); // JSON escapes '/'
-                    metricsPort[0] = m.find() ? Integer.parseInt(m.group(1)) : 0;
-                    return metricsPort[0] > 0;
-                });
-                HttpClient http = HttpClient.newHttpClient();
-                URI base = URI.create("http://127.0.0.1:" + metricsPort[0]);
-                await().atMost(Duration.ofSeconds(90)).until(() -> get(http, base.resolve("/health/ready")).statusCode() == 200);
-                try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.<String, Object>of(
-                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                        ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd"), new StringSerializer(), new StringSerializer())) {
-                    Random random = new Random(3);
-                    for (int i = 0; i < 20; i++) {
-                        producer.send(new ProducerRecord<>("jar-in", "k" + i, TestModels.normal(random)));
-                    }
-                }
-                Pattern scored = Pattern.compile("(?m)^kade_records_scored_total(?:\\{[^}]*})? ([0-9.eE+]+)$");
-                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-                    Matcher m = scored.matcher(get(http, base.resolve("/metrics")).body());
-                    assertThat(m.find()).as("kade_records_scored_total in /metrics").isTrue();
-                    assertThat(Double.parseDouble(m.group(1))).isEqualTo(20.0);
-                });
-            } finally {
-                p.destroy();
-                if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
+        EmbeddedKafka kafka = KAFKA.kafka();
+        String in = SharedKafka.unique("jar-in");
+        String alerts = SharedKafka.unique("jar-alerts");
+        String deadLetters = SharedKafka.unique("jar-dlq");
+        kafka.createTopics(1, in, alerts, deadLetters);
+        Path model = TestModels.writeModel(dir.resolve("model.onnx"), "jar-v1");
+        Path config = dir.resolve("kade.properties");
+        Files.writeString(config, "bootstrap.servers=" + kafka.bootstrapServers() + "\ninput.topics=" + in + "\nalert.topic=" + alerts
+                + "\ndead.letter.topic=" + deadLetters + "\nmodel.path=" + model + "\napplication.id=" + SharedKafka.unique("jar")
+                + "\nmetrics.port=0\nkafka.state.dir=" + dir.resolve("state") + "\n");
+        Path log = dir.resolve("run.log");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", PRODUCTION.toString(), "run", "--config", config.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("KADE_LOG_FORMAT", "json"); // the packaged Logback set-up, as a log pipeline reads it
+        Process p = pb.start();
+        try {
+            Pattern port = Pattern.compile("metrics and health on http://[0-9.]+:(\\d+)/metrics");
+            int[] metricsPort = {0};
+            await().atMost(Duration.ofSeconds(90)).until(() -> {
+                Matcher m = port.matcher(Files.readString(log).replace("\\/", "/")); // JSON escapes '/'
+                metricsPort[0] = m.find() ? Integer.parseInt(m.group(1)) : 0;
+                return metricsPort[0] > 0;
+            });
+            HttpClient http = HttpClient.newHttpClient();
+            URI base = URI.create("http://127.0.0.1:" + metricsPort[0]);
+            await().atMost(Duration.ofSeconds(90)).until(() -> get(http, base.resolve("/health/ready")).statusCode() == 200);
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.<String, Object>of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                    ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd"), new StringSerializer(), new StringSerializer())) {
+                Random random = new Random(3);
+                for (int i = 0; i < 20; i++) {
+                    producer.send(new ProducerRecord<>(in, "k" + i, TestModels.normal(random)));
                 }
             }
-            List<JsonNode> lines = new ArrayList<>();
-            for (String line : Files.readAllLines(log)) {
-                assertThat(line).as("a log line in text format").doesNotContainPattern("^\\d{4}-\\d\\d-\\d\\dT.* (INFO|WARN|ERROR) ");
-                if (line.startsWith("{")) {
-                    lines.add(new ObjectMapper().readTree(line)); // one JSON log event per line
-                }
+            Pattern scored = Pattern.compile("(?m)^kade_records_scored_total(?:\\{[^}]*})? ([0-9.eE+]+)$");
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                Matcher m = scored.matcher(get(http, base.resolve("/metrics")).body());
+                assertThat(m.find()).as("kade_records_scored_total in /metrics").isTrue();
+                assertThat(Double.parseDouble(m.group(1))).isEqualTo(20.0);
+            });
+        } finally {
+            p.destroy();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
             }
-            assertThat(lines).anySatisfy(l -> assertThat(l.path("formattedMessage").asText()).startsWith("serving model jar-v1"));
-            assertThat(lines).allSatisfy(l -> assertThat(l.path("level").asText()).isNotEmpty());
         }
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(log)) {
+            assertThat(line).as("a log line in text format").doesNotContainPattern("^\\d{4}-\\d\\d-\\d\\dT.* (INFO|WARN|ERROR) ");
+            if (line.startsWith("{")) {
+                lines.add(new ObjectMapper().readTree(line)); // one JSON log event per line
+            }
+        }
+        assertThat(lines).anySatisfy(l -> assertThat(l.path("formattedMessage").asText()).startsWith("serving model jar-v1"));
+        assertThat(lines).allSatisfy(l -> assertThat(l.path("level").asText()).isNotEmpty());
     }
 
     private static HttpResponse<String> get(HttpClient http, URI uri) throws IOException, InterruptedException {

@@ -94,10 +94,12 @@ class PrometheusRulesTest {
     }
 
     @Test
-    void theProductionOverlayPointsEveryRunbookUrlAtItsConfiguredBase() {
+    void theProductionOverlayPointsEveryRunbookUrlAtItsConfiguredBase() throws IOException {
         String configured = runbookBase(RepoFiles.path(RUNBOOK_URL_OVERLAY));
-        List<Rendered> renders = List.of(
-                render(RepoFiles.root(), RUNBOOK_URL_OVERLAY), render(RepoFiles.root(), "k8s/overlays/production-keda"));
+        // Every overlay builds on production (directly or through another overlay) and inherits its base URL.
+        List<Rendered> renders = KubernetesManifestsTest.kadeKustomizations().filter(k -> k.startsWith("k8s/overlays/"))
+                .map(k -> render(RepoFiles.root(), k)).toList();
+        assertThat(renders).extracting(Rendered::kustomization).contains(RUNBOOK_URL_OVERLAY, "k8s/overlays/strimzi");
 
         for (Rendered rendered : renders) {
             assertThat(rendered.runbookUrls()).as(rendered.kustomization()).isNotEmpty()

@@ -2,11 +2,11 @@ package dev.kade.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kade.export.OnnxExporter;
 import dev.kade.features.DataSet;
 import dev.kade.features.DataSetReader;
 import dev.kade.features.ImputationPolicy;
 import dev.kade.model.ModelKind;
-import dev.kade.onnx.OnnxExporter;
 import dev.kade.train.Fixtures;
 import dev.kade.train.ProgressListener;
 import dev.kade.train.TrainConfig;

@@ -3,8 +3,9 @@ package dev.kade.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.kade.app.StreamsRunner;
 import dev.kade.kafka.EmbeddedKafka;
-import dev.kade.stream.StreamsRunner;
+import dev.kade.testing.SharedKafka;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +30,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,6 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
  * that kills every replacement thread ends Kafka Streams in ERROR after the crash-loop count.
  */
 class HealthIT {
+    @RegisterExtension
+    static final SharedKafka KAFKA = new SharedKafka();
+
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
     /** Passes records through; "block" waits on the latch, "die" throws an Error (which no handler catches). */
@@ -108,62 +113,62 @@ class HealthIT {
 
     @Test
     void aStuckThreadShowsAsAStalledPartitionThenWedgedAndRecovers(@TempDir Path dir) throws Exception {
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            kafka.createTopics(1, "stuck-in", "stuck-out");
-            CountDownLatch unblock = new CountDownLatch(1);
-            AtomicReference<HealthMonitor> monitor = new AtomicReference<>();
-            try (StreamsRunner runner = new StreamsRunner(topology("stuck-in", "stuck-out", unblock, new AtomicInteger()),
-                    properties(kafka, "stuck", dir), Duration.ofSeconds(10), s -> { },
-                    new CrashLoopDetector(3, () -> monitor.get().snapshot()), () -> { })) {
-                HealthMonitor m = new HealthMonitor(kafka.admin(), "stuck", () -> assigned(runner.streams()),
-                        new ProducerHealth(runner.streams()::metrics), TIMEOUT, Duration.ofMillis(500), s -> { });
-                monitor.set(m);
-                HealthChecks checks = new HealthChecks(runner::state, () -> true, monitor::get, TIMEOUT);
-                try (m) {
-                    runner.start();
-                    m.start();
-                    produce(kafka, "stuck-in", "a", "b", "c");
-                    await().atMost(Duration.ofSeconds(60)).until(() -> checks.readiness().healthy());
+        EmbeddedKafka kafka = KAFKA.kafka();
+        String stuck = SharedKafka.unique("stuck");
+        kafka.createTopics(1, stuck + "-in", stuck + "-out");
+        CountDownLatch unblock = new CountDownLatch(1);
+        AtomicReference<HealthMonitor> monitor = new AtomicReference<>();
+        try (StreamsRunner runner = new StreamsRunner(topology(stuck + "-in", stuck + "-out", unblock, new AtomicInteger()),
+                properties(kafka, stuck, dir), Duration.ofSeconds(10), s -> { },
+                new CrashLoopDetector(3, () -> monitor.get().snapshot()), () -> { })) {
+            HealthMonitor m = new HealthMonitor(kafka.admin(), stuck, () -> assigned(runner.streams()),
+                    new ProducerHealth(runner.streams()::metrics), TIMEOUT, Duration.ofMillis(500), s -> { });
+            monitor.set(m);
+            HealthChecks checks = new HealthChecks(runner::state, () -> true, monitor::get, TIMEOUT);
+            try (m) {
+                runner.start();
+                m.start();
+                produce(kafka, stuck + "-in", "a", "b", "c");
+                await().atMost(Duration.ofSeconds(60)).until(() -> checks.readiness().healthy());
 
-                    produce(kafka, "stuck-in", "block", "d", "e");
-                    await().atMost(Duration.ofSeconds(30)).until(() -> !checks.readiness().healthy());
-                    assertThat(checks.readiness().reasons()).singleElement().asString()
-                            .contains("partition stuck-in-0 made no progress").contains("end offset 6");
-                    assertThat(m.snapshot().secondsSinceProgress()).isGreaterThan(TIMEOUT.toSeconds());
-                    assertThat(checks.liveness().healthy()).as("stalled, not yet wedged").isTrue();
-                    await().atMost(Duration.ofSeconds(30)).until(() -> !checks.liveness().healthy());
-                    assertThat(checks.liveness().reasons()).singleElement().asString().startsWith("wedged: partition stuck-in-0");
+                produce(kafka, stuck + "-in", "block", "d", "e");
+                await().atMost(Duration.ofSeconds(30)).until(() -> !checks.readiness().healthy());
+                assertThat(checks.readiness().reasons()).singleElement().asString()
+                        .contains("partition " + stuck + "-in-0 made no progress").contains("end offset 6");
+                assertThat(m.snapshot().secondsSinceProgress()).isGreaterThan(TIMEOUT.toSeconds());
+                assertThat(checks.liveness().healthy()).as("stalled, not yet wedged").isTrue();
+                await().atMost(Duration.ofSeconds(30)).until(() -> !checks.liveness().healthy());
+                assertThat(checks.liveness().reasons()).singleElement().asString().startsWith("wedged: partition " + stuck + "-in-0");
 
-                    unblock.countDown();
-                    await().atMost(Duration.ofSeconds(30)).until(() -> checks.readiness().healthy() && checks.liveness().healthy());
-                    assertThat(m.snapshot().partitions()).singleElement()
-                            .satisfies(p -> assertThat(p.committed()).isEqualTo(6));
-                }
+                unblock.countDown();
+                await().atMost(Duration.ofSeconds(30)).until(() -> checks.readiness().healthy() && checks.liveness().healthy());
+                assertThat(m.snapshot().partitions()).singleElement()
+                        .satisfies(p -> assertThat(p.committed()).isEqualTo(6));
             }
         }
     }
 
     @Test
     void aRecordThatKillsEveryReplacementEndsInErrorAfterThreeDeaths(@TempDir Path dir) throws Exception {
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            kafka.createTopics(1, "loop-in", "loop-out");
-            AtomicInteger dying = new AtomicInteger();
-            AtomicInteger deaths = new AtomicInteger();
-            AtomicReference<HealthMonitor> monitor = new AtomicReference<>();
-            try (StreamsRunner runner = new StreamsRunner(topology("loop-in", "loop-out", new CountDownLatch(0), dying),
-                    properties(kafka, "loop", dir), Duration.ofSeconds(10), s -> { },
-                    new CrashLoopDetector(3, () -> monitor.get().snapshot()), deaths::incrementAndGet)) {
-                HealthMonitor m = new HealthMonitor(kafka.admin(), "loop", () -> assigned(runner.streams()),
-                        new ProducerHealth(runner.streams()::metrics), TIMEOUT, Duration.ofMillis(500), s -> { });
-                monitor.set(m);
-                try (m) {
-                    runner.start();
-                    m.start();
-                    produce(kafka, "loop-in", "a", "b", "die", "c");
-                    assertThat(runner.awaitTermination(Duration.ofSeconds(120))).isEqualTo(KafkaStreams.State.ERROR);
-                    assertThat(deaths).as("replaced twice, then given up").hasValue(3);
-                    assertThat(dying).hasValue(3);
-                }
+        EmbeddedKafka kafka = KAFKA.kafka();
+        String loop = SharedKafka.unique("loop");
+        kafka.createTopics(1, loop + "-in", loop + "-out");
+        AtomicInteger dying = new AtomicInteger();
+        AtomicInteger deaths = new AtomicInteger();
+        AtomicReference<HealthMonitor> monitor = new AtomicReference<>();
+        try (StreamsRunner runner = new StreamsRunner(topology(loop + "-in", loop + "-out", new CountDownLatch(0), dying),
+                properties(kafka, loop, dir), Duration.ofSeconds(10), s -> { },
+                new CrashLoopDetector(3, () -> monitor.get().snapshot()), deaths::incrementAndGet)) {
+            HealthMonitor m = new HealthMonitor(kafka.admin(), loop, () -> assigned(runner.streams()),
+                    new ProducerHealth(runner.streams()::metrics), TIMEOUT, Duration.ofMillis(500), s -> { });
+            monitor.set(m);
+            try (m) {
+                runner.start();
+                m.start();
+                produce(kafka, loop + "-in", "a", "b", "die", "c");
+                assertThat(runner.awaitTermination(Duration.ofSeconds(120))).isEqualTo(KafkaStreams.State.ERROR);
+                assertThat(deaths).as("replaced twice, then given up").hasValue(3);
+                assertThat(dying).hasValue(3);
             }
         }
     }

@@ -17,6 +17,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The broker wrapper itself, so it starts one of its own rather than the shared one (dev.kade.testing.SharedKafka):
+ * closing it and finding its directory gone is part of what is checked.
+ */
 class EmbeddedKafkaIT {
     @Test
     void startsAKraftBrokerThatRoundTripsTransactionsAndDeletesItsDirectoryOnClose() throws Exception {

@@ -37,14 +37,14 @@ class KadeLogConfiguratorTest {
     @Test
     void jsonFormatWritesOneParsableObjectPerLineWithTheFormattedMessage() throws Exception {
         String out = logWith(Map.of("KADE_LOG_FORMAT", "json"), ctx -> {
-            ctx.getLogger("dev.kade.stream.ScoringApp").info("serving model {} ({} features)", "v7", 3);
-            ctx.getLogger("dev.kade.stream.ScoringApp").warn("failed", new IllegalStateException("boom"));
+            ctx.getLogger("dev.kade.app.ScoringApp").info("serving model {} ({} features)", "v7", 3);
+            ctx.getLogger("dev.kade.app.ScoringApp").warn("failed", new IllegalStateException("boom"));
         });
         List<String> lines = out.lines().toList();
         assertThat(lines).hasSize(2);
         JsonNode first = new ObjectMapper().readTree(lines.get(0));
         assertThat(first.get("level").asText()).isEqualTo("INFO");
-        assertThat(first.get("loggerName").asText()).isEqualTo("dev.kade.stream.ScoringApp");
+        assertThat(first.get("loggerName").asText()).isEqualTo("dev.kade.app.ScoringApp");
         assertThat(first.get("formattedMessage").asText()).isEqualTo("serving model v7 (3 features)");
         assertThat(first.get("timestamp").asLong()).isPositive();
         JsonNode second = new ObjectMapper().readTree(lines.get(1));

@@ -27,10 +27,9 @@ class KadeMetricsTest {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         KadeMetrics m = new KadeMetrics("kade-test");
         m.bindTo(registry);
-        m.recordIn("metrics");
-        m.recordIn("metrics");
-        m.scored(0.004, 12_000, false);
-        m.scored(14.2, 15_000, true);
+        m.recordsIn("metrics", 2);
+        m.scoredBatch(BatchTrigger.SIZE, new float[] {0.004f}, 1, 12_000, 0);
+        m.scoredBatch(BatchTrigger.SIZE, new float[] {14.2f}, 1, 15_000, 1);
         m.deadLetter(DeadLetterReason.NOT_JSON);
         m.modelServing(model("v1", 1.5), Instant.ofEpochSecond(1_700_000_000));
         m.modelServing(model("v2", 2.5), Instant.ofEpochSecond(1_700_000_100));
@@ -109,7 +108,7 @@ class KadeMetricsTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         KadeMetrics m = new KadeMetrics("app-1");
         m.bindTo(registry);
-        m.recordIn("t");
+        m.recordsIn("t", 1);
         m.modelServing(model("v1", 1), Instant.now());
         // SimpleMeterRegistry adds one derived gauge per histogram bucket (kade.score.histogram); not ours
         List<Meter> meters = registry.getMeters().stream()
@@ -126,11 +125,9 @@ class KadeMetricsTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         KadeMetrics m = new KadeMetrics("kade");
         m.bindTo(registry);
-        m.recordIn("a");
-        m.recordIn("b");
-        m.recordIn("b");
-        m.scored(0.1, 1, false);
-        m.scored(5, 1, true);
+        m.recordsIn("a", 1);
+        m.recordsIn("b", 2);
+        m.scoredBatch(BatchTrigger.COMMIT, new float[] {0.1f, 5}, 2, 1, 1);
         m.deadLetter(DeadLetterReason.MISSING_FEATURE);
         assertThat(m.counts()).isEqualTo(new KadeMetrics.Counts(3, 2, 1, 1));
     }

@@ -3,6 +3,7 @@ package dev.kade.onnx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kade.export.OnnxExporter;
 import dev.kade.features.DataSet;
 import dev.kade.model.ModelKind;
 import dev.kade.model.Scores;

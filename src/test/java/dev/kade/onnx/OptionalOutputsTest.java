@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.onnx.proto.OnnxMl;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtSession;
+import dev.kade.export.OnnxExporter;
 import dev.kade.model.InvalidModelException;
 import dev.kade.model.ModelContract;
 import dev.kade.model.ModelKind;
@@ -104,7 +105,7 @@ class OptionalOutputsTest {
         assertThat(decoder.getFileName().toString()).isEqualTo("vae.decoder.onnx");
         float[][] z = {{0, 0, 0}, {1.5f, -0.5f, 2f}, {-2f, 1f, 0.25f}};
         float[][] expected = vae.decode(z);
-        var env = OnnxModel.environment();
+        var env = OnnxRuntime.environment();
         try (OrtSession s = env.createSession(decoder.toString(), new OrtSession.SessionOptions());
              OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(new float[] {0, 0, 0, 1.5f, -0.5f, 2f, -2f, 1f, 0.25f}),
                      new long[] {3, 3});

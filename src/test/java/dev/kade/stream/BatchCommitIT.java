@@ -2,12 +2,14 @@ package dev.kade.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kade.app.ScoringApp;
+import dev.kade.app.StreamsSetup;
 import dev.kade.config.KadeConfig;
 import dev.kade.config.ProcessingGuarantee;
 import dev.kade.metrics.BatchTrigger;
 import dev.kade.metrics.KadeMetrics;
 import dev.kade.onnx.OnnxModel;
-import dev.kade.testing.EmbeddedKafkaExtension;
+import dev.kade.testing.SharedKafka;
 import dev.kade.testing.TestModels;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +54,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class BatchCommitIT {
     private static final int PARTITIONS = 4;
     @RegisterExtension
-    static final EmbeddedKafkaExtension BROKER = new EmbeddedKafkaExtension();
+    static final SharedKafka BROKER = new SharedKafka();
 
     @TempDir
     Path dir;
@@ -60,7 +62,7 @@ class BatchCommitIT {
     @ParameterizedTest
     @EnumSource(ProcessingGuarantee.class)
     void rebalancesAndCommitRequestsMidBatchLoseNothingAndCommitNoBufferedRecord(ProcessingGuarantee g) throws Exception {
-        String p = "rb-" + tag(g);
+        String p = SharedKafka.unique("rb-" + tag(g));
         BROKER.kafka().createTopics(PARTITIONS, p + "-in", p + "-scores", p + "-alerts", p + "-dlq");
         BROKER.kafka().createTopics(1, p + "-commit");
         Path model = TestModels.writeModel(dir.resolve("model.onnx"), "v1");
@@ -100,7 +102,7 @@ class BatchCommitIT {
     @EnumSource(ProcessingGuarantee.class)
     void cleanCloseMidBatchSendsTheBufferInsideTheLastCommitAndARestartMissesNothing(ProcessingGuarantee g)
             throws Exception {
-        String p = "cl-" + tag(g);
+        String p = SharedKafka.unique("cl-" + tag(g));
         BROKER.kafka().createTopics(PARTITIONS, p + "-in", p + "-scores", p + "-alerts", p + "-dlq");
         BROKER.kafka().createTopics(1, p + "-commit");
         Path model = TestModels.writeModel(dir.resolve("model.onnx"), "v1");
@@ -111,10 +113,10 @@ class BatchCommitIT {
             Node a = start(nodes, "a", p, g, model, guard, 30_000);
             int first = 40;
             produce(p, 0, first);
-            await(() -> PendingBatch.heldEverywhere() == first, "all " + first + " records buffered");
+            await(() -> LiveBatches.heldEverywhere() == first, "all " + first + " records buffered");
             assertThat(a.metrics.counts().scored() + a.metrics.counts().deadLettered()).as("nothing sent yet").isZero();
             a.close();
-            assertThat(PendingBatch.heldEverywhere()).isZero();
+            assertThat(LiveBatches.heldEverywhere()).isZero();
             assertThat(a.metrics.counts().scored() + a.metrics.counts().deadLettered()).as("sent by the close commit")
                     .isEqualTo(first);
             assertThat(a.metrics.batches(BatchTrigger.COMMIT)).isPositive();
@@ -219,11 +221,11 @@ class BatchCommitIT {
             OnnxModel model = OnnxModel.load(config.modelPath());
             metrics.modelServing(model.metadata(), Instant.now());
             models = ModelRegistry.of(model);
-            Topology t = ScoringTopology.build(TopologyConfig.from(config), models, metrics);
+            Topology t = ScoringTopology.build(StreamsSetup.topology(config), models, metrics);
             // another task on the same thread that asks for commits: one request commits every task on the thread
             t.addSource("commit-requests", commitTopic);
             t.addProcessor("commit-requester", CommitRequester::new, "commit-requests");
-            streams = new KafkaStreams(t, CountingProcessingExceptionHandler.streamsProperties(config, metrics), guard);
+            streams = new KafkaStreams(t, StreamsSetup.properties(config, metrics), guard);
             streams.start();
         }
 

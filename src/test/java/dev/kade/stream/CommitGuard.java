@@ -38,6 +38,11 @@ final class CommitGuard implements KafkaClientSupplier {
     private final AtomicInteger commitsChecked = new AtomicInteger();
     private final AtomicInteger closesChecked = new AtomicInteger();
 
+    /** Starts watching the scoring batches ({@link LiveBatches}) so that commits can be checked against them. */
+    CommitGuard() {
+        LiveBatches.install();
+    }
+
     List<String> violations() {
         synchronized (violations) {
             return List.copyOf(violations);
@@ -56,7 +61,7 @@ final class CommitGuard implements KafkaClientSupplier {
 
     private void checkCommit(String how, Collection<TopicPartition> partitions) {
         commitsChecked.incrementAndGet();
-        Map<TopicPartition, Integer> held = PendingBatch.heldOnThisThread();
+        Map<TopicPartition, Integer> held = LiveBatches.heldOnThisThread();
         for (TopicPartition tp : partitions) {
             Integer n = held.get(tp);
             if (n != null && n > 0) {

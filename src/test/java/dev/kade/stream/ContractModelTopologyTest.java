@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kade.app.StreamsSetup;
 import dev.kade.config.KadeConfig;
+import dev.kade.export.OnnxExporter;
 import dev.kade.features.DataSet;
 import dev.kade.features.FeatureExtractor;
 import dev.kade.metrics.KadeMetrics;
 import dev.kade.model.ModelKind;
-import dev.kade.onnx.OnnxExporter;
 import dev.kade.onnx.OnnxModel;
 import dev.kade.testing.TestModels;
 import dev.kade.train.ProgressListener;
@@ -65,9 +66,9 @@ class ContractModelTopologyTest {
                     "model.path", modelFile.toString()));
             KadeMetrics metrics = new KadeMetrics("kade");
             metrics.bindTo(new SimpleMeterRegistry());
-            TopologyConfig topologyConfig = new TopologyConfig(Topics.from(config), config.alertTopFeatures(), Clock.systemUTC());
+            TopologyConfig topologyConfig = new TopologyConfig(StreamsSetup.topics(config), config.alertTopFeatures(), Clock.systemUTC());
             try (TopologyTestDriver driver = new TopologyTestDriver(
-                    ScoringTopology.build(topologyConfig, ModelRegistry.of(model), metrics), config.streamsProperties())) {
+                    ScoringTopology.build(topologyConfig, ModelRegistry.of(model), metrics), StreamsSetup.properties(config))) {
                 TestInputTopic<byte[], byte[]> in = driver.createInputTopic("metrics", new ByteArraySerializer(), new ByteArraySerializer());
                 TestOutputTopic<byte[], byte[]> alerts = driver.createOutputTopic("kade-alerts", new ByteArrayDeserializer(), new ByteArrayDeserializer());
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kade.app.StreamsSetup;
 import dev.kade.config.KadeConfig;
 import dev.kade.metrics.KadeMetrics;
 import dev.kade.onnx.OnnxModel;
@@ -56,9 +57,9 @@ class HostileRecordTopologyTest {
         metrics = new KadeMetrics("kade");
         metrics.bindTo(new SimpleMeterRegistry());
         models = ModelRegistry.of(OnnxModel.load(TestModels.writeModel(dir.resolve("model.onnx"), "v1")));
-        TopologyConfig topology = new TopologyConfig(Topics.from(config), 3, Clock.fixed(NOW, ZoneOffset.UTC)).withLimits(limits);
+        TopologyConfig topology = new TopologyConfig(StreamsSetup.topics(config), 3, Clock.fixed(NOW, ZoneOffset.UTC)).withLimits(limits);
         driver = new TopologyTestDriver(ScoringTopology.build(topology, models, metrics),
-                CountingProcessingExceptionHandler.streamsProperties(config, metrics));
+                StreamsSetup.properties(config, metrics));
         var ser = new ByteArraySerializer();
         var de = new ByteArrayDeserializer();
         in = driver.createInputTopic("metrics", ser, ser);

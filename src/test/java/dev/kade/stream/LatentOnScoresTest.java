@@ -6,10 +6,15 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kade.app.ModelLoader;
+import dev.kade.app.ModelWatcher;
+import dev.kade.app.ScoringApp;
+import dev.kade.app.StreamsSetup;
 import dev.kade.config.ConfigException;
 import dev.kade.config.KadeConfig;
 import dev.kade.metrics.KadeMetrics;
 import dev.kade.model.ModelContract;
+import dev.kade.model.ServableModel;
 import dev.kade.onnx.OnnxModel;
 import dev.kade.testing.ShuttleModels;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -45,7 +50,7 @@ class LatentOnScoresTest {
             for (boolean include : new boolean[] {true, false}) {
                 KadeConfig config = OfflineConfig.of(file, Map.of(KadeConfig.SCORES_TOPIC, "scores",
                         KadeConfig.SCORES_INCLUDE_LATENT, Boolean.toString(include)));
-                assertThat(TopologyConfig.from(config).includeLatent()).isEqualTo(include);
+                assertThat(StreamsSetup.topology(config).includeLatent()).isEqualTo(include);
                 List<JsonNode> scores = run(config, model, features, rows, 40);
                 assertThat(scores).hasSize(40);
                 if (!include) {
@@ -85,7 +90,7 @@ class LatentOnScoresTest {
                 .satisfies(e -> assertThat(((ConfigException) e).key()).isEqualTo(KadeConfig.SCORES_INCLUDE_LATENT))
                 .hasMessageContaining("has no 'latent' output");
         // the same model serves when the setting is off
-        try (OnnxModel m = ScoringApp.loadModel(OfflineConfig.of(file, Map.of(KadeConfig.SCORES_TOPIC, "scores")), file)) {
+        try (OnnxModel m = ModelLoader.load(OfflineConfig.of(file, Map.of(KadeConfig.SCORES_TOPIC, "scores")), file)) {
             assertThat(m.latentWidth()).isZero();
         }
     }
@@ -97,13 +102,10 @@ class LatentOnScoresTest {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         KadeMetrics metrics = new KadeMetrics("kade-test");
         metrics.bindTo(meters);
-        OnnxModel first = ScoringApp.loadModel(config, file);
+        OnnxModel first = ModelLoader.load(config, file);
         String serving = first.metadata().version();
         try (ModelRegistry registry = ModelRegistry.of(first);
-             ModelWatcher watcher = new ModelWatcher(file, registry, metrics, p -> {
-                 OnnxModel m = ScoringApp.loadModel(config, p);
-                 return new ModelWatcher.Loaded(m, m);
-             }, Clock.systemUTC(), config.modelMaxBytes())) {
+             ModelWatcher watcher = new ModelWatcher(file, registry, metrics, p -> ModelLoader.load(config, p), Clock.systemUTC(), config.modelMaxBytes())) {
             ShuttleModels.write(file, ShuttleModels.withMetadata(ShuttleModels.withoutOptionalOutputs(ShuttleModels.ae()),
                     Map.of(ModelContract.KEY_MODEL_VERSION, "no-latent")));
             assertThat(watcher.checkNow()).isEqualTo(ModelWatcher.Outcome.REFUSED);
@@ -123,10 +125,10 @@ class LatentOnScoresTest {
             throws Exception {
         KadeMetrics metrics = new KadeMetrics("kade");
         metrics.bindTo(new SimpleMeterRegistry());
-        TopologyConfig topology = TopologyConfig.from(config).withBatching(new Batching(16, Duration.ofSeconds(5)));
-        ModelRegistry registry = new ModelRegistry(model, null); // the test closes the model
+        TopologyConfig topology = StreamsSetup.topology(config).withBatching(new Batching(16, Duration.ofSeconds(5)));
+        ModelRegistry registry = new ModelRegistry(ServableModel.unowned(model)); // the test closes the model
         try (TopologyTestDriver driver = new TopologyTestDriver(ScoringTopology.build(topology, registry, metrics),
-                config.streamsProperties())) {
+                StreamsSetup.properties(config))) {
             TestInputTopic<byte[], byte[]> in = driver.createInputTopic("in", new ByteArraySerializer(), new ByteArraySerializer());
             TestOutputTopic<byte[], byte[]> out = driver.createOutputTopic("scores", new ByteArrayDeserializer(), new ByteArrayDeserializer());
             for (int i = 0; i < n; i++) {

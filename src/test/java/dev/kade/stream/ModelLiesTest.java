@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.kade.app.ModelLoader;
+import dev.kade.app.ModelWatcher;
+import dev.kade.app.ScoringApp;
 import dev.kade.cli.Main;
 import dev.kade.config.ConfigException;
 import dev.kade.config.KadeConfig;
@@ -152,7 +155,7 @@ class ModelLiesTest {
         // with nothing serving yet there is no served data to compare with: the model's own probe,
         // quantiles and threshold are honest, so only the pinned fingerprint tells it apart
         Path file = ShuttleModels.write(dir.resolve("model.onnx"), ShuttleModels.relabelled());
-        try (OnnxModel unpinned = ScoringApp.loadModel(OfflineConfig.of(file, Map.of()), file)) {
+        try (OnnxModel unpinned = ModelLoader.load(OfflineConfig.of(file, Map.of()), file)) {
             assertThat(unpinned.verification()).isEqualTo(ModelContract.Verification.VERIFIED);
         }
         KadeConfig pinned = OfflineConfig.of(file, Map.of(KadeConfig.MODEL_REQUIRE_FINGERPRINT, shuttleFingerprint()));
@@ -164,7 +167,7 @@ class ModelLiesTest {
     void goodModelsLoadVerifiedAndAPinnedFingerprintAcceptsTheirOwnData() {
         for (Supplier<byte[]> model : java.util.List.<Supplier<byte[]>>of(ShuttleModels::ae, ShuttleModels::vae)) {
             Path file = ShuttleModels.write(dir.resolve("model.onnx"), model.get());
-            try (OnnxModel m = ScoringApp.loadModel(OfflineConfig.of(file, Map.of(KadeConfig.MODEL_REQUIRE_FINGERPRINT,
+            try (OnnxModel m = ModelLoader.load(OfflineConfig.of(file, Map.of(KadeConfig.MODEL_REQUIRE_FINGERPRINT,
                     shuttleFingerprint())), file)) {
                 assertThat(m.verification()).isEqualTo(ModelContract.Verification.VERIFIED);
                 assertThat(m.metadata().probe()).isPresent();
@@ -205,13 +208,10 @@ class ModelLiesTest {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         KadeMetrics metrics = new KadeMetrics("kade-test");
         metrics.bindTo(meters);
-        OnnxModel first = ScoringApp.loadModel(config, config.modelPath());
+        OnnxModel first = ModelLoader.load(config, config.modelPath());
         ModelRegistry registry = ModelRegistry.of(first);
         metrics.modelServing(first.metadata(), Clock.systemUTC().instant());
-        ModelWatcher watcher = new ModelWatcher(config.modelPath(), registry, metrics, p -> {
-            OnnxModel m = ScoringApp.loadModel(config, p);
-            return new ModelWatcher.Loaded(m, m);
-        }, Clock.systemUTC(), config.modelMaxBytes());
+        ModelWatcher watcher = new ModelWatcher(config.modelPath(), registry, metrics, p -> ModelLoader.load(config, p), Clock.systemUTC(), config.modelMaxBytes());
         return new Served(registry, watcher, meters);
     }
 

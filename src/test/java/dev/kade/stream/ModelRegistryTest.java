@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kade.model.ModelKind;
 import dev.kade.model.ModelMetadata;
 import dev.kade.model.ScoreDistribution;
-import dev.kade.model.Scorer;
 import dev.kade.model.Scores;
+import dev.kade.model.ServableModel;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class ModelRegistryTest {
     /** Counts closes; a stand-in for the ONNX session, which is not the subject here. */
-    static final class Closable implements Scorer, AutoCloseable {
+    static final class Closable implements ServableModel {
         final ModelMetadata meta;
         final AtomicInteger closed = new AtomicInteger();
 
@@ -46,7 +46,7 @@ class ModelRegistryTest {
         Closable v2 = new Closable("v2");
         ModelRegistry registry = ModelRegistry.of(v1);
         ModelRegistry.Lease inFlight = registry.acquire();
-        registry.swap(v2, v2);
+        registry.swap(v2);
         assertThat(v1.closed).hasValue(0);
         assertThat(inFlight.model().metadata().version()).isEqualTo("v1");
         try (ModelRegistry.Lease next = registry.acquire()) {
@@ -82,7 +82,7 @@ class ModelRegistryTest {
         for (int i = 1; i <= 500; i++) {
             Closable next = new Closable("v" + i);
             swapped.add(next);
-            registry.swap(next, next);
+            registry.swap(next);
         }
         for (Thread t : workers) {
             t.join();

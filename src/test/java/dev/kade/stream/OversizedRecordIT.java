@@ -5,10 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kade.app.ScoringApp;
 import dev.kade.config.KadeConfig;
 import dev.kade.config.ProcessingGuarantee;
 import dev.kade.output.DeadLetterHeaders;
-import dev.kade.testing.EmbeddedKafkaExtension;
+import dev.kade.testing.SharedKafka;
 import dev.kade.testing.TestModels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -44,13 +45,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 class OversizedRecordIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     @RegisterExtension
-    static final EmbeddedKafkaExtension BROKER = new EmbeddedKafkaExtension();
+    static final SharedKafka BROKER = new SharedKafka();
 
     @ParameterizedTest
     @EnumSource(ProcessingGuarantee.class)
     void oneAndAHalfMegabyteRecordsNeitherStopThePartitionNorBreakTheCount(ProcessingGuarantee guarantee, @TempDir Path dir)
             throws Exception {
-        String prefix = "big-" + guarantee.streamsValue().replace('_', '-').toLowerCase(Locale.ROOT);
+        String prefix = SharedKafka.unique("big-" + guarantee.streamsValue().replace('_', '-').toLowerCase(Locale.ROOT));
         try (Admin admin = BROKER.kafka().admin()) {
             admin.createTopics(List.of(
                     new NewTopic(prefix + "-in", 1, (short) 1).configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "2097152")),

@@ -3,6 +3,7 @@ package dev.kade.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.kade.app.ScoringApp;
 import dev.kade.config.KadeConfig;
 import dev.kade.config.ProcessingGuarantee;
 import dev.kade.output.DeadLetterHeaders;

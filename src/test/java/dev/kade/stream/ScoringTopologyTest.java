@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kade.app.ModelWatcher;
+import dev.kade.app.StreamsSetup;
 import dev.kade.config.KadeConfig;
 import dev.kade.metrics.BatchTrigger;
 import dev.kade.metrics.KadeMetrics;
 import dev.kade.model.ModelMetadata;
 import dev.kade.model.Scorer;
 import dev.kade.model.Scores;
+import dev.kade.model.ServableModel;
 import dev.kade.onnx.OnnxModel;
 import dev.kade.output.DeadLetterHeaders;
 import dev.kade.testing.TestModels;
@@ -64,11 +67,11 @@ class ScoringTopologyTest {
         metrics = new KadeMetrics("kade");
         metrics.bindTo(meters);
         metrics.modelServing(scorer.metadata(), NOW);
-        models = ModelRegistry.of(scorer);
-        TopologyConfig topologyConfig = new TopologyConfig(Topics.from(config), config.alertTopFeatures(),
+        models = ModelRegistry.of(scorer instanceof ServableModel owned ? owned : ServableModel.unowned(scorer));
+        TopologyConfig topologyConfig = new TopologyConfig(StreamsSetup.topics(config), config.alertTopFeatures(),
                 Clock.fixed(NOW, ZoneOffset.UTC), batching);
         driver = new TopologyTestDriver(ScoringTopology.build(topologyConfig, models, metrics),
-                CountingProcessingExceptionHandler.streamsProperties(config, metrics));
+                StreamsSetup.properties(config, metrics));
         var ser = new ByteArraySerializer();
         var de = new ByteArrayDeserializer();
         metricsIn = driver.createInputTopic("metrics", ser, ser);
@@ -337,10 +340,7 @@ class ScoringTopologyTest {
     void reloadSwapsTheModelAndAlertsNameTheVersionThatScoredThem() throws Exception {
         Path file = TestModels.writeModel(dir.resolve("model.onnx"), "v1");
         start(OnnxModel.load(file));
-        ModelWatcher watcher = new ModelWatcher(file, models, metrics, p -> {
-            OnnxModel m = OnnxModel.load(p);
-            return new ModelWatcher.Loaded(m, m);
-        }, Clock.fixed(NOW, ZoneOffset.UTC));
+        ModelWatcher watcher = new ModelWatcher(file, models, metrics, p -> OnnxModel.load(p), Clock.fixed(NOW, ZoneOffset.UTC));
 
         metricsIn.pipeInput(bytes("a"), bytes(TestModels.record(5, 5, 13)));
         assertThat(watcher.checkNow()).isEqualTo(ModelWatcher.Outcome.UNCHANGED);

@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 /** Small data for fast tests. */
 public final class Fixtures {
     /** The data sets shipped in the repository (ADBench splits, see its NOTICE.md); tests read nothing outside it. */
-    public static final Path DATASETS = Path.of("src", "main", "resources", "datasets");
+    public static final Path DATASETS = Path.of("src", "demo", "resources", "datasets");
 
     private Fixtures() {
     }

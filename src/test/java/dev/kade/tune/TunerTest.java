@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.kade.eval.Evaluator;
+import dev.kade.export.OnnxExporter;
 import dev.kade.features.DataSet;
 import dev.kade.features.DataSetReader;
 import dev.kade.features.ImputationPolicy;
 import dev.kade.model.ModelKind;
-import dev.kade.onnx.OnnxExporter;
 import dev.kade.train.Fixtures;
 import dev.kade.train.TrainConfig;
 import dev.kade.train.TrainedEnsemble;

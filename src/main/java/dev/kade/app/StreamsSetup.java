@@ -1,0 +1,86 @@
+package dev.kade.app;
+
+import dev.kade.config.KadeConfig;
+import dev.kade.metrics.KadeMetrics;
+import dev.kade.output.OutputLimits;
+import dev.kade.stream.Batching;
+import dev.kade.stream.CountingProcessingExceptionHandler;
+import dev.kade.stream.KadeProductionExceptionHandler;
+import dev.kade.stream.Topics;
+import dev.kade.stream.TopologyConfig;
+import java.time.Clock;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+
+/**
+ * The one place where kade's settings become what Kafka Streams and the scoring topology run with: the
+ * Streams properties (pass-through {@code kafka.*} keys, then what kade owns) and the topology's
+ * {@link TopologyConfig}. {@code stream} knows nothing of {@link KadeConfig}; {@code config} knows nothing
+ * of Kafka Streams' handlers.
+ */
+public final class StreamsSetup {
+    private StreamsSetup() {
+    }
+
+    /**
+     * Properties for Kafka Streams and its clients: the pass-through {@code kafka.*} settings, then what kade
+     * owns (bootstrap servers, application id, guarantee, commit interval, byte-array serdes so that reading
+     * never fails, the dead-letter topic, and log-and-continue handlers where the user set none). Without the
+     * metrics the handlers count with: for admin clients and tests that drive a topology without counting.
+     */
+    public static Properties properties(KadeConfig config) {
+        Properties p = new Properties();
+        p.putAll(config.kafka());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee().streamsValue());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(config.commitIntervalMs()));
+        p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
+        p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
+        // KIP-1034: a record that still makes a processor throw (a bug) goes to the dead-letter topic and
+        // processing continues, instead of crash-looping on one poison pill.
+        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.deadLetterTopic());
+        p.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueProcessingExceptionHandler.class.getName());
+        p.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueExceptionHandler.class.getName());
+        return p;
+    }
+
+    /**
+     * {@link #properties(KadeConfig)} as the scorer runs them: {@link CountingProcessingExceptionHandler} in
+     * place of the plain log-and-continue processing handler and {@link KadeProductionExceptionHandler} as
+     * the production handler (handlers the user configured are kept), with the metrics and output limit they
+     * use.
+     */
+    public static Properties properties(KadeConfig config, KadeMetrics metrics) {
+        Properties p = properties(config);
+        if (LogAndContinueProcessingExceptionHandler.class.getName()
+                .equals(p.get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG))) {
+            p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, CountingProcessingExceptionHandler.class.getName());
+        }
+        p.putIfAbsent(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, KadeProductionExceptionHandler.class.getName());
+        p.put(CountingProcessingExceptionHandler.METRICS_CONFIG, metrics);
+        p.put(KadeProductionExceptionHandler.LIMITS_CONFIG, limits(config));
+        return p;
+    }
+
+    /** What the scoring topology needs from the settings. */
+    public static TopologyConfig topology(KadeConfig config) {
+        return new TopologyConfig(topics(config), config.alertTopFeatures(), Clock.systemUTC(),
+                new Batching(config.batchMaxRecords(), config.batchMaxWait()), limits(config), config.scoresIncludeLatent());
+    }
+
+    /** The topics the settings name. */
+    public static Topics topics(KadeConfig config) {
+        return new Topics(config.inputTopics(), config.alertTopic(), config.scoresTopic(), config.deadLetterTopic());
+    }
+
+    /** {@code output.max.bytes}, or the producer's {@code max.request.size} less headroom when it is unset. */
+    public static OutputLimits limits(KadeConfig config) {
+        return config.outputMaxBytes().map(OutputLimits::new).orElseGet(() -> OutputLimits.fromProducer(config.kafka()));
+    }
+}

@@ -1,0 +1,67 @@
+package dev.kade.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kade.config.ConfigException;
+import dev.kade.config.KadeConfig;
+import dev.kade.metrics.KadeMetrics;
+import dev.kade.model.ModelFiles;
+import dev.kade.output.OutputLimits;
+import dev.kade.stream.Batching;
+import dev.kade.stream.CountingProcessingExceptionHandler;
+import dev.kade.stream.KadeProductionExceptionHandler;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+class StreamsSetupTest {
+    private static KadeConfig config(Map<String, String> extra) {
+        Map<String, String> m = new HashMap<>(Map.of("bootstrap.servers", "b:9092", "input.topics", "in", "model.path", "m.onnx"));
+        m.putAll(extra);
+        return KadeConfig.fromMap(m);
+    }
+
+    @Test
+    void outputLimitDefaultsToTheProducersMaxRequestSizeLessHeadroom() {
+        assertThat(StreamsSetup.topology(config(Map.of())).limits().maxBytes())
+                .isEqualTo(OutputLimits.DEFAULT_MAX_REQUEST_SIZE - OutputLimits.HEADROOM);
+        assertThat(StreamsSetup.topology(config(Map.of("kafka.max.request.size", "2097152"))).limits().maxBytes())
+                .isEqualTo(2_097_152 - OutputLimits.HEADROOM);
+        assertThat(StreamsSetup.topology(config(Map.of("kafka.producer.max.request.size", "3000000"))).limits().maxBytes())
+                .isEqualTo(3_000_000 - OutputLimits.HEADROOM);
+    }
+
+    @Test
+    void outputMaxBytesWinsAndIsValidatedNamingTheKey() {
+        assertThat(StreamsSetup.topology(config(Map.of("output.max.bytes", "65536"))).limits().maxBytes()).isEqualTo(65_536);
+        assertThatThrownBy(() -> config(Map.of("output.max.bytes", "100")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("output.max.bytes");
+    }
+
+    @Test
+    void defaultsTheStreamPackageRepeatsAgreeWithTheirOneDefinitionInTheConfig() {
+        // stream does not depend on config, so it spells these out; they must not drift apart
+        assertThat(StreamsSetup.topology(config(Map.of())).batching()).isEqualTo(Batching.DEFAULT);
+        assertThat(KadeConfig.MIN_OUTPUT_MAX_BYTES).isEqualTo(OutputLimits.MIN_BYTES);
+        assertThat(KadeConfig.DEFAULT_MODEL_MAX_BYTES).isEqualTo(ModelFiles.DEFAULT_MAX_BYTES);
+        assertThat(KadeConfig.MAX_MODEL_MAX_BYTES).isEqualTo(ModelFiles.LIMIT_MAX_BYTES);
+    }
+
+    @Test
+    void theScorersPropertiesCountProcessingErrorsButKeepAHandlerTheUserChose() {
+        KadeMetrics metrics = new KadeMetrics("kade");
+        Properties p = StreamsSetup.properties(config(Map.of()), metrics);
+        assertThat(p.get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG))
+                .isEqualTo(CountingProcessingExceptionHandler.class.getName());
+        assertThat(p.get(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG))
+                .isEqualTo(KadeProductionExceptionHandler.class.getName());
+        assertThat(p.get(CountingProcessingExceptionHandler.METRICS_CONFIG)).isSameAs(metrics);
+        String own = org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler.class.getName();
+        Properties custom = StreamsSetup.properties(
+                config(Map.of("kafka." + StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, own)), metrics);
+        assertThat(custom.get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG)).isEqualTo(own);
+    }
+}
