@@ -34,21 +34,22 @@ final class PackageRules {
     private static Map<String, Set<String>> allowed() {
         Map<String, Set<String>> m = new LinkedHashMap<>();
         m.put("config", Set.of());
-        m.put("model", Set.of());
+        m.put("series", Set.of());
+        m.put("model", Set.of("series"));
         m.put("health", Set.of());
         m.put("features", Set.of("model"));
         m.put("output", Set.of("features", "model"));
         m.put("metrics", Set.of("health", "model", "output"));
         m.put("logging", Set.of("config"));
         m.put("admin", Set.of("config"));
-        m.put("train", Set.of("features", "model"));
-        m.put("onnx", Set.of("model"));
-        m.put("export", Set.of("features", "model", "onnx", "train"));
+        m.put("train", Set.of("features", "model", "series"));
+        m.put("onnx", Set.of("model", "series"));
+        m.put("export", Set.of("features", "model", "onnx", "series", "train"));
         m.put("eval", Set.of("features", "model", "onnx", "train"));
         m.put("tune", Set.of("eval", "features", "model", "train"));
-        m.put("stream", Set.of("features", "metrics", "model", "output"));
+        m.put("stream", Set.of("features", "metrics", "model", "output", "series"));
         m.put("app", Set.of("admin", "config", "health", "metrics", "model", "onnx", "output", "stream"));
-        m.put("cli", Set.of("admin", "app", "config", "eval", "export", "features", "logging", "model", "onnx", "train", "tune"));
+        m.put("cli", Set.of("admin", "app", "config", "eval", "export", "features", "logging", "model", "onnx", "series", "train", "tune"));
         return m;
     }
 

@@ -40,6 +40,13 @@ final class SeriesOptions {
             + "(default: " + SeriesSpec.DEFAULT_HALF_LIFE + ").")
     Double halfLife;
 
+    @Option(names = "--seasonal", negatable = true, description = "With --window: add a seasonal residual feature per feature (the value minus the entity's "
+            + "running hour-of-week profile, hour-of-day while a week bin is empty). Default: on with --time-column, off without.")
+    Boolean seasonal;
+
+    @Option(names = "--seasonal-zone", paramLabel = "ZONE", description = "With --seasonal: the time zone whose weekdays and hours make the bins (default: UTC).")
+    String seasonalZone;
+
     @Option(names = "--clip", paramLabel = "Z", description = "With --window: clip normalised values to [-Z, Z]; 0 = off (default: " + SeriesSpec.DEFAULT_CLIP + ").")
     Double clip;
 
@@ -55,7 +62,8 @@ final class SeriesOptions {
     void check() {
         if (window == null) {
             for (Object[] o : new Object[][] {{"--entity-column", entityColumn}, {"--time-column", timeColumn},
-                {"--normalisation", normalisation}, {"--half-life", halfLife}, {"--clip", clip}}) {
+                {"--normalisation", normalisation}, {"--half-life", halfLife}, {"--clip", clip},
+                {"--[no-]seasonal", seasonal}, {"--seasonal-zone", seasonalZone}}) {
                 if (o[1] != null) {
                     throw new IllegalArgumentException(o[0] + " needs --window");
                 }
@@ -68,7 +76,18 @@ final class SeriesOptions {
         if (entityColumn != null && entityColumn.equals(timeColumn)) {
             throw new IllegalArgumentException("--entity-column and --time-column name the same column " + entityColumn);
         }
+        if (Boolean.TRUE.equals(seasonal) && timeColumn == null) {
+            throw new IllegalArgumentException("--seasonal needs --time-column (the bins come from each row's time)");
+        }
+        if (seasonalZone != null && !seasonal()) {
+            throw new IllegalArgumentException("--seasonal-zone needs seasonal features (--time-column, not --no-seasonal)");
+        }
         spec(1);
+    }
+
+    /** Whether the model gets seasonal residual features: --seasonal, or by default whenever rows have times. */
+    boolean seasonal() {
+        return seasonal != null ? seasonal : timeColumn != null;
     }
 
     /** The columns that are not features: the entity and time columns named. */
@@ -83,9 +102,18 @@ final class SeriesOptions {
         return Set.copyOf(k);
     }
 
-    /** The series spec for {@code features} features per step. */
+    /** The series spec for {@code features} raw features per record. */
     SeriesSpec spec(int features) {
         SeriesSpec s = SeriesSpec.of(window, features);
+        if (seasonal()) {
+            java.time.ZoneId zone;
+            try {
+                zone = java.time.ZoneId.of(seasonalZone == null ? "UTC" : seasonalZone.trim());
+            } catch (java.time.DateTimeException e) {
+                throw new IllegalArgumentException("--seasonal-zone: not a time zone: " + seasonalZone, e);
+            }
+            s = s.withSeasonal(java.util.Optional.of(dev.kade.series.SeasonalSpec.hourOfWeek(zone)));
+        }
         try {
             if (normalisation != null) {
                 Normalisation n = Normalisation.parse(normalisation);

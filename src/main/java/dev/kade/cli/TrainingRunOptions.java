@@ -36,7 +36,8 @@ final class TrainingRunOptions {
             + "mad = median + 5 robust standard deviations (default: pot).")
     String thresholdRule;
 
-    @Option(names = "--scaling", paramLabel = "standard|robust", description = "Feature standardisation inside the model (default: robust).")
+    @Option(names = "--scaling", paramLabel = "standard|robust|none", description = "Feature standardisation inside the model (default: robust; "
+            + "with --window: none, the values being normalised per entity already).")
     String scaling;
 
     @Option(names = "--model-version", paramLabel = "TEXT", description = "Version string stored in the model (default: KIND-TIMESTAMP).")
@@ -81,7 +82,7 @@ final class TrainingRunOptions {
             try {
                 b.scaling(Standardizer.Scaling.valueOf(scaling.trim().toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--scaling " + scaling + ": expected standard or robust");
+                throw new IllegalArgumentException("--scaling " + scaling + ": expected standard, robust or none");
             }
         }
         return b;

@@ -4,6 +4,7 @@ import dev.kade.features.DataSet;
 import dev.kade.features.DataSetException;
 import dev.kade.features.DataSetReader;
 import dev.kade.features.ImputationPolicy;
+import dev.kade.model.InvalidModelException;
 import dev.kade.model.Scorer;
 import dev.kade.onnx.OnnxModel;
 import java.nio.file.Path;
@@ -24,6 +25,10 @@ public final class Evaluator {
     public static Evaluation evaluate(Path model, Path data, String labelColumn, ImputationPolicy imputation) {
         Objects.requireNonNull(labelColumn, "labelColumn");
         try (OnnxModel onnx = OnnxModel.load(model)) {
+            if (onnx.window() > 1) {
+                throw new InvalidModelException("model " + model + " is windowed (kade.window=" + onnx.window()
+                        + "): it scores each record with its entity's history, which evaluate does not replay");
+            }
             DataSet set = DataSetReader.read(data, DataSetReader.Options.defaults()
                     .withFeatures(onnx.metadata().features())
                     .withLabelColumn(labelColumn)

@@ -92,6 +92,13 @@ public record ModelMetadata(
             throw new InvalidModelException(SeriesSpec.KEY_WINDOW + ": the series spec has " + series.get().features()
                     + " features per step, the model names " + features.size());
         }
+        if (series.isPresent() && series.get().seasonal().isPresent()) {
+            List<String> raw = series.get().rawFeatureNames(features);
+            if (!SeriesSpec.modelFeatures(raw, true).equals(features)) {
+                throw new InvalidModelException(dev.kade.series.SeasonalSpec.KEY_WEEK_BINS + ": a seasonal model names its "
+                        + "raw features, then each with the suffix " + dev.kade.series.SeasonalSpec.SUFFIX + "; got " + features);
+            }
+        }
         int probeWidth = series.map(s -> (s.window() + 2) * s.features()).orElse(features.size());
         if (probe.isPresent() && probe.get().width() != probeWidth) {
             throw new InvalidModelException(ModelContract.KEY_PROBE + " rows have " + probe.get().width()

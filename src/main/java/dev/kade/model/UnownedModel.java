@@ -49,6 +49,27 @@ record UnownedModel(Scorer scorer) implements ServableModel {
     }
 
     @Override
+    public int window() {
+        return scorer.window();
+    }
+
+    @Override
+    public boolean takesEntityStats() {
+        return scorer.takesEntityStats();
+    }
+
+    @Override
+    public void scoreWindows(float[] windows, float[] stats, int rows, float[] score, float[] featureErrors) {
+        scorer.scoreWindows(windows, stats, rows, score, featureErrors);
+    }
+
+    @Override
+    public void scoreWindows(float[] windows, float[] stats, int rows, float[] score, float[] featureErrors,
+                             float[] reconstruction) {
+        scorer.scoreWindows(windows, stats, rows, score, featureErrors, reconstruction);
+    }
+
+    @Override
     public void close() {
         // owns nothing
     }

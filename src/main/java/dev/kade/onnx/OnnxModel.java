@@ -25,7 +25,9 @@ import java.util.Optional;
  * metadata (in the file, or a foreign model's sidecar), {@link ModelSignature} checks inputs and outputs,
  * {@link PinnedBuffers} is the allocation-free hot path, {@link OptionalOutputs} fetches the reconstruction
  * and latent code on request, and {@link ReconstructionScore} scores a foreign model from its
- * reconstruction. This class loads, holds them together and answers {@link Scorer}.
+ * reconstruction. A windowed model ({@code kade.window} ≥ 2) is checked and scored by {@link WindowedSession}
+ * instead of the per-record signature and buffers. This class loads, holds them together and answers
+ * {@link Scorer}.
  *
  * <p>Loading refuses a file over the size limit before reading it, then runs {@link ModelContract#verify}
  * (the model's probe, or synthetic rows for a model without one), so a model whose outputs have the wrong
@@ -43,6 +45,8 @@ public final class OnnxModel implements ServableModel {
     private final PinnedBuffers buffers;
     private final OptionalOutputs optionalOutputs;
     private final ReconstructionScore reconstructionScore;
+    /** The signature check and batch path of a windowed model; null for a per-record model (then the four above are set). */
+    private final WindowedSession windowed;
     private final String sha256;
     private final Path source;
     /** Set once by {@link #load} before the model is handed out. */
@@ -55,6 +59,15 @@ public final class OnnxModel implements ServableModel {
         this.session = session;
         this.metadata = metadata;
         this.sha256 = sha256;
+        if (metadata.window() > 1) {
+            this.windowed = new WindowedSession(env, session, metadata);
+            this.signature = null;
+            this.buffers = null;
+            this.optionalOutputs = null;
+            this.reconstructionScore = null;
+            return;
+        }
+        this.windowed = null;
         this.signature = ModelSignature.check(session, metadata);
         this.buffers = new PinnedBuffers(env, signature);
         this.optionalOutputs = new OptionalOutputs(env, session, signature);
@@ -141,17 +154,48 @@ public final class OnnxModel implements ServableModel {
 
     /** True when kade computes the score from a reconstruction (a foreign model). */
     public boolean reconstructionOnly() {
-        return signature.reconstructionOnly();
+        return windowed == null && signature.reconstructionOnly();
     }
 
     @Override
     public boolean hasReconstruction() {
-        return signature.reconstructionAvailable();
+        return windowed != null ? windowed.hasReconstruction() : signature.reconstructionAvailable();
     }
 
+    /** The latent code's width; 0 for a windowed model (its code is not served). */
     @Override
     public int latentWidth() {
-        return signature.latentWidth();
+        return windowed != null ? 0 : signature.latentWidth();
+    }
+
+    /** For a windowed model: whether its graph reads {@value ModelContract#INPUT_ENTITY_STATS}. */
+    @Override
+    public boolean takesEntityStats() {
+        return windowed != null && windowed.takesEntityStats();
+    }
+
+    /**
+     * Scores windows through ONNX Runtime without per-row allocation: this thread's direct buffers and pinned
+     * outputs, one session call per batch, as {@link #score(float[], int, float[], float[])} does for records.
+     */
+    @Override
+    public void scoreWindows(float[] windows, float[] stats, int rows, float[] score, float[] featureErrors,
+                             float[] reconstruction) {
+        if (windowed == null) {
+            ServableModel.super.scoreWindows(windows, stats, rows, score, featureErrors, reconstruction);
+            return;
+        }
+        Scorer.checkWindowArrays(this, windows, stats, rows, score, featureErrors, reconstruction);
+        ensureOpen();
+        windowed.score(windows, stats, rows, score, featureErrors, reconstruction);
+    }
+
+    /** Refuses the per-record paths on a windowed model. */
+    private void requirePerRecord() {
+        if (windowed != null) {
+            throw new UnsupportedOperationException("model " + metadata.version() + " is windowed ("
+                    + dev.kade.series.SeriesSpec.KEY_WINDOW + "=" + metadata.window() + "): score windows with scoreWindows");
+        }
     }
 
     /**
@@ -160,6 +204,7 @@ public final class OnnxModel implements ServableModel {
      */
     @Override
     public float[][] reconstruct(float[][] rows) {
+        requirePerRecord();
         if (!signature.reconstructionAvailable()) {
             return ServableModel.super.reconstruct(rows);
         }
@@ -170,7 +215,7 @@ public final class OnnxModel implements ServableModel {
     /** The {@value ModelContract#OUTPUT_LATENT} output. Not a hot path (see {@link #score(float[], int, float[], float[], float[])}). */
     @Override
     public float[][] latent(float[][] rows) {
-        if (signature.latentWidth() == 0) {
+        if (latentWidth() == 0) {
             return ServableModel.super.latent(rows);
         }
         ensureOpen();
@@ -180,6 +225,7 @@ public final class OnnxModel implements ServableModel {
     @Override
     public Scores score(float[][] rows) {
         Objects.requireNonNull(rows, "rows");
+        requirePerRecord();
         int width = signature.width();
         int n = rows.length;
         float[] features = new float[n * width];
@@ -209,6 +255,7 @@ public final class OnnxModel implements ServableModel {
         Objects.requireNonNull(features, "features");
         Objects.requireNonNull(score, "score");
         Objects.requireNonNull(featureErrors, "featureErrors");
+        requirePerRecord();
         int width = signature.width();
         if (rows < 0 || features.length < rows * width || score.length < rows || featureErrors.length < rows * width) {
             throw new IllegalArgumentException(rows + " rows of " + width + " features do not fit arrays of " + features.length
@@ -227,7 +274,7 @@ public final class OnnxModel implements ServableModel {
      */
     @Override
     public void score(float[] features, int rows, float[] score, float[] featureErrors, float[] latent) {
-        int latentWidth = signature.latentWidth();
+        int latentWidth = latentWidth();
         if (latentWidth == 0) {
             throw new UnsupportedOperationException("model " + metadata.version() + " has no " + ModelContract.OUTPUT_LATENT + " output");
         }
@@ -288,7 +335,11 @@ public final class OnnxModel implements ServableModel {
     @Override
     public void close() {
         closed = true;
-        buffers.close();
+        if (windowed != null) {
+            windowed.close();
+        } else {
+            buffers.close();
+        }
         try {
             session.close();
         } catch (OrtException e) {

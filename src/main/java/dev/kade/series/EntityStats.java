@@ -104,10 +104,18 @@ public final class EntityStats {
      * one value (no range yet) and for an entity with no step yet. Call it before {@link #update}.
      */
     public boolean outOfRange(float[] step, int offset, double margin) {
-        if (count == 0) {
+        return outOfRange(step, offset, min.length, margin);
+    }
+
+    /**
+     * {@link #outOfRange(float[], int, double)} over the first {@code count} features only (with seasonal
+     * residuals: the R raw values, which come first in a step).
+     */
+    public boolean outOfRange(float[] step, int offset, int count, double margin) {
+        if (this.count == 0) {
             return false;
         }
-        for (int j = 0; j < min.length; j++) {
+        for (int j = 0; j < count; j++) {
             double lo = min[j];
             double hi = max[j];
             double x = step[offset + j];

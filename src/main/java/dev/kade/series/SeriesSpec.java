@@ -1,8 +1,11 @@
 package dev.kade.series;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What a windowed model expects of the stream: the window length {@code window} (W steps, the scored record
@@ -12,7 +15,8 @@ import java.util.Objects;
  * same {@link EntityWindow} and {@link EntityStats}.
  *
  * @param window        W, steps per window, at least 2
- * @param features      F, features per step, at least 1
+ * @param features      F, features per step the model reads, at least 1: with {@code seasonal}, the R raw
+ *                      features followed by their R residuals (F = 2R); otherwise the raw features
  * @param normalisation how the per-entity mean and scale are kept
  * @param halfLife      half-life of {@link Normalisation#EWM} in steps (ignored by the other modes), positive
  * @param scaleFloor    absolute lower bound of the scale, positive: a constant entity (a stuck sensor) gets
@@ -21,9 +25,12 @@ import java.util.Objects;
  *                      by 0.01 for a while is not blown up to thousands of standard deviations
  * @param clip          normalised values are clipped to [−clip, clip] before the network sees them (0 = no
  *                      clipping), so one wild value cannot dominate the window's score for ever
+ * @param seasonal      when present, each step holds the raw values and their seasonal residuals
+ *                      ({@link SeasonalProfile}); the model's feature names are then the R raw names followed by
+ *                      the same names with {@link SeasonalSpec#SUFFIX}
  */
 public record SeriesSpec(int window, int features, Normalisation normalisation, double halfLife, double scaleFloor,
-                         double relativeFloor, double clip) {
+                         double relativeFloor, double clip, Optional<SeasonalSpec> seasonal) {
 
     /** Metadata key of W; absent (or 1) means a per-record model. */
     public static final String KEY_WINDOW = "kade.window";
@@ -51,6 +58,11 @@ public record SeriesSpec(int window, int features, Normalisation normalisation, 
 
     public SeriesSpec {
         Objects.requireNonNull(normalisation, "normalisation");
+        Objects.requireNonNull(seasonal, "seasonal");
+        if (seasonal.isPresent() && features % 2 != 0) {
+            throw new IllegalArgumentException("a seasonal model has two features per raw feature (value, residual), got "
+                    + features);
+        }
         if (window < 2) {
             throw new IllegalArgumentException(KEY_WINDOW + " must be at least 2, got " + window);
         }
@@ -74,10 +86,43 @@ public record SeriesSpec(int window, int features, Normalisation normalisation, 
         }
     }
 
-    /** A spec without clipping. */
+    /** A spec without seasonal features. */
+    public SeriesSpec(int window, int features, Normalisation normalisation, double halfLife, double scaleFloor,
+                      double relativeFloor, double clip) {
+        this(window, features, normalisation, halfLife, scaleFloor, relativeFloor, clip, Optional.empty());
+    }
+
+    /** A spec without clipping or seasonal features. */
     public SeriesSpec(int window, int features, Normalisation normalisation, double halfLife, double scaleFloor,
                       double relativeFloor) {
         this(window, features, normalisation, halfLife, scaleFloor, relativeFloor, 0);
+    }
+
+    /** Raw features R per record the stream extracts: F/2 with seasonal residuals, else F. */
+    public int rawFeatures() {
+        return seasonal.isPresent() ? features / 2 : features;
+    }
+
+    /** The model's feature names for these raw feature names: with seasonal residuals {@code raw + raw~season}. */
+    public static List<String> modelFeatures(List<String> raw, boolean seasonal) {
+        List<String> out = new ArrayList<>(raw);
+        if (seasonal) {
+            for (String r : raw) {
+                out.add(r + SeasonalSpec.SUFFIX);
+            }
+        }
+        return out;
+    }
+
+    /** The raw feature names (what the stream reads from a record) among a windowed model's feature names. */
+    public List<String> rawFeatureNames(List<String> modelFeatures) {
+        return List.copyOf(modelFeatures.subList(0, rawFeatures()));
+    }
+
+    /** Same spec with seasonal residuals (F doubles) or without (F halves). */
+    public SeriesSpec withSeasonal(Optional<SeasonalSpec> s) {
+        int f = rawFeatures() * (s.isPresent() ? 2 : 1);
+        return new SeriesSpec(window, f, normalisation, halfLife, scaleFloor, relativeFloor, clip, s);
     }
 
     /** A spec with the default normalisation, half-life, floors and clipping. */
@@ -88,12 +133,12 @@ public record SeriesSpec(int window, int features, Normalisation normalisation, 
 
     /** Same spec with another normalisation mode. */
     public SeriesSpec withNormalisation(Normalisation n, double newHalfLife) {
-        return new SeriesSpec(window, features, n, newHalfLife, scaleFloor, relativeFloor, clip);
+        return new SeriesSpec(window, features, n, newHalfLife, scaleFloor, relativeFloor, clip, seasonal);
     }
 
     /** Same spec with another clipping bound (0 = none). */
     public SeriesSpec withClip(double newClip) {
-        return new SeriesSpec(window, features, normalisation, halfLife, scaleFloor, relativeFloor, newClip);
+        return new SeriesSpec(window, features, normalisation, halfLife, scaleFloor, relativeFloor, newClip, seasonal);
     }
 
     /**
@@ -125,15 +170,15 @@ public record SeriesSpec(int window, int features, Normalisation normalisation, 
 
     /** Same spec with another window length. */
     public SeriesSpec withWindow(int w) {
-        return new SeriesSpec(w, features, normalisation, halfLife, scaleFloor, relativeFloor, clip);
+        return new SeriesSpec(w, features, normalisation, halfLife, scaleFloor, relativeFloor, clip, seasonal);
     }
 
     /** Same spec with another number of features per step. */
     public SeriesSpec withFeatures(int f) {
-        return new SeriesSpec(window, f, normalisation, halfLife, scaleFloor, relativeFloor, clip);
+        return new SeriesSpec(window, f, normalisation, halfLife, scaleFloor, relativeFloor, clip, seasonal);
     }
 
-    /** The metadata entries of this spec (F is not written: the model's feature list gives it). */
+    /** The metadata entries of this spec (F is not written: the model's feature list gives it; R = F/2 when seasonal). */
     public Map<String, String> toMetadata() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put(KEY_WINDOW, Integer.toString(window));
@@ -142,6 +187,7 @@ public record SeriesSpec(int window, int features, Normalisation normalisation, 
         m.put(KEY_SCALE_FLOOR, Double.toString(scaleFloor));
         m.put(KEY_RELATIVE_FLOOR, Double.toString(relativeFloor));
         m.put(KEY_CLIP, Double.toString(clip));
+        seasonal.ifPresent(x -> m.putAll(x.toMetadata()));
         return m;
     }
 
@@ -185,7 +231,8 @@ public record SeriesSpec(int window, int features, Normalisation normalisation, 
                 number(metadata, KEY_HALF_LIFE, DEFAULT_HALF_LIFE),
                 number(metadata, KEY_SCALE_FLOOR, DEFAULT_SCALE_FLOOR),
                 number(metadata, KEY_RELATIVE_FLOOR, DEFAULT_RELATIVE_FLOOR),
-                number(metadata, KEY_CLIP, 0));
+                number(metadata, KEY_CLIP, 0),
+                Optional.ofNullable(SeasonalSpec.fromMetadata(metadata)));
     }
 
     private static Normalisation parseMode(String mode) {

@@ -15,7 +15,10 @@ import java.util.Objects;
  * <p>Rows are grouped by entity (entities in order of first appearance) and ordered by time within an entity
  * (a stable sort: equal times keep file order). Then, for each entity, step by step: snapshot the statistics
  * (the state before this step), add the step to the window, emit a window when the window is full (so the
- * step just added is the scored one, last in the window), and only then add the step to the statistics. An
+ * step just added is the scored one, last in the window), and only then add the step to the statistics. With
+ * seasonal residuals ({@link SeriesSpec#seasonal()}) each step is first made from the row's R raw values and
+ * time by the entity's {@link SeasonalProfile} (values, then residuals computed before the profile takes the
+ * values in), exactly as the stream makes it. An
  * entity with fewer than W rows yields no window (in the stream it would still be warming up). Gaps in time
  * are not treated specially: training sees consecutive rows as consecutive steps.
  */
@@ -24,7 +27,8 @@ public final class WindowBuilder {
     }
 
     /**
-     * Builds every full window of every entity in {@code rows}.
+     * Builds every full window of every entity in {@code rows} (each row holding the R raw values; with seasonal
+     * residuals its time must be epoch milliseconds).
      *
      * @throws IllegalArgumentException if a row has not F values or a value is NaN or infinite (naming the entity)
      */
@@ -46,17 +50,23 @@ public final class WindowBuilder {
             series.sort(Comparator.comparingLong(SeriesRow::time));
             EntityWindow window = EntityWindow.of(spec);
             EntityStats entityStats = new EntityStats(spec);
+            SeasonalProfile profile = spec.seasonal().map(s -> new SeasonalProfile(s, spec.rawFeatures())).orElse(null);
             for (SeriesRow r : series) {
-                check(r, f);
+                check(r, spec.rawFeatures());
+                float[] step = r.values();
+                if (profile != null) {
+                    step = new float[f];
+                    profile.step(r.values(), 0, r.time(), step, 0);
+                }
                 float[] meanScale = new float[2 * f];
                 entityStats.writeMeanScale(meanScale, 0);
-                window.add(r.values());
+                window.add(step);
                 if (window.isFull()) {
                     windows.add(window.toArray());
                     stats.add(meanScale);
                     entityIndex.add(e);
                 }
-                entityStats.update(r.values());
+                entityStats.update(step);
             }
             e++;
         }

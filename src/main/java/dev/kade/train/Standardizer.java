@@ -12,12 +12,13 @@ import java.util.Objects;
  * <p>{@link Scaling#STANDARD}: mean and standard deviation. {@link Scaling#ROBUST}: median and
  * interquartile range / 1.349 (equal to the standard deviation for a normal distribution). A feature
  * whose spread is zero in training gets scale 1 (as scikit-learn does), so it neither divides by zero
- * nor explodes on tiny deviations.
+ * nor explodes on tiny deviations. {@link Scaling#NONE}: centre 0 and scale 1, for inputs that are already on one
+ * scale (a windowed model's per-entity normalised values).
  */
 public record Standardizer(float[] center, float[] scale) {
 
     /** How centre and spread are estimated. */
-    public enum Scaling { STANDARD, ROBUST }
+    public enum Scaling { STANDARD, ROBUST, NONE }
 
     public Standardizer {
         Objects.requireNonNull(center, "center");
@@ -39,6 +40,10 @@ public record Standardizer(float[] center, float[] scale) {
         int f = rows[indices[0]].length;
         float[] center = new float[f];
         float[] scale = new float[f];
+        if (scaling == Scaling.NONE) {
+            Arrays.fill(scale, 1f);
+            return new Standardizer(center, scale);
+        }
         double[] column = new double[indices.length];
         for (int j = 0; j < f; j++) {
             for (int i = 0; i < indices.length; i++) {

@@ -27,7 +27,8 @@ public final class WindowedTrainer {
     }
 
     /**
-     * Trains on {@code windows}; {@code features} names the F per-step features.
+     * Trains on {@code windows}; {@code features} names the R raw features (with seasonal residuals the model's
+     * features are these followed by each {@code name~season}, {@link SeriesSpec#modelFeatures}).
      *
      * @throws IllegalArgumentException if there are fewer than two windows (no entity has W + 1 rows)
      */
@@ -35,9 +36,10 @@ public final class WindowedTrainer {
                                ProgressListener progress) {
         Objects.requireNonNull(windows, "windows");
         SeriesSpec spec = windows.spec();
-        if (features.size() != spec.features()) {
-            throw new IllegalArgumentException(features.size() + " feature names for " + spec.features() + " features per step");
+        if (features.size() != spec.rawFeatures()) {
+            throw new IllegalArgumentException(features.size() + " feature names for " + spec.rawFeatures() + " raw features per step");
         }
+        features = SeriesSpec.modelFeatures(features, spec.seasonal().isPresent());
         if (windows.size() < 2) {
             throw new IllegalArgumentException(source + ": need at least 2 full windows of " + spec.window()
                     + " steps to train, got " + windows.size() + " (an entity needs at least " + spec.window()

@@ -56,7 +56,7 @@ class TrainingRunOptionsTest {
         for (String command : new String[] {"train", "tune"}) {
             CliRun r = CliRun.execute(command, "--data", "x.csv", "--out", "m.onnx", "--scaling", "minmax");
             assertThat(r.exit()).as(command).isEqualTo(2);
-            assertThat(r.err()).as(command).contains("--scaling minmax: expected standard or robust");
+            assertThat(r.err()).as(command).contains("--scaling minmax: expected standard, robust or none");
         }
     }
 }

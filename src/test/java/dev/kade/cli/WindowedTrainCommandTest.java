@@ -57,13 +57,25 @@ class WindowedTrainCommandTest {
                 "--entity-column", "host", "--time-column", "timestamp", "--epochs", "4", "--hidden", "8", "--latent-dim", "3",
                 "--quiet");
         assertThat(t.exit()).as(t.err()).isZero();
-        assertThat(t.out()).contains("window 8 x 2 features", "features  cpu,mem", "3 entities, 360 rows, 339 windows",
-                "normalisation cumulative");
+        assertThat(t.out()).contains("window 8 x 4 features", "features  cpu,mem,cpu~season,mem~season",
+                "3 entities, 360 rows, 339 windows", "normalisation cumulative", "seasonal  168 week bins, 24 day bins, alpha 0.1, zone UTC");
         List<String> inputs = new ArrayList<>();
         Map<String, String> meta = metadata(model, inputs);
         assertThat(inputs).containsExactlyInAnyOrder(ModelContract.INPUT, "entity_stats");
         assertThat(meta).containsEntry(SeriesSpec.KEY_WINDOW, "8").containsEntry(SeriesSpec.KEY_STATS, "cumulative")
-                .containsEntry(ModelContract.KEY_KIND, "ensemble").containsEntry(ModelContract.KEY_FEATURES, "[\"cpu\",\"mem\"]");
+                .containsEntry(ModelContract.KEY_KIND, "ensemble")
+                .containsEntry(ModelContract.KEY_FEATURES, "[\"cpu\",\"mem\",\"cpu~season\",\"mem~season\"]")
+                .containsEntry(dev.kade.series.SeasonalSpec.KEY_WEEK_BINS, "168");
+        // the trained model loads, and ONNX Runtime reproduces its probe windows (value and seasonal residual)
+        try (dev.kade.onnx.OnnxModel served = dev.kade.onnx.OnnxModel.load(model)) {
+            assertThat(served.verification()).isEqualTo(ModelContract.Verification.VERIFIED);
+            assertThat(served.window()).isEqualTo(8);
+            assertThat(served.takesEntityStats()).isTrue();
+        }
+        // evaluate scores per-record models; it refuses a windowed one in words
+        CliRun e = CliRun.execute("evaluate", "--model", model.toString(), "--data", data.toString(), "--label-column", "cpu");
+        assertThat(e.exit()).isEqualTo(1);
+        assertThat(e.err()).contains("is windowed (kade.window=8)");
     }
 
     @Test
@@ -74,7 +86,10 @@ class WindowedTrainCommandTest {
                 "--kind", "vae", "--exclude-columns", "timestamp", "--normalisation", "ewm", "--half-life", "50",
                 "--clip", "0", "--epochs", "3", "--model-version", "w4", "--quiet");
         assertThat(t.exit()).as(t.err()).isZero();
-        assertThat(t.out()).contains("1 entities, 80 rows, 77 windows", "half-life 50.0", "clip off", "version w4");
+        assertThat(t.out()).contains("1 entities, 80 rows, 77 windows", "half-life 50.0", "clip off", "version w4",
+                "features  cpu,mem");
+        // the windowed default architecture for W·F = 8: 8 -> 4 -> (mu, logvar of 2) -> 4 -> 8
+        assertThat(t.out()).contains("window 4 x 2 features, " + (8 * 4 + 4 + 2 * (4 * 2 + 2) + 2 * 4 + 4 + 4 * 8 + 8) + " parameters");
         Map<String, String> meta = metadata(model, new ArrayList<>());
         assertThat(meta).containsEntry(SeriesSpec.KEY_STATS, "ewm").containsEntry(SeriesSpec.KEY_HALF_LIFE, "50.0")
                 .containsEntry(ModelContract.KEY_KIND, "vae").containsEntry(ModelContract.KEY_MODEL_VERSION, "w4");
@@ -91,6 +106,10 @@ class WindowedTrainCommandTest {
                 "--window", "4", "--entity-column", "host", "--features", "cpu,host");
         assertThat(asFeature.exit()).isNotZero();
         assertThat(asFeature.err()).contains("--features names 'host'");
+        CliRun seasonalWithoutTime = CliRun.execute("train", "--data", data.toString(), "--out", dir.resolve("x.onnx").toString(),
+                "--window", "4", "--entity-column", "host", "--seasonal");
+        assertThat(seasonalWithoutTime.exit()).isNotZero();
+        assertThat(seasonalWithoutTime.err()).contains("--seasonal needs --time-column");
         CliRun badMode = CliRun.execute("train", "--data", data.toString(), "--out", dir.resolve("x.onnx").toString(),
                 "--window", "4", "--normalisation", "median");
         assertThat(badMode.exit()).isNotZero();

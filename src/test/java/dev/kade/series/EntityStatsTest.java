@@ -129,6 +129,9 @@ class EntityStatsTest {
         assertThat(s.outOfRange(new float[] {20.6f, 5}, 0, 0.05)).isTrue();
         assertThat(s.outOfRange(new float[] {9.4f, 5}, 0, 0.05)).isTrue();
         assertThat(s.outOfRange(new float[] {15, 900}, 0, 0.05)).isFalse();   // feature 1 never moved: no range
+        s.update(new float[] {15, 6});
+        assertThat(s.outOfRange(new float[] {15, 900}, 0, 0.05)).isTrue();
+        assertThat(s.outOfRange(new float[] {15, 900}, 0, 1, 0.05)).as("only the first (raw) feature").isFalse();
         assertThat(EntityStats.fromBytes(s.spec(), s.toBytes()).outOfRange(new float[] {20.6f, 5}, 0, 0.05)).isTrue();
     }
 

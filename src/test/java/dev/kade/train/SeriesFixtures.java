@@ -29,14 +29,15 @@ public final class SeriesFixtures {
                     double shape = Math.sin(2 * Math.PI * (t + 3 * j) / 12.0) + 0.1 * rng.nextGaussian();
                     v[j] = (float) (level * (1 + j) + level / 10 * shape);
                 }
-                rows.add(new SeriesRow("entity-" + e, t, v));
+                rows.add(new SeriesRow("entity-" + e, t * 3_600_000L, v));
             }
         }
         return rows;
     }
 
+    /** Windows of {@link #rows} (hourly rows) by the stream's rule. */
     public static SeriesWindows windows(SeriesSpec spec, int entities, int steps, long seed) {
-        return WindowBuilder.build(spec, rows(entities, steps, spec.features(), seed));
+        return WindowBuilder.build(spec, rows(entities, steps, spec.rawFeatures(), seed));
     }
 
     public static List<String> names(int f) {
@@ -54,6 +55,6 @@ public final class SeriesFixtures {
         if (mixed) {
             config = config.toBuilder().ensemble(3).mixed(true).build();
         }
-        return new WindowedTrainer(new Trainer()).train(w, names(spec.features()), "series-fixture", config, ProgressListener.NONE);
+        return new WindowedTrainer(new Trainer()).train(w, names(spec.rawFeatures()), "series-fixture", config, ProgressListener.NONE);
     }
 }

@@ -1,4 +1,4 @@
-package dev.kade.onnx;
+package dev.kade.export;
 
 import ai.onnx.proto.OnnxMl;
 import dev.kade.model.ModelContract;

@@ -1,4 +1,4 @@
-package dev.kade.onnx;
+package dev.kade.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,18 +24,20 @@ import org.junit.jupiter.params.provider.CsvSource;
 class WindowedExportParityTest {
     static final double TOLERANCE = 1e-4;
 
-    @ParameterizedTest(name = "{0} mixed={1} {2} clip={3}")
-    @CsvSource({"AE,false,EWM,0", "VAE,false,CUMULATIVE,10", "AE,true,CUMULATIVE,2", "AE,false,NONE,0"})
+    @ParameterizedTest(name = "{0} mixed={1} {2} clip={3} seasonal={4}")
+    @CsvSource({"AE,false,EWM,0,false", "VAE,false,CUMULATIVE,10,false", "AE,true,CUMULATIVE,2,false", "AE,false,NONE,0,false",
+        "AE,true,CUMULATIVE,10,true"})
     void onnxRuntimeAgreesWithJavaOnScoresErrorsAndRawReconstruction(ModelKind kind, boolean mixed, Normalisation n,
-                                                                     double clip) throws OrtException {
-        SeriesSpec spec = new SeriesSpec(6, 2, n, 24, 1e-6, 1e-3, clip);
+                                                                     double clip, boolean seasonal) throws OrtException {
+        SeriesSpec spec = new SeriesSpec(6, 2, n, 24, 1e-6, 1e-3, clip).withSeasonal(seasonal
+                ? java.util.Optional.of(dev.kade.series.SeasonalSpec.hourOfWeek(java.time.ZoneOffset.UTC)) : java.util.Optional.empty());
         WindowedModel model = SeriesFixtures.train(spec, kind, mixed);
         Parity p = parity(model, SeriesFixtures.windows(spec, 4, 40, 31));
         assertThat(p.maxScore).isLessThan(TOLERANCE);
         assertThat(p.maxErrors).isLessThan(TOLERANCE);
         assertThat(p.maxReconstructionRelative).isLessThan(TOLERANCE);
-        System.out.printf("windowed parity %s mixed=%s %s clip=%s over %d windows: score %.3g, feature_errors %.3g, "
-                + "reconstruction (relative to |value|) %.3g%n", kind, mixed, n, clip, p.rows, p.maxScore, p.maxErrors,
+        System.out.printf("windowed parity %s mixed=%s %s clip=%s seasonal=%s over %d windows: score %.3g, feature_errors %.3g, "
+                + "reconstruction (relative to max(1,|value|)) %.3g%n", kind, mixed, n, clip, seasonal, p.rows, p.maxScore, p.maxErrors,
                 p.maxReconstructionRelative);
     }
 
