@@ -7,13 +7,8 @@ import dev.kade.config.KadeConfig;
 import dev.kade.features.DataSetException;
 import dev.kade.model.InvalidModelException;
 import dev.kade.onnx.OnnxModel;
-import dev.kade.output.OutputLimits;
-import dev.kade.stream.Batching;
-import dev.kade.stream.ModelRegistry;
-import dev.kade.stream.TopologyConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -67,7 +62,7 @@ public final class BacktestCommand implements Callable<Integer> {
         KadeConfig config;
         try {
             Map<String, String> m = new LinkedHashMap<>(Map.of("bootstrap.servers", "backtest:9092", "input.topics",
-                    Backtest.topics().input().get(0), "model.path", model.toString()));
+                    Backtest.INPUT, "model.path", model.toString()));
             m.putAll(settings);
             config = KadeConfig.fromMap(m);
         } catch (ConfigException e) {
@@ -75,13 +70,11 @@ public final class BacktestCommand implements Callable<Integer> {
             return 2;
         }
         Path target = out != null ? out : Path.of(data + (format == Backtest.Format.CSV ? ".scores.csv" : ".scores.jsonl"));
-        TopologyConfig topology = new TopologyConfig(Backtest.topics(), config.alertTopFeatures(), Clock.systemUTC(),
-                new Batching(config.batchMaxRecords(), config.batchMaxWait()), OutputLimits.DEFAULT, false,
-                StreamsSetup.series(config));
         Backtest.Summary summary;
-        try (ModelRegistry models = ModelRegistry.of(OnnxModel.load(model))) {
-            summary = Backtest.run(topology, models, new Backtest.Options(data, Optional.ofNullable(entityColumn),
-                    Optional.ofNullable(timeColumn), target, format));
+        try {
+            summary = Backtest.run(OnnxModel.load(model), StreamsSetup.series(config), config.alertTopFeatures(),
+                    config.batchMaxRecords(), new Backtest.Options(data, Optional.ofNullable(entityColumn),
+                            Optional.ofNullable(timeColumn), target, format));
         } catch (DataSetException | InvalidModelException e) {
             err.println("kade backtest: " + e.getMessage());
             return 1;
