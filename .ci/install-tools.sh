@@ -7,6 +7,8 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 missing=()
 command -v promtool >/dev/null || missing+=(prometheus)
 command -v python3 >/dev/null || missing+=(python3)
+# NAB's official scorer (the NAB benchmark step, when ../shared/datasets/nab is beside the repository) needs pandas
+if [ -d ../shared/datasets/nab ] && ! python3 -c 'import pandas' 2>/dev/null; then missing+=(python3-pandas); fi
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "installing: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
