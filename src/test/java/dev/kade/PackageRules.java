@@ -34,12 +34,13 @@ final class PackageRules {
     private static Map<String, Set<String>> allowed() {
         Map<String, Set<String>> m = new LinkedHashMap<>();
         m.put("config", Set.of());
-        m.put("series", Set.of());
         m.put("model", Set.of("series"));
         m.put("health", Set.of());
         m.put("features", Set.of("model"));
         m.put("output", Set.of("features", "model"));
-        m.put("metrics", Set.of("health", "model", "output"));
+        m.put("series", Set.of());
+        m.put("entity", Set.of("model", "output", "series"));
+        m.put("metrics", Set.of("entity", "health", "model", "output"));
         m.put("logging", Set.of("config"));
         m.put("admin", Set.of("config"));
         m.put("train", Set.of("features", "model", "series"));
@@ -47,9 +48,11 @@ final class PackageRules {
         m.put("export", Set.of("features", "model", "onnx", "series", "train"));
         m.put("eval", Set.of("features", "model", "onnx", "train"));
         m.put("tune", Set.of("eval", "features", "model", "train"));
-        m.put("stream", Set.of("features", "metrics", "model", "output", "series"));
+        m.put("stream", Set.of("entity", "features", "metrics", "model", "output", "series"));
+        m.put("backtest", Set.of("features", "metrics", "model", "output", "series", "stream"));
         m.put("app", Set.of("admin", "config", "health", "metrics", "model", "onnx", "output", "stream"));
-        m.put("cli", Set.of("admin", "app", "config", "eval", "export", "features", "logging", "model", "onnx", "series", "train", "tune"));
+        m.put("cli", Set.of("admin", "app", "backtest", "config", "eval", "export", "features", "logging", "model", "onnx",
+                "series", "train", "tune"));
         return m;
     }
 

@@ -36,20 +36,35 @@ public final class RecordReader {
     private static final byte ARRAY = 6;
 
     private final List<String> features;
+    /** Fields read as text beside the features (entity and time fields), in the same single parse. */
+    private final List<String> sideFields;
     private final PathNode root = new PathNode();
     /** Top-level names that contain a dot, each matching a dotted feature exactly (that lookup wins). */
     private final Map<String, int[]> exactDotted = new HashMap<>();
     private final ThreadLocal<Slots> scratch;
 
     public RecordReader(List<String> features) {
+        this(features, List.of());
+    }
+
+    /**
+     * A reader that also returns the text of {@code sideFields} (looked up like features: exact top-level
+     * name first, then the dotted path) from the same parse, for {@link #read(byte[], float[], int, String[])}.
+     * The stream reads a record's entity and event-time fields this way, so they cost no second parse.
+     */
+    public RecordReader(List<String> features, List<String> sideFields) {
         Objects.requireNonNull(features, "features");
+        Objects.requireNonNull(sideFields, "sideFields");
         if (features.isEmpty()) {
             throw new IllegalArgumentException("a record reader needs at least one feature");
         }
         this.features = List.copyOf(features);
+        this.sideFields = List.copyOf(sideFields);
+        List<String> all = new ArrayList<>(this.features);
+        all.addAll(this.sideFields);
         Map<String, List<Integer>> exact = new HashMap<>();
-        for (int i = 0; i < this.features.size(); i++) {
-            String name = this.features.get(i);
+        for (int i = 0; i < all.size(); i++) {
+            String name = all.get(i);
             String[] path = name.split("\\.", -1);
             if (path.length > 1) {
                 exact.computeIfAbsent(name, k -> new ArrayList<>()).add(i);
@@ -58,8 +73,9 @@ public final class RecordReader {
         }
         exact.forEach((k, v) -> exactDotted.put(k, v.stream().mapToInt(Integer::intValue).toArray()));
         root.freeze();
+        int slots = all.size();
         int width = this.features.size();
-        this.scratch = ThreadLocal.withInitial(() -> new Slots(width));
+        this.scratch = ThreadLocal.withInitial(() -> new Slots(slots, width));
     }
 
     /** Feature names in column order. */
@@ -69,6 +85,11 @@ public final class RecordReader {
 
     public int width() {
         return features.size();
+    }
+
+    /** The fields read as text beside the features, in the order {@code read}'s {@code sides} array holds them. */
+    public List<String> sideFields() {
+        return sideFields;
     }
 
     /** Reads the features of one record into a new row. */
@@ -83,6 +104,19 @@ public final class RecordReader {
      * slot's contents are unspecified and the exception carries the dead-letter reason.
      */
     public void read(byte[] json, float[] dest, int offset) throws FeatureException {
+        read(json, dest, offset, null);
+    }
+
+    /**
+     * As {@link #read(byte[], float[], int)}, and also writes each side field's text to {@code sides[j]}
+     * (a JSON string as it is, a number or boolean as written in the record), or null when the field is
+     * absent, null, an object or an array. {@code sides} may be null when the reader has no side fields.
+     * Side fields are filled only when the features were read (the record's first error wins).
+     */
+    public void read(byte[] json, float[] dest, int offset, String[] sides) throws FeatureException {
+        if (sides == null ? !sideFields.isEmpty() : sides.length < sideFields.size()) {
+            throw new IllegalArgumentException("need room for " + sideFields.size() + " side fields");
+        }
         if (json == null || json.length == 0) {
             throw new FeatureException(FeatureError.EMPTY_VALUE, null, "record value is empty");
         }
@@ -108,6 +142,10 @@ public final class RecordReader {
         }
         for (int i = 0; i < features.size(); i++) {
             dest[offset + i] = slots.value(i, features.get(i));
+        }
+        int width = features.size();
+        for (int j = 0; j < sideFields.size(); j++) {
+            sides[j] = slots.text(width + j);
         }
     }
 
@@ -201,7 +239,11 @@ public final class RecordReader {
         final String[] exactText;
         final String[] nestedText;
 
-        Slots(int width) {
+        /** Slots below this are features; the rest side fields. */
+        final int featureCount;
+
+        Slots(int width, int featureCount) {
+            this.featureCount = featureCount;
             exact = new byte[width];
             nested = new byte[width];
             exactNumber = new double[width];
@@ -223,17 +265,33 @@ public final class RecordReader {
                 case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
                     kinds[i] = NUMBER;
                     (isExact ? exactNumber : nestedNumber)[i] = p.getDoubleValue();
+                    if (i >= featureCount) {
+                        // a side field keeps the number as written (an id of 20 digits must not pass through a double)
+                        (isExact ? exactText : nestedText)[i] = p.getText();
+                    }
                 }
                 case VALUE_STRING -> {
                     kinds[i] = TEXT;
                     (isExact ? exactText : nestedText)[i] = p.getText();
                 }
                 case VALUE_NULL -> kinds[i] = NULL;
-                case VALUE_TRUE, VALUE_FALSE -> kinds[i] = BOOLEAN;
+                case VALUE_TRUE, VALUE_FALSE -> {
+                    kinds[i] = BOOLEAN;
+                    if (i >= featureCount) {
+                        (isExact ? exactText : nestedText)[i] = p.getText();
+                    }
+                }
                 case START_OBJECT -> kinds[i] = OBJECT;
                 case START_ARRAY -> kinds[i] = ARRAY;
                 default -> throw new IllegalStateException("unexpected value token " + v);
             }
+        }
+
+        /** Slot {@code i}'s text: a string, or a number or boolean as written; null for anything else. */
+        String text(int i) {
+            boolean useExact = exact[i] != ABSENT;
+            byte kind = useExact ? exact[i] : nested[i];
+            return kind == TEXT || kind == NUMBER || kind == BOOLEAN ? (useExact ? exactText : nestedText)[i] : null;
         }
 
         float value(int i, String name) throws FeatureException {

@@ -34,6 +34,12 @@ import io.prometheus.metrics.model.snapshots.Labels;
  *       {@code kade_model_loaded_timestamp_seconds}, {@code kade_model_verified}, {@code kade_ready}</li>
  *   <li>histograms {@code kade_score} and {@code kade_inference_seconds}</li>
  *   <li>{@code kade_batches_total{trigger}}: model calls, by what closed the batch ({@link BatchTrigger})</li>
+ *   <li>per-entity series (windowed models): gauges {@code kade_series_entities} (entities in this instance's
+ *       state stores, RocksDB's estimate) and {@code kade_series_state_bytes} (RocksDB's
+ *       {@code rocksdb.estimate-live-data-size}); counters {@code kade_series_new_entities_total},
+ *       {@code kade_series_warmups_total}, {@code kade_series_imputed_total}, {@code kade_series_late_total},
+ *       {@code kade_series_gaps_total}, {@code kade_series_expired_total}. Entities are never tags: one series per
+ *       instance</li>
  *   <li>health: {@code kade_partitions_assigned}, {@code kade_partitions_stalled},
  *       {@code kade_progress_age_seconds} (the longest time a partition with lag has gone without its
  *       committed offset moving), {@code kade_broker_reachable}, {@code kade_stream_thread_deaths_total}</li>
@@ -65,6 +71,14 @@ public final class KadeMetrics implements MeterBinder {
     public static final String PROGRESS_AGE = "kade.progress.age";
     public static final String BROKER_REACHABLE = "kade.broker.reachable";
     public static final String THREAD_DEATHS = "kade.stream.thread.deaths";
+    public static final String SERIES_ENTITIES = "kade.series.entities";
+    public static final String SERIES_STATE_BYTES = "kade.series.state.bytes";
+    public static final String SERIES_CREATED = "kade.series.new.entities";
+    public static final String SERIES_WARMUPS = "kade.series.warmups";
+    public static final String SERIES_IMPUTED = "kade.series.imputed";
+    public static final String SERIES_LATE = "kade.series.late";
+    public static final String SERIES_GAPS = "kade.series.gaps";
+    public static final String SERIES_EXPIRED = "kade.series.expired";
 
     /** Score buckets: log-spaced 0.001..1000, three per decade (scores are standardised-space MSE). */
     static final double[] SCORE_BUCKETS = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50,
@@ -96,6 +110,14 @@ public final class KadeMetrics implements MeterBinder {
     private volatile boolean brokerReachable = true;
     private Counter threadDeaths;
     private final DoubleAdder deadLetterTotal = new DoubleAdder();
+    /** Per task (its id, not an entity): entities and live bytes of its entity store, as last sampled. */
+    private final Map<String, long[]> seriesStores = new ConcurrentHashMap<>();
+    private Counter seriesCreated;
+    private Counter seriesWarmUps;
+    private Counter seriesImputed;
+    private Counter seriesLate;
+    private Counter seriesGaps;
+    private Counter seriesExpired;
 
     /** @param applicationId value of the {@code application} tag on every meter */
     public KadeMetrics(String applicationId) {
@@ -147,6 +169,24 @@ public final class KadeMetrics implements MeterBinder {
         threadDeaths = Counter.builder(THREAD_DEATHS)
                 .description("Stream threads that died of an uncaught exception (each is replaced until a crash loop is seen)")
                 .tags(common).register(r);
+        Gauge.builder(SERIES_ENTITIES, this, m -> m.seriesStoreTotal(0))
+                .description("Entities held in this instance's per-entity state stores (RocksDB's estimate)").tags(common)
+                .strongReference(true).register(r);
+        Gauge.builder(SERIES_STATE_BYTES, this, m -> m.seriesStoreTotal(1))
+                .description("Live bytes of this instance's per-entity state stores (rocksdb.estimate-live-data-size)")
+                .baseUnit("bytes").tags(common).strongReference(true).register(r);
+        seriesCreated = Counter.builder(SERIES_CREATED).description("Entities seen for the first time, or again after expiring")
+                .tags(common).register(r);
+        seriesWarmUps = Counter.builder(SERIES_WARMUPS)
+                .description("Records scored while their entity's window was warming up (never alerting)").tags(common).register(r);
+        seriesImputed = Counter.builder(SERIES_IMPUTED)
+                .description("Records scored on a padded partial window (series.warmup=impute)").tags(common).register(r);
+        seriesLate = Counter.builder(SERIES_LATE).description("Records older than their entity's newest (series.late)")
+                .tags(common).register(r);
+        seriesGaps = Counter.builder(SERIES_GAPS).description("Gaps longer than series.gap.max.ms in an entity's records")
+                .tags(common).register(r);
+        seriesExpired = Counter.builder(SERIES_EXPIRED)
+                .description("Entities that left the state after series.idle.expiry.ms without a record").tags(common).register(r);
         for (DeadLetterReason reason : DeadLetterReason.values()) {
             // every reason registered up front: rate() has a zero series to start from, and the map is read-only after
             deadLetters.put(reason, counter(DEAD_LETTERS, "Records sent to the dead-letter topic, by reason",
@@ -238,6 +278,44 @@ public final class KadeMetrics implements MeterBinder {
         this.partitionsStalled = stalled;
         this.progressAgeSeconds = secondsSinceProgress;
         this.brokerReachable = brokerAnswered;
+    }
+
+    /** What one batch or sweep did to the entities (the stream reports once per batch, not per record). */
+    public void series(dev.kade.entity.SeriesCounts c) {
+        bound();
+        add(seriesCreated, c.created());
+        add(seriesWarmUps, c.warmUps());
+        add(seriesImputed, c.imputed());
+        add(seriesLate, c.late());
+        add(seriesGaps, c.gaps());
+        add(seriesExpired, c.expired());
+    }
+
+    private static void add(Counter c, long n) {
+        if (n > 0) {
+            c.increment(n);
+        }
+    }
+
+    /**
+     * The latest sample of one task's entity store: its entities and live bytes ({@code bytes < 0} when RocksDB
+     * cannot say). {@code task} is the task id, bounded by the partitions; it is not a tag.
+     */
+    public void seriesStore(String task, long entities, long bytes) {
+        seriesStores.put(task, new long[] {entities, Math.max(0, bytes)});
+    }
+
+    /** A task closed its entity store (it moved to another instance or the app stopped). */
+    public void seriesStoreClosed(String task) {
+        seriesStores.remove(task);
+    }
+
+    private double seriesStoreTotal(int field) {
+        long total = 0;
+        for (long[] v : seriesStores.values()) {
+            total += v[field];
+        }
+        return total;
     }
 
     /** A stream thread died of an uncaught exception. */

@@ -21,9 +21,10 @@ import java.util.Objects;
  * @param featureErrors each feature's share of the score
  * @param offset        where this record's values start in both arrays
  * @param topFeatures   how many contributing features to list
+ * @param series        a windowed model's per-entity part, or null for a per-record model
  */
 public record Alert(byte[] key, Source source, Instant eventTime, Instant detectionTime, ModelMetadata model,
-                    float score, float[] features, float[] featureErrors, int offset, int topFeatures) {
+                    float score, float[] features, float[] featureErrors, int offset, int topFeatures, SeriesAlert series) {
     public Alert {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(eventTime, "eventTime");
@@ -39,5 +40,15 @@ public record Alert(byte[] key, Source source, Instant eventTime, Instant detect
         if (topFeatures < 0) {
             throw new IllegalArgumentException("topFeatures must be >= 0");
         }
+        if (series != null && series.offset() + series.steps() * width > series.window().length) {
+            throw new IllegalArgumentException("a window of " + series.steps() + " x " + width + " at " + series.offset()
+                    + " does not fit an array of " + series.window().length);
+        }
+    }
+
+    /** A per-record model's alert. */
+    public Alert(byte[] key, Source source, Instant eventTime, Instant detectionTime, ModelMetadata model, float score,
+                 float[] features, float[] featureErrors, int offset, int topFeatures) {
+        this(key, source, eventTime, detectionTime, model, score, features, featureErrors, offset, topFeatures, null);
     }
 }

@@ -15,6 +15,9 @@ public enum DeadLetterReason {
     MISSING_FEATURE("a feature the model needs is absent, null or blank"),
     NON_NUMERIC("a feature is neither a number nor a string holding one"),
     NON_FINITE("a feature is NaN, ±Infinity, or beyond float32"),
+    NO_ENTITY("a windowed model's record has no entity: no record key, or an `entity.fields` field is absent, null or not a scalar"),
+    BAD_TIME("a windowed model's record has an unreadable event time: `entity.time.field` absent, null, or not in `entity.time.format`"),
+    LATE_RECORD("a windowed model's record is older than its entity's newest, and `series.late=dead_letter`"),
     SCORING_FAILED("the model threw, or returned NaN"),
     OUTPUT_TOO_LARGE("an output for this record would not fit `output.max.bytes` even truncated (e.g. a huge key)"),
     PROCESSING_ERROR("an unexpected exception (a bug); sent by Kafka Streams' KIP-1034 handler with its own `__streams.errors.*` headers");

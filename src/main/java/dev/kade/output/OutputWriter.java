@@ -135,6 +135,9 @@ public final class OutputWriter {
         gen.writeEndObject();
         int top = t == Truncation.KEY_AND_FEATURES ? Math.min(a.topFeatures(), TRUNCATED_TOP_FEATURES) : a.topFeatures();
         writeTopFeatures(names, a.featureErrors(), a.offset(), top);
+        if (a.series() != null) {
+            writeSeriesAlert(a.series(), names, t != Truncation.KEY_AND_FEATURES);
+        }
         gen.writeStringField("event_time", a.eventTime().toString());
         gen.writeStringField("detection_time", a.detectionTime().toString());
         writeSource(a.source());
@@ -155,6 +158,9 @@ public final class OutputWriter {
             gen.writeStringField("score_note", INFINITE_SCORE_NOTE);
         }
         gen.writeStringField("model_version", s.model().version());
+        if (s.series() != null) {
+            writeSeriesScore(s.series());
+        }
         if (s.latent() != null) {
             gen.writeArrayFieldStart("latent");
             for (int k = 0; k < s.latentWidth(); k++) {
@@ -164,6 +170,81 @@ public final class OutputWriter {
         }
         writeSource(s.source());
         gen.writeEndObject();
+    }
+
+    /** The entity's fields of a windowed model's score record (README "Scores format"). */
+    private void writeSeriesScore(SeriesScore s) throws IOException {
+        gen.writeStringField("entity", s.entity());
+        gen.writeStringField("event_time", java.time.Instant.ofEpochMilli(s.eventTime()).toString());
+        gen.writeBooleanField("warming_up", s.warmingUp());
+        gen.writeFieldName("likelihood");
+        writeDouble(s.likelihood());
+        gen.writeNumberField("anomaly_score", round(s.anomalyScore()));
+        if (s.imputed()) {
+            gen.writeBooleanField("imputed", true);
+        }
+        if (s.late()) {
+            gen.writeBooleanField("late", true);
+        }
+        if (s.gap()) {
+            gen.writeBooleanField("gap", true);
+        }
+    }
+
+    /**
+     * A windowed model's alert part: the entity, its likelihood, the newest steps of the window next to the
+     * model's expected values (left out when truncating), and the step and feature furthest off.
+     */
+    private void writeSeriesAlert(SeriesAlert s, List<String> names, boolean withWindow) throws IOException {
+        int f = names.size();
+        gen.writeStringField("entity", s.score().entity());
+        gen.writeFieldName("likelihood");
+        writeDouble(s.score().likelihood());
+        gen.writeNumberField("anomaly_score", round(s.score().anomalyScore()));
+        int first = s.steps() - s.shownSteps();
+        if (withWindow && s.shownSteps() > 0) {
+            gen.writeObjectFieldStart("window");
+            gen.writeNumberField("steps", s.shownSteps());
+            writeSteps("actual", s.window(), s.offset(), first, s.steps(), names);
+            if (s.expected() != null) {
+                writeSteps("expected", s.expected(), s.offset(), first, s.steps(), names);
+            }
+            gen.writeEndObject();
+        }
+        gen.writeObjectFieldStart("off");
+        int j = s.offFeature();
+        gen.writeStringField("feature", names.get(j));
+        if (s.offStep() >= 0) {
+            int step = s.steps() - 1 - s.offStep();
+            gen.writeNumberField("steps_back", s.offStep());
+            gen.writeFieldName("actual");
+            writeFloat(s.window()[s.offset() + step * f + j]);
+            gen.writeFieldName("expected");
+            writeFloat(s.expected()[s.offset() + step * f + j]);
+        }
+        gen.writeEndObject();
+    }
+
+    /** {@code name}: each feature's values over steps {@code [first, steps)}, oldest first. */
+    private void writeSteps(String name, float[] values, int offset, int first, int steps, List<String> names) throws IOException {
+        int f = names.size();
+        gen.writeObjectFieldStart(name);
+        for (int j = 0; j < f; j++) {
+            gen.writeArrayFieldStart(names.get(j));
+            for (int t = first; t < steps; t++) {
+                writeFloat(values[offset + t * f + j]);
+            }
+            gen.writeEndArray();
+        }
+        gen.writeEndObject();
+    }
+
+    private void writeDouble(double d) throws IOException {
+        if (Double.isFinite(d)) {
+            gen.writeNumber(d);
+        } else {
+            gen.writeNull();
+        }
     }
 
     private void writeScoreFields(float score, double threshold, double percentile) throws IOException {

@@ -13,9 +13,10 @@ import java.util.Objects;
  * @param latent  the batch's latent codes, row-major, or null when scores carry no code
  * @param latentOffset where this record's code starts in {@code latent}
  * @param latentWidth  values in one code (0 without)
+ * @param series  a windowed model's per-entity fields, or null for a per-record model
  */
 public record ScoreRecord(float score, boolean anomaly, ModelMetadata model, Source source, float[] latent, int latentOffset,
-                          int latentWidth) {
+                          int latentWidth, SeriesScore series) {
     public ScoreRecord {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(source, "source");
@@ -23,6 +24,12 @@ public record ScoreRecord(float score, boolean anomaly, ModelMetadata model, Sou
             throw new IllegalArgumentException("latent code [" + latentOffset + ", +" + latentWidth + ") outside an array of "
                     + latent.length);
         }
+    }
+
+    /** A per-record model's score record. */
+    public ScoreRecord(float score, boolean anomaly, ModelMetadata model, Source source, float[] latent, int latentOffset,
+                       int latentWidth) {
+        this(score, anomaly, model, source, latent, latentOffset, latentWidth, null);
     }
 
     /** A score record without a latent code (the format unchanged since the first version). */

@@ -75,7 +75,10 @@ class KadeMetricsTest {
                 "kade_anomalies_total", "kade_dead_letters_total", "kade_model_loads_total", "kade_model_info", "kade_model_threshold",
                 "kade_model_loaded_timestamp_seconds", "kade_model_verified", "kade_ready", "kade_score", "kade_inference_seconds",
                 "kade_inference_seconds_max", "kade_batches_total", "kade_partitions_assigned", "kade_partitions_stalled",
-                "kade_progress_age_seconds", "kade_broker_reachable", "kade_stream_thread_deaths_total");
+                "kade_progress_age_seconds", "kade_broker_reachable", "kade_stream_thread_deaths_total",
+                "kade_series_entities", "kade_series_state_bytes", "kade_series_new_entities_total",
+                "kade_series_warmups_total", "kade_series_imputed_total", "kade_series_late_total", "kade_series_gaps_total",
+                "kade_series_expired_total");
         for (String f : families) {
             assertThat(text).containsPattern("# HELP " + f + " \\S");
         }
@@ -130,5 +133,28 @@ class KadeMetricsTest {
         m.scoredBatch(BatchTrigger.COMMIT, new float[] {0.1f, 5}, 2, 1, 1);
         m.deadLetter(DeadLetterReason.MISSING_FEATURE);
         assertThat(m.counts()).isEqualTo(new KadeMetrics.Counts(3, 2, 1, 1));
+    }
+
+    @Test
+    void seriesMetersSumTasksAndCountBatches() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        KadeMetrics m = new KadeMetrics("kade-test");
+        m.bindTo(registry);
+        m.series(new dev.kade.entity.SeriesCounts(3, 2, 1, 4, 5, 6));
+        m.series(new dev.kade.entity.SeriesCounts(1, 0, 0, 0, 0, 1));
+        m.seriesStore("0_0", 1000, 250_000);
+        m.seriesStore("0_1", 500, -1);
+        assertThat(registry.get(KadeMetrics.SERIES_CREATED).counter().count()).isEqualTo(4);
+        assertThat(registry.get(KadeMetrics.SERIES_WARMUPS).counter().count()).isEqualTo(2);
+        assertThat(registry.get(KadeMetrics.SERIES_IMPUTED).counter().count()).isEqualTo(1);
+        assertThat(registry.get(KadeMetrics.SERIES_LATE).counter().count()).isEqualTo(4);
+        assertThat(registry.get(KadeMetrics.SERIES_GAPS).counter().count()).isEqualTo(5);
+        assertThat(registry.get(KadeMetrics.SERIES_EXPIRED).counter().count()).isEqualTo(7);
+        assertThat(registry.get(KadeMetrics.SERIES_ENTITIES).gauge().value()).isEqualTo(1500);
+        assertThat(registry.get(KadeMetrics.SERIES_STATE_BYTES).gauge().value()).isEqualTo(250_000);
+        m.seriesStoreClosed("0_0");
+        assertThat(registry.get(KadeMetrics.SERIES_ENTITIES).gauge().value()).isEqualTo(500);
+        // never an entity as a tag: one series per meter
+        assertThat(registry.find(KadeMetrics.SERIES_ENTITIES).gauges()).hasSize(1);
     }
 }

@@ -136,6 +136,56 @@ class OutputWriterTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+    private static final SeriesScore SERIES = new SeriesScore("host-7", EVENT.toEpochMilli(), false, false, false, true,
+            0.9999962, 0.5432198);
+
+    @Test
+    void windowedScoreRecordMatchesTheGoldenFile() throws Exception {
+        byte[] out = writer.score(new ScoreRecord(0.0042f, true, MODEL, SOURCE, null, 0, 0, SERIES), bytes("host-7"));
+        assertThat(text(out)).isEqualTo(golden("score-series.json"));
+        byte[] warming = writer.score(new ScoreRecord(0.0042f, false, MODEL, SOURCE, null, 0, 0,
+                new SeriesScore("host-7", 0, true, false, true, false, Double.NaN, 0)), bytes("host-7"));
+        JsonNode n = JSON.readTree(warming);
+        assertThat(n.get("warming_up").asBoolean()).isTrue();
+        assertThat(n.get("likelihood").isNull()).isTrue();
+        assertThat(n.get("late").asBoolean()).isTrue();
+        assertThat(n.has("gap")).isFalse();
+    }
+
+    @Test
+    void windowedAlertShowsTheWindowBesideTheExpectedValuesAndWhatWasOff() throws Exception {
+        // two rows of W=3 x F=3 in one batch; the alert is row 1's
+        float[] windows = new float[18];
+        float[] expected = new float[18];
+        for (int k = 0; k < 18; k++) {
+            windows[k] = k;
+            expected[k] = k;
+        }
+        windows[9 + 2 * 3 + 2] = 99f; // the record's own latency_ms
+        SeriesAlert series = new SeriesAlert(SERIES, windows, expected, 9, 3, 2, 0, 2);
+        // the record's own values and errors, as the stream copies them out of the batch for an alert
+        float[] record = java.util.Arrays.copyOfRange(windows, 15, 18);
+        float[] errors = {1f, 2f, 30f};
+        byte[] out = writer.alert(new Alert(bytes("host-7"), SOURCE, EVENT, DETECTED, MODEL, 14.222222f, record, errors, 0, 2,
+                series));
+        assertThat(text(out)).isEqualTo(golden("alert-series.json"));
+        JsonNode n = JSON.readTree(out);
+        assertThat(n.get("features").get("latency_ms").asDouble()).isEqualTo(99.0);
+        assertThat(n.get("window").get("actual").get("latency_ms").toString()).isEqualTo("[14.0,99.0]");
+        assertThat(n.get("window").get("expected").get("latency_ms").toString()).isEqualTo("[14.0,17.0]");
+        assertThat(n.get("off").get("feature").asText()).isEqualTo("latency_ms");
+        assertThat(n.get("off").get("steps_back").asInt()).isZero();
+        // truncated: the window goes, what was off stays
+        OutputWriter small = new OutputWriter(new OutputLimits(OutputLimits.MIN_BYTES));
+        byte[] big = new byte[OutputLimits.MIN_BYTES - 950];
+        java.util.Arrays.fill(big, (byte) 'k');
+        JsonNode cut = JSON.readTree(small.alert(new Alert(big, SOURCE, EVENT, DETECTED, MODEL, 14.222222f, record, errors, 0, 2,
+                series)));
+        assertThat(cut.get("truncated").asBoolean()).isTrue();
+        assertThat(cut.has("window")).isFalse();
+        assertThat(cut.get("off").get("feature").asText()).isEqualTo("latency_ms");
+    }
+
     private static String text(byte[] b) {
         return new String(b, StandardCharsets.UTF_8);
     }

@@ -1,0 +1,283 @@
+package dev.kade.backtest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kade.features.DataSet;
+import dev.kade.features.DataSetException;
+import dev.kade.features.DataSetReader;
+import dev.kade.features.KeyColumns;
+import dev.kade.features.RecordJson;
+import dev.kade.metrics.KadeMetrics;
+import dev.kade.output.DeadLetterHeaders;
+import dev.kade.series.SeriesTime;
+import dev.kade.stream.ModelRegistry;
+import dev.kade.stream.ScoringTopology;
+import dev.kade.stream.Topics;
+import dev.kade.stream.TopologyConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+
+/**
+ * Replays recorded data through the stream's own topology and writes every score: what {@code kade run} would
+ * have scored and alerted, before it is deployed. Not a second implementation: the rows become the records
+ * {@code run} would read (the entity as the record key, the time as the record timestamp, the features as
+ * JSON), and {@link ScoringTopology} scores them in Kafka Streams' {@link TopologyTestDriver}, with the same
+ * processor, state store, policies and outputs; the score records and dead letters it produces are what is
+ * written out.
+ *
+ * <p>Output, one line per input row in file order: CSV ({@code row,entity,time,score,likelihood,anomaly_score,
+ * warming_up,alert,dead_letter}) or JSON Lines (each score record as the scores topic carries it, plus
+ * {@code row}; a dead-lettered row as {@code {"row":..,"dead_letter":reason}}).
+ */
+public final class Backtest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String INPUT = "backtest-input";
+
+    /** How results are written. */
+    public enum Format { CSV, JSONL }
+
+    /**
+     * What to replay.
+     *
+     * @param data         CSV or JSON Lines, long format (one row per entity and time step)
+     * @param entityColumn the column naming each row's entity; empty: the whole file is one entity
+     * @param timeColumn   the column holding each row's time (ISO-8601 or epoch seconds/millis); empty: file order,
+     *                     one second apart
+     * @param out          where every score goes
+     * @param format       CSV or JSON Lines
+     */
+    public record Options(Path data, Optional<String> entityColumn, Optional<String> timeColumn, Path out, Format format) {
+        public Options {
+            Objects.requireNonNull(data, "data");
+            Objects.requireNonNull(entityColumn, "entityColumn");
+            Objects.requireNonNull(timeColumn, "timeColumn");
+            Objects.requireNonNull(out, "out");
+            Objects.requireNonNull(format, "format");
+        }
+    }
+
+    /**
+     * What would have happened.
+     *
+     * @param records         rows replayed
+     * @param scored          rows scored
+     * @param warmingUp       scored while their entity was warming up
+     * @param alerts          rows that would have alerted
+     * @param deadLettered    rows that would have gone to the dead-letter topic, by reason
+     * @param alertsPerEntity alerts of each entity that had any
+     * @param entities        distinct entities
+     * @param firstTime       earliest event time scored (epoch ms), or empty
+     * @param lastTime        latest event time scored (epoch ms), or empty
+     */
+    public record Summary(long records, long scored, long warmingUp, long alerts, Map<String, Long> deadLettered,
+                          Map<String, Long> alertsPerEntity, long entities, Optional<Instant> firstTime, Optional<Instant> lastTime) {
+        /** Alerts per 1,000 scored records. */
+        public double alertsPerThousand() {
+            return scored == 0 ? 0 : 1000.0 * alerts / scored;
+        }
+
+        /** Alerts per day of event time, when the data spans time. */
+        public Optional<Double> alertsPerDay() {
+            if (firstTime.isEmpty() || lastTime.isEmpty() || !lastTime.get().isAfter(firstTime.get())) {
+                return Optional.empty();
+            }
+            double days = (lastTime.get().toEpochMilli() - firstTime.get().toEpochMilli()) / 86_400_000.0;
+            return Optional.of(alerts / days);
+        }
+
+        /** A few lines for a terminal. */
+        public String describe() {
+            StringBuilder b = new StringBuilder();
+            b.append(String.format(Locale.ROOT, "%d records, %d scored (%d warming up), %d dead-lettered%s%n", records, scored,
+                    warmingUp, deadLettered.values().stream().mapToLong(Long::longValue).sum(),
+                    deadLettered.isEmpty() ? "" : " " + deadLettered));
+            b.append(String.format(Locale.ROOT, "%d alerts: %.2f per 1,000 scored records%s, %d of %d entities alerted%n", alerts,
+                    alertsPerThousand(), alertsPerDay().map(d -> String.format(Locale.ROOT, ", %.2f per day", d)).orElse(""),
+                    alertsPerEntity.size(), entities));
+            alertsPerEntity.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue(), x.getValue())).limit(10)
+                    .forEach(e -> b.append(String.format(Locale.ROOT, "  %-40s %d alerts%n", e.getKey(), e.getValue())));
+            return b.toString();
+        }
+    }
+
+    private Backtest() {
+    }
+
+    /** The topics of a backtest's topology (never on a broker). */
+    public static Topics topics() {
+        return new Topics(List.of(INPUT), "backtest-alerts", Optional.of("backtest-scores"), "backtest-dead-letters");
+    }
+
+    /**
+     * Replays {@code options.data()} through {@link ScoringTopology} built from {@code config} (whose topics must be
+     * {@link #topics()}) and {@code models}, writing every score to {@code options.out()}.
+     *
+     * @throws DataSetException naming file, row and column when the data cannot be read
+     */
+    public static Summary run(TopologyConfig config, ModelRegistry models, Options options) {
+        List<String> features = models.metadata().features();
+        List<String> keyCols = new ArrayList<>();
+        options.entityColumn().ifPresent(keyCols::add);
+        options.timeColumn().ifPresent(keyCols::add);
+        DataSet data = DataSetReader.read(options.data(), DataSetReader.Options.defaults().withFeatures(features)
+                .withExcludeColumns(java.util.Set.copyOf(keyCols)));
+        List<String[]> keys = keyCols.isEmpty() ? null : KeyColumns.read(options.data(), keyCols);
+        if (keys != null && keys.size() != data.size()) {
+            throw new DataSetException(options.data() + ": " + data.size() + " feature rows but " + keys.size() + " records");
+        }
+        KadeMetrics metrics = new KadeMetrics("kade-backtest");
+        metrics.bindTo(new SimpleMeterRegistry());
+        Path state;
+        try {
+            state = Files.createTempDirectory("kade-backtest");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "kade-backtest");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "backtest:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
+        RecordJson json = new RecordJson(features);
+        Tally tally = new Tally();
+        try (TopologyTestDriver driver = new TopologyTestDriver(ScoringTopology.build(config, models, metrics), props);
+             BufferedWriter out = Files.newBufferedWriter(options.out(), StandardCharsets.UTF_8)) {
+            var ser = new ByteArraySerializer();
+            var de = new ByteArrayDeserializer();
+            TestInputTopic<byte[], byte[]> in = driver.createInputTopic(INPUT, ser, ser);
+            TestOutputTopic<byte[], byte[]> scores = driver.createOutputTopic(config.topics().scores().orElseThrow(), de, de);
+            TestOutputTopic<byte[], byte[]> dead = driver.createOutputTopic(config.topics().deadLetter(), de, de);
+            if (options.format() == Format.CSV) {
+                out.write("row,entity,time,score,likelihood,anomaly_score,warming_up,alert,dead_letter\n");
+            }
+            int timeCol = options.entityColumn().isPresent() ? 1 : 0;
+            for (int i = 0; i < data.size(); i++) {
+                byte[] key = options.entityColumn().isEmpty() ? new byte[0]
+                        : keys.get(i)[0] == null ? null : keys.get(i)[0].getBytes(StandardCharsets.UTF_8);
+                long time = 1000L * i;
+                if (options.timeColumn().isPresent()) {
+                    String t = keys.get(i)[timeCol];
+                    try {
+                        time = SeriesTime.parseMillis(t);
+                    } catch (IllegalArgumentException e) {
+                        throw new DataSetException(options.data() + ": record " + (i + 1) + ", column '"
+                                + options.timeColumn().get() + "': " + e.getMessage());
+                    }
+                }
+                in.pipeInput(new TestRecord<>(key, json.toJson(data.rows()[i]).getBytes(StandardCharsets.UTF_8), null,
+                        Instant.ofEpochMilli(time)));
+                drain(scores, dead, out, options.format(), tally);
+            }
+            // a batch still open is scored by the driver's final commit on close; drain what it produced
+            driver.advanceWallClockTime(java.time.Duration.ofMinutes(1));
+            drain(scores, dead, out, options.format(), tally);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + options.out(), e);
+        }
+        return tally.summary(data.size());
+    }
+
+    private static void drain(TestOutputTopic<byte[], byte[]> scores, TestOutputTopic<byte[], byte[]> dead, BufferedWriter out,
+                              Format format, Tally tally) throws IOException {
+        // within one input row, its score record or its dead letter: at most one of the two
+        while (!scores.isEmpty()) {
+            JsonNode s = JSON.readTree(scores.readValue());
+            tally.scored(s);
+            long row = s.path("source").path("offset").asLong();
+            if (format == Format.CSV) {
+                out.write(row + "," + csv(s.path("entity").asText("")) + "," + s.path("event_time").asText("") + ","
+                        + s.path("score").asText() + "," + (s.path("likelihood").isNull() ? "" : s.path("likelihood").asText()) + ","
+                        + s.path("anomaly_score").asText("") + "," + s.path("warming_up").asBoolean(false) + ","
+                        + s.path("anomaly").asBoolean() + ",\n");
+            } else {
+                com.fasterxml.jackson.databind.node.ObjectNode o = JSON.createObjectNode();
+                o.put("row", row);
+                o.setAll((com.fasterxml.jackson.databind.node.ObjectNode) s);
+                out.write(o.toString());
+                out.write('\n');
+            }
+        }
+        while (!dead.isEmpty()) {
+            TestRecord<byte[], byte[]> d = dead.readRecord();
+            String reason = header(d, DeadLetterHeaders.REASON);
+            String row = header(d, DeadLetterHeaders.SOURCE_OFFSET);
+            tally.deadLettered(reason);
+            if (format == Format.CSV) {
+                out.write(row + ",,,,,,,," + reason + "\n");
+            } else {
+                out.write("{\"row\":" + row + ",\"dead_letter\":\"" + reason + "\"}\n");
+            }
+        }
+    }
+
+    private static String header(TestRecord<byte[], byte[]> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static String csv(String s) {
+        return s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 ? s : '"' + s.replace("\"", "\"\"") + '"';
+    }
+
+    /** Counts as the outputs go by. */
+    private static final class Tally {
+        long scored;
+        long warmingUp;
+        long alerts;
+        final Map<String, Long> dead = new TreeMap<>();
+        final Map<String, Long> perEntity = new HashMap<>();
+        final java.util.Set<String> entities = new java.util.HashSet<>();
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+
+        void scored(JsonNode s) {
+            scored++;
+            if (s.path("warming_up").asBoolean(false)) {
+                warmingUp++;
+            }
+            String entity = s.path("entity").asText("");
+            entities.add(entity);
+            if (s.path("anomaly").asBoolean()) {
+                alerts++;
+                perEntity.merge(entity, 1L, Long::sum);
+            }
+            if (s.hasNonNull("event_time")) {
+                long t = Instant.parse(s.get("event_time").asText()).toEpochMilli();
+                first = Math.min(first, t);
+                last = Math.max(last, t);
+            }
+        }
+
+        void deadLettered(String reason) {
+            dead.merge(reason, 1L, Long::sum);
+        }
+
+        Summary summary(long records) {
+            return new Summary(records, scored, warmingUp, alerts, Map.copyOf(dead), Map.copyOf(perEntity), entities.size(),
+                    first == Long.MAX_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(first)),
+                    last == Long.MIN_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(last)));
+        }
+    }
+}

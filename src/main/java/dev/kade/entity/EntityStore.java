@@ -1,0 +1,95 @@
+package dev.kade.entity;
+
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * One task's entity states in a Kafka Streams key-value store (RocksDB, changelogged, caching disabled), and
+ * the task's own bookkeeping under {@link #META_KEY}: the newest event time the task has seen (the clock of
+ * idle expiry) and where the expiry sweep stopped. Keeping both in the store puts them in the changelog and,
+ * under {@code exactly_once_v2}, in the same transaction as the states and the outputs, so a restarted task
+ * resumes with exactly the clock and cursor of its last commit.
+ *
+ * <p>Meta value (big-endian): version {@code 1}, newest event time (long; {@code Long.MIN_VALUE} before any
+ * record), the sweep cursor's length (unsigned short; 0 = from the first entity) and its bytes.
+ *
+ * <p>Used by one stream thread (the task's); not thread-safe.
+ */
+public final class EntityStore {
+    /** The bookkeeping key: below every entity key ({@link EntityKey#ENTITY_PREFIX}). */
+    public static final Bytes META_KEY = Bytes.wrap(new byte[] {0});
+    /** The first possible entity key: where a sweep starts over. */
+    public static final Bytes FIRST_ENTITY = Bytes.wrap(new byte[] {EntityKey.ENTITY_PREFIX});
+    private static final byte META_VERSION = 1;
+
+    private final KeyValueStore<Bytes, byte[]> kv;
+    private long maxEventTime = Long.MIN_VALUE;
+    private Bytes cursor;
+
+    /** Wraps {@code kv} (restored, open) and reads the task's bookkeeping from it. */
+    public EntityStore(KeyValueStore<Bytes, byte[]> kv) {
+        this.kv = Objects.requireNonNull(kv, "kv");
+        byte[] meta = kv.get(META_KEY);
+        if (meta != null && meta.length >= 11 && meta[0] == META_VERSION) {
+            ByteBuffer b = ByteBuffer.wrap(meta);
+            b.get();
+            maxEventTime = b.getLong();
+            int n = Short.toUnsignedInt(b.getShort());
+            if (n > 0 && b.remaining() == n) {
+                byte[] c = new byte[n];
+                b.get(c);
+                cursor = Bytes.wrap(c);
+            }
+        }
+    }
+
+    KeyValueStore<Bytes, byte[]> kv() {
+        return kv;
+    }
+
+    public byte[] get(Bytes key) {
+        return kv.get(key);
+    }
+
+    public void put(Bytes key, byte[] value) {
+        kv.put(key, value);
+    }
+
+    /** Removes an entity: a tombstone in the changelog. */
+    public void delete(Bytes key) {
+        kv.delete(key);
+    }
+
+    /** The newest event time this task has seen, {@code Long.MIN_VALUE} before any. */
+    public long maxEventTime() {
+        return maxEventTime;
+    }
+
+    void maxEventTime(long t) {
+        maxEventTime = t;
+    }
+
+    /** Where the next sweep starts: an entity key, or {@link #FIRST_ENTITY}. */
+    Bytes cursor() {
+        return cursor == null ? FIRST_ENTITY : cursor;
+    }
+
+    void cursor(Bytes next) {
+        cursor = next == null || next.equals(FIRST_ENTITY) ? null : next;
+    }
+
+    /** Writes the clock and the cursor to the store (and so to the changelog). */
+    void writeMeta() {
+        byte[] c = cursor == null ? new byte[0] : cursor.get();
+        ByteBuffer b = ByteBuffer.allocate(11 + c.length);
+        b.put(META_VERSION).putLong(maxEventTime).putShort((short) c.length).put(c);
+        kv.put(META_KEY, b.array());
+    }
+
+    /** Entities in this task's store, as RocksDB estimates them (the meta key included; it is one key). */
+    public long approximateEntities() {
+        return Math.max(0, kv.approximateNumEntries() - 1);
+    }
+}
