@@ -7,6 +7,18 @@ import dev.kade.stream.Batching;
 import dev.kade.stream.CountingProcessingExceptionHandler;
 import dev.kade.stream.KadeProductionExceptionHandler;
 import dev.kade.stream.Topics;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import dev.kade.config.ConfigException;
+import dev.kade.entity.EntitySpec;
+import dev.kade.entity.GapPolicy;
+import dev.kade.entity.LatePolicy;
+import dev.kade.entity.LikelihoodParams;
+import dev.kade.entity.SeriesPolicy;
+import dev.kade.entity.SeriesSettings;
+import dev.kade.entity.TimeFormat;
+import dev.kade.entity.WarmUpPolicy;
 import dev.kade.stream.TopologyConfig;
 import java.time.Clock;
 import java.util.Properties;
@@ -71,7 +83,39 @@ public final class StreamsSetup {
     /** What the scoring topology needs from the settings. */
     public static TopologyConfig topology(KadeConfig config) {
         return new TopologyConfig(topics(config), config.alertTopFeatures(), Clock.systemUTC(),
-                new Batching(config.batchMaxRecords(), config.batchMaxWait()), limits(config), config.scoresIncludeLatent());
+                new Batching(config.batchMaxRecords(), config.batchMaxWait()), limits(config), config.scoresIncludeLatent(),
+                series(config));
+    }
+
+    /**
+     * The entity, event-time and series settings for windowed models ({@code entity.*}, {@code series.*}).
+     *
+     * @throws ConfigException naming the key whose value the series classes refuse
+     */
+    public static SeriesSettings series(KadeConfig config) {
+        String timeField = config.string(KadeConfig.ENTITY_TIME_FIELD);
+        EntitySpec entity;
+        try {
+            entity = new EntitySpec(config.entityFields(), timeField.isEmpty() ? Optional.empty() : Optional.of(timeField),
+                    TimeFormat.ofLabel(config.string(KadeConfig.ENTITY_TIME_FORMAT)));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(KadeConfig.ENTITY_FIELDS, e.getMessage());
+        }
+        LikelihoodParams likelihood = new LikelihoodParams(config.integer(KadeConfig.SERIES_LIKELIHOOD_SHORT_WINDOW),
+                config.integer(KadeConfig.SERIES_LIKELIHOOD_LEARNING), config.number(KadeConfig.SERIES_LIKELIHOOD_HALF_LIFE),
+                LikelihoodParams.DEFAULT.minStd(), config.number(KadeConfig.SERIES_RANGE_MARGIN),
+                config.integer(KadeConfig.SERIES_HOLD_OFF), LikelihoodParams.DEFAULT.holdCap(),
+                config.number(KadeConfig.SERIES_ALERT_THRESHOLD));
+        SeriesPolicy policy = new SeriesPolicy(
+                WarmUpPolicy.valueOf(config.string(KadeConfig.SERIES_WARMUP).toUpperCase(Locale.ROOT)),
+                config.integer(KadeConfig.SERIES_WARMUP_MIN_STEPS),
+                GapPolicy.valueOf(config.string(KadeConfig.SERIES_GAP).toUpperCase(Locale.ROOT)),
+                Duration.ofMillis(config.longValue(KadeConfig.SERIES_GAP_MAX_MS)),
+                LatePolicy.valueOf(config.string(KadeConfig.SERIES_LATE).toUpperCase(Locale.ROOT)),
+                Duration.ofMillis(config.longValue(KadeConfig.SERIES_IDLE_EXPIRY_MS)),
+                Duration.ofMillis(config.longValue(KadeConfig.SERIES_EXPIRY_SWEEP_INTERVAL_MS)),
+                config.integer(KadeConfig.SERIES_EXPIRY_SWEEP_MAX_ENTITIES), likelihood);
+        return new SeriesSettings(entity, policy, config.integer(KadeConfig.SERIES_ALERT_STEPS));
     }
 
     /** The topics the settings name. */

@@ -56,6 +56,8 @@ public final class SeriesView {
     private float[] windows = new float[0];
     private float[] stats = new float[0];
     private int rows;
+    /** The task's clock as last written to the store (what {@link #discard} returns to). */
+    private long writtenClock;
     private long created;
     private long warmUps;
     private long imputed;
@@ -72,6 +74,7 @@ public final class SeriesView {
         this.windowWidth = spec.width();
         this.statsWidth = 2 * spec.features();
         this.step = new float[spec.features()];
+        this.writtenClock = store.maxEventTime();
     }
 
     public SeriesSpec spec() {
@@ -296,14 +299,18 @@ public final class SeriesView {
             store.put(e.getKey(), e.getValue().toBytes());
         }
         store.writeMeta();
+        writtenClock = store.maxEventTime();
         clear();
     }
 
-    /** Forgets this batch without writing anything (its records were not committed and will be read again). */
+    /**
+     * Forgets this batch without writing anything (its records were not committed and will be read again). Touches
+     * no store: it also runs while a task closes, when the store may be closed already.
+     */
     public void discard() {
         clear();
-        // the clock advanced in memory for records that will be read again: take the stored one back
-        store.maxEventTime(new EntityStore(store.kv()).maxEventTime());
+        // the clock advanced in memory for records that will be read again: take the written one back
+        store.maxEventTime(writtenClock);
     }
 
     /** Whether this batch holds the entity (it will write it back on commit). */

@@ -15,6 +15,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -65,10 +67,21 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     private ProcessorNode<?, ?, ?, ?> node;
     private PendingBatch pending;
     private boolean batching;
+    /** Whether the topology has the entity store (the model at start was windowed). */
+    private final boolean windowedTopology;
+    /** A windowed model's per-task state and open batch; null in a per-record topology. */
+    private SeriesScoring series;
+    /** Whether the records now buffered were admitted as a windowed batch. */
+    private boolean pendingWindowed;
     private int maxRecords;
     private long maxWaitNanos;
 
     ScoringProcessor(TopologyConfig config, ModelRegistry models, KadeMetrics metrics) {
+        this(config, models, metrics, false);
+    }
+
+    ScoringProcessor(TopologyConfig config, ModelRegistry models, KadeMetrics metrics, boolean windowedTopology) {
+        this.windowedTopology = windowedTopology;
         this.config = config;
         this.models = models;
         this.metrics = metrics;
@@ -95,12 +108,37 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             Duration every = Duration.ofMillis(Math.max(1, b.maxWait().toMillis() / 2));
             context.schedule(every, PunctuationType.WALL_CLOCK_TIME, now -> flushIfWaitedTooLong());
         }
+        if (windowedTopology) {
+            KeyValueStore<Bytes, byte[]> kv = context.getStateStore(ScoringTopology.ENTITY_STORE);
+            series = new SeriesScoring(config.series(), kv, metrics, context.taskId().toString());
+            if (!config.series().policy().idleExpiry().isZero()) {
+                // stream time, not the wall clock: when a sweep runs never changes a score (see ExpirySweeper)
+                context.schedule(config.series().policy().sweepInterval(), PunctuationType.STREAM_TIME, t -> series.sweep());
+            }
+            context.schedule(SAMPLE_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> series.sample());
+        }
     }
+
+    /** How often a task samples its entity store's size for the dashboard. */
+    private static final Duration SAMPLE_EVERY = Duration.ofSeconds(15);
 
     @Override
     public void process(Record<byte[], byte[]> record) {
         ProcessorRecordContext streamsContext = internal == null ? null : internal.recordContext();
+        boolean windowed = series != null && (series.open() || models.metadata().window() > 1);
+        if (windowed != pendingWindowed && !pending.isEmpty()) {
+            // the serving model changed kind: the batch so far is scored as what it is before this record
+            flush(BatchTrigger.SIZE);
+        }
+        if (windowed && !series.begin(models)) {
+            windowed = false; // swapped to a per-record model in between
+        }
+        pendingWindowed = windowed;
         pending.add(new PendingBatch.Entry(record, source(), streamsContext, System.nanoTime()));
+        if (windowed) {
+            // admitted now, not at flush: the next record of this entity in the batch sees the window as of this one
+            series.admit(record);
+        }
         if (!batching || pending.size() >= maxRecords) {
             flush(BatchTrigger.SIZE);
         }
@@ -130,6 +168,9 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     /** Forgets the buffer without forwarding: the task is closing or being recycled after its last commit. */
     @Override
     public void drop() {
+        if (series != null) {
+            series.discard();
+        }
         int n = pending.drain().size();
         if (n > 0) {
             LOG.debug("dropped {} buffered records of a closing task; they were not committed and will be read again", n);
@@ -140,6 +181,9 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     public void close() {
         drop();
         pending.close();
+        if (series != null) {
+            series.close();
+        }
     }
 
     /** Scores and forwards everything buffered, under one model lease, restoring the record context after. */
@@ -149,6 +193,20 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             return;
         }
         ProcessorRecordContext previous = internal == null ? null : internal.recordContext();
+        if (pendingWindowed) {
+            try {
+                scoreAndForwardWindows(batch, trigger);
+            } catch (RuntimeException e) {
+                // the batch's entity states were not written: drop them with it (its records are read again)
+                series.discard();
+                throw e;
+            } finally {
+                if (internal != null) {
+                    internal.setRecordContext(previous);
+                }
+            }
+            return;
+        }
         try (ModelRegistry.Lease lease = models.acquire()) {
             scoreAndForward(batch, lease.model(), trigger);
         } finally {
@@ -200,6 +258,68 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             forward(e.record(), out);
         }
         metrics.scoredBatch(trigger, scored, scoredCount, nanos, anomalies);
+    }
+
+    /**
+     * A windowed batch: every record was read and admitted at {@link #process} time under the batch's model lease;
+     * one {@code scoreWindows} call scores the rows, each scored row is judged against its entity's likelihood in
+     * row order, the outputs are forwarded, and then the batch's entity states are written to the store, all
+     * before the commit this flush precedes.
+     */
+    private void scoreAndForwardWindows(List<PendingBatch.Entry> entries, BatchTrigger trigger) {
+        countIn(entries);
+        ModelMetadata meta = series.model().metadata();
+        long t0 = System.nanoTime();
+        series.score();
+        long nanos = System.nanoTime() - t0;
+        float[] scored = new float[entries.size()];
+        int scoredCount = 0;
+        int anomalies = 0;
+        for (int i = 0; i < entries.size(); i++) {
+            PendingBatch.Entry e = entries.get(i);
+            enterContext(e);
+            SeriesScoring.Admission a = series.admission(i);
+            if (a.deadLettered()) {
+                deadLetter(e, a.reason(), a.detail(), a.feature(), meta);
+                continue;
+            }
+            int r = a.row();
+            if (series.failure(r) != null) {
+                deadLetter(e, series.failureReason(r), series.failure(r), null, meta);
+                continue;
+            }
+            SeriesScoring.Judged j = series.judge(r);
+            Outputs out;
+            try {
+                out = renderWindowed(e, j, meta);
+            } catch (OutputTooLargeException tooLarge) {
+                deadLetter(e, DeadLetterReason.OUTPUT_TOO_LARGE, tooLarge.getMessage(), null, meta);
+                continue;
+            } catch (RuntimeException bug) {
+                LOG.error("cannot render outputs for {}", e.source(), bug);
+                deadLetter(e, DeadLetterReason.PROCESSING_ERROR, "cannot render outputs: " + bug, null, meta);
+                continue;
+            }
+            scored[scoredCount++] = Float.isFinite(j.score()) ? j.score() : Float.MAX_VALUE;
+            if (out.alert() != null) {
+                anomalies++;
+            }
+            forward(e.record(), out);
+        }
+        series.finish();
+        metrics.scoredBatch(trigger, scored, scoredCount, nanos, anomalies);
+    }
+
+    private Outputs renderWindowed(PendingBatch.Entry e, SeriesScoring.Judged j, ModelMetadata meta)
+            throws OutputTooLargeException {
+        Record<byte[], byte[]> record = e.record();
+        byte[] alert = j.alert() ? writer.alert(new Alert(record.key(), e.source(), Instant.ofEpochMilli(j.series().eventTime()),
+                config.clock().instant(), meta, j.score(), j.record(), j.errors(), 0, config.topFeatures(), j.alertPart()))
+                : null;
+        byte[] scoreRecord = config.topics().scores().isPresent()
+                ? writer.score(new ScoreRecord(j.score(), j.alert(), meta, e.source(), null, 0, 0, j.series()), record.key())
+                : null;
+        return new Outputs(scoreRecord, alert);
     }
 
     /**

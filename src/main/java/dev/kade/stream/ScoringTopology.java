@@ -1,8 +1,11 @@
 package dev.kade.stream;
 
 import dev.kade.metrics.KadeMetrics;
+import java.util.Map;
 import java.util.Objects;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * Builds the scoring topology: one source over the input topics, one processor that extracts, scores and
@@ -21,6 +24,12 @@ public final class ScoringTopology {
     public static final String DEAD_LETTER_SINK = "kade-dead-letter-sink";
     /** The store whose pre-commit hook empties the scoring batch (holds no data; see {@link PreCommitFlushStore}). */
     public static final String BATCH_STORE = "kade-batch";
+    /**
+     * Per-entity state of windowed models: RocksDB, changelogged, caching disabled. A caching store would hold
+     * writes back until its own flushCache, and the batch store's pre-commit hook (which writes the entity states)
+     * must not be followed by a cache that flushes later in the same commit.
+     */
+    public static final String ENTITY_STORE = "kade-entities";
 
     private ScoringTopology() {
     }
@@ -34,9 +43,16 @@ public final class ScoringTopology {
         var bytesOut = Topics.SERDE.serializer();
         Topology t = new Topology();
         t.addSource(SOURCE, bytesIn, bytesIn, topics.input().toArray(String[]::new));
-        t.addProcessor(PROCESSOR, () -> new ScoringProcessor(config, models, metrics), SOURCE);
+        // a windowed model at start gets the entity store (a per-record topology stays exactly as it was)
+        boolean windowed = models.metadata().window() > 1;
+        t.addProcessor(PROCESSOR, () -> new ScoringProcessor(config, models, metrics, windowed), SOURCE);
         if (config.batching().maxRecords() > 1) {
             t.addStateStore(new PreCommitFlushStore.Builder(BATCH_STORE), PROCESSOR);
+        }
+        if (windowed) {
+            // registered after the batch store: its pre-commit hook writes here, and this store has no cache to flush
+            t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ENTITY_STORE), Serdes.Bytes(),
+                    Serdes.ByteArray()).withCachingDisabled().withLoggingEnabled(Map.of()), PROCESSOR);
         }
         t.addSink(ALERTS_SINK, topics.alerts(), bytesOut, bytesOut, PROCESSOR);
         topics.scores().ifPresent(s -> t.addSink(SCORES_SINK, s, bytesOut, bytesOut, PROCESSOR));

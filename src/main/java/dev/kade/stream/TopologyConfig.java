@@ -1,6 +1,7 @@
 package dev.kade.stream;
 
 import dev.kade.output.OutputLimits;
+import dev.kade.entity.SeriesSettings;
 import java.time.Clock;
 import java.util.Objects;
 
@@ -13,10 +14,12 @@ import java.util.Objects;
  * @param batching    how records are grouped into one model call
  * @param limits      the size every output record must fit
  * @param includeLatent whether scores records carry the model's latent code ({@code scores.include.latent})
+ * @param series      entity, event time and series policies for windowed models (ignored for per-record ones)
  */
 public record TopologyConfig(Topics topics, int topFeatures, Clock clock, Batching batching, OutputLimits limits,
-                             boolean includeLatent) {
+                             boolean includeLatent, SeriesSettings series) {
     public TopologyConfig {
+        Objects.requireNonNull(series, "series");
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(batching, "batching");
@@ -24,6 +27,12 @@ public record TopologyConfig(Topics topics, int topFeatures, Clock clock, Batchi
         if (topFeatures < 0) {
             throw new IllegalArgumentException("topFeatures must be >= 0");
         }
+    }
+
+    /** Per-record settings only (windowed models get {@link SeriesSettings#DEFAULT}). */
+    public TopologyConfig(Topics topics, int topFeatures, Clock clock, Batching batching, OutputLimits limits,
+                          boolean includeLatent) {
+        this(topics, topFeatures, clock, batching, limits, includeLatent, SeriesSettings.DEFAULT);
     }
 
     /** Without the latent code on scores records. */
@@ -43,11 +52,16 @@ public record TopologyConfig(Topics topics, int topFeatures, Clock clock, Batchi
 
     /** The same settings with other batching (tests and benchmarks). */
     public TopologyConfig withBatching(Batching other) {
-        return new TopologyConfig(topics, topFeatures, clock, other, limits, includeLatent);
+        return new TopologyConfig(topics, topFeatures, clock, other, limits, includeLatent, series);
     }
 
     /** The same settings with another output limit (tests). */
     public TopologyConfig withLimits(OutputLimits other) {
-        return new TopologyConfig(topics, topFeatures, clock, batching, other, includeLatent);
+        return new TopologyConfig(topics, topFeatures, clock, batching, other, includeLatent, series);
+    }
+
+    /** The same settings with other entity, time and series settings (windowed models). */
+    public TopologyConfig withSeries(SeriesSettings other) {
+        return new TopologyConfig(topics, topFeatures, clock, batching, limits, includeLatent, other);
     }
 }
