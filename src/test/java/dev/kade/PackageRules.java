@@ -49,9 +49,9 @@ final class PackageRules {
         m.put("eval", Set.of("features", "model", "onnx", "train"));
         m.put("tune", Set.of("eval", "features", "model", "train"));
         m.put("stream", Set.of("entity", "features", "metrics", "model", "output", "series"));
-        m.put("backtest", Set.of("features", "metrics", "model", "output", "series", "stream"));
+        m.put("backtest", Set.of("entity", "features", "metrics", "model", "output", "series", "stream"));
         m.put("app", Set.of("admin", "config", "entity", "health", "metrics", "model", "onnx", "output", "stream"));
-        m.put("cli", Set.of("admin", "app", "backtest", "config", "eval", "export", "features", "logging", "model", "onnx",
+        m.put("cli", Set.of("admin", "app", "backtest", "config", "entity", "eval", "export", "features", "logging", "model", "onnx",
                 "series", "train", "tune"));
         return m;
     }

@@ -10,6 +10,10 @@ import dev.kade.features.RecordJson;
 import dev.kade.metrics.KadeMetrics;
 import dev.kade.output.DeadLetterHeaders;
 import dev.kade.series.SeriesTime;
+import dev.kade.entity.SeriesSettings;
+import dev.kade.model.ServableModel;
+import dev.kade.output.OutputLimits;
+import dev.kade.stream.Batching;
 import dev.kade.stream.ModelRegistry;
 import dev.kade.stream.ScoringTopology;
 import dev.kade.stream.Topics;
@@ -21,6 +25,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,7 +59,8 @@ import org.apache.kafka.streams.test.TestRecord;
  */
 public final class Backtest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String INPUT = "backtest-input";
+    /** The input topic of a backtest's topology (never on a broker). */
+    public static final String INPUT = "backtest-input";
 
     /** How results are written. */
     public enum Format { CSV, JSONL }
@@ -129,6 +135,18 @@ public final class Backtest {
     /** The topics of a backtest's topology (never on a broker). */
     public static Topics topics() {
         return new Topics(List.of(INPUT), "backtest-alerts", Optional.of("backtest-scores"), "backtest-dead-letters");
+    }
+
+    /**
+     * Replays {@code options.data()} through {@link ScoringTopology} serving {@code model} (which it closes) with
+     * {@code series} settings, batches of up to {@code batchMaxRecords}, and {@code topFeatures} in alerts.
+     */
+    public static Summary run(ServableModel model, SeriesSettings series, int topFeatures, int batchMaxRecords, Options options) {
+        TopologyConfig config = new TopologyConfig(topics(), topFeatures, Clock.systemUTC(),
+                new Batching(batchMaxRecords, Batching.DEFAULT.maxWait()), OutputLimits.DEFAULT, false, series);
+        try (ModelRegistry models = ModelRegistry.of(model)) {
+            return run(config, models, options);
+        }
     }
 
     /**

@@ -42,6 +42,7 @@ public final class Main implements Runnable {
         cl.addSubcommand("topics", new TopicsCommand());
         cl.addSubcommand("calibrate", new CalibrateCommand());
         cl.addSubcommand("sample", new SampleCommand());
+        cl.addSubcommand("backtest", new BacktestCommand());
         cl.addSubcommand("help", new CommandLine.HelpCommand());
         return cl.setCaseInsensitiveEnumValuesAllowed(true);
     }

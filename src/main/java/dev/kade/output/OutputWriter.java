@@ -179,7 +179,9 @@ public final class OutputWriter {
         gen.writeBooleanField("warming_up", s.warmingUp());
         gen.writeFieldName("likelihood");
         writeDouble(s.likelihood());
-        gen.writeNumberField("anomaly_score", round(s.anomalyScore()));
+        // full precision: rounding would make ties a threshold sweep (NAB) cannot separate
+        gen.writeFieldName("anomaly_score");
+        writeDouble(s.anomalyScore());
         if (s.imputed()) {
             gen.writeBooleanField("imputed", true);
         }
@@ -200,7 +202,9 @@ public final class OutputWriter {
         gen.writeStringField("entity", s.score().entity());
         gen.writeFieldName("likelihood");
         writeDouble(s.score().likelihood());
-        gen.writeNumberField("anomaly_score", round(s.score().anomalyScore()));
+        // full precision: rounding would make ties a threshold sweep (NAB) cannot separate
+        gen.writeFieldName("anomaly_score");
+        writeDouble(s.score().anomalyScore());
         int first = s.steps() - s.shownSteps();
         if (withWindow && s.shownSteps() > 0) {
             gen.writeObjectFieldStart("window");
