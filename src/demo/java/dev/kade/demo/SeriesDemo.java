@@ -71,7 +71,10 @@ final class SeriesDemo {
         train(data, dir.resolve("train.csv"), modelPath);
 
         out.println("[demo] 2/4 starting an embedded Kafka broker (KRaft)");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+        // NAB's rows are from 2013-2014 and are sent with those times as record timestamps: under the default
+        // time-based retention (7 days) the broker would delete them, by timestamp, before the scorer reads them
+        // all (and the alerts, which carry the same times). A replay of history needs retention off.
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(Map.of("log.retention.ms", "-1"))) {
             kafka.createTopics(2, INPUT_TOPIC, DemoCommand.ALERT_TOPIC, DemoCommand.SCORES_TOPIC, DemoCommand.DLQ_TOPIC);
             out.printf("[demo]     broker at %s%n", kafka.bootstrapServers());
             // the same settings as the per-record demo: a windowed model needs none more, its entity is the record
