@@ -135,7 +135,7 @@ record SeriesReport(long recordsIn, long scored, long deadLettered, List<Alert> 
                 }
                 Alert a = f.first().get();
                 out.printf(Locale.ROOT, "[demo]     window %s: caught at %s, %s after it opened, %s before it closed; "
-                                + "%s %s, expected %s (anomaly score %.3f; %d alerts in the window)%n",
+                                + "%s %s, expected %s (anomaly score %.3f; alerts in the window: %d)%n",
                         span, SeriesDemoData.format(a.eventTime()), hours(Duration.between(w.start(), a.eventTime())),
                         hours(Duration.between(a.eventTime(), w.end())), a.offFeature().isEmpty() ? "value" : a.offFeature(),
                         number(a.actual()), number(a.expected()), a.anomalyScore(), f.alerts());
