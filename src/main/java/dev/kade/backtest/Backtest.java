@@ -156,7 +156,9 @@ public final class Backtest {
      * @throws DataSetException naming file, row and column when the data cannot be read
      */
     public static Summary run(TopologyConfig config, ModelRegistry models, Options options) {
-        List<String> features = models.metadata().features();
+        // a seasonal model's residual features are made by the stream, not read from the data
+        List<String> features = models.metadata().series().map(s -> s.rawFeatureNames(models.metadata().features()))
+                .orElse(models.metadata().features());
         List<String> keyCols = new ArrayList<>();
         options.entityColumn().ifPresent(keyCols::add);
         options.timeColumn().ifPresent(keyCols::add);
