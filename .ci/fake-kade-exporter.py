@@ -21,6 +21,7 @@ APP = 'application="kade"'
 REASONS = ["not_json", "not_an_object", "missing_feature", "non_numeric", "non_finite", "empty_value",
            "scoring_failed", "processing_error"]
 SCORE_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0]
+PERCENTILE_BUCKETS = [50.0, 90.0, 95.0, 99.0, 99.5, 99.9, 99.99]
 LATENCY_BUCKETS = [0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01]
 
 
@@ -32,6 +33,18 @@ def histogram(name, help_text, buckets, count, mean):
     lines.append('%s_bucket{%s,le="+Inf"} %d' % (name, APP, count))
     lines.append("%s_count{%s} %d" % (name, APP, count))
     lines.append("%s_sum{%s} %f" % (name, APP, count * mean))
+    return lines
+
+
+def percentile_histogram(count):
+    """kade_score_percentile: a record's percentile among training scores, uniform as on training-like data."""
+    name = "kade_score_percentile"
+    lines = ["# HELP %s Percentile of scores among training scores" % name, "# TYPE %s histogram" % name]
+    for b in PERCENTILE_BUCKETS:
+        lines.append('%s_bucket{%s,le="%s"} %d' % (name, APP, b, int(count * b / 100)))
+    lines.append('%s_bucket{%s,le="+Inf"} %d' % (name, APP, count))
+    lines.append("%s_count{%s} %d" % (name, APP, count))
+    lines.append("%s_sum{%s} %f" % (name, APP, count * 50.0))
     return lines
 
 
@@ -88,6 +101,7 @@ def metrics():
     ]
     out += broker_lag("kade")
     out += histogram("kade_score", "Scores", SCORE_BUCKETS, scored, 0.05)
+    out += percentile_histogram(scored)
     out += histogram("kade_inference_seconds", "Inference", LATENCY_BUCKETS, scored, 0.0002)
     text = "\n".join(out) + "\n"
     rename = os.environ.get("FAKE_KADE_RENAME")

@@ -81,6 +81,8 @@ public final class ScoringApp implements AutoCloseable {
     private volatile HealthMonitor monitor;
     private volatile TopicsWait topicsWait;
     private volatile String startFailure;
+    /** Why not ready yet while {@link TopicsAtStart} checks topics (the server answers meanwhile); null after. */
+    private volatile String preparing;
     private final HealthChecks checks;
 
     private ScoringApp(KadeConfig config, PrometheusMeterRegistry meters, KadeMetrics metrics, ModelRegistry models) {
@@ -98,6 +100,17 @@ public final class ScoringApp implements AutoCloseable {
     }
 
     /**
+     * As {@code kade run} starts: like {@link #start(KadeConfig)}, and once {@code /health} answers (live 200,
+     * ready 503 "checking topics"), {@link TopicsAtStart} creates or checks kade's topics before Kafka Streams
+     * may start. That check can take its whole timeout when the broker is slow or away; before, it ran first
+     * and {@code /health} answered nothing meanwhile, so a probe saw a dead pod. A topic problem that refuses
+     * start-up becomes {@link #startFailure()}.
+     */
+    public static ScoringApp startPreparingTopics(KadeConfig config) {
+        return start(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), true);
+    }
+
+    /**
      * Loads the model (a model that does not load stops start-up with an error naming {@code model.path}),
      * starts the metrics server, the model watcher and Kafka Streams. Returns once all are started;
      * use {@link #awaitReady} to wait for RUNNING.
@@ -105,6 +118,10 @@ public final class ScoringApp implements AutoCloseable {
      * @throws ConfigException when the model cannot be served or the metrics port cannot be bound
      */
     public static ScoringApp start(KadeConfig config, PrometheusMeterRegistry meters) {
+        return start(config, meters, false);
+    }
+
+    private static ScoringApp start(KadeConfig config, PrometheusMeterRegistry meters, boolean prepareTopics) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(meters, "meters");
         LOG.info("starting kade scorer: {}", config.describe());
@@ -130,7 +147,7 @@ public final class ScoringApp implements AutoCloseable {
         }
         ScoringApp app = new ScoringApp(config, meters, metrics, ModelRegistry.of(model));
         try {
-            app.startServices();
+            app.startServices(prepareTopics);
             return app;
         } catch (RuntimeException e) {
             app.close();
@@ -138,7 +155,7 @@ public final class ScoringApp implements AutoCloseable {
         }
     }
 
-    private void startServices() {
+    private void startServices(boolean prepareTopics) {
         Tags tags = Tags.of("application", config.applicationId());
         for (var binder : new io.micrometer.core.instrument.binder.MeterBinder[] {new JvmMemoryMetrics(tags),
             new JvmThreadMetrics(tags), new ClassLoaderMetrics(tags), new ProcessorMetrics(tags),
@@ -178,6 +195,9 @@ public final class ScoringApp implements AutoCloseable {
         resources.push(server);
         resources.push(runner);
         monitor.start();
+        if (prepareTopics && !topicsPrepared()) {
+            return; // startFailure says why; run exits 2 and closes what started
+        }
         watcher = new ModelWatcher(config.modelPath(), models, metrics, path -> ModelLoader.load(config, path), Clock.systemUTC(),
                 config.modelMaxBytes()).start(config.modelPollInterval());
         resources.push(watcher);
@@ -190,6 +210,23 @@ public final class ScoringApp implements AutoCloseable {
                 TOPICS_POLL, config.topicsWait(), runner::start, why -> startFailure = why);
         resources.push(topicsWait);
         topicsWait.start();
+    }
+
+    /** Runs {@link TopicsAtStart} while /health/ready says so; false when start-up must stop (startFailure set). */
+    private boolean topicsPrepared() {
+        preparing = "checking kade's topics on " + config.bootstrapServers() + " (up to "
+                + TopicsAtStart.TIMEOUT.toSeconds() + " s) before Kafka Streams starts";
+        try {
+            Optional<String> problem = TopicsAtStart.prepare(config);
+            problem.ifPresent(why -> startFailure = why);
+            return problem.isEmpty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            startFailure = "interrupted while checking topics";
+            return false;
+        } finally {
+            preparing = null;
+        }
     }
 
     /**
@@ -207,6 +244,10 @@ public final class ScoringApp implements AutoCloseable {
 
     /** What {@code /health/ready} answers: missing topics first, then {@link HealthChecks}' reasons. */
     public HealthStatus readiness() {
+        String checking = preparing;
+        if (checking != null) {
+            return HealthStatus.failing(checking);
+        }
         HealthStatus status = checks.readiness();
         TopicsWait wait = topicsWait;
         Optional<String> missing = wait == null ? Optional.empty() : wait.reason();

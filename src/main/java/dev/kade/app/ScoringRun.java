@@ -5,7 +5,6 @@ import dev.kade.config.KadeConfig;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -28,6 +27,8 @@ public final class ScoringRun {
     public static final int EXIT_STREAMS_ERROR = 1;
     public static final int EXIT_BAD_SETTING = 2;
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ScoringRun.class);
+
     private ScoringRun() {
     }
 
@@ -39,14 +40,9 @@ public final class ScoringRun {
     public static int run(KadeConfig config, PrintStream err) throws InterruptedException {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(err, "err");
-        Optional<String> topicProblem = TopicsAtStart.prepare(config);
-        if (topicProblem.isPresent()) {
-            err.println("kade run: " + topicProblem.get());
-            return EXIT_BAD_SETTING;
-        }
         ScoringApp app;
         try {
-            app = ScoringApp.start(config);
+            app = ScoringApp.startPreparingTopics(config); // /health answers while the topics are checked
         } catch (ConfigException e) {
             err.println("kade run: cannot start: " + e.getMessage());
             return EXIT_BAD_SETTING;
@@ -69,7 +65,7 @@ public final class ScoringRun {
             return EXIT_BAD_SETTING;
         }
         if (!terminal(end) && signalsHandled) {
-            err.println("kade run: stop requested; closing");
+            LOG.info("stop requested; closing"); // a log line, not stderr text: it is no failure (JSON logs stay JSON)
             if (removeHook(hook)) {
                 app.close();
                 return EXIT_OK;

@@ -89,9 +89,24 @@ public final class EvaluateCommand implements Callable<Integer> {
             var m = e.metrics();
             e.warning().ifPresent(w -> out.printf(Locale.ROOT, "WARNING   %s%n", w));
             out.printf(Locale.ROOT, "rows %d, anomalies %d%n", m.n(), m.anomalies());
-            out.printf(Locale.ROOT, "ROC-AUC   %.4f%nPR-AUC    %.4f%n", m.rocAuc(), m.prAuc());
-            out.printf(Locale.ROOT, "threshold %.6g: flagged %d, precision %.4f, recall %.4f, F1 %.4f%n",
-                    m.threshold(), m.truePositives() + m.falsePositives(), m.precision(), m.recall(), m.f1());
+            var oneClass = m.oneClass();
+            if (oneClass.isPresent()) {
+                out.printf(Locale.ROOT, "ROC-AUC   n/a%nPR-AUC    n/a (%s)%n", oneClass.get());
+            } else {
+                out.printf(Locale.ROOT, "ROC-AUC   %.4f%nPR-AUC    %.4f%n", m.rocAuc(), m.prAuc());
+            }
+            int flagged = m.truePositives() + m.falsePositives();
+            if (m.anomalies() == 0) {
+                out.printf(Locale.ROOT, "threshold %.6g: flagged %d of %d normal rows, false-alarm rate %.4f%n",
+                        m.threshold(), flagged, m.n(), m.falseAlarmRate());
+            } else {
+                out.printf(Locale.ROOT, "threshold %.6g: flagged %d, precision %.4f, recall %.4f, F1 %.4f%n",
+                        m.threshold(), flagged, m.precision(), m.recall(), m.f1());
+            }
+            var json = e.toJson();
+            out.printf(Locale.ROOT, "scores    p50 %.4g, p90 %.4g, p99 %.4g, p99.9 %.4g, max %.4g%n",
+                    json.get("score_p50").asDouble(), json.get("score_p90").asDouble(), json.get("score_p99").asDouble(),
+                    json.get("score_p999").asDouble(), json.get("score_max").asDouble());
             if (folds != null) {
                 out.printf(Locale.ROOT, "cv %d folds: ROC-AUC %.4f ± %.4f, PR-AUC %.4f ± %.4f%n", folds.folds(),
                         folds.rocAucMean(), folds.rocAucSd(), folds.prAucMean(), folds.prAucSd());

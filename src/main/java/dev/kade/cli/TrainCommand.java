@@ -85,8 +85,10 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter outW = spec.commandLine().getOut();
         TrainConfig config;
+        Trainer trainer;
         try {
             config = config();
+            trainer = run.trainer();
             series.check();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
@@ -106,7 +108,7 @@ public final class TrainCommand implements Callable<Integer> {
         TrainedEnsemble model;
         long t0 = System.nanoTime();
         try {
-            model = new Trainer().trainEnsemble(set, config, progress);
+            model = trainer.trainEnsemble(set, config, progress);
         } catch (IllegalArgumentException | IllegalStateException e) {
             err.println("kade train: " + e.getMessage());
             return 1;

@@ -4,6 +4,7 @@ import dev.kade.train.Standardizer;
 import dev.kade.train.ThresholdRule;
 import dev.kade.train.TrainConfig;
 import dev.kade.train.TrainedEnsemble;
+import dev.kade.train.Trainer;
 import java.util.Locale;
 import picocli.CommandLine.Option;
 
@@ -48,6 +49,25 @@ final class TrainingRunOptions {
 
     @Option(names = "--quiet", description = "No progress output.")
     boolean quiet;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Ensemble members trained at once, one per thread "
+            + "(default: the available processors; never more than the member count). Changes how long training takes, never the model.")
+    Integer threads;
+
+    /**
+     * The trainer for {@code --threads}.
+     *
+     * @throws IllegalArgumentException naming the option when its value is below 1
+     */
+    Trainer trainer() {
+        if (threads == null) {
+            return new Trainer();
+        }
+        if (threads < 1) {
+            throw new IllegalArgumentException("--threads " + threads + ": expected at least 1");
+        }
+        return new Trainer(java.time.Clock.systemUTC(), threads);
+    }
 
     /** The trained model with {@code --model-version}'s version, when given. */
     TrainedEnsemble versioned(TrainedEnsemble model) {

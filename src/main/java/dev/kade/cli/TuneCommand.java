@@ -69,8 +69,10 @@ public final class TuneCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter outW = spec.commandLine().getOut();
         TrainConfig base;
+        Trainer trainer;
         try {
             base = baseConfig();
+            trainer = run.trainer();
             SearchSpace.requireTrials(trials);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
@@ -96,7 +98,7 @@ public final class TuneCommand implements Callable<Integer> {
         };
         TuneResult result;
         try {
-            result = new Tuner(new Trainer()).tune(set, base, SearchSpace.candidates(trials, base.seed()), labelled, criterion, progress);
+            result = new Tuner(trainer).tune(set, base, SearchSpace.candidates(trials, base.seed()), labelled, criterion, progress);
         } catch (IllegalArgumentException | IllegalStateException e) {
             err.println("kade tune: " + e.getMessage());
             return 1;

@@ -9,7 +9,6 @@ import dev.kade.series.WindowBuilder;
 import dev.kade.train.ConsoleProgress;
 import dev.kade.train.ProgressListener;
 import dev.kade.train.TrainConfig;
-import dev.kade.train.Trainer;
 import dev.kade.train.WindowedModel;
 import dev.kade.train.WindowedTrainer;
 import java.io.PrintWriter;
@@ -67,7 +66,7 @@ final class WindowedTraining {
         WindowedModel model;
         long t0 = System.nanoTime();
         try {
-            model = new WindowedTrainer(new Trainer()).train(windows, set.features(), set.source(), config, progress);
+            model = new WindowedTrainer(cmd.run.trainer()).train(windows, set.features(), set.source(), config, progress);
         } catch (IllegalArgumentException | IllegalStateException e) {
             err.println("kade train: " + e.getMessage());
             return 1;

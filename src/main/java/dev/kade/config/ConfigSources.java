@@ -44,7 +44,7 @@ final class ConfigSources {
             String key = name.substring(KadeConfig.ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
             if (!KadeConfig.KEYS.contains(key) && !key.startsWith(KadeConfig.KAFKA_PREFIX)) {
                 throw new ConfigException(key, "unknown setting from environment variable " + name
-                        + "; known settings are " + KadeConfig.KEYS + " and kafka.<any Kafka property>");
+                        + "; " + KadeConfig.unknownKeyHint(key));
             }
             out.put(key, value);
         });
@@ -55,13 +55,34 @@ final class ConfigSources {
         return out;
     }
 
+    /**
+     * Why a file could not be read, in words: NIO's exceptions carry only the path as their message
+     * ("cannot read x.properties: x.properties" said nothing).
+     */
+    static String ioReason(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.charset.CharacterCodingException) {
+            return "not UTF-8 text";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason().toLowerCase(Locale.ROOT);
+        }
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+
     /** The settings in a properties file, keys and values trimmed. */
     static Map<String, String> readProperties(Path file) {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(r);
         } catch (IOException e) {
-            throw new ConfigException("--config", "cannot read " + file + ": " + e.getMessage());
+            throw new ConfigException("--config", "cannot read " + file + ": " + ioReason(e));
         }
         Map<String, String> out = new LinkedHashMap<>();
         p.stringPropertyNames().forEach(k -> out.put(k.trim(), p.getProperty(k).trim()));

@@ -256,6 +256,15 @@ public final class KadeConfig {
         return fromMap(settings, Purpose.SCORING);
     }
 
+    /**
+     * What to say about an unknown kade key: the closest known key when one is near (the hint {@code kafka.*}
+     * keys get), else every known key.
+     */
+    static String unknownKeyHint(String key) {
+        return KafkaKeys.closest(key, KEYS).map(c -> "did you mean '" + c + "'?")
+                .orElseGet(() -> "known settings are " + KEYS + " and kafka.<any Kafka client or Streams property>");
+    }
+
     /** Parses settings for {@code purpose} from a flat map of kade keys (file, env and flags already merged). */
     public static KadeConfig fromMap(Map<String, String> settings, Purpose purpose) {
         Objects.requireNonNull(purpose, "purpose");
@@ -269,8 +278,7 @@ public final class KadeConfig {
                 }
                 kafka.put(kafkaKey, e.getValue());
             } else if (!KEYS.contains(key)) {
-                throw new ConfigException(key, "unknown setting; known settings are " + KEYS
-                        + " and kafka.<any Kafka client or Streams property>");
+                throw new ConfigException(key, "unknown setting; " + unknownKeyHint(key));
             }
         }
         Map<String, Object> values = new LinkedHashMap<>();

@@ -53,9 +53,17 @@ final class KafkaKeys {
 
     /** The closest defined key, for "did you mean" hints; empty when nothing is close. */
     static Optional<String> closest(String key) {
+        return closest(key, TYPES.keySet());
+    }
+
+    /**
+     * The candidate closest to {@code key} by edit distance, for "did you mean" hints (kade's own keys use it
+     * as Kafka's do); empty when nothing is within a fifth of the key's length (at least 2 edits).
+     */
+    static Optional<String> closest(String key, java.util.Collection<String> candidates) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
-        for (String candidate : TYPES.keySet()) {
+        for (String candidate : candidates) {
             int d = distance(key, candidate);
             if (d < bestDistance) {
                 bestDistance = d;

@@ -55,6 +55,8 @@ final class KafkaPassThrough {
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee().streamsValue());
+        // as app.StreamsSetup sets it; otherwise this check alone logs Streams' GlobalThread handler WARN
+        p.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
         try {
             new StreamsConfig(p);
         } catch (org.apache.kafka.common.config.ConfigException e) {

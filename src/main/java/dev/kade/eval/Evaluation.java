@@ -1,6 +1,7 @@
 package dev.kade.eval;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.kade.model.ScoreDistribution;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Objects;
 import java.util.Optional;
@@ -38,17 +39,27 @@ public record Evaluation(String model, String data, Metrics metrics, double[] sc
         o.put("data", data);
         o.put("n", metrics.n());
         o.put("anomalies", metrics.anomalies());
-        o.put("roc_auc", metrics.rocAuc());
-        o.put("pr_auc", metrics.prAuc());
+        Optional<String> oneClass = metrics.oneClass();
+        number(o, "roc_auc", oneClass.isPresent() ? Double.NaN : metrics.rocAuc());
+        number(o, "pr_auc", oneClass.isPresent() ? Double.NaN : metrics.prAuc());
+        oneClass.ifPresent(reason -> o.put("curves_unavailable", reason));
         o.put("threshold", metrics.threshold());
-        o.put("precision", metrics.precision());
-        o.put("recall", metrics.recall());
-        o.put("f1", metrics.f1());
+        boolean noAnomalies = metrics.anomalies() == 0;
+        number(o, "precision", noAnomalies ? Double.NaN : metrics.precision());
+        number(o, "recall", noAnomalies ? Double.NaN : metrics.recall());
+        number(o, "f1", noAnomalies ? Double.NaN : metrics.f1());
         o.put("flagged", metrics.truePositives() + metrics.falsePositives());
+        number(o, "false_alarm_rate", metrics.falseAlarmRate());
         o.put("true_positives", metrics.truePositives());
         o.put("false_positives", metrics.falsePositives());
         o.put("false_negatives", metrics.falseNegatives());
         o.put("true_negatives", metrics.trueNegatives());
+        double[] sorted = scores.clone();
+        java.util.Arrays.sort(sorted);
+        for (int i = 0; i < SCORE_QUANTILES.length; i++) {
+            o.put(SCORE_QUANTILE_KEYS[i], ScoreDistribution.quantile(sorted, SCORE_QUANTILES[i]));
+        }
+        o.put("score_max", sorted[sorted.length - 1]);
         if (familiarity.normalRows() > 0) {
             o.put("normal_median_score", familiarity.normalMedian());
         }
@@ -56,6 +67,19 @@ public record Evaluation(String model, String data, Metrics metrics, double[] sc
         var warnings = o.putArray("warnings");
         warning().ifPresent(warnings::add);
         return o;
+    }
+
+    /** Score quantiles the JSON reports ({@code score_p50} ...), with every row's score behind them. */
+    static final double[] SCORE_QUANTILES = {0.5, 0.9, 0.99, 0.999};
+    static final String[] SCORE_QUANTILE_KEYS = {"score_p50", "score_p90", "score_p99", "score_p999"};
+
+    /** A number, or JSON null when it is not defined (never the string "NaN" that Jackson would write). */
+    private static void number(ObjectNode o, String key, double value) {
+        if (Double.isFinite(value)) {
+            o.put(key, value);
+        } else {
+            o.putNull(key);
+        }
     }
 
     /** Why these figures may not describe the model on its own kind of data; empty when nothing is amiss. */

@@ -35,7 +35,29 @@ public record Metrics(int n, int anomalies, double rocAuc, double prAuc, double 
         return p + r == 0 ? 0 : 2 * p * r / (p + r);
     }
 
-    /** Computes every metric; needs at least one anomaly and one normal label for the AUCs. */
+    /** Normal rows the threshold flags, as a share of all normal rows; NaN when there is no normal row. */
+    public double falseAlarmRate() {
+        int normals = falsePositives + trueNegatives;
+        return normals == 0 ? Double.NaN : (double) falsePositives / normals;
+    }
+
+    /**
+     * Why ROC and PR figures cannot be computed, when the labels hold one class only (for example when
+     * measuring false alarms on normal-only data); empty when both classes are present.
+     */
+    public java.util.Optional<String> oneClass() {
+        if (anomalies == 0) {
+            return java.util.Optional.of("every row is labelled 0 (normal): ROC and precision-recall need both classes; "
+                    + "the false-alarm rate at the threshold and the score quantiles are what normal-only data measures");
+        }
+        if (anomalies == n) {
+            return java.util.Optional.of("every row is labelled 1 (anomaly): ROC and precision-recall need both classes; "
+                    + "recall at the threshold (the share of anomalies flagged) is what anomaly-only data measures");
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** Computes every metric; the AUCs are NaN unless there is at least one anomaly and one normal label. */
     public static Metrics of(double[] scores, int[] labels, double threshold) {
         check(scores, labels);
         int tp = 0;

@@ -79,12 +79,17 @@ public final class Report {
             writeTop(dir, TRAINING_TOP, TopAnomalies.of(model, rows, model.scoreValues(rows), null, val,
                     TopAnomalies.DEFAULT_COUNT, "validation rows of " + data.source()));
         }
-        XYChart loss = ReportCharts.chart("Loss per epoch", "epoch", "loss (log scale)");
-        loss.getStyler().setYAxisLogarithmic(true);
-        loss.getStyler().setYAxisLogarithmicDecadeOnly(false); // a loss within one decade still gets labels
-        loss.getStyler().setYAxisDecimalPattern("0.###");
-        loss.getStyler().setXAxisDecimalPattern("0");
         boolean single = model.size() == 1;
+        // an ensemble's 2 lines per member get a legend beside the plot, never over epochs; the kept epoch is
+        // a diamond on each validation line, explained in the caption instead of one legend entry per member
+        XYChart loss = ReportCharts.chart("Loss per epoch", "epoch", "loss (log scale)",
+                single ? ReportCharts.WIDTH : ReportCharts.WIDTH + 170, Math.max(ReportCharts.HEIGHT, 60 + 19 * 2 * model.size()));
+        if (!single) {
+            loss.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        }
+        loss.getStyler().setXAxisDecimalPattern("0");
+        double lossMin = Double.POSITIVE_INFINITY;
+        double lossMax = 0;
         for (int k = 0; k < model.size(); k++) {
             TrainedModel m = model.members().get(k);
             TrainingHistory h = m.history();
@@ -93,13 +98,25 @@ public final class Report {
             for (int i = 0; i < epochs.length; i++) {
                 epochs[i] = i + 1;
             }
-            ReportCharts.line(loss, p + "training", epochs, toArray(h.trainLoss()));
-            ReportCharts.line(loss, p + "validation", epochs, toArray(h.validationLoss()));
+            double[] train = toArray(h.trainLoss());
+            double[] val = toArray(h.validationLoss());
+            for (double[] series : new double[][] {train, val}) {
+                for (double v : series) {
+                    if (v > 0 && Double.isFinite(v)) {
+                        lossMin = Math.min(lossMin, v);
+                        lossMax = Math.max(lossMax, v);
+                    }
+                }
+            }
+            ReportCharts.line(loss, p + "training", epochs, train);
+            ReportCharts.line(loss, p + "validation", epochs, val);
             XYSeries kept = loss.addSeries(p + "kept (epoch " + h.bestEpoch() + ")", new double[] {h.bestEpoch()},
                     new double[] {h.bestValidationLoss()});
             kept.setMarker(SeriesMarkers.DIAMOND);
             kept.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            kept.setShowInLegend(single);
         }
+        ReportCharts.logYAxis(loss, lossMin, lossMax);
         ReportCharts.save(loss, dir.resolve("loss.png"));
 
         double threshold = model.metadata().threshold();
@@ -142,38 +159,76 @@ public final class Report {
         }
         s.put("architecture", architecture.toString());
         s.put("parameters", model.parameterCount());
-        s.put("config", model.config().toString());
+        s.put("config", model.config().toString()); // machine-readable (tune compares it); the HTML shows settings
+        s.set("settings", settings(model.config(), model.size()));
         writeJson(dir.resolve("training.json"), s);
         return render(modelFile);
+    }
+
+    /**
+     * The training settings as {@code kade train} options with their values, for the report's settings
+     * table (the raw {@code TrainConfig[...]} text read like a stack dump). "auto" where kade chose from
+     * the data's width.
+     */
+    static ObjectNode settings(dev.kade.train.TrainConfig c, int members) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("--kind", c.mixed() ? "mix (AE and VAE members in turn)" : c.kind().label());
+        o.put("--ensemble", members == 1 ? "1 (a single network)" : members + " members");
+        o.put("--hidden", c.hidden().isEmpty() ? "auto (2F, F)" : c.hidden().toString().replaceAll("[\\[\\] ]", ""));
+        o.put("--latent-dim", c.latentDim() == 0 ? "auto (max(2, F/2))" : Integer.toString(c.latentDim()));
+        o.put("--activation", c.activation().name().toLowerCase(Locale.ROOT));
+        o.put("--epochs", c.epochs() + " at most; early stopping after "
+                + (c.earlyStoppingPatience() == 0 ? "none (off)" : c.earlyStoppingPatience() + " epochs without improvement"));
+        o.put("--batch-size", c.batchSize());
+        o.put("--learning-rate", String.format(Locale.ROOT, "%.3g (Adam)", c.learningRate()));
+        o.put("--weight-decay", c.weightDecay() == 0 ? "0 (off)" : String.format(Locale.ROOT, "%.3g", c.weightDecay()));
+        o.put("--validation-split", String.format(Locale.ROOT, "%.3g of the rows, held out", c.validationSplit()));
+        o.put("--threshold-rule", c.thresholdRule().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        o.put("--threshold-quantile", String.format(Locale.ROOT, "%.4g", c.thresholdQuantile()));
+        if (c.kind() == dev.kade.model.ModelKind.VAE || c.mixed()) {
+            o.put("--beta", String.format(Locale.ROOT, "%.3g (VAE members)", c.beta()));
+        }
+        o.put("--scaling", c.scaling().name().toLowerCase(Locale.ROOT));
+        if (c.regularisation().codePenalty() > 0 || c.regularisation().inputNoise() > 0) {
+            o.put("regularisation", String.format(Locale.ROOT, "code penalty %.3g, input noise %.3g",
+                    c.regularisation().codePenalty(), c.regularisation().inputNoise()));
+        }
+        o.put("--seed", c.seed());
+        return o;
     }
 
     /** Writes the evaluation section (ROC, PR, score histogram by label) and rebuilds the HTML. */
     public static Path writeEvaluation(Evaluation e, Path modelFile) {
         System.setProperty("java.awt.headless", "true");
         Path dir = assets(modelFile);
-        XYChart roc = ReportCharts.chart(String.format(Locale.ROOT, "ROC curve (AUC %.3f)", e.metrics().rocAuc()), "false positive rate", "true positive rate");
-        ReportCharts.curve(roc, "model", Metrics.rocCurve(e.scores(), e.labels()));
-        ReportCharts.unitAxes(roc);
-        Metrics m = e.metrics();
-        int negatives = m.falsePositives() + m.trueNegatives();
-        double fpr = negatives == 0 ? 0 : (double) m.falsePositives() / negatives;
-        ReportCharts.operatingPoint(roc, m.threshold(), fpr, m.recall());
-        XYSeries chance = roc.addSeries("chance", new double[] {0, 1}, new double[] {0, 1});
-        chance.setMarker(SeriesMarkers.NONE);
-        chance.setLineStyle(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 4f}, 0f));
-        chance.setLineColor(Color.GRAY);
-        ReportCharts.save(roc, dir.resolve("roc.png"));
+        if (e.metrics().oneClass().isEmpty()) {
+            XYChart roc = ReportCharts.chart(String.format(Locale.ROOT, "ROC curve (AUC %.3f)", e.metrics().rocAuc()), "false positive rate", "true positive rate");
+            ReportCharts.curve(roc, "model", Metrics.rocCurve(e.scores(), e.labels()));
+            ReportCharts.unitAxes(roc);
+            Metrics m = e.metrics();
+            int negatives = m.falsePositives() + m.trueNegatives();
+            double fpr = negatives == 0 ? 0 : (double) m.falsePositives() / negatives;
+            ReportCharts.operatingPoint(roc, m.threshold(), fpr, m.recall());
+            XYSeries chance = roc.addSeries("chance", new double[] {0, 1}, new double[] {0, 1});
+            chance.setMarker(SeriesMarkers.NONE);
+            chance.setLineStyle(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 4f}, 0f));
+            chance.setLineColor(Color.GRAY);
+            ReportCharts.save(roc, dir.resolve("roc.png"));
 
-        XYChart pr = ReportCharts.chart(String.format(Locale.ROOT, "Precision-recall curve (average precision %.3f)", e.metrics().prAuc()), "recall", "precision");
-        ReportCharts.curve(pr, "model", Metrics.prCurve(e.scores(), e.labels()));
-        ReportCharts.unitAxes(pr);
-        ReportCharts.operatingPoint(pr, m.threshold(), m.recall(), m.precision());
-        double base = (double) e.metrics().anomalies() / e.metrics().n();
-        XYSeries prior = pr.addSeries("anomaly share", new double[] {0, 1}, new double[] {base, base});
-        prior.setMarker(SeriesMarkers.NONE);
-        prior.setLineColor(Color.GRAY);
-        ReportCharts.save(pr, dir.resolve("pr.png"));
-
+            XYChart pr = ReportCharts.chart(String.format(Locale.ROOT, "Precision-recall curve (average precision %.3f)", e.metrics().prAuc()), "recall", "precision");
+            ReportCharts.curve(pr, "model", Metrics.prCurve(e.scores(), e.labels()));
+            ReportCharts.unitAxes(pr);
+            ReportCharts.operatingPoint(pr, m.threshold(), m.recall(), m.precision());
+            double base = (double) e.metrics().anomalies() / e.metrics().n();
+            XYSeries prior = pr.addSeries("anomaly share", new double[] {0, 1}, new double[] {base, base});
+            prior.setMarker(SeriesMarkers.NONE);
+            prior.setLineColor(Color.GRAY);
+            ReportCharts.save(pr, dir.resolve("pr.png"));
+        } else {
+            // one class: no curve can be drawn; a curve left from an earlier evaluation must not be shown
+            deleteQuietly(dir.resolve("roc.png"));
+            deleteQuietly(dir.resolve("pr.png"));
+        }
         XYChart hist = ReportCharts.chart("Scores of the evaluated data by label", ReportCharts.scoreAxis(e.scores(), e.metrics().threshold()), "rows");
         ReportCharts.histogram(hist, "normal (0)", e.scores(), e.metrics().threshold(), e.labels());
         ReportCharts.save(hist, dir.resolve("evaluation-scores.png"));
@@ -197,13 +252,20 @@ public final class Report {
         List<String> names = top.features();
         for (int k = 0; k < top.rows().size(); k++) {
             TopAnomalies.Row r = top.rows().get(k);
-            CategoryChart c = new CategoryChartBuilder().width(ReportCharts.WIDTH).height(ReportCharts.HEIGHT)
+            // every feature labelled: one label per bar pair, rotated when there are many, and room below for them
+            boolean many = names.size() > 8;
+            int longest = names.stream().mapToInt(String::length).max().orElse(1);
+            CategoryChart c = new CategoryChartBuilder().width(Math.max(ReportCharts.WIDTH, 120 + 22 * names.size()))
+                    .height(ReportCharts.HEIGHT + (many ? 6 * Math.min(longest, 40) : 0))
                     .title(String.format(Locale.ROOT, "Row %d: score %.4g%s", r.index(), r.score(),
                             r.label() < 0 ? "" : " (label " + r.label() + ")"))
-                    .xAxisTitle("feature").yAxisTitle("standardised value (median, IQR of the rows)").build();
+                    .xAxisTitle("feature").yAxisTitle("standardised value").build();
             c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS); // never over a bar
             c.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
-            c.getStyler().setXAxisLabelRotation(names.size() > 8 ? 90 : 0);
+            c.getStyler().setXAxisLabelRotation(many ? 90 : 0);
+            c.getStyler().setXAxisMaxLabelCount(names.size());
+            c.getStyler().setXAxisTickMarkSpacingHint(1);
+            c.getStyler().setAxisTickLabelsFont(c.getStyler().getAxisTickLabelsFont().deriveFont(many ? 10f : 12f));
             c.getStyler().setYAxisDecimalPattern("0.##");
             List<Double> in = new java.util.ArrayList<>();
             List<Double> out = new java.util.ArrayList<>();
@@ -282,9 +344,16 @@ public final class Report {
                 .append("</style></head><body>\n<h1>kade report: ").append(esc(modelFile.getFileName().toString())).append("</h1>\n");
         JsonNode training = readJson(dir.resolve("training.json"));
         if (training != null) {
-            html.append("<h2>Training</h2>\n").append(table(training)).append("<div class=\"row\">")
+            html.append("<h2>Training</h2>\n").append(table(training, "config"));
+            if (training.path("settings").isObject()) {
+                html.append("<h3>Settings</h3>\n").append(table(training.path("settings")));
+            }
+            html.append("<div class=\"row\">")
                     .append(img(dir, "loss.png", "loss curves")).append(img(dir, "training-scores.png", "validation score histogram"))
-                    .append("</div>\n<p>The threshold (red) is what the table's threshold_rule row says; a score at or above it is an anomaly.</p>\n")
+                    .append("</div>\n<p>The threshold (red) is what the table's threshold_rule row says; a score at or above it is an anomaly."
+                            + (training.has("members") ? " In the loss chart, a diamond marks the epoch each member kept." : "")
+                            + " A histogram draws up to the 0.99 quantile of its normal rows (at least twice the threshold's distance);"
+                            + " higher scores are counted in its last bin, as its title says.</p>\n")
                     .append(topSection(dir, TRAINING_TOP, "Top anomalies"));
         }
         JsonNode eval = readJson(dir.resolve("evaluation.json"));
@@ -292,9 +361,17 @@ public final class Report {
             html.append("<h2>Evaluation</h2>\n");
             eval.path("warnings").forEach(w -> html.append("<p style=\"color:#a40000\"><strong>Warning:</strong> ")
                     .append(esc(w.asText())).append("</p>\n"));
-            html.append(table(eval)).append("<div class=\"row\">")
-                    .append(img(dir, "roc.png", "ROC curve")).append(img(dir, "pr.png", "precision-recall curve"))
-                    .append(img(dir, "evaluation-scores.png", "score histogram by label")).append("</div>\n")
+            html.append(table(eval));
+            boolean curves = !eval.path("roc_auc").isNull();
+            if (!curves) {
+                html.append("<p class=\"no-curves\">No ROC or precision-recall curve: ")
+                        .append(esc(eval.path("curves_unavailable").asText("the labels hold one class only"))).append(".</p>\n");
+            }
+            html.append("<div class=\"row\">");
+            if (curves) {
+                html.append(img(dir, "roc.png", "ROC curve")).append(img(dir, "pr.png", "precision-recall curve"));
+            }
+            html.append(img(dir, "evaluation-scores.png", "score histogram by label")).append("</div>\n")
                     .append(topSection(dir, EVALUATION_TOP, "Top anomalies"));
         } else {
             html.append("<p>Run <code>kade evaluate --model ").append(esc(modelFile.getFileName().toString()))
@@ -357,6 +434,14 @@ public final class Report {
         }
     }
 
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove stale chart " + file, e);
+        }
+    }
+
     private static JsonNode readJson(Path file) {
         if (!Files.isRegularFile(file)) {
             return null;
@@ -368,14 +453,15 @@ public final class Report {
         }
     }
 
-    private static String table(JsonNode node) {
+    private static String table(JsonNode node, String... leaveOut) {
         StringBuilder t = new StringBuilder("<table>\n");
+        List<String> skip = List.of(leaveOut);
         for (Map.Entry<String, JsonNode> e : node.properties()) {
             JsonNode v = e.getValue();
-            if (v.isContainerNode()) {
+            if (v.isContainerNode() || skip.contains(e.getKey())) {
                 continue; // lists (warnings) are shown on their own
             }
-            String text = v.isFloatingPointNumber() ? String.format(Locale.ROOT, "%.6g", v.doubleValue()) : v.asText();
+            String text = v.isNull() ? "n/a" : v.isFloatingPointNumber() ? String.format(Locale.ROOT, "%.6g", v.doubleValue()) : v.asText();
             t.append("<tr><th>").append(esc(e.getKey())).append("</th><td>").append(esc(text)).append("</td></tr>\n");
         }
         return t.append("</table>\n").toString();

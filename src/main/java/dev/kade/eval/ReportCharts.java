@@ -27,7 +27,11 @@ final class ReportCharts {
     }
 
     static XYChart chart(String title, String x, String y) {
-        XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(x).yAxisTitle(y).build();
+        return chart(title, x, y, WIDTH, HEIGHT);
+    }
+
+    static XYChart chart(String title, String x, String y, int width, int height) {
+        XYChart c = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(x).yAxisTitle(y).build();
         c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         c.getStyler().setMarkerSize(4);
         return c;
@@ -48,6 +52,18 @@ final class ReportCharts {
         p.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         p.setMarker(SeriesMarkers.DIAMOND);
         p.setMarkerColor(THRESHOLD);
+    }
+
+    /**
+     * A logarithmic y axis whose labels do not overlap: one label per decade when the values span a decade
+     * or more (xchart otherwise labels 1..9 of every decade), else labels within the decade.
+     */
+    static void logYAxis(XYChart c, double min, double max) {
+        c.getStyler().setYAxisLogarithmic(true);
+        boolean decades = min > 0 && max / min >= 10;
+        c.getStyler().setYAxisLogarithmicDecadeOnly(decades);
+        c.getStyler().setYAxisDecimalPattern(decades ? "0.#####" : "0.###");
+        c.getStyler().setYAxisTickMarkSpacingHint(40);
     }
 
     static void line(XYChart c, String name, double[] x, double[] y) {
@@ -84,38 +100,72 @@ final class ReportCharts {
         return true;
     }
 
-    /** Histogram of scores (log10 when all are positive) as steps; split by label when labels are given; a vertical threshold line. */
-    static void histogram(XYChart c, String name, double[] scores, double threshold, int[] labels) {
-        int bins = 50;
+    /** Quantile of the drawn range: scores above it (and above the threshold's margin) share one last bin. */
+    static final double CLIP_QUANTILE = 0.99;
+    static final int BINS = 50;
+
+    /**
+     * The x range a score histogram draws, in axis units (log10 when all scores are positive): from the lowest
+     * score to the {@link #CLIP_QUANTILE} quantile of the normal rows (all rows when unlabelled), and at least
+     * twice as far as the threshold, so that the threshold sits at most half-way. A few far-off scores (an
+     * anomaly at 575 beside normal rows below 5) would otherwise stretch a linear axis so far that every normal
+     * row and the threshold share the first bin; those scores are counted in the last bin, and
+     * {@link Range#clipped} says how many.
+     */
+    record Range(double lo, double hi, int clipped, double clipAt) {
+    }
+
+    static Range range(double[] axisValues, double axisThreshold, int[] labels) {
+        double[] sorted = axisValues.clone();
+        java.util.Arrays.sort(sorted);
+        double lo = Math.min(sorted[0], axisThreshold);
+        double max = Math.max(sorted[sorted.length - 1], axisThreshold);
+        double[] normal = labels == null ? sorted : java.util.stream.IntStream.range(0, axisValues.length)
+                .filter(i -> labels[i] == 0).mapToDouble(i -> axisValues[i]).sorted().toArray();
+        double q = dev.kade.model.ScoreDistribution.quantile(normal.length == 0 ? sorted : normal, CLIP_QUANTILE);
+        double hi = Math.max(q, lo + 2 * (axisThreshold - lo));
+        if (hi >= max) {
+            return new Range(lo, lo + Math.max(max - lo, 1e-9) * (1 + 0.5 / BINS), 0, max);
+        }
+        int clipped = 0;
+        for (double v : sorted) {
+            clipped += v > hi ? 1 : 0;
+        }
+        return new Range(lo, hi, clipped, hi);
+    }
+
+    /**
+     * Histogram of scores (log10 when all are positive) as steps; split by label when labels are given; a
+     * vertical threshold line. Scores beyond the drawn range are counted in the last bin and named in the
+     * chart's title; returns how many.
+     */
+    static int histogram(XYChart c, String name, double[] scores, double threshold, int[] labels) {
         boolean log = logAxis(scores, threshold);
         java.util.function.DoubleUnaryOperator axis = log ? v -> Math.log10(Math.max(v, 1e-6)) : v -> v;
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = Double.NEGATIVE_INFINITY;
-        for (double s : scores) {
-            double v = axis.applyAsDouble(s);
-            lo = Math.min(lo, v);
-            hi = Math.max(hi, v);
+        double[] values = new double[scores.length];
+        for (int i = 0; i < scores.length; i++) {
+            values[i] = axis.applyAsDouble(scores[i]);
         }
         double t = axis.applyAsDouble(threshold);
-        lo = Math.min(lo, t);
-        hi = Math.max(hi, t);
-        if (hi - lo < 1e-9) {
-            hi = lo + 1;
-        }
-        double width = (hi - lo) / bins;
+        Range r = range(values, t, labels);
+        double width = (r.hi() - r.lo()) / BINS;
         int groups = labels == null ? 1 : 2;
-        double[][] counts = new double[groups][bins];
+        double[][] counts = new double[groups][BINS];
         for (int i = 0; i < scores.length; i++) {
-            int b = (int) Math.min(bins - 1, Math.floor((axis.applyAsDouble(scores[i]) - lo) / width));
+            int b = (int) Math.max(0, Math.min(BINS - 1, Math.floor((values[i] - r.lo()) / width)));
             counts[labels == null ? 0 : labels[i]][b]++;
         }
-        double[] x = new double[bins];
-        for (int b = 0; b < bins; b++) {
-            x[b] = lo + b * width;
+        // one point per bin start plus the end of the last bin, so that the last bin (which holds what lies
+        // beyond the drawn range) is drawn as wide as the others
+        double[] x = new double[BINS + 1];
+        for (int b = 0; b <= BINS; b++) {
+            x[b] = r.lo() + b * width;
         }
         double max = 1;
         for (int g = 0; g < groups; g++) {
-            XYSeries s = c.addSeries(g == 0 ? name : "anomaly (1)", x, counts[g]);
+            double[] y = java.util.Arrays.copyOf(counts[g], BINS + 1);
+            y[BINS] = counts[g][BINS - 1];
+            XYSeries s = c.addSeries(g == 0 ? name : "anomaly (1)", x, y);
             s.setMarker(SeriesMarkers.NONE);
             s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.StepArea);
             for (double v : counts[g]) {
@@ -126,6 +176,11 @@ final class ReportCharts {
         th.setMarker(SeriesMarkers.NONE);
         th.setLineColor(THRESHOLD);
         th.setLineWidth(2f);
+        if (r.clipped() > 0) {
+            double at = log ? Math.pow(10, r.clipAt()) : r.clipAt();
+            c.setTitle(String.format(Locale.ROOT, "%s (%d above %.4g in the last bin)", c.getTitle(), r.clipped(), at));
+        }
+        return r.clipped();
     }
 
     static void save(org.knowm.xchart.internal.chartpart.Chart<?, ?> c, Path png) {

@@ -69,7 +69,7 @@ public final class FeatureExtractor {
         try {
             node = JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new FeatureException(FeatureError.NOT_JSON, null, "value is not JSON: " + e.getOriginalMessage());
+            throw FeatureException.notJson(e);
         } catch (IOException e) {
             throw new FeatureException(FeatureError.NOT_JSON, null, "value is not JSON: " + e.getMessage());
         }

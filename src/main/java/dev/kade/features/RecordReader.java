@@ -136,7 +136,7 @@ public final class RecordReader {
             readObject(p, root, true, slots);
             expectEnd(p);
         } catch (JsonProcessingException e) {
-            throw new FeatureException(FeatureError.NOT_JSON, null, "value is not JSON: " + e.getOriginalMessage());
+            throw FeatureException.notJson(e);
         } catch (IOException e) {
             throw new FeatureException(FeatureError.NOT_JSON, null, "value is not JSON: " + e.getMessage());
         }

@@ -31,9 +31,18 @@ public final class KadeLogConfigurator extends ContextAwareBase implements Confi
     public static final String LEVELS_VARIABLE = LoggingVariables.LEVELS;
     /** Local date and time (the container's TZ, usually UTC), thread, level, short logger name, message. */
     static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSS} [%thread] %level %logger{0} - %msg%n";
-    /** Loggers quieter than the root unless KADE_LOG_LEVELS says otherwise. */
+    /** Kafka's client networking logger, which warns at every failed reconnect. */
+    static final String NETWORK_CLIENT = "org.apache.kafka.clients.NetworkClient";
+    /**
+     * Loggers quieter than the root unless KADE_LOG_LEVELS says otherwise. Kafka's {@code NetworkClient} is at
+     * ERROR: while the broker is away every client kade runs (stream threads' consumers and producers, the
+     * restore consumer, the health and topic admin clients) warns at each reconnect attempt, about 100 lines in
+     * 30 s that say one thing. kade says it once and keeps saying it where it is read: a {@code health:} WARN
+     * when the broker stops answering, {@code kade_broker_reachable 0}, and {@code /health/ready} 503 naming
+     * the broker. {@code KADE_LOG_LEVELS=org.apache.kafka.clients.NetworkClient=WARN} brings the lines back.
+     */
     static final Map<String, Level> DEFAULTS = Map.of("org.apache.kafka", Level.WARN, "kafka", Level.WARN,
-            "state.change.logger", Level.WARN);
+            "state.change.logger", Level.WARN, NETWORK_CLIENT, Level.ERROR);
 
     /** Where the variables come from; tests replace it. */
     private final Map<String, String> env;
@@ -67,7 +76,29 @@ public final class KadeLogConfigurator extends ContextAwareBase implements Confi
         Map<String, Level> levels = new LinkedHashMap<>(DEFAULTS);
         levels.putAll(settings.loggers());
         levels.forEach((name, level) -> context.getLogger(name).setLevel(level));
+        GlobalThreadHandlerNotice notice = new GlobalThreadHandlerNotice();
+        notice.setContext(context);
+        notice.start();
+        context.addTurboFilter(notice);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /**
+     * Drops exactly one Kafka Streams line: "Processing exception handler is not enabled for the GlobalThread".
+     * kade sets {@code processing.exception.handler.global.enabled=true} (it has no global store, so that changes
+     * nothing it runs), but Streams also builds configs of its own from client settings that cannot carry the
+     * key, and warns on each: four lines per start that ask the operator for something already done.
+     */
+    static final class GlobalThreadHandlerNotice extends ch.qos.logback.classic.turbo.TurboFilter {
+        static final String LOGGER = "org.apache.kafka.streams.StreamsConfig";
+        static final String PREFIX = "Processing exception handler is not enabled for the GlobalThread";
+
+        @Override
+        public ch.qos.logback.core.spi.FilterReply decide(org.slf4j.Marker marker, ch.qos.logback.classic.Logger logger,
+                                                          Level level, String format, Object[] params, Throwable t) {
+            return format != null && level == Level.WARN && LOGGER.equals(logger.getName()) && format.startsWith(PREFIX)
+                    ? ch.qos.logback.core.spi.FilterReply.DENY : ch.qos.logback.core.spi.FilterReply.NEUTRAL;
+        }
     }
 
     private static Encoder<ILoggingEvent> text(LoggerContext context) {

@@ -32,7 +32,8 @@ import io.prometheus.metrics.model.snapshots.Labels;
  *       {@code kade_dead_letters_total{reason}}, {@code kade_model_loads_total{result}}</li>
  *   <li>{@code kade_model_info{version,kind}} (1 for the serving model), {@code kade_model_threshold},
  *       {@code kade_model_loaded_timestamp_seconds}, {@code kade_model_verified}, {@code kade_ready}</li>
- *   <li>histograms {@code kade_score} and {@code kade_inference_seconds}</li>
+ *   <li>histograms {@code kade_score} (the model's own score), {@code kade_score_percentile} (that score's
+ *       percentile, 0..100, among the serving model's training scores) and {@code kade_inference_seconds}</li>
  *   <li>{@code kade_batches_total{trigger}}: model calls, by what closed the batch ({@link BatchTrigger})</li>
  *   <li>per-entity series (windowed models): gauges {@code kade_series_entities} (entities in this instance's
  *       state stores, RocksDB's estimate) and {@code kade_series_state_bytes} (RocksDB's
@@ -64,6 +65,7 @@ public final class KadeMetrics implements MeterBinder {
     public static final String MODEL_VERIFIED = "kade.model.verified";
     public static final String READY = "kade.ready";
     public static final String SCORE = "kade.score";
+    public static final String SCORE_PERCENTILE = "kade.score.percentile";
     public static final String INFERENCE = "kade.inference";
     public static final String BATCHES = "kade.batches";
     public static final String PARTITIONS_ASSIGNED = "kade.partitions.assigned";
@@ -80,9 +82,20 @@ public final class KadeMetrics implements MeterBinder {
     public static final String SERIES_GAPS = "kade.series.gaps";
     public static final String SERIES_EXPIRED = "kade.series.expired";
 
-    /** Score buckets: log-spaced 0.001..1000, three per decade (scores are standardised-space MSE). */
-    static final double[] SCORE_BUCKETS = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50,
-        100, 200, 500, 1000};
+    /**
+     * Score buckets, -100..1000. Scores have no common scale: an AE or VAE score is a standardised-space MSE
+     * (0 and up, log-spaced from 0.001), the default ensemble's is a robust z-score (about half of it
+     * negative, hence the mirrored negative buckets and 0). Dashboards read {@link #PERCENTILE_BUCKETS}
+     * instead, which mean the same for every model.
+     */
+    static final double[] SCORE_BUCKETS = {-100, -20, -10, -5, -2, -1, -0.5, -0.2, -0.1, 0, 0.001, 0.002, 0.005,
+        0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000};
+    /**
+     * Percentile buckets (0..100) of {@code kade_score_percentile}: where a score falls among the serving
+     * model's own training scores. Model-independent, so a hot reload to another kind of model keeps the
+     * series comparable; on data like the training data about 1% of records lie above 99.
+     */
+    static final double[] PERCENTILE_BUCKETS = {50, 90, 95, 99, 99.5, 99.9, 99.99};
     /** Inference latency buckets, 5 µs..1 s. */
     static final Duration[] INFERENCE_BUCKETS = {micros(5), micros(10), micros(20), micros(50), micros(100),
         micros(200), micros(500), Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
@@ -98,6 +111,8 @@ public final class KadeMetrics implements MeterBinder {
     private Counter loadSuccess;
     private Counter loadFailure;
     private DoubleConsumer score;
+    private DoubleConsumer scorePercentile;
+    private final AtomicReference<ModelMetadata> serving = new AtomicReference<>();
     private Timer inference;
     private final AtomicReference<Gauge> modelInfo = new AtomicReference<>();
     private final AtomicReference<Double> threshold = new AtomicReference<>(Double.NaN);
@@ -135,7 +150,12 @@ public final class KadeMetrics implements MeterBinder {
                 .tags(common).register(r);
         loadSuccess = loadCounter(r, "success");
         loadFailure = loadCounter(r, "failure");
-        score = scoreHistogram(r);
+        score = histogram(r, SCORE, "Anomaly scores of scored records (the serving model's own score, on its own "
+                + "scale: compare with kade_model_threshold; kade_score_percentile is comparable across models)",
+                SCORE_BUCKETS);
+        scorePercentile = histogram(r, SCORE_PERCENTILE, "Percentile (0..100) of each record's score among the "
+                + "serving model's training scores (the alert's percentile field); about 1% lie above 99 on data "
+                + "like the training data", PERCENTILE_BUCKETS);
         inference = Timer.builder(INFERENCE).description("Model inference time per call (one batch of feature rows to scores)")
                 .tags(common).serviceLevelObjectives(INFERENCE_BUCKETS).register(r);
         // strong references: Micrometer holds gauge state weakly, and a collected binder would read NaN
@@ -205,7 +225,9 @@ public final class KadeMetrics implements MeterBinder {
     /**
      * One model call: the scores of the records it scored ({@code scores[0..count)}), the time the call
      * took, and how many of them were anomalies. The stream calls this once per batch, so that stream
-     * threads touch the shared meters once per batch instead of once per record.
+     * threads touch the shared meters once per batch instead of once per record. Percentiles are taken
+     * in the distribution of the model last announced by {@link #modelServing}; a batch scored by the old
+     * model in the moment of a hot reload is ranked against the new one's.
      */
     public void scoredBatch(BatchTrigger trigger, float[] scores, int count, long inferenceNanos, int anomalyCount) {
         bound();
@@ -214,8 +236,12 @@ public final class KadeMetrics implements MeterBinder {
             return;
         }
         scored.increment(count);
+        ModelMetadata model = serving.get();
         for (int i = 0; i < count; i++) {
             score.accept(scores[i]);
+            if (model != null && Float.isFinite(scores[i])) {
+                scorePercentile.accept(model.percentile(scores[i]));
+            }
         }
         inference.record(inferenceNanos, TimeUnit.NANOSECONDS);
         if (anomalyCount > 0) {
@@ -241,6 +267,7 @@ public final class KadeMetrics implements MeterBinder {
         MeterRegistry r = bound();
         loadSuccess.increment();
         threshold.set(metadata.threshold());
+        serving.set(metadata);
         verified.set(metadata.probe().isPresent() ? 1.0 : 0.0);
         loadedAt.set(loadedAtTime.toEpochMilli() / 1000.0);
         Gauge next = Gauge.builder(MODEL_INFO, () -> 1.0).description("Serving model: 1 for the version and kind that scores records")
@@ -336,22 +363,24 @@ public final class KadeMetrics implements MeterBinder {
     }
 
     /**
-     * {@code kade_score} with buckets 0.001..1000. Micrometer's fixed-boundary histograms round a value up
-     * to a whole number before bucketing (micrometer#2341), which would put every score below 1 into the
-     * {@code le="1"} bucket; so on a Prometheus registry the histogram is a native Prometheus client one,
-     * registered in the same registry and scraped with the rest. Other registries get a Micrometer summary.
+     * A histogram with the given upper bounds. Micrometer's fixed-boundary histograms round a value up to a
+     * whole number before bucketing (micrometer#2341), which would put every score below 1 into the
+     * {@code le="1"} bucket, and its summaries drop negative amounts (an ensemble's z-scores); so on a
+     * Prometheus registry, the one kade serves, the histogram is a native Prometheus client one, registered
+     * in the same registry and scraped with the rest. Other registries (tests) get a Micrometer summary,
+     * with those two limits.
      */
-    private DoubleConsumer scoreHistogram(MeterRegistry r) {
-        String description = "Anomaly scores of scored records (the model's score, threshold is kade_model_threshold)";
+    private DoubleConsumer histogram(MeterRegistry r, String name, String description, double[] buckets) {
         if (r instanceof PrometheusMeterRegistry prometheus) {
-            Histogram h = Histogram.builder().name(SCORE.replace('.', '_')).help(description)
-                    .classicOnly().classicUpperBounds(SCORE_BUCKETS).withoutExemplars()
+            Histogram h = Histogram.builder().name(name.replace('.', '_')).help(description)
+                    .classicOnly().classicUpperBounds(buckets).withoutExemplars()
                     .constLabels(Labels.of("application", common.stream().findFirst().orElseThrow().getValue()))
                     .register(prometheus.getPrometheusRegistry());
             return h::observe;
         }
-        DistributionSummary summary = DistributionSummary.builder(SCORE).description(description)
-                .tags(common).serviceLevelObjectives(SCORE_BUCKETS).register(r);
+        // Micrometer takes only positive boundaries (and records only non-negative amounts)
+        DistributionSummary summary = DistributionSummary.builder(name).description(description).tags(common)
+                .serviceLevelObjectives(java.util.Arrays.stream(buckets).filter(b -> b > 0).toArray()).register(r);
         return summary::record;
     }
 

@@ -1,5 +1,7 @@
 package dev.kade.train;
 
+import dev.kade.model.ModelKind;
+
 /** Hears about a training run as it goes; the CLI draws a progress bar, tests pass {@link #NONE}. */
 public interface ProgressListener {
     ProgressListener NONE = new ProgressListener() { };
@@ -14,6 +16,15 @@ public interface ProgressListener {
 
     /** Called once after training stops. */
     default void finished(TrainingHistory history) {
+    }
+
+    /**
+     * The listener for ensemble member {@code index} (0-based) of {@code count}, of kind {@code kind}. Called on the
+     * caller's thread before any member trains; members may then train on several threads at once, each calling
+     * only its own listener. The default returns this listener, which must then be thread-safe.
+     */
+    default ProgressListener member(int index, int count, ModelKind kind) {
+        return this;
     }
 
     /** One epoch's figures. */

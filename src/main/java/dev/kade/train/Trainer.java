@@ -14,6 +14,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Fits an AE or VAE on normal data and calibrates its threshold.
@@ -30,20 +35,56 @@ import java.util.SplittableRandom;
  * <p>Deterministic: one {@link SplittableRandom} seeded from the config drives the split, the
  * initialisation, the shuffles and the VAE noise, and every sum runs in a fixed order, so the same data and
  * config give the same parameters bit for bit.
+ *
+ * <p>Ensemble members train in parallel on a fixed pool of {@link #threads()} threads (at most one per member).
+ * Each member owns its generator (seeded by {@link #memberSeed}), its parameter, gradient, optimiser and batch
+ * arrays, and reads only shared immutable inputs (rows, split, standardiser, network architecture), and the
+ * members are assembled in member order, so the result is bit-identical for a given seed whatever the thread count.
  */
 public final class Trainer {
     private static final double MIN_RELATIVE_IMPROVEMENT = 1e-4;
     private static final DateTimeFormatter VERSION_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private final Clock clock;
+    private final int threads;
 
+    /** A trainer on the system clock that trains up to {@link #defaultThreads()} ensemble members at once. */
     public Trainer() {
         this(Clock.systemUTC());
     }
 
     /** A trainer whose models record their creation time from {@code clock}. */
     public Trainer(Clock clock) {
+        this(clock, defaultThreads());
+    }
+
+    /**
+     * A trainer that trains up to {@code threads} ensemble members at once (the pool never exceeds the member
+     * count); the thread count changes how long training takes, never the model.
+     *
+     * @throws IllegalArgumentException if {@code threads} is below 1
+     */
+    public Trainer(Clock clock, int threads) {
         this.clock = Objects.requireNonNull(clock, "clock");
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        this.threads = threads;
+    }
+
+    /** The available processors: one member per core. */
+    public static int defaultThreads() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /** How many ensemble members this trainer trains at once, at most. */
+    public int threads() {
+        return threads;
+    }
+
+    /** This trainer with another thread count (see {@link #Trainer(Clock, int)}). */
+    public Trainer withThreads(int threads) {
+        return new Trainer(clock, threads);
     }
 
     /**
@@ -185,14 +226,12 @@ public final class Trainer {
         for (int i = 0; i < val.length; i++) {
             valRows[i] = data.rows()[val[i]];
         }
+        List<Member> trained = trainMembers(data, config, split, standardizer, valRows, progress);
         List<MemberScale> scales = new ArrayList<>();
         List<TrainedModel> members = new ArrayList<>();
-        for (int k = 0; k < config.ensemble(); k++) {
-            TrainConfig mc = config.toBuilder().kind(config.memberKind(k)).ensemble(1).mixed(false).build();
-            SplittableRandom memberRng = new SplittableRandom(memberSeed(config.seed(), k));
-            TrainedModel m = trainMember(data, mc, split, standardizer, memberRng, progress);
-            members.add(m);
-            scales.add(memberScale(m, valRows));
+        for (Member m : trained) {
+            members.add(m.model());
+            scales.add(m.scale());
         }
         TrainedEnsemble draft = new TrainedEnsemble(members, scales, members.get(0).metadata(), config, new double[0]);
         double[] valScores = draft.scoreValues(valRows);
@@ -204,6 +243,80 @@ public final class Trainer {
                 kind.label() + "-" + VERSION_TIME.format(created))
                 .withProbe(ModelProbe.sample(valRows, valScores));
         return new TrainedEnsemble(members, scales, metadata, config, valScores);
+    }
+
+    /** A trained member and its scale. */
+    private record Member(TrainedModel model, MemberScale scale) {
+    }
+
+    /**
+     * Trains every member, up to {@link #threads} at once, and returns them in member order. Members share
+     * nothing mutable (see the class comment), so the order in which threads finish cannot change a bit.
+     */
+    private List<Member> trainMembers(DataSet data, TrainConfig config, DataSplit split, Standardizer standardizer,
+                                      float[][] valRows, ProgressListener progress) {
+        int count = config.ensemble();
+        List<java.util.concurrent.Callable<Member>> tasks = new ArrayList<>(count);
+        for (int k = 0; k < count; k++) {
+            int index = k;
+            TrainConfig mc = config.toBuilder().kind(config.memberKind(k)).ensemble(1).mixed(false).build();
+            ProgressListener memberProgress = progress.member(k, count, mc.kind());
+            tasks.add(() -> {
+                SplittableRandom memberRng = new SplittableRandom(memberSeed(config.seed(), index));
+                TrainedModel m = trainMember(data, mc, split, standardizer, memberRng, memberProgress);
+                return new Member(m, memberScale(m, valRows));
+            });
+        }
+        int poolSize = Math.min(threads, count);
+        List<Member> members = new ArrayList<>(count);
+        if (poolSize == 1) {
+            for (var task : tasks) {
+                members.add(call(task));
+            }
+            return members;
+        }
+        AtomicInteger threadNumber = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(poolSize, r -> {
+            Thread t = new Thread(r, "kade-train-" + threadNumber.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<Member>> futures = new ArrayList<>(count);
+            for (var task : tasks) {
+                futures.add(pool.submit(task));
+            }
+            for (Future<Member> f : futures) {
+                members.add(f.get());
+            }
+            return members;
+        } catch (ExecutionException e) {
+            throw rethrow(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while training ensemble members", e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static Member call(java.util.concurrent.Callable<Member> task) {
+        try {
+            return task.call();
+        } catch (Exception e) {
+            throw rethrow(e);
+        }
+    }
+
+    /** A member's failure as thrown by the member itself (divergence, bad config), not wrapped. */
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException("training an ensemble member failed", t);
     }
 
     /**

@@ -64,4 +64,25 @@ class StreamsSetupTest {
                 config(Map.of("kafka." + StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, own)), metrics);
         assertThat(custom.get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG)).isEqualTo(own);
     }
+
+    /** Issue 17 #10: Streams warned "Processing exception handler is not enabled for the GlobalThread" four times per start. */
+    @Test
+    void kadesStreamsPropertiesRaiseNoGlobalThreadHandlerWarning() {
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(StreamsConfig.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen = new ch.qos.logback.core.read.ListAppender<>();
+        seen.start();
+        ch.qos.logback.classic.Level before = log.getLevel();
+        log.setLevel(ch.qos.logback.classic.Level.WARN);
+        log.addAppender(seen);
+        try {
+            new StreamsConfig(StreamsSetup.properties(config(Map.of()), new KadeMetrics("kade")));
+        } finally {
+            log.detachAppender(seen);
+            log.setLevel(before);
+        }
+        assertThat(seen.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .noneMatch(m -> m.contains("not enabled for the GlobalThread"));
+        assertThat(StreamsSetup.properties(config(Map.of())))
+                .containsEntry(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+    }
 }

@@ -97,7 +97,8 @@ class MissingInputTopicIT {
         Process p = launch(dir, kafka, n, "topics.wait.ms=3000\n");
         try {
             int port = metricsPort(dir);
-            await().atMost(Duration.ofSeconds(2)).until(() -> get(port, "/health/ready").body().contains(in));
+            // /health answers from before the start-up topic check (up to 10 s; "checking kade's topics" meanwhile)
+            await().atMost(Duration.ofSeconds(12)).until(() -> get(port, "/health/ready").body().contains(in));
             assertThat(get(port, "/health/ready").body()).contains("topics.wait.ms=3000: then exit 2");
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(p.exitValue()).isEqualTo(2);

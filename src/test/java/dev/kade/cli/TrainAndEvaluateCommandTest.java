@@ -80,6 +80,52 @@ class TrainAndEvaluateCommandTest {
         assertThat(text.out()).startsWith("WARNING   " + otherUnits + " looks unlike");
     }
 
+    /**
+     * Issue 17 #4: measuring false alarms on normal-only labelled data. Before, the report's curve drawing
+     * threw (a raw stack trace, exit 1) and --no-report printed "roc_auc":"NaN" as a string.
+     */
+    @Test
+    void evaluateOnNormalOnlyDataReportsFalseAlarmsAndNoCurves() throws Exception {
+        Path train = write("train.csv", 400, false, 5);
+        Path model = dir.resolve("n.onnx");
+        CliRun t = run("train", "--data", train.toString(), "--kind", "ae", "--out", model.toString(),
+                "--exclude-columns", "id", "--epochs", "20", "--hidden", "8", "--latent-dim", "2", "--quiet");
+        assertThat(t.exit()).as(t.err()).isZero();
+        List<String> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(write("normal.csv", 200, false, 6))) {
+            lines.add(line + (line.startsWith("id,") ? ",label" : ",0"));
+        }
+        Path normal = Files.write(dir.resolve("normal-labelled.csv"), lines);
+
+        CliRun e = run("evaluate", "--model", model.toString(), "--data", normal.toString(), "--format", "json");
+        assertThat(e.exit()).as(e.err()).isZero();
+        assertThat(e.err()).doesNotContain("Exception", "\tat ");
+        JsonNode json = new ObjectMapper().readTree(e.out());
+        assertThat(json.get("n").asInt()).isEqualTo(200);
+        assertThat(json.get("anomalies").asInt()).isZero();
+        assertThat(json.get("roc_auc").isNull()).as("roc_auc is JSON null, not \"NaN\"").isTrue();
+        assertThat(json.get("pr_auc").isNull()).isTrue();
+        assertThat(json.get("recall").isNull()).isTrue();
+        assertThat(json.get("curves_unavailable").asText()).contains("every row is labelled 0", "both classes");
+        int flagged = json.get("flagged").asInt();
+        assertThat(json.get("false_positives").asInt()).isEqualTo(flagged);
+        assertThat(json.get("false_alarm_rate").asDouble()).isEqualTo(flagged / 200.0);
+        assertThat(json.get("score_p50").asDouble()).isLessThanOrEqualTo(json.get("score_p99").asDouble());
+        assertThat(json.get("score_p99").asDouble()).isLessThanOrEqualTo(json.get("score_max").asDouble());
+        String html = Files.readString(dir.resolve("n.report.html"));
+        assertThat(html).contains("No ROC or precision-recall curve: every row is labelled 0", "evaluation-scores.png")
+                .doesNotContain("roc.png", "pr.png");
+        assertThat(dir.resolve("n.report").resolve("roc.png")).doesNotExist();
+
+        CliRun raw = run("evaluate", "--model", model.toString(), "--data", normal.toString(), "--format", "json", "--no-report");
+        assertThat(raw.exit()).as(raw.err()).isZero();
+        assertThat(raw.out()).doesNotContain("NaN").contains("\"roc_auc\":null");
+        CliRun text = run("evaluate", "--model", model.toString(), "--data", normal.toString(), "--no-report");
+        assertThat(text.exit()).as(text.err()).isZero();
+        assertThat(text.out()).contains("ROC-AUC   n/a", "flagged " + flagged + " of 200 normal rows, false-alarm rate",
+                "scores    p50 ").doesNotContain("NaN");
+    }
+
     @Test
     void defaultKindIsAMixedEnsembleServedAsOneModelThatEvaluateScores() throws Exception {
         Path train = write("train.csv", 600, false, 3);

@@ -59,4 +59,18 @@ class TrainingRunOptionsTest {
             assertThat(r.err()).as(command).contains("--scaling minmax: expected standard, robust or none");
         }
     }
+
+    @Test
+    void threadsSetsTheTrainersPoolAndABadValueNamesTheOption() {
+        TrainCommand train = new TrainCommand();
+        new CommandLine(train).parseArgs("--data", "x.csv", "--out", "m.onnx", "--threads", "3");
+        assertThat(train.run.trainer().threads()).isEqualTo(3);
+        TuneCommand tune = new TuneCommand();
+        new CommandLine(tune).parseArgs("--data", "x.csv", "--out", "m.onnx");
+        assertThat(tune.run.trainer().threads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        TrainCommand bad = new TrainCommand();
+        new CommandLine(bad).parseArgs("--data", "x.csv", "--out", "m.onnx", "--threads", "0");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> bad.run.trainer())
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("--threads 0: expected at least 1");
+    }
 }

@@ -200,6 +200,33 @@ class KadeConfigTest {
                 .hasMessageContaining("did you mean 'kafka.num.stream.threads'");
     }
 
+    /**
+     * Issue 17 #10: a typo in a kade key listed every key, where kafka.* keys got "did you mean"; and a
+     * missing --config file said "cannot read x: x", no reason.
+     */
+    @Test
+    void kadeTypoGetsDidYouMeanAndAnUnreadableFileSaysWhy(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        Map<String, String> m = minimal();
+        m.put("batch.max.record", "10");
+        assertThatThrownBy(() -> KadeConfig.fromMap(m)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("batch.max.record:").hasMessageContaining("did you mean 'batch.max.records'?")
+                .hasMessageNotContaining("known settings are");
+        assertThatThrownBy(() -> KadeConfig.load(Optional.empty(), Map.of("KADE_MODEL_PATHH", "/x"), minimal()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("KADE_MODEL_PATHH")
+                .hasMessageContaining("did you mean 'model.path'?");
+        Map<String, String> far = minimal();
+        far.put("zzz", "1");
+        assertThatThrownBy(() -> KadeConfig.fromMap(far)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("known settings are").hasMessageNotContaining("did you mean");
+
+        java.nio.file.Path missing = dir.resolve("nonexistent.properties");
+        assertThatThrownBy(() -> KadeConfig.load(Optional.of(missing), Map.of(), minimal()))
+                .isInstanceOf(ConfigException.class).hasMessage("--config: cannot read " + missing + ": no such file");
+        assertThatThrownBy(() -> KadeConfig.load(Optional.of(dir), Map.of(), minimal()))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("--config: cannot read " + dir + ": ")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotEndWith(": " + dir));
+    }
+
     @Test
     void kafkaKeysUnderStreamsClientPrefixesAndTopicConfigsAreKnown() {
         Map<String, String> m = minimal();

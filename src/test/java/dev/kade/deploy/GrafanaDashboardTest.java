@@ -87,10 +87,27 @@ class GrafanaDashboardTest {
         panels().forEach(p -> p.path("targets").forEach(t -> all.append(t.path("expr").asString()).append('\n')));
 
         assertThat(all.toString()).contains("kade_records_in_total", "kade_records_scored_total",
-                "kade_dead_letters_total", "kade_anomalies_total", "kade_score_bucket", "kade_model_threshold",
+                "kade_dead_letters_total", "kade_anomalies_total", "kade_score_bucket", "kade_score_percentile_bucket", "kade_model_threshold",
                 "kade_inference_seconds_bucket", "kafka_consumer_fetch_manager_records_lag_max", "kade_model_info",
                 "kade_model_loads_total", "kade_model_loaded_timestamp_seconds", "kade_partitions_stalled",
                 "kade_progress_age_seconds", "kade_broker_reachable", "kade_stream_thread_deaths_total", "kade_ready");
+    }
+
+    /**
+     * Issue 17 #2: the score panel read kade_score quantiles alone and called them a "reconstruction score",
+     * which is neither true of the default ensemble (a robust z-score) nor comparable across a reload. The
+     * model-independent view reads kade_score_percentile; no panel text calls every score a reconstruction.
+     */
+    @Test
+    void scorePanelsReadThePercentileHistogramAndDoNotCallEveryScoreAReconstruction() {
+        List<JsonNode> percentilePanels = panels().stream().filter(p -> {
+            StringBuilder exprs = new StringBuilder();
+            p.path("targets").forEach(t -> exprs.append(t.path("expr").asString()));
+            return exprs.toString().contains("kade_score_percentile_bucket");
+        }).toList();
+        assertThat(percentilePanels).isNotEmpty();
+        panels().forEach(p -> assertThat(p.path("description").asString(""))
+                .as("description of %s", p.path("title")).doesNotContainIgnoringCase("quantiles of the reconstruction score"));
     }
 
     @Test

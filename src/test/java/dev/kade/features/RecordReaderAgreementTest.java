@@ -77,6 +77,26 @@ class RecordReaderAgreementTest {
                 .isInstanceOfSatisfying(FeatureException.class, e -> assertThat(e.error()).isEqualTo(FeatureError.NOT_JSON));
     }
 
+    /**
+     * Issue 17 #10: the not_json dead-letter detail leaked Jackson internals ("Source: REDACTED
+     * (StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION disabled)"). Both readers now say what is wrong and where.
+     */
+    @Test
+    void notJsonDetailSaysWhatAndWhereWithoutJacksonInternals() {
+        FeatureExtractor tree = new FeatureExtractor(FEATURES);
+        for (String bad : new String[] {"{\"a\":1,\n\"b\":", "{\"a\": nope}", "{\"a\":1,"}) {
+            byte[] bytes = bad.getBytes(StandardCharsets.UTF_8);
+            for (org.junit.jupiter.api.function.Executable read : List.<org.junit.jupiter.api.function.Executable>of(
+                    () -> stream.read(bytes), () -> tree.extract(bytes))) {
+                FeatureException e = org.junit.jupiter.api.Assertions.assertThrows(FeatureException.class, read);
+                assertThat(e.error()).isEqualTo(FeatureError.NOT_JSON);
+                assertThat(e.getMessage()).as(bad).startsWith("value is not JSON: ")
+                        .containsPattern("at line \\d+, column \\d+")
+                        .doesNotContain("Source:", "REDACTED", "StreamReadFeature", "INCLUDE_SOURCE_IN_LOCATION");
+            }
+        }
+    }
+
     @Test
     void readsIntoTheCallersSlot() throws Exception {
         float[] batch = new float[3 * FEATURES.size()];

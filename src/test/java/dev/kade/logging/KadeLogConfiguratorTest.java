@@ -69,6 +69,33 @@ class KadeLogConfiguratorTest {
         assertThat(kafka[0]).isEqualTo(Level.WARN);
     }
 
+    /**
+     * Issue 17 #10: about 100 NetworkClient WARNs in 30 s while the broker was down. kade's own signal (the
+     * health monitor's WARN) still shows; the NetworkClient line comes back when asked for.
+     */
+    @Test
+    void networkClientReconnectWarningsAreQuietButKadesBrokerSignalIsNot() {
+        String out = logWith(Map.of(), ctx -> {
+            ctx.getLogger(KadeLogConfigurator.NETWORK_CLIENT).warn("Connection to node -1 could not be established");
+            ctx.getLogger("dev.kade.health.HealthMonitor").warn("health: broker not answering");
+        });
+        assertThat(out).contains("health: broker not answering").doesNotContain("could not be established");
+        String asked = logWith(Map.of("KADE_LOG_LEVELS", KadeLogConfigurator.NETWORK_CLIENT + "=WARN"),
+                ctx -> ctx.getLogger(KadeLogConfigurator.NETWORK_CLIENT).warn("Connection to node -1 could not be established"));
+        assertThat(asked).contains("could not be established");
+    }
+
+    /** Issue 17 #10: Streams' GlobalThread handler WARN, four per start; only that line is dropped. */
+    @Test
+    void theGlobalThreadHandlerNoticeIsDroppedAndNothingElseFromStreamsConfig() {
+        String out = logWith(Map.of(), ctx -> {
+            ctx.getLogger("org.apache.kafka.streams.StreamsConfig").warn("Processing exception handler is not enabled for "
+                    + "the GlobalThread. It's recommended to set `processing.exception.handler.global.enabled` to true");
+            ctx.getLogger("org.apache.kafka.streams.StreamsConfig").warn("some other StreamsConfig warning");
+        });
+        assertThat(out).doesNotContain("GlobalThread").contains("some other StreamsConfig warning");
+    }
+
     @Test
     void badValuesAreNamedAndReplacedByDefaults() {
         KadeLogConfigurator.LogSettings s = KadeLogConfigurator.LogSettings.from(Map.of("KADE_LOG_FORMAT", "xml",

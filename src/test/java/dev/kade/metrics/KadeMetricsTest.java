@@ -73,7 +73,7 @@ class KadeMetricsTest {
                 .map(l -> l.split(" ")[2]).collect(Collectors.toSet());
         assertThat(families).containsExactlyInAnyOrder("kade_records_in_total", "kade_records_scored_total",
                 "kade_anomalies_total", "kade_dead_letters_total", "kade_model_loads_total", "kade_model_info", "kade_model_threshold",
-                "kade_model_loaded_timestamp_seconds", "kade_model_verified", "kade_ready", "kade_score", "kade_inference_seconds",
+                "kade_model_loaded_timestamp_seconds", "kade_model_verified", "kade_ready", "kade_score", "kade_score_percentile", "kade_inference_seconds",
                 "kade_inference_seconds_max", "kade_batches_total", "kade_partitions_assigned", "kade_partitions_stalled",
                 "kade_progress_age_seconds", "kade_broker_reachable", "kade_stream_thread_deaths_total",
                 "kade_series_entities", "kade_series_state_bytes", "kade_series_new_entities_total",
@@ -82,6 +82,47 @@ class KadeMetricsTest {
         for (String f : families) {
             assertThat(text).containsPattern("# HELP " + f + " \\S");
         }
+    }
+
+    /**
+     * Issue 17 #2: the default ensemble's score is a robust z-score, about half negative. Before, the
+     * buckets started at 0.001, so every negative score sat in le="0.001" and the quantiles were meaningless;
+     * the percentile histogram places each score in the serving model's own training distribution.
+     */
+    @Test
+    void negativeEnsembleScoresGetTheirOwnBucketsAndEveryScoreItsTrainingPercentile() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        KadeMetrics m = new KadeMetrics("kade-test");
+        m.bindTo(registry);
+        double[] training = new double[1000];
+        for (int i = 0; i < training.length; i++) {
+            training[i] = -3 + 6.0 * i / (training.length - 1); // z-scores -3..3, half negative
+        }
+        m.modelServing(new ModelMetadata(List.of("a", "b"), ModelKind.ENSEMBLE, 2.9,
+                ScoreDistribution.fromScores(training), "fp", Instant.EPOCH, "z1"), Instant.EPOCH);
+        // -1.5 (percentile 25), -0.3 (45), 0.6 (60), 2.97 (99.5), 9 (beyond training: 100)
+        m.scoredBatch(BatchTrigger.SIZE, new float[] {-1.5f, -0.3f, 0.6f, 2.97f, 9f}, 5, 1_000, 2);
+        assertThat(registry.scrape())
+                .contains("kade_score_bucket{application=\"kade-test\",le=\"-1.0\"} 1")
+                .contains("kade_score_bucket{application=\"kade-test\",le=\"0.0\"} 2")
+                .contains("kade_score_bucket{application=\"kade-test\",le=\"0.001\"} 2")
+                .contains("kade_score_bucket{application=\"kade-test\",le=\"10.0\"} 5")
+                .contains("kade_score_percentile_bucket{application=\"kade-test\",le=\"50.0\"} 2")
+                .contains("kade_score_percentile_bucket{application=\"kade-test\",le=\"90.0\"} 3")
+                .contains("kade_score_percentile_bucket{application=\"kade-test\",le=\"99.0\"} 3")
+                .contains("kade_score_percentile_bucket{application=\"kade-test\",le=\"99.9\"} 4")
+                .contains("kade_score_percentile_bucket{application=\"kade-test\",le=\"99.99\"} 4")
+                .contains("kade_score_percentile_count{application=\"kade-test\"} 5");
+    }
+
+    @Test
+    void noPercentileIsRecordedBeforeAModelServes() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        KadeMetrics m = new KadeMetrics("kade-test");
+        m.bindTo(registry);
+        m.scoredBatch(BatchTrigger.SIZE, new float[] {0.5f}, 1, 1_000, 0);
+        assertThat(registry.scrape()).contains("kade_score_count{application=\"kade-test\"} 1")
+                .contains("kade_score_percentile_count{application=\"kade-test\"} 0");
     }
 
     @Test

@@ -95,4 +95,47 @@ class TrainerTest {
         assertThatThrownBy(() -> new Trainer().train(one, TrainConfig.defaults(ModelKind.AE), ProgressListener.NONE))
                 .hasMessageContaining("one-row").hasMessageContaining("at least 2 rows");
     }
+
+    @Test
+    void ensembleIsBitIdenticalWhateverTheThreadCount() {
+        DataSet data = Fixtures.correlated(300, 6, 5);
+        TrainConfig mixed = Fixtures.quick(ModelKind.AE).toBuilder().mixed(true).ensemble(4).build();
+        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        ProgressListener threadNames = new ProgressListener() {
+            @Override
+            public void started(TrainConfig config, int trainRows, int validationRows, int parameters) {
+                threads.add(Thread.currentThread().getName());
+            }
+        };
+        TrainedEnsemble one = new Trainer(FIXED, 1).trainEnsemble(data, mixed, ProgressListener.NONE);
+        TrainedEnsemble two = new Trainer(FIXED, 2).trainEnsemble(data, mixed, threadNames);
+
+        assertThat(threads).as("members trained on two pool threads").hasSize(2).allMatch(t -> t.startsWith("kade-train-"));
+        assertThat(OnnxExporter.toProto(two).toByteArray()).isEqualTo(OnnxExporter.toProto(one).toByteArray());
+        for (int k = 0; k < 4; k++) {
+            assertThat(two.members().get(k).parameters()).as("member %d", k).isEqualTo(one.members().get(k).parameters());
+        }
+        // the members differ from each other, so the equality above is not that of four copies
+        assertThat(one.members().get(0).parameters()).isNotEqualTo(one.members().get(2).parameters());
+    }
+
+    @Test
+    void aFailingMemberFailsTheEnsembleWithItsOwnError() {
+        DataSet data = Fixtures.correlated(200, 4, 6);
+        TrainConfig bad = Fixtures.quick(ModelKind.AE).toBuilder().ensemble(3).build();
+        ProgressListener failing = new ProgressListener() {
+            @Override
+            public ProgressListener member(int index, int count, ModelKind kind) {
+                return index != 1 ? ProgressListener.NONE : new ProgressListener() {
+                    @Override
+                    public void started(TrainConfig config, int trainRows, int validationRows, int parameters) {
+                        throw new IllegalStateException("member 1 refused");
+                    }
+                };
+            }
+        };
+        assertThatThrownBy(() -> new Trainer(FIXED, 2).trainEnsemble(data, bad, failing))
+                .isInstanceOf(IllegalStateException.class).hasMessage("member 1 refused");
+        assertThatThrownBy(() -> new Trainer(FIXED, 0)).hasMessageContaining("threads must be at least 1");
+    }
 }

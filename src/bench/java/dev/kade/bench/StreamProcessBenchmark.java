@@ -1,0 +1,532 @@
+package dev.kade.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kade.config.ProcessingGuarantee;
+import dev.kade.demo.DemoData;
+import dev.kade.demo.DemoRecord;
+import dev.kade.export.OnnxExporter;
+import dev.kade.features.DataSet;
+import dev.kade.features.DataSetReader;
+import dev.kade.model.ModelKind;
+import dev.kade.train.ProgressListener;
+import dev.kade.train.TrainConfig;
+import dev.kade.train.Trainer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The stream benchmark as production runs kade: the broker in its own process ({@link BenchBroker}), and each app in
+ * its own JVM: kade as {@code java -jar target/kade.jar run --config FILE}, and the pass-through app
+ * ({@link PassThroughApp}: {@code ScoringTopology.passThrough}, no parsing) on the same jar with the same settings file. Both read the
+ * same input topic (shuttle test rows as JSON, repeated to {@code --records}, 1 partition), with 1 stream thread,
+ * scores on, one AE trained once here with {@code kade train --kind ae}'s defaults; under at_least_once and
+ * exactly_once_v2; several rounds, the order of the two apps alternating from round to round. One app process runs
+ * at a time, each from a fresh {@code application.id} reading the topic from the start.
+ *
+ * <p>Figures per run: records/s between the first and the last output seen by a {@code read_committed} consumer
+ * (both apps write one output per input record; the last input record has the key {@code end}), and the app
+ * process's CPU time (user + system, all threads, from {@code /proc/PID/stat}) over the same interval, per record.
+ * The broker and the consumer run in other processes, so their CPU is not counted, as a user's bill for the app's
+ * pods would not count them. The JVM start, model load and the first records before the first output are outside
+ * the interval; JIT warm-up after the first output is inside it, the same for both apps.
+ *
+ * <p>Prints every run, then per app and guarantee the median and range over rounds, the kade/pass-through ratios
+ * paired within each round, and ends with ONE JSON line on stdout. Run with
+ * {@code src/bench/stream-process/run [--records N] [--rounds N] [--full]} (see the script).
+ */
+public final class StreamProcessBenchmark {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String END_KEY = "end";
+
+    enum App {
+        PASS_THROUGH("pass-through"), KADE("kade, scores on");
+
+        final String label;
+
+        App(String label) {
+            this.label = label;
+        }
+    }
+
+    /**
+     * One run. {@code jitSeconds} and {@code gcSeconds}: the part of {@code cpuSeconds} spent by the JIT compiler
+     * threads and by the garbage collector's threads (a lower bound: a compiler thread the JVM stops during the
+     * interval takes its time with it), so that a short run's warm-up can be told from the per-record cost.
+     */
+    record Run(int round, App app, ProcessingGuarantee guarantee, long records, double seconds, double cpuSeconds,
+               double jitSeconds, double gcSeconds) {
+        double recordsPerSecond() {
+            return records / seconds;
+        }
+
+        double cpuMicrosPerRecord() {
+            return cpuSeconds * 1e6 / records;
+        }
+
+        /** CPU per record without the JIT compiler threads' share. */
+        double cpuWithoutJitMicrosPerRecord() {
+            return (cpuSeconds - jitSeconds) * 1e6 / records;
+        }
+    }
+
+    /**
+     * @param jvmArgs     JVM options of both app processes
+     * @param kadeJvmArgs JVM options of the kade process only (profiling, e.g. {@code -XX:StartFlightRecording=...});
+     *                    {@code {run}} in them becomes the run's name ({@code r1}, {@code r2}, ...)
+     */
+    record Options(int records, int rounds, List<ProcessingGuarantee> guarantees, Path kadeJar, String classPath,
+                   List<String> jvmArgs, List<String> kadeJvmArgs, String commit) {
+    }
+
+    private StreamProcessBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o = options(args);
+        String machine = machine();
+        log("machine: %s; commit %s; %,d records, %d rounds, %s", machine, o.commit(), o.records(), o.rounds(),
+                o.guarantees());
+        Path dir = Files.createTempDirectory("kade-bench-process-");
+        long t0 = System.nanoTime();
+        Path model = dir.resolve("shuttle-ae.onnx");
+        DataSet train = DataSetReader.readResource(DemoData.TRAIN_RESOURCE, DataSetReader.Options.defaults());
+        OnnxExporter.export(new Trainer().train(train, TrainConfig.defaults(ModelKind.AE), ProgressListener.NONE), model);
+        log("AE trained in %.1f s", (System.nanoTime() - t0) / 1e9);
+        List<Run> runs = new ArrayList<>();
+        try (Child broker = startBroker(o, dir)) {
+            String bootstrap = broker.extra();
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                createTopics(admin, "in");
+                t0 = System.nanoTime();
+                produce(bootstrap, "in", o.records());
+                log("%,d input records produced in %.1f s", o.records(), (System.nanoTime() - t0) / 1e9);
+                int n = 0;
+                for (int round = 1; round <= o.rounds(); round++) {
+                    for (ProcessingGuarantee g : o.guarantees()) {
+                        List<App> order = round % 2 == 1 ? List.of(App.PASS_THROUGH, App.KADE) : List.of(App.KADE, App.PASS_THROUGH);
+                        for (App app : order) {
+                            Run r = measure(o, admin, bootstrap, dir, model, "r" + (++n), round, app, g);
+                            runs.add(r);
+                            log("round %d: %-16s %-15s %,9.0f records/s  %6.2f µs CPU/record (%.2f without JIT)  "
+                                    + "(%,d records in %.2f s, %.2f s CPU of which JIT %.2f s, GC %.2f s)",
+                                    round, app.label, g.streamsValue(), r.recordsPerSecond(), r.cpuMicrosPerRecord(),
+                                    r.cpuWithoutJitMicrosPerRecord(), r.records(), r.seconds(), r.cpuSeconds(), r.jitSeconds(),
+                                    r.gcSeconds());
+                        }
+                    }
+                }
+            }
+        }
+        deleteUnlessKept(dir);
+        String summary = summary(runs, o);
+        System.err.println(summary);
+        Path md = Path.of("target", "bench-stream-process.md");
+        Files.createDirectories(md.getParent());
+        Files.writeString(md, summary + "\nMachine: " + machine + "; commit " + o.commit() + "\n");
+        System.out.println(json(runs, o, machine));
+    }
+
+    private static Options options(String[] args) {
+        int records = 300_000;
+        int rounds = 3;
+        List<ProcessingGuarantee> guarantees = List.of(ProcessingGuarantee.AT_LEAST_ONCE, ProcessingGuarantee.EXACTLY_ONCE_V2);
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--records" -> records = Integer.parseInt(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--full" -> {
+                    records = 1_000_000;
+                    rounds = 5;
+                }
+                case "--guarantees" -> guarantees = Arrays.stream(args[++i].split(","))
+                        .map(s -> ProcessingGuarantee.valueOf(s.trim().toUpperCase(Locale.ROOT))).toList();
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + " (known: --records N, --rounds N, --full, --guarantees at_least_once,exactly_once_v2)");
+            }
+        }
+        if (records < 1000 || rounds < 1) {
+            throw new IllegalArgumentException("--records must be at least 1000 and --rounds at least 1");
+        }
+        Path jar = Path.of(System.getProperty("kade.bench.jar", "target/kade.jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalArgumentException("no kade jar at " + jar + " (build it: mvn -pl src/main package -DskipTests)");
+        }
+        return new Options(records, rounds, guarantees, jar, System.getProperty("java.class.path"), words("kade.bench.jvmArgs"),
+                words("kade.bench.kadeJvmArgs"), System.getProperty("kade.bench.commit", "unknown"));
+    }
+
+    private static List<String> words(String property) {
+        String v = System.getProperty(property, "").trim();
+        return v.isEmpty() ? List.of() : List.of(v.split("\\s+"));
+    }
+
+    /** One app, one guarantee: start its process, wait for the last output, stop it. */
+    private static Run measure(Options o, Admin admin, String bootstrap, Path dir, Path model, String prefix, int round,
+                               App app, ProcessingGuarantee g) throws Exception {
+        String out = prefix + "-out";
+        createTopics(admin, out, prefix + "-other", prefix + "-dlq");
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("bootstrap.servers", bootstrap);
+        settings.put("application.id", prefix + "-app");
+        settings.put("input.topics", "in");
+        settings.put("dead.letter.topic", prefix + "-dlq");
+        settings.put("model.path", model.toString());
+        settings.put("processing.guarantee", g.streamsValue());
+        settings.put("metrics.port", "0");
+        settings.put("kafka.state.dir", dir.resolve("state-" + prefix).toString());
+        settings.put("kafka.num.stream.threads", "1");
+        if (app == App.KADE) {
+            settings.put("scores.topic", out);
+            settings.put("alert.topic", prefix + "-other");
+        } else {
+            settings.put("alert.topic", out);
+        }
+        Path config = dir.resolve(prefix + ".properties");
+        Files.writeString(config, String.join("\n", settings.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()) + "\n");
+        List<String> cmd = new ArrayList<>(List.of(javaBin()));
+        cmd.addAll(o.jvmArgs());
+        if (app == App.KADE) {
+            o.kadeJvmArgs().forEach(a -> cmd.add(a.replace("{run}", prefix)));
+            cmd.addAll(List.of("-jar", o.kadeJar().toString(), "run", "--config", config.toString()));
+        } else {
+            // the same shaded jar as kade (same library versions), plus this module's classes for the main class
+            cmd.addAll(List.of("-cp", o.kadeJar() + java.io.File.pathSeparator + ownClasses(), PassThroughApp.class.getName(),
+                    config.toString()));
+        }
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
+            TopicPartition tp = new TopicPartition(out, 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            consumer.position(tp);
+            try (Child child = Child.start(cmd, dir.resolve(prefix + "-" + app.name().toLowerCase(Locale.ROOT) + ".log"), "")) {
+                long count = 0;
+                long tFirst = 0;
+                long cpuFirst = 0;
+                long[] threadsFirst = null;
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+                while (true) {
+                    var records = consumer.poll(Duration.ofMillis(5));
+                    if (records.isEmpty()) {
+                        if (!child.process().isAlive()) {
+                            throw new IllegalStateException(app.label + " exited (" + child.process().exitValue() + "); see " + child.log()
+                                    + ":\n" + tail(child.log()));
+                        }
+                        if (System.nanoTime() > deadline) {
+                            throw new IllegalStateException(app.label + ": no end of output within 10 minutes; see " + child.log());
+                        }
+                        continue;
+                    }
+                    long now = System.nanoTime();
+                    long cpu = child.cpuTicks();
+                    for (ConsumerRecord<byte[], byte[]> r : records) {
+                        count++;
+                        if (count == 1) {
+                            tFirst = now;
+                            cpuFirst = cpu;
+                            threadsFirst = child.jitAndGcTicks();
+                        }
+                        if (END_KEY.equals(new String(r.key(), StandardCharsets.UTF_8))) {
+                            if (count != o.records()) {
+                                throw new IllegalStateException(app.label + " wrote " + count + " outputs for " + o.records() + " inputs");
+                            }
+                            long[] threadsLast = child.jitAndGcTicks();
+                            return new Run(round, app, g, count - 1, (now - tFirst) / 1e9, (cpu - cpuFirst) / (double) Child.TICKS,
+                                    (threadsLast[0] - threadsFirst[0]) / (double) Child.TICKS,
+                                    (threadsLast[1] - threadsFirst[1]) / (double) Child.TICKS);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static Child startBroker(Options o, Path dir) throws IOException, InterruptedException {
+        int brokerPort = freePort();
+        int controllerPort = freePort();
+        Path log = dir.resolve("broker.log");
+        Child broker = Child.start(List.of(javaBin(), "-Xmx1g", "-cp", o.classPath(), BenchBroker.class.getName(),
+                dir.resolve("broker").toString(), Integer.toString(brokerPort), Integer.toString(controllerPort)), log,
+                "127.0.0.1:" + brokerPort);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!Files.readString(log).contains(BenchBroker.READY)) {
+            if (!broker.process().isAlive() || System.nanoTime() > deadline) {
+                broker.close();
+                throw new IllegalStateException("the broker did not start; see " + log + ":\n" + tail(log));
+            }
+            Thread.sleep(50);
+        }
+        log("broker process %d ready on %s", broker.process().pid(), broker.extra());
+        return broker;
+    }
+
+    /** A child process, its output in a log file; SIGTERM on close, SIGKILL if it has not exited 30 s later. */
+    private record Child(Process process, Path log, String extra) implements AutoCloseable {
+        /** Clock ticks per second of /proc/PID/stat's utime and stime (USER_HZ, 100 on Linux). */
+        static final long TICKS = Long.getLong("kade.bench.clockTicks", 100);
+
+        static Child start(List<String> cmd, Path log, String extra) throws IOException {
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().keySet().removeIf(k -> k.startsWith("KADE_") || k.equals("JDK_JAVA_OPTIONS")
+                    || k.equals("JAVA_TOOL_OPTIONS"));
+            return new Child(pb.start(), log, extra);
+        }
+
+        /** utime + stime of the whole process (all threads), in clock ticks. */
+        long cpuTicks() {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of proc(5)
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the CPU time of process " + process.pid(), e);
+            }
+        }
+
+        /**
+         * utime + stime of the JIT compiler threads ({@code C1/C2 CompilerThre...}) and of the garbage collector's
+         * threads ({@code GC Thread#N}, {@code G1 ...}), in clock ticks, from /proc/PID/task/TID/stat.
+         */
+        long[] jitAndGcTicks() {
+            long jit = 0;
+            long gc = 0;
+            try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+                for (Path t : (Iterable<Path>) tasks::iterator) {
+                    String stat;
+                    try {
+                        stat = Files.readString(t.resolve("stat"));
+                    } catch (IOException gone) {
+                        continue; // the thread ended between listing and reading
+                    }
+                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
+                        jit += ticks;
+                    } else if (comm.startsWith("GC Thread") || comm.startsWith("G1 ")) {
+                        gc += ticks;
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list the threads of process " + process.pid(), e);
+            }
+            return new long[] {jit, gc};
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static void createTopics(Admin admin, String... names) throws Exception {
+        List<NewTopic> topics = Arrays.stream(names).map(n -> new NewTopic(n, 1, (short) 1)).toList();
+        admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
+    }
+
+    /** Shuttle test rows as JSON, repeated to {@code count}; keys k0, k1, ..., the last one {@value #END_KEY}. */
+    private static void produce(String bootstrap, String topic, int count) {
+        DemoData data = DemoData.fromResource(DemoData.TEST_RESOURCE);
+        List<DemoRecord> rows = data.records(data.size(), 0, "s", 1);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < count; i++) {
+                String key = i == count - 1 ? END_KEY : "k" + i;
+                producer.send(new ProducerRecord<>(topic, 0, key.getBytes(StandardCharsets.UTF_8), rows.get(i % rows.size()).value()));
+            }
+            producer.flush();
+        }
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
+        return new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static String summary(List<Run> runs, Options o) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%n%,d records, 1 partition, 1 stream thread, %d round(s); "
+                + "median [min–max] over rounds%n%n| guarantee | pass-through records/s | kade records/s | ratio | "
+                + "pass-through CPU µs/record | kade CPU µs/record | CPU ratio (kade / pass-through) | "
+                + "CPU ratio without JIT threads |%n|---|---:|---:|---:|---:|---:|---:|---:|%n",
+                o.records(), o.rounds()));
+        for (ProcessingGuarantee g : o.guarantees()) {
+            double[] ptRate = values(runs, App.PASS_THROUGH, g, false);
+            double[] kRate = values(runs, App.KADE, g, false);
+            double[] ptCpu = values(runs, App.PASS_THROUGH, g, true);
+            double[] kCpu = values(runs, App.KADE, g, true);
+            double[] noJit = ratios(values(runs, App.KADE, g, Run::cpuWithoutJitMicrosPerRecord),
+                    values(runs, App.PASS_THROUGH, g, Run::cpuWithoutJitMicrosPerRecord));
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n", g.streamsValue(), stat(ptRate, "%,.0f"),
+                    stat(kRate, "%,.0f"), stat(ratios(kRate, ptRate), "%.2f"), stat(ptCpu, "%.1f"), stat(kCpu, "%.1f"),
+                    stat(ratios(kCpu, ptCpu), "%.2f"), stat(noJit, "%.2f")));
+        }
+        sb.append("\nRatios are paired within each round (kade's run and the pass-through's run of the same round and guarantee).");
+        return sb.toString();
+    }
+
+    /** Per round, in round order: records/s or CPU µs/record of one app and guarantee. */
+    private static double[] values(List<Run> runs, App app, ProcessingGuarantee g, boolean cpu) {
+        return values(runs, app, g, cpu ? Run::cpuMicrosPerRecord : Run::recordsPerSecond);
+    }
+
+    private static double[] values(List<Run> runs, App app, ProcessingGuarantee g, java.util.function.ToDoubleFunction<Run> f) {
+        return runs.stream().filter(r -> r.app() == app && r.guarantee() == g).mapToDouble(f).toArray();
+    }
+
+    private static double[] ratios(double[] a, double[] b) {
+        double[] r = new double[Math.min(a.length, b.length)];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = a[i] / b[i];
+        }
+        return r;
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static String stat(double[] v, String fmt) {
+        double min = Arrays.stream(v).min().orElse(Double.NaN);
+        double max = Arrays.stream(v).max().orElse(Double.NaN);
+        return String.format(Locale.ROOT, fmt + " [" + fmt + "–" + fmt + "]", median(v), min, max);
+    }
+
+    private static String json(List<Run> runs, Options o, String machine) {
+        ObjectNode root = JSON.createObjectNode().put("benchmark", "stream-process").put("commit", o.commit())
+                .put("machine", machine).put("records", o.records()).put("rounds", o.rounds()).put("partitions", 1)
+                .put("stream_threads", 1);
+        ArrayNode summary = root.putArray("summary");
+        for (ProcessingGuarantee g : o.guarantees()) {
+            double[] ptRate = values(runs, App.PASS_THROUGH, g, false);
+            double[] kRate = values(runs, App.KADE, g, false);
+            double[] ptCpu = values(runs, App.PASS_THROUGH, g, true);
+            double[] kCpu = values(runs, App.KADE, g, true);
+            ObjectNode s = summary.addObject().put("guarantee", g.streamsValue());
+            put(s, "pass_through_records_per_s", ptRate);
+            put(s, "kade_records_per_s", kRate);
+            put(s, "rate_ratio", ratios(kRate, ptRate));
+            put(s, "pass_through_cpu_us_per_record", ptCpu);
+            put(s, "kade_cpu_us_per_record", kCpu);
+            put(s, "cpu_ratio", ratios(kCpu, ptCpu));
+            put(s, "cpu_ratio_without_jit", ratios(values(runs, App.KADE, g, Run::cpuWithoutJitMicrosPerRecord),
+                    values(runs, App.PASS_THROUGH, g, Run::cpuWithoutJitMicrosPerRecord)));
+        }
+        ArrayNode results = root.putArray("results");
+        for (Run r : runs) {
+            results.addObject().put("round", r.round()).put("app", r.app().name().toLowerCase(Locale.ROOT))
+                    .put("guarantee", r.guarantee().streamsValue()).put("records_per_s", Math.round(r.recordsPerSecond()))
+                    .put("cpu_us_per_record", Math.round(r.cpuMicrosPerRecord() * 100) / 100.0)
+                    .put("cpu_us_per_record_without_jit", Math.round(r.cpuWithoutJitMicrosPerRecord() * 100) / 100.0)
+                    .put("seconds", Math.round(r.seconds() * 1000) / 1000.0).put("cpu_seconds", r.cpuSeconds())
+                    .put("jit_cpu_seconds", r.jitSeconds()).put("gc_cpu_seconds", r.gcSeconds());
+        }
+        return root.toString();
+    }
+
+    private static void put(ObjectNode node, String name, double[] v) {
+        node.putObject(name).put("median", round3(median(v))).put("min", round3(Arrays.stream(v).min().orElse(Double.NaN)))
+                .put("max", round3(Arrays.stream(v).max().orElse(Double.NaN)));
+    }
+
+    private static double round3(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    /**
+     * Removes the run's directory (broker log, model, app logs and state: hundreds of MB) once the figures are in;
+     * {@code -Dkade.bench.keep=true} keeps it. A failed run keeps it, for its logs.
+     */
+    private static void deleteUnlessKept(Path dir) throws IOException {
+        if (Boolean.getBoolean("kade.bench.keep")) {
+            log("kept %s", dir);
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Where this benchmark's classes are (a directory or jar). */
+    private static String ownClasses() {
+        try {
+            return Path.of(PassThroughApp.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException("cannot locate the benchmark's classes", e);
+        }
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    private static void log(String format, Object... args) {
+        System.err.printf(Locale.ROOT, "[bench] " + format + "%n", args);
+    }
+
+    private static String machine() {
+        String cpu = "unknown CPU";
+        String load = "?";
+        try {
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(cpu);
+            load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            // not Linux: the core count and Java version still say enough
+        }
+        return String.format(Locale.ROOT, "%d cores (%s), load average at start %s, Java %s",
+                Runtime.getRuntime().availableProcessors(), cpu, load, System.getProperty("java.version"));
+    }
+}
