@@ -47,7 +47,8 @@ import picocli.CommandLine.Option;
                 + "trained on the shipped shuttle data, the stream scorer, a labelled stream with known anomalies and "
                 + "malformed records, /metrics while it runs, and a summary.",
             "The last line of output is the summary as one JSON object: records_in, scored, dead_lettered, alerts, "
-                + "precision, recall (against the known labels)."})
+                + "precision, recall (against the known labels); with --series: records_in, scored, dead_lettered, "
+                + "alerts, windows, windows_caught, alerts_outside_windows and the same per entity."})
 public final class DemoCommand implements Callable<Integer> {
     static final String INPUT_TOPIC = "kade-demo-input";
     static final String ALERT_TOPIC = "kade-alerts";
@@ -86,6 +87,12 @@ public final class DemoCommand implements Callable<Integer> {
             defaultValue = "50")
     int trickleRate;
 
+    @Option(names = "--series", description = "Time-series mode: per-entity scoring of labelled NAB series (a windowed "
+            + "model trained on their probationary parts as the NAB benchmark trains it, the rows streamed interleaved "
+            + "by time, the series as the record key); reports the alerts against the labelled anomaly windows. "
+            + "--records, --duration, --kind, --keep-running and --trickle-rate do not apply.")
+    boolean series;
+
     @Option(names = "--work-dir", description = "Keep the demo's files here: model.onnx and Kafka Streams' state. "
             + "Default: a temporary directory, removed when the demo ends.")
     Path workDir;
@@ -116,9 +123,16 @@ public final class DemoCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("kade demo: " + invalid.get());
             return 2;
         }
+        if (series) {
+            Optional<String> notForSeries = DemoOptions.notForSeries(spec.commandLine().getParseResult());
+            if (notForSeries.isPresent()) {
+                spec.commandLine().getErr().println("kade demo: " + notForSeries.get());
+                return 2;
+            }
+        }
         Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("kade-demo-");
         try {
-            return runDemo(dir);
+            return series ? new SeriesDemo(metricsPort, guarantee, malformedEvery, System.out).run(dir) : runDemo(dir);
         } finally {
             if (workDir == null) {
                 DemoOptions.deleteTree(dir);

@@ -58,6 +58,17 @@ final class DemoOptions {
         return Optional.empty();
     }
 
+    /** Options of the per-record demo that {@code --series} does not take. */
+    static final java.util.List<String> NOT_FOR_SERIES = java.util.List.of("--records", "--duration", "--kind",
+            "--keep-running", "--trickle-rate");
+
+    /** The first option given with {@code --series} that does not apply to it, as one line; empty when none. */
+    static Optional<String> notForSeries(picocli.CommandLine.ParseResult given) {
+        return NOT_FOR_SERIES.stream().filter(given::hasMatchedOption).findFirst()
+                .map(o -> o + " does not apply to --series (the time-series demo streams its shipped NAB series once "
+                        + "with the NAB benchmark's model)");
+    }
+
     /** Deletes a directory tree, best effort: a file that cannot be deleted stays. */
     static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {

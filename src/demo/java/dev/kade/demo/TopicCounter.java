@@ -3,9 +3,11 @@ package dev.kade.demo;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -26,8 +28,11 @@ public final class TopicCounter implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong count = new AtomicLong();
     private final Set<String> keys = ConcurrentHashMap.newKeySet();
+    /** The records' values, kept only when asked for (the time-series demo reads its alerts' entity and time). */
+    private final Queue<byte[]> values;
 
-    private TopicCounter(String bootstrap, String topic) {
+    private TopicCounter(String bootstrap, String topic, boolean keepValues) {
+        this.values = keepValues ? new ConcurrentLinkedQueue<>() : null;
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, "kade-demo-reader-" + UUID.randomUUID(),
@@ -42,7 +47,12 @@ public final class TopicCounter implements AutoCloseable {
 
     /** Starts reading {@code topic} from its beginning. */
     public static TopicCounter start(String bootstrap, String topic) {
-        TopicCounter c = new TopicCounter(bootstrap, topic);
+        return start(bootstrap, topic, false);
+    }
+
+    /** Starts reading {@code topic} from its beginning, keeping every record's value when {@code keepValues}. */
+    public static TopicCounter start(String bootstrap, String topic, boolean keepValues) {
+        TopicCounter c = new TopicCounter(bootstrap, topic, keepValues);
         c.thread.start();
         return c;
     }
@@ -54,6 +64,9 @@ public final class TopicCounter implements AutoCloseable {
                     count.incrementAndGet();
                     if (r.key() != null) {
                         keys.add(r.key());
+                    }
+                    if (values != null && r.value() != null) {
+                        values.add(r.value());
                     }
                 }
             }
@@ -71,6 +84,11 @@ public final class TopicCounter implements AutoCloseable {
     /** Distinct keys seen so far (a copy). */
     public Set<String> keys() {
         return Set.copyOf(keys);
+    }
+
+    /** The values read so far, in topic order per partition (a copy); empty unless started to keep them. */
+    public List<byte[]> values() {
+        return values == null ? List.of() : List.copyOf(values);
     }
 
     @Override

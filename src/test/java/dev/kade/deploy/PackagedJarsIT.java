@@ -84,7 +84,9 @@ class PackagedJarsIT {
         assertThat(Files.size(DEMO)).as("demo jar size").isLessThanOrEqualTo(DEMO_LIMIT);
         List<String> names = entries(DEMO);
         assertThat(names).contains("kafka/server/KafkaRaftServer.class", "dev/kade/demo/DemoCommand.class",
-                "dev/kade/kafka/EmbeddedKafka.class", "datasets/shuttle.train.csv", "dev/kade/cli/Main.class");
+                "dev/kade/kafka/EmbeddedKafka.class", "datasets/shuttle.train.csv", "dev/kade/cli/Main.class",
+                "datasets/nab/windows.json", "datasets/nab/realKnownCause/machine_temperature_system_failure.csv",
+                "datasets/LICENSE-NAB.txt");
         assertOnlyLinuxNatives(names);
     }
 
