@@ -104,17 +104,8 @@ public final class DataSetReader {
     /** Reads a stream; {@code name} is what error messages call it. */
     public static DataSet read(InputStream in, String name, Format format, Options options) {
         Objects.requireNonNull(options, "options");
-        List<Record> records = new ArrayList<>();
         List<String> columns = new ArrayList<>();
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            if (format == Format.CSV) {
-                readCsv(reader, name, records, columns);
-            } else {
-                readJsonLines(reader, name, records);
-            }
-        } catch (IOException e) {
-            throw new DataSetException("cannot read " + name + ": " + e.getMessage(), e);
-        }
+        List<Record> records = records(in, name, format, columns);
         List<String> notes = new ArrayList<>();
         List<String> features = options.features().isEmpty() ? numericColumns(records, columns, options, name, notes) : options.features();
         DataSet set = extract(records, features, options, name);
@@ -123,7 +114,26 @@ public final class DataSetReader {
     }
 
     /** One record and the line it started on. */
-    private record Record(int line, ObjectNode node) {
+    record Record(int line, ObjectNode node) {
+    }
+
+    /**
+     * Every record of a stream, in file order, as the readers see it: CSV cells as text keyed by header name
+     * (the header's names are added to {@code csvColumns}), JSON Lines as parsed. The one place a data file is
+     * split into records, for features here and for the non-feature columns {@link KeyColumns} reads.
+     */
+    static List<Record> records(InputStream in, String name, Format format, List<String> csvColumns) {
+        List<Record> records = new ArrayList<>();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            if (format == Format.CSV) {
+                readCsv(reader, name, records, csvColumns);
+            } else {
+                readJsonLines(reader, name, records);
+            }
+        } catch (IOException e) {
+            throw new DataSetException("cannot read " + name + ": " + e.getMessage(), e);
+        }
+        return records;
     }
 
     private static void readCsv(BufferedReader reader, String name, List<Record> records, List<String> columns) throws IOException {
@@ -264,7 +274,7 @@ public final class DataSetReader {
         }
     }
 
-    private static JsonNode lookup(JsonNode node, String path) {
+    static JsonNode lookup(JsonNode node, String path) {
         JsonNode direct = node.get(path);
         if (direct != null) {
             return direct;

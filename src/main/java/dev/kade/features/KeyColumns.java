@@ -1,10 +1,8 @@
 package dev.kade.features;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,86 +29,30 @@ public final class KeyColumns {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(columns, "columns");
         String name = file.toString();
-        List<String[]> out = new ArrayList<>();
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            if (DataSetReader.Format.of(file.getFileName().toString()) == DataSetReader.Format.CSV) {
-                readCsv(reader, name, columns, out);
-            } else {
-                readJsonLines(reader, name, columns, out);
-            }
+        List<String> header = new ArrayList<>();
+        List<DataSetReader.Record> records;
+        try (InputStream in = Files.newInputStream(file)) {
+            records = DataSetReader.records(in, name, DataSetReader.Format.of(file.getFileName().toString()), header);
         } catch (IOException e) {
             throw new DataSetException("cannot read " + name + ": " + e.getMessage(), e);
         }
-        return out;
-    }
-
-    private static void readCsv(BufferedReader reader, String name, List<String> columns, List<String[]> out) throws IOException {
-        String header = reader.readLine();
-        if (header == null) {
-            throw new DataSetException(name + ": file is empty, expected a CSV header");
-        }
-        if (header.startsWith("\uFEFF")) {
-            header = header.substring(1);
-        }
-        List<String> names = DataSetReader.splitCsv(header, name, 1);
-        int[] idx = new int[columns.size()];
-        for (int c = 0; c < idx.length; c++) {
-            idx[c] = names.indexOf(columns.get(c));
-            if (idx[c] < 0) {
-                throw new DataSetException(name + ":1: no column '" + columns.get(c) + "' in the header " + names);
+        if (!header.isEmpty()) {
+            for (String c : columns) {
+                if (!header.contains(c)) {
+                    throw new DataSetException(name + ":1: no column '" + c + "' in the header " + header);
+                }
             }
         }
-        String line;
-        int lineNo = 1;
-        while ((line = reader.readLine()) != null) {
-            lineNo++;
-            if (line.isBlank()) {
-                continue;
-            }
-            List<String> cells = DataSetReader.splitCsv(line, name, lineNo);
-            String[] row = new String[idx.length];
-            for (int c = 0; c < idx.length; c++) {
-                String v = idx[c] < cells.size() ? cells.get(idx[c]).trim() : "";
-                row[c] = v.isEmpty() ? null : v;
-            }
-            out.add(row);
-        }
-    }
-
-    private static void readJsonLines(BufferedReader reader, String name, List<String> columns, List<String[]> out)
-            throws IOException {
-        String line;
-        int lineNo = 0;
-        while ((line = reader.readLine()) != null) {
-            lineNo++;
-            if (line.isBlank()) {
-                continue;
-            }
-            JsonNode node;
-            try {
-                node = FeatureExtractor.json().readTree(line);
-            } catch (JsonProcessingException e) {
-                throw new DataSetException(name + ":" + lineNo + ": not JSON: " + e.getOriginalMessage());
-            }
+        List<String[]> out = new ArrayList<>(records.size());
+        for (DataSetReader.Record r : records) {
             String[] row = new String[columns.size()];
             for (int c = 0; c < row.length; c++) {
-                JsonNode v = lookup(node, columns.get(c));
+                JsonNode v = DataSetReader.lookup(r.node(), columns.get(c));
                 String text = v == null || v.isNull() || v.isContainerNode() ? null : v.asText().trim();
                 row[c] = text == null || text.isEmpty() ? null : text;
             }
             out.add(row);
         }
-    }
-
-    private static JsonNode lookup(JsonNode node, String path) {
-        JsonNode direct = node.get(path);
-        if (direct != null) {
-            return direct;
-        }
-        JsonNode cur = node;
-        for (String part : path.split("\\.", -1)) {
-            cur = cur == null ? null : cur.get(part);
-        }
-        return cur;
+        return out;
     }
 }
