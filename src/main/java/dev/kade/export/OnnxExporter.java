@@ -237,7 +237,8 @@ public final class OnnxExporter {
         return java.util.Optional.of(path);
     }
 
-    private static void write(OnnxMl.ModelProto proto, Path path) {
+    /** Writes a model proto to {@code path}, creating parent directories; every exporter's one way to a file. */
+    static void write(OnnxMl.ModelProto proto, Path path) {
         try {
             Path parent = path.toAbsolutePath().getParent();
             if (parent != null) {

@@ -5,9 +5,6 @@ import dev.kade.model.ModelContract;
 import dev.kade.series.Normalisation;
 import dev.kade.series.SeriesSpec;
 import dev.kade.train.WindowedModel;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,18 +42,7 @@ public final class WindowedExporter {
     /** Writes the model to {@code path}, creating parent directories. */
     public static void export(WindowedModel model, Path path) {
         Objects.requireNonNull(path, "path");
-        OnnxMl.ModelProto proto = toProto(model);
-        try {
-            Path parent = path.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            try (OutputStream out = Files.newOutputStream(path)) {
-                proto.writeTo(out);
-            }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot write model to " + path + ": " + e.getMessage(), e);
-        }
+        OnnxExporter.write(toProto(model), path);
     }
 
     /** The complete ONNX model: the per-record export of the inner model, rewired for windows. */
