@@ -3,6 +3,7 @@ package dev.kade.entity;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -88,8 +89,24 @@ public final class EntityStore {
         kv.put(META_KEY, b.array());
     }
 
-    /** Entities in this task's store, as RocksDB estimates them (the meta key included; it is one key). */
+    /**
+     * Entities in this task's store. Counted key by key up to {@value #EXACT_COUNT_LIMIT} entities: RocksDB's
+     * {@code estimate-num-keys} counts every overwrite still in a memtable, and the meta key is overwritten at every
+     * batch, so a store of four entities read as tens of thousands. Above the limit, where a full count would cost
+     * the stream thread too long, RocksDB's estimate (then dominated by real keys).
+     */
     public long approximateEntities() {
-        return Math.max(0, kv.approximateNumEntries() - 1);
+        long counted = 0;
+        try (KeyValueIterator<Bytes, byte[]> it = kv.all()) {
+            while (it.hasNext()) {
+                if (!it.next().key.equals(META_KEY) && ++counted > EXACT_COUNT_LIMIT) {
+                    return Math.max(counted, kv.approximateNumEntries() - 1);
+                }
+            }
+        }
+        return counted;
     }
+
+    /** Most entities {@link #approximateEntities()} counts one by one. */
+    static final int EXACT_COUNT_LIMIT = 50_000;
 }
