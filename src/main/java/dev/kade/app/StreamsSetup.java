@@ -1,6 +1,7 @@
 package dev.kade.app;
 
 import dev.kade.config.KadeConfig;
+import dev.kade.config.SeriesKeys;
 import dev.kade.metrics.KadeMetrics;
 import dev.kade.output.OutputLimits;
 import dev.kade.stream.Batching;
@@ -96,29 +97,29 @@ public final class StreamsSetup {
      * @throws ConfigException naming the key whose value the series classes refuse
      */
     public static SeriesSettings series(KadeConfig config) {
-        String timeField = config.string(KadeConfig.ENTITY_TIME_FIELD);
+        String timeField = config.string(SeriesKeys.ENTITY_TIME_FIELD);
         EntitySpec entity;
         try {
             entity = new EntitySpec(config.entityFields(), timeField.isEmpty() ? Optional.empty() : Optional.of(timeField),
-                    TimeFormat.ofLabel(config.string(KadeConfig.ENTITY_TIME_FORMAT)));
+                    TimeFormat.ofLabel(config.string(SeriesKeys.ENTITY_TIME_FORMAT)));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(KadeConfig.ENTITY_FIELDS, e.getMessage());
+            throw new ConfigException(SeriesKeys.ENTITY_FIELDS, e.getMessage());
         }
-        LikelihoodParams likelihood = new LikelihoodParams(config.integer(KadeConfig.SERIES_LIKELIHOOD_SHORT_WINDOW),
-                config.integer(KadeConfig.SERIES_LIKELIHOOD_LEARNING), config.number(KadeConfig.SERIES_LIKELIHOOD_HALF_LIFE),
-                LikelihoodParams.DEFAULT.minStd(), config.number(KadeConfig.SERIES_RANGE_MARGIN),
-                config.integer(KadeConfig.SERIES_HOLD_OFF), LikelihoodParams.DEFAULT.holdCap(),
-                config.number(KadeConfig.SERIES_ALERT_THRESHOLD));
+        LikelihoodParams likelihood = new LikelihoodParams(config.integer(SeriesKeys.SERIES_LIKELIHOOD_SHORT_WINDOW),
+                config.integer(SeriesKeys.SERIES_LIKELIHOOD_LEARNING), config.number(SeriesKeys.SERIES_LIKELIHOOD_HALF_LIFE),
+                LikelihoodParams.DEFAULT.minStd(), config.number(SeriesKeys.SERIES_RANGE_MARGIN),
+                config.integer(SeriesKeys.SERIES_HOLD_OFF), LikelihoodParams.DEFAULT.holdCap(),
+                config.number(SeriesKeys.SERIES_ALERT_THRESHOLD));
         SeriesPolicy policy = new SeriesPolicy(
-                WarmUpPolicy.valueOf(config.string(KadeConfig.SERIES_WARMUP).toUpperCase(Locale.ROOT)),
-                config.integer(KadeConfig.SERIES_WARMUP_MIN_STEPS),
-                GapPolicy.valueOf(config.string(KadeConfig.SERIES_GAP).toUpperCase(Locale.ROOT)),
-                Duration.ofMillis(config.longValue(KadeConfig.SERIES_GAP_MAX_MS)),
-                LatePolicy.valueOf(config.string(KadeConfig.SERIES_LATE).toUpperCase(Locale.ROOT)),
-                Duration.ofMillis(config.longValue(KadeConfig.SERIES_IDLE_EXPIRY_MS)),
-                Duration.ofMillis(config.longValue(KadeConfig.SERIES_EXPIRY_SWEEP_INTERVAL_MS)),
-                config.integer(KadeConfig.SERIES_EXPIRY_SWEEP_MAX_ENTITIES), likelihood);
-        return new SeriesSettings(entity, policy, config.integer(KadeConfig.SERIES_ALERT_STEPS));
+                WarmUpPolicy.valueOf(config.string(SeriesKeys.SERIES_WARMUP).toUpperCase(Locale.ROOT)),
+                config.integer(SeriesKeys.SERIES_WARMUP_MIN_STEPS),
+                GapPolicy.valueOf(config.string(SeriesKeys.SERIES_GAP).toUpperCase(Locale.ROOT)),
+                Duration.ofMillis(config.longValue(SeriesKeys.SERIES_GAP_MAX_MS)),
+                LatePolicy.valueOf(config.string(SeriesKeys.SERIES_LATE).toUpperCase(Locale.ROOT)),
+                Duration.ofMillis(config.longValue(SeriesKeys.SERIES_IDLE_EXPIRY_MS)),
+                Duration.ofMillis(config.longValue(SeriesKeys.SERIES_EXPIRY_SWEEP_INTERVAL_MS)),
+                config.integer(SeriesKeys.SERIES_EXPIRY_SWEEP_MAX_ENTITIES), likelihood);
+        return new SeriesSettings(entity, policy, config.integer(SeriesKeys.SERIES_ALERT_STEPS));
     }
 
     /** The topics the settings name. */

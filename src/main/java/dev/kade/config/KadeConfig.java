@@ -1,10 +1,5 @@
 package dev.kade.config;
 
-import static org.apache.kafka.common.config.ConfigDef.Importance.HIGH;
-import static org.apache.kafka.common.config.ConfigDef.Importance.LOW;
-import static org.apache.kafka.common.config.ConfigDef.Importance.MEDIUM;
-import static org.apache.kafka.common.config.ConfigDef.NO_DEFAULT_VALUE;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,8 +11,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import org.apache.kafka.common.config.ConfigDef.Range;
-import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -61,24 +54,6 @@ public final class KadeConfig {
     public static final String BATCH_MAX_RECORDS = "batch.max.records";
     public static final String BATCH_MAX_WAIT_MS = "batch.max.wait.ms";
     public static final String ALERT_TOP_FEATURES = "alert.top.features";
-    public static final String ENTITY_FIELDS = "entity.fields";
-    public static final String ENTITY_TIME_FIELD = "entity.time.field";
-    public static final String ENTITY_TIME_FORMAT = "entity.time.format";
-    public static final String SERIES_WARMUP = "series.warmup";
-    public static final String SERIES_WARMUP_MIN_STEPS = "series.warmup.min.steps";
-    public static final String SERIES_GAP = "series.gap";
-    public static final String SERIES_GAP_MAX_MS = "series.gap.max.ms";
-    public static final String SERIES_LATE = "series.late";
-    public static final String SERIES_IDLE_EXPIRY_MS = "series.idle.expiry.ms";
-    public static final String SERIES_EXPIRY_SWEEP_INTERVAL_MS = "series.expiry.sweep.interval.ms";
-    public static final String SERIES_EXPIRY_SWEEP_MAX_ENTITIES = "series.expiry.sweep.max.entities";
-    public static final String SERIES_ALERT_THRESHOLD = "series.alert.threshold";
-    public static final String SERIES_ALERT_STEPS = "series.alert.steps";
-    public static final String SERIES_HOLD_OFF = "series.hold.off";
-    public static final String SERIES_RANGE_MARGIN = "series.range.margin";
-    public static final String SERIES_LIKELIHOOD_SHORT_WINDOW = "series.likelihood.short.window";
-    public static final String SERIES_LIKELIHOOD_LEARNING = "series.likelihood.learning.period";
-    public static final String SERIES_LIKELIHOOD_HALF_LIFE = "series.likelihood.half.life";
     public static final String OUTPUT_MAX_BYTES = "output.max.bytes";
     public static final String METRICS_PORT = "metrics.port";
     public static final String METRICS_BIND_ADDRESS = "metrics.bind.address";
@@ -106,114 +81,7 @@ public final class KadeConfig {
     public static final int MIN_OUTPUT_MAX_BYTES = 4096;
 
     /** The one definition of every kade-level setting, in documentation order. */
-    public static final ConfigDef DEFINITION = new ConfigDef()
-            .define(BOOTSTRAP_SERVERS, Type.STRING, NO_DEFAULT_VALUE, Validators.nonBlank("host:port,..."), HIGH,
-                    "Kafka bootstrap servers.")
-            .define(APPLICATION_ID, Type.STRING, "kade", Validators.topic(), HIGH,
-                    "Kafka Streams application id: the consumer group, the transactional id prefix and the prefix of "
-                            + "internal topics.")
-            .define(INPUT_TOPICS, Type.LIST, NO_DEFAULT_VALUE, Validators.topics(), HIGH,
-                    "Topics of JSON records to score, comma-separated.")
-            .define(ALERT_TOPIC, Type.STRING, "kade-alerts", Validators.topic(), HIGH,
-                    "Where anomalies go, one JSON alert each.")
-            .define(SCORES_TOPIC, Type.STRING, null, Validators.topic(), MEDIUM,
-                    "Optional: every scored record with its score. Unset: scores are not written.")
-            .define(SCORES_INCLUDE_LATENT, Type.BOOLEAN, false, null, LOW,
-                    "Put the model's latent code (AE bottleneck, VAE mean) on every scores record as a JSON array "
-                            + "`latent`, for downstream use as a dimensionality reduction. Needs `scores.topic` and a "
-                            + "model with a `latent` output (every `kade train` export); a model without one is refused "
-                            + "at start and on reload.")
-            .define(DEAD_LETTER_TOPIC, Type.STRING, "kade-dead-letters", Validators.topic(), HIGH,
-                    "Where records that cannot be scored go: original key and bytes, reason in headers.")
-            .define(TOPICS_CREATE, Type.BOOLEAN, false, null, MEDIUM,
-                    "Create missing output topics at start (as `kade topics` does); input topics are never created.")
-            .define(TOPICS_WAIT_MS, Type.LONG, WAIT_FOREVER, Range.atLeast(WAIT_FOREVER), MEDIUM,
-                    "How long `run` waits for missing topics (input, or output with `topics.create=false`) before it exits 2. "
-                            + "While it waits it serves `/health` (ready: 503 naming the topics) and starts "
-                            + "scoring as soon as they exist. -1: no limit (an operator such as Strimzi may create them "
-                            + "as the pod starts); 0: exit 2 at once.")
-            .define(MODEL_PATH, Type.STRING, NO_DEFAULT_VALUE, Validators.nonBlank("the ONNX model file"), HIGH,
-                    "The ONNX model file; watched for changes and hot-reloaded.")
-            .define(MODEL_POLL_INTERVAL_MS, Type.LONG, 10_000L, Range.atLeast(100), LOW,
-                    "How often the model file is checked for changes.")
-            .define(MODEL_MAX_BYTES, Type.LONG, DEFAULT_MODEL_MAX_BYTES, Range.between(1024, MAX_MODEL_MAX_BYTES), LOW,
-                    "Model files (and sidecars) larger than this are refused before they are read, at start and on "
-                            + "reload.")
-            .define(MODEL_REQUIRE_FINGERPRINT, Type.STRING, null, null, LOW,
-                    "Optional: serve only models whose training-data fingerprint (`kade.training_fingerprint`, "
-                            + "printed by `kade train`) is this value; others are refused at start and on reload.")
-            .define(PROCESSING_GUARANTEE, Type.STRING, "exactly_once_v2", Validators.oneOf(ProcessingGuarantee.class),
-                    HIGH, "Kafka Streams processing guarantee.")
-            .define(BATCH_MAX_RECORDS, Type.INT, 256, Range.between(1, 10_000), MEDIUM,
-                    "Most records scored in one ONNX Runtime call; 1 scores each record on its own. A batch is scored "
-                            + "inside rebalance callbacks too, so it is capped far below max.poll.interval.ms.")
-            .define(BATCH_MAX_WAIT_MS, Type.LONG, 5L, Range.between(0, 60_000), MEDIUM,
-                    "Longest a record waits for its batch to fill before the batch is scored anyway (checked by a "
-                            + "wall-clock punctuator between polls). Every commit scores and sends the batch first, "
-                            + "whatever this is.")
-            .define(ALERT_TOP_FEATURES, Type.INT, 3, Range.between(0, 1000), MEDIUM,
-                    "How many contributing features an alert lists.")
-            .define(ENTITY_FIELDS, Type.LIST, "", null, MEDIUM,
-                    "Windowed models: the JSON fields naming a record's entity (several make a composite entity). Empty: "
-                            + "the record key. All records of one entity must arrive on one partition (key them by it).")
-            .define(ENTITY_TIME_FIELD, Type.STRING, "", null, MEDIUM,
-                    "Windowed models: the JSON field holding a record's event time. Empty: the record timestamp.")
-            .define(ENTITY_TIME_FORMAT, Type.STRING, "auto", ConfigDef.ValidString.in("auto", "iso_8601", "epoch_millis",
-                    "epoch_seconds"), LOW,
-                    "How entity.time.field is written; auto reads ISO-8601, or epoch seconds below 1e11 and milliseconds above.")
-            .define(SERIES_WARMUP, Type.STRING, "wait", ConfigDef.ValidString.in("wait", "impute"), MEDIUM,
-                    "Windowed models: before an entity has W records its records are scored as warming up (flagged, never "
-                            + "alerting); impute: from series.warmup.min.steps on, the window's missing steps are padded "
-                            + "with its oldest and the record is scored and may alert.")
-            .define(SERIES_WARMUP_MIN_STEPS, Type.INT, 8, Range.atLeast(1), LOW,
-                    "With series.warmup=impute: records an entity needs before a padded window is scored in earnest.")
-            .define(SERIES_GAP, Type.STRING, "restart", ConfigDef.ValidString.in("restart", "continue"), LOW,
-                    "What a gap longer than series.gap.max.ms does to an entity's window: restart it (the entity warms "
-                            + "up again; statistics kept) or continue as if the steps were consecutive. Gaps are counted.")
-            .define(SERIES_GAP_MAX_MS, Type.LONG, 0L, Range.atLeast(0), LOW,
-                    "The longest event-time step that is not a gap; 0: no gaps.")
-            .define(SERIES_LATE, Type.STRING, "score", ConfigDef.ValidString.in("score", "dead_letter"), LOW,
-                    "A record older than its entity's newest: scored on the window as it stands without changing the "
-                            + "entity, or dead-lettered as late_record. Counted either way.")
-            .define(SERIES_IDLE_EXPIRY_MS, Type.LONG, 7L * 24 * 3600 * 1000, Range.atLeast(0), MEDIUM,
-                    "An entity whose newest record is this much older (in event time) than the newest its task has "
-                            + "seen leaves the state (a tombstone in the changelog) and starts afresh; 0: never.")
-            .define(SERIES_EXPIRY_SWEEP_INTERVAL_MS, Type.LONG, 60_000L, Range.atLeast(1), LOW,
-                    "Stream time between two idle-expiry sweeps of a task's entity store.")
-            .define(SERIES_EXPIRY_SWEEP_MAX_ENTITIES, Type.INT, 1000, Range.atLeast(1), LOW,
-                    "Entities one sweep visits at most (it resumes where the last stopped; the store is never scanned in one go).")
-            .define(SERIES_ALERT_THRESHOLD, Type.DOUBLE, 0.5, Range.between(1e-6, 1.0), MEDIUM,
-                    "Windowed models alert when the entity's anomaly score (log-likelihood, range flag, hold-off) reaches "
-                            + "this; 0.5 is a likelihood tail of 1e-5.")
-            .define(SERIES_ALERT_STEPS, Type.INT, 8, Range.between(0, 1000), LOW,
-                    "The window's newest steps an alert lists beside the model's expected values.")
-            .define(SERIES_HOLD_OFF, Type.INT, 50, Range.between(0, 65535), LOW,
-                    "Records of an entity after an alert-level score during which its score is capped at 0.3 (one "
-                            + "incident, one alert); 0: off.")
-            .define(SERIES_RANGE_MARGIN, Type.DOUBLE, 0.05, null, LOW,
-                    "A record outside its entity's earlier range widened by this share on each side scores 1; negative: off.")
-            .define(SERIES_LIKELIHOOD_SHORT_WINDOW, Type.INT, 10, Range.between(1, 127), LOW,
-                    "Recent errors averaged into the likelihood's short-term mean.")
-            .define(SERIES_LIKELIHOOD_LEARNING, Type.INT, 150, Range.atLeast(0), LOW,
-                    "Records an entity's likelihood learns from before it judges any (its score is 0 until then).")
-            .define(SERIES_LIKELIHOOD_HALF_LIFE, Type.DOUBLE, 8640.0, Range.atLeast(1.0), LOW,
-                    "Half-life, in records, of the likelihood's long-term mean and variance.")
-            .define(OUTPUT_MAX_BYTES, Type.INT, null, Validators.optionalAtLeast(MIN_OUTPUT_MAX_BYTES), MEDIUM,
-                    "Largest output record (key + value + headers) kade sends; larger alerts are truncated, larger dead "
-                            + "letters sent as reference records. Unset: the producer's max.request.size less 1 KiB.")
-            .define(METRICS_PORT, Type.INT, 9404, Range.between(0, 65535), MEDIUM,
-                    "HTTP port of /metrics and /health; 0 picks a free port.")
-            .define(METRICS_BIND_ADDRESS, Type.STRING, "0.0.0.0", Validators.bindAddress(), LOW,
-                    "Address the HTTP server binds: all interfaces for Kubernetes probes, or 127.0.0.1.")
-            .define(SHUTDOWN_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(1), LOW,
-                    "Bound on a graceful shutdown.")
-            .define(HEALTH_PROGRESS_TIMEOUT_MS, Type.LONG, 60_000L, Range.atLeast(1000), MEDIUM,
-                    "How long an owned input partition with lag may go without its committed offset moving before "
-                            + "`/health/ready` answers 503 naming it and `kade_partitions_stalled` counts it. Must be "
-                            + "longer than the commit interval.")
-            .define(UNCHECKED_KAFKA_KEYS, Type.LIST, "", null, LOW,
-                    "Pass-through keys Kafka does not define (a plugin's own options), passed without checking and "
-                            + "always redacted in logs, e.g. `basic.auth.user.info`.");
+    public static final ConfigDef DEFINITION = ConfigDefinition.build();
 
     /** Every kade-level key, in documentation order. */
     public static final List<String> KEYS = List.copyOf(DEFINITION.configKeys().keySet());
@@ -442,10 +310,10 @@ public final class KadeConfig {
         return (Double) values.get(key);
     }
 
-    /** {@value #ENTITY_FIELDS}: the JSON fields naming the entity (empty: the record key). */
+    /** {@value SeriesKeys#ENTITY_FIELDS}: the JSON fields naming the entity (empty: the record key). */
     @SuppressWarnings("unchecked")
     public List<String> entityFields() {
-        return ((List<String>) values.get(ENTITY_FIELDS)).stream().map(String::trim).filter(f -> !f.isEmpty()).toList();
+        return ((List<String>) values.get(SeriesKeys.ENTITY_FIELDS)).stream().map(String::trim).filter(f -> !f.isEmpty()).toList();
     }
 
     /** HTTP port for /metrics and /health; 0 picks a free port. */

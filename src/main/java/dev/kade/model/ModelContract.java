@@ -122,7 +122,7 @@ public final class ModelContract {
         ModelMetadata meta = model.metadata();
         checkThreshold(meta);
         if (meta.window() > 1) {
-            return verifyWindowed(model);
+            return WindowedContract.verify(model);
         }
         float[][] rows = meta.probe().map(ModelProbe::rows).orElseGet(() -> syntheticRows(meta.features().size()));
         Scores scores = scoreProbe(model, rows);
@@ -135,73 +135,6 @@ public final class ModelContract {
         checkReproduced(probe, scores.score());
         checkQuantiles(probe, scores.score(), meta.distribution());
         return Verification.VERIFIED;
-    }
-
-    /**
-     * {@link #verify} for a windowed model ({@link ModelMetadata#window()} ≥ 2), through
-     * {@link Scorer#scoreWindows}: the probe's windows and statistics (or, without a probe, a window of zeros and
-     * a window of ones with mean 0 and scale 1) must give a finite score and F finite feature errors per window,
-     * an AE's score must be the mean of its feature errors and a VAE's at least their sum (errors averaged over
-     * the steps keep both true), the reconstruction (when the model has one) one finite raw value per step and
-     * feature, and, with a probe, the scores must reproduce and lie within the stored quantiles.
-     */
-    private static Verification verifyWindowed(Scorer model) {
-        ModelMetadata meta = model.metadata();
-        int w = meta.window();
-        int f = meta.features().size();
-        float[][] rows = meta.probe().map(ModelProbe::rows).orElseGet(() -> syntheticWindows(w, f));
-        int n = rows.length;
-        float[] windows = new float[n * w * f];
-        float[] stats = new float[n * 2 * f];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(rows[i], 0, windows, i * w * f, w * f);
-            System.arraycopy(rows[i], w * f, stats, i * 2 * f, 2 * f);
-        }
-        float[] score = new float[n];
-        float[] errors = new float[n * f];
-        float[] recon = model.hasReconstruction() ? new float[n * w * f] : null;
-        java.util.Arrays.fill(score, Float.NaN);
-        java.util.Arrays.fill(errors, Float.NaN);
-        try {
-            model.scoreWindows(windows, model.takesEntityStats() ? stats : null, n, score, errors, recon);
-        } catch (RuntimeException e) {
-            throw new InvalidModelException("model failed to score its probe windows: " + e.getMessage(), e);
-        }
-        float[][] errorRows = new float[n][];
-        for (int i = 0; i < n; i++) {
-            errorRows[i] = java.util.Arrays.copyOfRange(errors, i * f, (i + 1) * f);
-            boolean finite = Float.isFinite(score[i]);
-            for (float e : errorRows[i]) {
-                finite &= Float.isFinite(e);
-            }
-            if (!finite) {
-                throw new InvalidModelException("model gave a non-finite score or feature error on probe window " + i);
-            }
-        }
-        checkKind(meta.kind(), new Scores(score, errorRows));
-        if (recon != null) {
-            for (int k = 0; k < recon.length; k++) {
-                if (!Float.isFinite(recon[k])) {
-                    throw new InvalidModelException("optional output '" + OUTPUT_RECONSTRUCTION + "' is not finite on probe window "
-                            + k / (w * f));
-                }
-            }
-        }
-        if (meta.probe().isEmpty()) {
-            return Verification.NO_PROBE;
-        }
-        checkReproduced(meta.probe().get(), score);
-        checkQuantiles(meta.probe().get(), score, meta.distribution());
-        return Verification.VERIFIED;
-    }
-
-    /** Without a probe: a window of zeros and a window of ones, each with mean 0 and scale 1. */
-    private static float[][] syntheticWindows(int w, int f) {
-        float[][] rows = new float[2][(w + 2) * f];
-        java.util.Arrays.fill(rows[0], (w + 1) * f, (w + 2) * f, 1f);
-        java.util.Arrays.fill(rows[1], 1f);
-        java.util.Arrays.fill(rows[1], w * f, (w + 1) * f, 0f);
-        return rows;
     }
 
     /**
@@ -230,7 +163,7 @@ public final class ModelContract {
             return;
         }
         ModelProbe probe = serving.probe().get();
-        float[] s = serving.window() > 1 ? scoreProbeWindows(candidate, probe.rows()) : scoreProbe(candidate, probe.rows()).score();
+        float[] s = serving.window() > 1 ? WindowedContract.scoreProbe(candidate, probe.rows()) : scoreProbe(candidate, probe.rows()).score();
         int anomalous = 0;
         for (float v : s) {
             if (v >= fresh.threshold()) {
@@ -248,27 +181,6 @@ public final class ModelContract {
 
     private static String describeSeries(ModelMetadata m) {
         return m.series().map(x -> x.toMetadata().toString()).orElse("(per-record)");
-    }
-
-    /** Scores of windowed probe rows (window, means, scales) through {@link Scorer#scoreWindows}. */
-    private static float[] scoreProbeWindows(Scorer model, float[][] rows) {
-        ModelMetadata meta = model.metadata();
-        int w = meta.window();
-        int f = meta.features().size();
-        int n = rows.length;
-        float[] windows = new float[n * w * f];
-        float[] stats = new float[n * 2 * f];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(rows[i], 0, windows, i * w * f, w * f);
-            System.arraycopy(rows[i], w * f, stats, i * 2 * f, 2 * f);
-        }
-        float[] score = new float[n];
-        try {
-            model.scoreWindows(windows, model.takesEntityStats() ? stats : null, n, score, new float[n * f]);
-        } catch (RuntimeException e) {
-            throw new InvalidModelException("model failed to score the serving model's probe windows: " + e.getMessage(), e);
-        }
-        return score;
     }
 
     /**
@@ -332,7 +244,7 @@ public final class ModelContract {
         return s;
     }
 
-    private static void checkKind(ModelKind kind, Scores s) {
+    static void checkKind(ModelKind kind, Scores s) {
         for (int i = 0; i < s.size(); i++) {
             double score = s.score()[i];
             double sum = 0;
@@ -445,7 +357,7 @@ public final class ModelContract {
         }
     }
 
-    private static void checkReproduced(ModelProbe probe, float[] actual) {
+    static void checkReproduced(ModelProbe probe, float[] actual) {
         float[] expected = probe.scores();
         for (int i = 0; i < expected.length; i++) {
             if (Math.abs(actual[i] - expected[i]) > tolerance(expected[i])) {
@@ -456,7 +368,7 @@ public final class ModelContract {
         }
     }
 
-    private static void checkQuantiles(ModelProbe probe, float[] actual, ScoreDistribution d) {
+    static void checkQuantiles(ModelProbe probe, float[] actual, ScoreDistribution d) {
         double[] p = d.probabilities();
         double[] v = d.values();
         double[] ranks = probe.probabilities();
