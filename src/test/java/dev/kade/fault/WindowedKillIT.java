@@ -93,7 +93,9 @@ class WindowedKillIT {
             }
             assertThat(a).hasSize(RECORDS);
             assertThat(b).as("every record scored exactly once despite the kills").hasSize(RECORDS);
-            assertThat(b).as("scores, likelihoods and anomaly scores identical to the uninterrupted run").isEqualTo(a);
+            List<String> differing = a.keySet().stream().filter(k -> !a.get(k).equals(b.get(k))).sorted().limit(10)
+                    .map(k -> k + ": uninterrupted " + a.get(k) + ", killed " + b.get(k)).toList();
+            assertThat(differing).as("records whose score, likelihood or anomaly score differ from the uninterrupted run").isEmpty();
             assertThat(a.values().stream().filter(v -> v.contains("|false|")).count()).as("records past warm-up").isPositive();
         }
     }
