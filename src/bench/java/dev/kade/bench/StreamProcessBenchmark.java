@@ -487,11 +487,14 @@ public final class StreamProcessBenchmark {
      * shutdown ({@code warmSeconds}: JVM start, model load, rebalance, nothing to restore), once after deleting the
      * state directory ({@code restoreSeconds}: the same plus restoring every entity from the changelog).
      */
-    record Restore(String guarantee, double warmSeconds, double restoreSeconds, long changelogRecords) {
+    record Restore(String guarantee, double warmSeconds, double restoreSeconds, long changelogRecords, double warmScoredSeconds,
+                   double restoreScoredSeconds) {
         String describe(long entities) {
             return String.format(Locale.ROOT, "Restore (%s, %,d entities, changelog end offset %,d): ready in %.1f s with the "
-                    + "local state, %.1f s after deleting the state directory (restore from the changelog: %.1f s more)",
-                    guarantee, entities, changelogRecords, warmSeconds, restoreSeconds, restoreSeconds - warmSeconds);
+                    + "local state, %.1f s after deleting the state directory (%.1f s more); first new record scored at "
+                    + "%.1f s with the local state, %.1f s after deleting it (restore from the changelog: %.1f s more)",
+                    guarantee, entities, changelogRecords, warmSeconds, restoreSeconds, restoreSeconds - warmSeconds,
+                    warmScoredSeconds, restoreScoredSeconds, restoreScoredSeconds - warmScoredSeconds);
         }
     }
 
@@ -507,20 +510,26 @@ public final class StreamProcessBenchmark {
                 }
             }
         }
-        double warm = timeToReady(o, dir, prefix, "warm");
-        log("restore: %s ready in %.1f s with its local state", prefix, warm);
+        double[] warm = timeToReady(o, bootstrap, dir, prefix, "warm");
+        log("restore: %s ready in %.1f s with its local state, first new record scored at %.1f s", prefix, warm[0], warm[1]);
         Path state = dir.resolve("state-" + prefix);
         try (var paths = Files.walk(state)) {
             for (Path p : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
                 Files.deleteIfExists(p);
             }
         }
-        double cold = timeToReady(o, dir, prefix, "restore");
-        log("restore: %s ready in %.1f s after deleting its state directory (changelog end offset %,d)", prefix, cold, changelog);
-        return new Restore(guarantee, warm, cold, changelog);
+        double[] cold = timeToReady(o, bootstrap, dir, prefix, "restore");
+        log("restore: %s ready in %.1f s after deleting its state directory, first new record scored at %.1f s (changelog end "
+                + "offset %,d)", prefix, cold[0], cold[1], changelog);
+        return new Restore(guarantee, warm[0], cold[0], changelog, warm[1], cold[1]);
     }
 
-    private static double timeToReady(Options o, Path dir, String prefix, String what) throws Exception {
+    /**
+     * Seconds from the process start to /health/ready 200, and to the output of one new record (an existing
+     * entity's, produced just before the start): Kafka Streams processes a task's records only once its stores are
+     * restored, so the second figure cannot end before the restore does.
+     */
+    private static double[] timeToReady(Options o, String bootstrap, Path dir, String prefix, String what) throws Exception {
         int port = freePort();
         Path config = dir.resolve(prefix + "-" + what + ".properties");
         Files.writeString(config, Files.readString(dir.resolve(prefix + ".properties")).replace("metrics.port=0", "metrics.port=" + port));
@@ -530,16 +539,36 @@ public final class StreamProcessBenchmark {
         java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/health/ready"))
                 .timeout(Duration.ofSeconds(2)).build();
+        KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap);
+        TopicPartition tp = new TopicPartition(prefix + "-out", 0);
+        consumer.assign(List.of(tp));
+        consumer.seekToEnd(List.of(tp));
+        consumer.position(tp);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>("in", 0, System.currentTimeMillis(), "e0".getBytes(StandardCharsets.UTF_8),
+                    "{\"value\":50.0}".getBytes(StandardCharsets.UTF_8))).get(60, TimeUnit.SECONDS);
+        }
         long t0 = System.nanoTime();
-        try (Child child = Child.start(cmd, dir.resolve(prefix + "-" + what + ".log"), "")) {
+        double ready = -1;
+        double scored = -1;
+        try (consumer; Child child = Child.start(cmd, dir.resolve(prefix + "-" + what + ".log"), "")) {
             long deadline = t0 + TimeUnit.MINUTES.toNanos(15);
             while (true) {
-                try {
-                    if (http.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                        return (System.nanoTime() - t0) / 1e9;
+                if (ready < 0) {
+                    try {
+                        if (http.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                            ready = (System.nanoTime() - t0) / 1e9;
+                        }
+                    } catch (IOException notYet) {
+                        // the metrics server is not listening yet
                     }
-                } catch (IOException notYet) {
-                    // the metrics server is not listening yet
+                }
+                if (scored < 0 && !consumer.poll(Duration.ofMillis(50)).isEmpty()) {
+                    scored = (System.nanoTime() - t0) / 1e9;
+                }
+                if (ready >= 0 && scored >= 0) {
+                    return new double[] {ready, scored};
                 }
                 if (!child.process().isAlive()) {
                     throw new IllegalStateException("kade exited (" + child.process().exitValue() + "); see " + child.log() + ":\n"
@@ -624,6 +653,8 @@ public final class StreamProcessBenchmark {
             root.putObject("restore").put("entities", o.windowed().entities() + 1).put("guarantee", restore.guarantee())
                     .put("ready_seconds_with_local_state", round3(restore.warmSeconds()))
                     .put("ready_seconds_state_dir_deleted", round3(restore.restoreSeconds()))
+                    .put("first_scored_seconds_with_local_state", round3(restore.warmScoredSeconds()))
+                    .put("first_scored_seconds_state_dir_deleted", round3(restore.restoreScoredSeconds()))
                     .put("changelog_records", restore.changelogRecords());
         }
         ArrayNode summary = root.putArray("summary");
