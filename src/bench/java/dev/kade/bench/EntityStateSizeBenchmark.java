@@ -5,11 +5,14 @@ import dev.kade.entity.EntityKey;
 import dev.kade.entity.EntityState;
 import dev.kade.entity.LikelihoodParams;
 import dev.kade.entity.RocksDbSize;
+import dev.kade.series.SeasonalSpec;
 import dev.kade.series.SeriesSpec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneOffset;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.SplittableRandom;
 import org.apache.kafka.common.serialization.Serdes;
@@ -35,10 +38,18 @@ import org.junit.jupiter.api.Test;
 @Tag("benchmark")
 class EntityStateSizeBenchmark {
     static final int ENTITIES = Integer.getInteger("kade.bench.entities", 1_000_000);
+    /**
+     * {@code -Dkade.bench.seasonal=true}: the seasonal layout (one raw value and its hour-of-week residual, F = 2,
+     * plus the entity's seasonal profile, 168 week and 24 day bins), as {@code kade train --window 32} makes by
+     * default; else the values-only layout (F = 1, {@code --no-seasonal}).
+     */
+    static final boolean SEASONAL = Boolean.getBoolean("kade.bench.seasonal");
 
     @Test
     void bytesPerEntity() throws Exception {
-        SeriesSpec spec = SeriesSpec.of(32, 1);
+        SeriesSpec spec = SEASONAL
+                ? SeriesSpec.of(32, 1).withSeasonal(Optional.of(SeasonalSpec.hourOfWeek(ZoneOffset.UTC)))
+                : SeriesSpec.of(32, 1);
         AnomalyLikelihood likelihood = new AnomalyLikelihood(LikelihoodParams.DEFAULT);
         Path dir = Files.createTempDirectory("kade-state-bench");
         Properties p = new Properties();
@@ -53,14 +64,25 @@ class EntityStateSizeBenchmark {
         long valueBytes = 0;
         long keyBytes = 0;
         long t0 = System.nanoTime();
-        float[] step = new float[1];
+        float[] raw = new float[1];
+        float[] step = new float[spec.features()];
+        float[] errors = new float[spec.features()];
+        long hour = 3_600_000L;
         for (int e = 0; e < ENTITIES; e++) {
             EntityState s = EntityState.fresh(spec, likelihood);
             for (int t = 0; t < 40; t++) {
-                step[0] = (float) (100 + random.nextGaussian());
+                raw[0] = (float) (100 + random.nextGaussian());
+                if (s.seasonal() != null) {
+                    s.seasonal().step(raw, 0, 1_700_000_000_000L + t * hour, step, 0);
+                } else {
+                    step[0] = raw[0];
+                }
                 s.window().add(step);
                 s.stats().update(step);
-                likelihood.update(s.likelihood(), new float[] {(float) Math.abs(random.nextGaussian())}, 0, false);
+                for (int c = 0; c < errors.length; c++) {
+                    errors[c] = (float) Math.abs(random.nextGaussian());
+                }
+                likelihood.update(s.likelihood(), errors, 0, false);
             }
             EntityKey key = EntityKey.ofRecordKey(("host-" + e).getBytes(StandardCharsets.UTF_8));
             byte[] value = s.toBytes();
@@ -74,13 +96,13 @@ class EntityStateSizeBenchmark {
         long approx = store.approximateNumEntries();
         store.close();
         String table = String.format(Locale.ROOT, """
-                | entities | W | F | value bytes/entity | key bytes/entity | RocksDB live bytes | live bytes/entity | approx. entries | write s |
-                |---|---|---|---|---|---|---|---|---|
-                | %d | %d | %d | %.1f | %.1f | %d | %.1f | %d | %.1f |
-                """, ENTITIES, spec.window(), spec.features(), valueBytes / (double) ENTITIES, keyBytes / (double) ENTITIES, live,
+                | entities | W | F | layout | value bytes/entity | key bytes/entity | RocksDB live bytes | live bytes/entity | approx. entries | write s |
+                |---|---|---|---|---|---|---|---|---|---|
+                | %d | %d | %d | %s | %.1f | %.1f | %d | %.1f | %d | %.1f |
+                """, ENTITIES, spec.window(), spec.features(), SEASONAL ? "seasonal (value, value~season)" : "values only", valueBytes / (double) ENTITIES, keyBytes / (double) ENTITIES, live,
                 live / (double) ENTITIES, approx, writeSeconds);
         System.out.println(table);
         Files.createDirectories(Path.of("target"));
-        Files.writeString(Path.of("target/bench-entity-state.md"), table);
+        Files.writeString(Path.of(SEASONAL ? "target/bench-entity-state-seasonal.md" : "target/bench-entity-state.md"), table);
     }
 }

@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -101,7 +102,20 @@ public final class StreamProcessBenchmark {
      *                    {@code {run}} in them becomes the run's name ({@code r1}, {@code r2}, ...)
      */
     record Options(int records, int rounds, List<ProcessingGuarantee> guarantees, Path kadeJar, String classPath,
-                   List<String> jvmArgs, List<String> kadeJvmArgs, String commit) {
+                   List<String> jvmArgs, List<String> kadeJvmArgs, String commit, Windowed windowed) {
+        String name() {
+            return windowed == null ? "stream-process" : "series-stream";
+        }
+    }
+
+    /**
+     * {@code --windowed}: kade serves a windowed model (W = 32, F = 1, values only) trained here with
+     * {@code kade train --window 32 --entity-column entity --time-column timestamp --no-seasonal}, on input records
+     * keyed by entity ({@code e0 .. e(entities-1)}, cycling, {@code perEntity} records each), JSON
+     * {@code {"value":x}}, record timestamps within the last hour (the broker's retention would delete old ones).
+     * After the rounds, the restore time of the last kade run's application id is measured ({@link #restore}).
+     */
+    record Windowed(int entities, int perEntity) {
     }
 
     private StreamProcessBenchmark() {
@@ -114,17 +128,28 @@ public final class StreamProcessBenchmark {
                 o.guarantees());
         Path dir = Files.createTempDirectory("kade-bench-process-");
         long t0 = System.nanoTime();
-        Path model = dir.resolve("shuttle-ae.onnx");
-        DataSet train = DataSetReader.readResource(DemoData.TRAIN_RESOURCE, DataSetReader.Options.defaults());
-        OnnxExporter.export(new Trainer().train(train, TrainConfig.defaults(ModelKind.AE), ProgressListener.NONE), model);
-        log("AE trained in %.1f s", (System.nanoTime() - t0) / 1e9);
+        Path model;
+        if (o.windowed() == null) {
+            model = dir.resolve("shuttle-ae.onnx");
+            DataSet train = DataSetReader.readResource(DemoData.TRAIN_RESOURCE, DataSetReader.Options.defaults());
+            OnnxExporter.export(new Trainer().train(train, TrainConfig.defaults(ModelKind.AE), ProgressListener.NONE), model);
+        } else {
+            model = trainWindowed(o, dir);
+        }
+        log("%s trained in %.1f s", o.windowed() == null ? "AE" : "windowed AE (W=32, F=1)", (System.nanoTime() - t0) / 1e9);
+        Restore restore = null;
+        String restoreApp = null;
         List<Run> runs = new ArrayList<>();
         try (Child broker = startBroker(o, dir)) {
             String bootstrap = broker.extra();
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
                 createTopics(admin, "in");
                 t0 = System.nanoTime();
-                produce(bootstrap, "in", o.records());
+                if (o.windowed() == null) {
+                    produce(bootstrap, "in", o.records());
+                } else {
+                    produceEntities(bootstrap, "in", o.windowed());
+                }
                 log("%,d input records produced in %.1f s", o.records(), (System.nanoTime() - t0) / 1e9);
                 int n = 0;
                 for (int round = 1; round <= o.rounds(); round++) {
@@ -138,23 +163,36 @@ public final class StreamProcessBenchmark {
                                     round, app.label, g.streamsValue(), r.recordsPerSecond(), r.cpuMicrosPerRecord(),
                                     r.cpuWithoutJitMicrosPerRecord(), r.records(), r.seconds(), r.cpuSeconds(), r.jitSeconds(),
                                     r.gcSeconds());
+                            if (app == App.KADE) {
+                                restoreApp = "r" + n;
+                            }
                         }
                     }
+                }
+                if (o.windowed() != null && restoreApp != null) {
+                    restore = restore(o, bootstrap, dir, restoreApp);
                 }
             }
         }
         deleteUnlessKept(dir);
         String summary = summary(runs, o);
+        if (restore != null) {
+            summary += "\n\n" + restore.describe(o.windowed().entities() + 1);
+        }
         System.err.println(summary);
-        Path md = Path.of("target", "bench-stream-process.md");
+        Path md = Path.of("target", "bench-" + o.name() + ".md");
         Files.createDirectories(md.getParent());
         Files.writeString(md, summary + "\nMachine: " + machine + "; commit " + o.commit() + "\n");
-        System.out.println(json(runs, o, machine));
+        System.out.println(json(runs, o, machine, restore));
     }
 
     private static Options options(String[] args) {
         int records = 300_000;
         int rounds = 3;
+        boolean windowed = false;
+        boolean full = false;
+        int entities = 100_000;
+        int perEntity = 3;
         List<ProcessingGuarantee> guarantees = List.of(ProcessingGuarantee.AT_LEAST_ONCE, ProcessingGuarantee.EXACTLY_ONCE_V2);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -163,12 +201,26 @@ public final class StreamProcessBenchmark {
                 case "--full" -> {
                     records = 1_000_000;
                     rounds = 5;
+                    full = true;
                 }
+                case "--windowed" -> windowed = true;
+                case "--entities" -> entities = Integer.parseInt(args[++i]);
+                case "--records-per-entity" -> perEntity = Integer.parseInt(args[++i]);
                 case "--guarantees" -> guarantees = Arrays.stream(args[++i].split(","))
                         .map(s -> ProcessingGuarantee.valueOf(s.trim().toUpperCase(Locale.ROOT))).toList();
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (known: --records N, --rounds N, --full, --guarantees at_least_once,exactly_once_v2)");
+                        + " (known: --records N, --rounds N, --full, --guarantees at_least_once,exactly_once_v2, --windowed, "
+                        + "--entities N, --records-per-entity N)");
             }
+        }
+        Windowed w = null;
+        if (windowed) {
+            if (full) {
+                entities = 1_000_000;
+                rounds = 3;
+            }
+            w = new Windowed(entities, perEntity);
+            records = entities * perEntity;
         }
         if (records < 1000 || rounds < 1) {
             throw new IllegalArgumentException("--records must be at least 1000 and --rounds at least 1");
@@ -178,7 +230,7 @@ public final class StreamProcessBenchmark {
             throw new IllegalArgumentException("no kade jar at " + jar + " (build it: mvn -pl src/main package -DskipTests)");
         }
         return new Options(records, rounds, guarantees, jar, System.getProperty("java.class.path"), words("kade.bench.jvmArgs"),
-                words("kade.bench.kadeJvmArgs"), System.getProperty("kade.bench.commit", "unknown"));
+                words("kade.bench.kadeJvmArgs"), System.getProperty("kade.bench.commit", "unknown"), w);
     }
 
     private static List<String> words(String property) {
@@ -201,6 +253,9 @@ public final class StreamProcessBenchmark {
         settings.put("metrics.port", "0");
         settings.put("kafka.state.dir", dir.resolve("state-" + prefix).toString());
         settings.put("kafka.num.stream.threads", "1");
+        if (app == App.KADE) {
+            Files.writeString(dir.resolve(prefix + ".guarantee"), g.streamsValue());
+        }
         if (app == App.KADE) {
             settings.put("scores.topic", out);
             settings.put("alert.topic", prefix + "-other");
@@ -368,6 +423,165 @@ public final class StreamProcessBenchmark {
         }
     }
 
+    /**
+     * Trains the windowed model once with the product's CLI, as a user would: a long-format file of 50 entities x
+     * 300 hourly steps (a daily sine at each entity's own level, plus noise), {@code --window 32 --no-seasonal}
+     * (F = 1: the values-only layout), a small AE, 5 epochs. The model's quality does not matter here, its cost does.
+     */
+    private static Path trainWindowed(Options o, Path dir) throws IOException, InterruptedException {
+        Path data = dir.resolve("series-train.csv");
+        SplittableRandom random = new SplittableRandom(7);
+        StringBuilder sb = new StringBuilder("entity,timestamp,value\n");
+        long start = 1_700_000_000L;
+        for (int e = 0; e < 50; e++) {
+            double level = 50 + 10 * e;
+            for (int t = 0; t < 300; t++) {
+                double v = level + 10 * Math.sin(2 * Math.PI * t / 24) + random.nextGaussian();
+                sb.append("e").append(e).append(',').append(start + 3600L * t).append(',')
+                        .append(String.format(Locale.ROOT, "%.4f", v)).append('\n');
+            }
+        }
+        Files.writeString(data, sb);
+        Path model = dir.resolve("series-ae.onnx");
+        List<String> cmd = List.of(javaBin(), "-jar", o.kadeJar().toString(), "train", "--data", data.toString(), "--out",
+                model.toString(), "--features", "value", "--window", "32", "--entity-column", "entity", "--time-column",
+                "timestamp", "--no-seasonal", "--kind", "ae", "--hidden", "32", "--latent-dim", "8", "--activation", "tanh",
+                "--epochs", "5", "--early-stopping-patience", "0", "--validation-split", "0.1", "--no-report", "--quiet");
+        log("%s", String.join(" ", cmd));
+        Path log = dir.resolve("train.log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0 || !Files.isRegularFile(model)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("kade train failed; see " + log + ":\n" + tail(log));
+        }
+        return model;
+    }
+
+    /**
+     * Entity records: key {@code e<i mod entities>} cycling through all entities {@code perEntity} times, the last
+     * record keyed {@value #END_KEY} (one more entity); value {@code {"value":x}}; record timestamps increasing over
+     * the 50 minutes before now, so that the broker's 7-day retention keeps them and no entity sees a gap.
+     */
+    private static void produceEntities(String bootstrap, String topic, Windowed w) {
+        long count = (long) w.entities() * w.perEntity();
+        long base = System.currentTimeMillis() - TimeUnit.MINUTES.toMillis(55);
+        double stepMs = TimeUnit.MINUTES.toMillis(50) / (double) count;
+        SplittableRandom random = new SplittableRandom(11);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (long i = 0; i < count; i++) {
+                int e = (int) (i % w.entities());
+                String key = i == count - 1 ? END_KEY : "e" + e;
+                String value = String.format(Locale.ROOT, "{\"value\":%.4f}", 50 + (e % 50) * 10 + random.nextGaussian());
+                producer.send(new ProducerRecord<>(topic, 0, base + (long) (i * stepMs), key.getBytes(StandardCharsets.UTF_8),
+                        value.getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        }
+    }
+
+    /**
+     * Time from {@code java -jar kade.jar run} to {@code /health/ready} answering 200 (Streams RUNNING, model
+     * loaded), on an application id whose input is all consumed: once with the local state left by the clean
+     * shutdown ({@code warmSeconds}: JVM start, model load, rebalance, nothing to restore), once after deleting the
+     * state directory ({@code restoreSeconds}: the same plus restoring every entity from the changelog).
+     */
+    record Restore(String guarantee, double warmSeconds, double restoreSeconds, long changelogRecords, double warmScoredSeconds,
+                   double restoreScoredSeconds) {
+        String describe(long entities) {
+            return String.format(Locale.ROOT, "Restore (%s, %,d entities, changelog end offset %,d): ready in %.1f s with the "
+                    + "local state, %.1f s after deleting the state directory (%.1f s more); first new record scored at "
+                    + "%.1f s with the local state, %.1f s after deleting it (restore from the changelog: %.1f s more)",
+                    guarantee, entities, changelogRecords, warmSeconds, restoreSeconds, restoreSeconds - warmSeconds,
+                    warmScoredSeconds, restoreScoredSeconds, restoreScoredSeconds - warmScoredSeconds);
+        }
+    }
+
+    private static Restore restore(Options o, String bootstrap, Path dir, String prefix) throws Exception {
+        String guarantee = Files.readString(dir.resolve(prefix + ".guarantee")).trim();
+        long changelog = 0;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            for (String t : admin.listTopics().names().get(60, TimeUnit.SECONDS)) {
+                if (t.startsWith(prefix + "-app-") && t.endsWith("-changelog")) {
+                    var tp = new TopicPartition(t, 0);
+                    changelog += admin.listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()))
+                            .partitionResult(tp).get(60, TimeUnit.SECONDS).offset();
+                }
+            }
+        }
+        double[] warm = timeToReady(o, bootstrap, dir, prefix, "warm");
+        log("restore: %s ready in %.1f s with its local state, first new record scored at %.1f s", prefix, warm[0], warm[1]);
+        Path state = dir.resolve("state-" + prefix);
+        try (var paths = Files.walk(state)) {
+            for (Path p : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+        double[] cold = timeToReady(o, bootstrap, dir, prefix, "restore");
+        log("restore: %s ready in %.1f s after deleting its state directory, first new record scored at %.1f s (changelog end "
+                + "offset %,d)", prefix, cold[0], cold[1], changelog);
+        return new Restore(guarantee, warm[0], cold[0], changelog, warm[1], cold[1]);
+    }
+
+    /**
+     * Seconds from the process start to /health/ready 200, and to the output of one new record (an existing
+     * entity's, produced just before the start): Kafka Streams processes a task's records only once its stores are
+     * restored, so the second figure cannot end before the restore does.
+     */
+    private static double[] timeToReady(Options o, String bootstrap, Path dir, String prefix, String what) throws Exception {
+        int port = freePort();
+        Path config = dir.resolve(prefix + "-" + what + ".properties");
+        Files.writeString(config, Files.readString(dir.resolve(prefix + ".properties")).replace("metrics.port=0", "metrics.port=" + port));
+        List<String> cmd = new ArrayList<>(List.of(javaBin()));
+        cmd.addAll(o.jvmArgs());
+        cmd.addAll(List.of("-jar", o.kadeJar().toString(), "run", "--config", config.toString()));
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/health/ready"))
+                .timeout(Duration.ofSeconds(2)).build();
+        KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap);
+        TopicPartition tp = new TopicPartition(prefix + "-out", 0);
+        consumer.assign(List.of(tp));
+        consumer.seekToEnd(List.of(tp));
+        consumer.position(tp);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>("in", 0, System.currentTimeMillis(), "e0".getBytes(StandardCharsets.UTF_8),
+                    "{\"value\":50.0}".getBytes(StandardCharsets.UTF_8))).get(60, TimeUnit.SECONDS);
+        }
+        long t0 = System.nanoTime();
+        double ready = -1;
+        double scored = -1;
+        try (consumer; Child child = Child.start(cmd, dir.resolve(prefix + "-" + what + ".log"), "")) {
+            long deadline = t0 + TimeUnit.MINUTES.toNanos(15);
+            while (true) {
+                if (ready < 0) {
+                    try {
+                        if (http.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                            ready = (System.nanoTime() - t0) / 1e9;
+                        }
+                    } catch (IOException notYet) {
+                        // the metrics server is not listening yet
+                    }
+                }
+                if (scored < 0 && !consumer.poll(Duration.ofMillis(50)).isEmpty()) {
+                    scored = (System.nanoTime() - t0) / 1e9;
+                }
+                if (ready >= 0 && scored >= 0) {
+                    return new double[] {ready, scored};
+                }
+                if (!child.process().isAlive()) {
+                    throw new IllegalStateException("kade exited (" + child.process().exitValue() + "); see " + child.log() + ":\n"
+                            + tail(child.log()));
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("kade not ready within 15 minutes; see " + child.log());
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
     private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
         return new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -427,10 +641,22 @@ public final class StreamProcessBenchmark {
         return String.format(Locale.ROOT, fmt + " [" + fmt + "–" + fmt + "]", median(v), min, max);
     }
 
-    private static String json(List<Run> runs, Options o, String machine) {
-        ObjectNode root = JSON.createObjectNode().put("benchmark", "stream-process").put("commit", o.commit())
+    private static String json(List<Run> runs, Options o, String machine, Restore restore) {
+        ObjectNode root = JSON.createObjectNode().put("benchmark", o.name()).put("commit", o.commit())
                 .put("machine", machine).put("records", o.records()).put("rounds", o.rounds()).put("partitions", 1)
                 .put("stream_threads", 1);
+        if (o.windowed() != null) {
+            root.put("entities", o.windowed().entities()).put("records_per_entity", o.windowed().perEntity()).put("window", 32)
+                    .put("features", 1);
+        }
+        if (restore != null) {
+            root.putObject("restore").put("entities", o.windowed().entities() + 1).put("guarantee", restore.guarantee())
+                    .put("ready_seconds_with_local_state", round3(restore.warmSeconds()))
+                    .put("ready_seconds_state_dir_deleted", round3(restore.restoreSeconds()))
+                    .put("first_scored_seconds_with_local_state", round3(restore.warmScoredSeconds()))
+                    .put("first_scored_seconds_state_dir_deleted", round3(restore.restoreScoredSeconds()))
+                    .put("changelog_records", restore.changelogRecords());
+        }
         ArrayNode summary = root.putArray("summary");
         for (ProcessingGuarantee g : o.guarantees()) {
             double[] ptRate = values(runs, App.PASS_THROUGH, g, false);
