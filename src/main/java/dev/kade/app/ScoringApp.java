@@ -185,6 +185,10 @@ public final class ScoringApp implements AutoCloseable {
                     metrics.ready(readiness().healthy());
                 });
         resources.push(monitor);
+        if (prepareTopics) {
+            // said before the server listens, so that no early probe reads a reason that is not yet the real one
+            preparing = preparingReason();
+        }
         try {
             server = MetricsServer.start(config.metricsBindAddress(), config.metricsPort(), meters::scrape,
                     this::liveness, this::readiness);
@@ -212,10 +216,14 @@ public final class ScoringApp implements AutoCloseable {
         topicsWait.start();
     }
 
+    private String preparingReason() {
+        return "checking kade's topics on " + config.bootstrapServers() + " (up to " + TopicsAtStart.TIMEOUT.toSeconds()
+                + " s) before Kafka Streams starts";
+    }
+
     /** Runs {@link TopicsAtStart} while /health/ready says so; false when start-up must stop (startFailure set). */
     private boolean topicsPrepared() {
-        preparing = "checking kade's topics on " + config.bootstrapServers() + " (up to "
-                + TopicsAtStart.TIMEOUT.toSeconds() + " s) before Kafka Streams starts";
+        preparing = preparingReason();
         try {
             Optional<String> problem = TopicsAtStart.prepare(config);
             problem.ifPresent(why -> startFailure = why);
