@@ -20,12 +20,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Quality benchmark: trains kade's default AE and VAE on each of the ten labelled data sets, exports each
- * model to ONNX, scores the test split through ONNX Runtime ({@link Evaluator}, the stream's code path) and
- * prints ROC-AUC, PR-AUC, F1 at the model's threshold, epochs and seconds per epoch, plus the means. The
- * table is also written to {@code target/quality.md}. Run with
- * {@code mvn -o -pl src/bench -am test -Dsurefire.failIfNoSpecifiedTests=false
- * -Dkade.excludedGroups= -Dgroups=benchmark -Dtest=QualityBenchmark#defaultsOnAllTenSets
+ * Quality benchmark: trains kade's default model (the mixed AE + VAE ensemble) on each of the ten labelled data
+ * sets, exports it to ONNX, scores the test split through ONNX Runtime ({@link Evaluator}, the stream's code path)
+ * and appends one line per set and seed to {@code target/quality-runs.tsv} ({@link #defaultEnsemble}); {@link #table}
+ * aggregates those lines into {@code target/quality.md}, the table docs/quality.md shows. Run with
+ * {@code mvn -B -pl src/bench -am test -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dkade.excludedGroups= -Dgroups=benchmark -Dtest=QualityBenchmark#defaultEnsemble
  * -Dkade.bench.datasets=DIR}.
  *
  * <p>{@link #tune()} is the harness used to choose the defaults (Java forward pass, settings from system
