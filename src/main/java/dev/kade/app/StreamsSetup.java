@@ -1,6 +1,7 @@
 package dev.kade.app;
 
 import dev.kade.config.KadeConfig;
+import dev.kade.config.OutputKeys;
 import dev.kade.config.SeriesKeys;
 import dev.kade.metrics.KadeMetrics;
 import dev.kade.output.OutputLimits;
@@ -21,6 +22,7 @@ import dev.kade.entity.SeriesSettings;
 import dev.kade.entity.TimeFormat;
 import dev.kade.entity.WarmUpPolicy;
 import dev.kade.stream.TopologyConfig;
+import dev.kade.output.ContextSettings;
 import java.time.Clock;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
@@ -88,7 +90,13 @@ public final class StreamsSetup {
     public static TopologyConfig topology(KadeConfig config) {
         return new TopologyConfig(topics(config), config.alertTopFeatures(), Clock.systemUTC(),
                 new Batching(config.batchMaxRecords(), config.batchMaxWait()), limits(config), config.scoresIncludeLatent(),
-                series(config));
+                series(config), context(config));
+    }
+
+    /** What alerts and scores carry from their input ({@code output.headers.*}, {@code output.fields.*}). */
+    public static ContextSettings context(KadeConfig config) {
+        return new ContextSettings(OutputKeys.copied(config.list(OutputKeys.HEADERS_COPY)), config.integer(OutputKeys.HEADERS_MAX_BYTES),
+                OutputKeys.copied(config.list(OutputKeys.FIELDS_COPY)), config.integer(OutputKeys.FIELDS_MAX_CHARS));
     }
 
     /**

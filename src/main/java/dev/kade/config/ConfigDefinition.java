@@ -20,7 +20,7 @@ final class ConfigDefinition {
     }
 
     static ConfigDef build() {
-        return SeriesKeys.define(new ConfigDef()
+        return OutputKeys.define(SeriesKeys.define(new ConfigDef()
             .define(BOOTSTRAP_SERVERS, Type.STRING, NO_DEFAULT_VALUE, Validators.nonBlank("host:port,..."), HIGH,
                     "Kafka bootstrap servers.")
             .define(APPLICATION_ID, Type.STRING, "kade", Validators.topic(), HIGH,
@@ -71,6 +71,7 @@ final class ConfigDefinition {
             .define(OUTPUT_MAX_BYTES, Type.INT, null, Validators.optionalAtLeast(MIN_OUTPUT_MAX_BYTES), MEDIUM,
                     "Largest output record (key + value + headers) kade sends; larger alerts are truncated, larger dead "
                             + "letters sent as reference records. Unset: the producer's max.request.size less 1 KiB.")
+            ) // what alerts and scores carry from their input (headers, fields), in OutputKeys, beside the output bound
             .define(METRICS_PORT, Type.INT, 9404, Range.between(0, 65535), MEDIUM,
                     "HTTP port of /metrics and /health; 0 picks a free port.")
             .define(METRICS_BIND_ADDRESS, Type.STRING, "0.0.0.0", Validators.bindAddress(), LOW,
