@@ -1,7 +1,13 @@
 package dev.kade.app;
 
 import dev.kade.config.KadeConfig;
+import dev.kade.config.InputKeys;
 import dev.kade.config.OutputKeys;
+import dev.kade.input.AvroInput;
+import dev.kade.input.InputDecoding;
+import dev.kade.input.RegistrySettings;
+import java.net.URI;
+import java.nio.file.Path;
 import dev.kade.config.SeriesKeys;
 import dev.kade.metrics.KadeMetrics;
 import dev.kade.output.OutputLimits;
@@ -90,7 +96,26 @@ public final class StreamsSetup {
     public static TopologyConfig topology(KadeConfig config) {
         return new TopologyConfig(topics(config), config.alertTopFeatures(), Clock.systemUTC(),
                 new Batching(config.batchMaxRecords(), config.batchMaxWait()), limits(config), config.scoresIncludeLatent(),
-                series(config), context(config));
+                series(config), context(config), input(config));
+    }
+
+    /** How input values are read ({@code input.format}, {@code schema.registry.*}). */
+    public static InputDecoding input(KadeConfig config) {
+        if (!InputKeys.AVRO.equals(config.string(InputKeys.INPUT_FORMAT))) {
+            return InputDecoding.JSON;
+        }
+        String truststore = config.string(InputKeys.REGISTRY_TRUSTSTORE_LOCATION);
+        RegistrySettings settings = new RegistrySettings(URI.create(config.string(InputKeys.REGISTRY_URL)),
+                config.secret(InputKeys.REGISTRY_USER_INFO), truststore.isEmpty() ? null : Path.of(truststore),
+                config.secret(InputKeys.REGISTRY_TRUSTSTORE_PASSWORD), config.string(InputKeys.REGISTRY_TRUSTSTORE_TYPE),
+                Duration.ofMillis(config.integer(InputKeys.REGISTRY_TIMEOUT_MS)), config.integer(InputKeys.REGISTRY_RETRIES),
+                Duration.ofMillis(config.integer(InputKeys.REGISTRY_RETRY_BACKOFF_MS)),
+                Duration.ofMillis(config.integer(InputKeys.REGISTRY_COOLDOWN_MS)), config.integer(InputKeys.REGISTRY_CACHE_MAX));
+        try {
+            return AvroInput.fromRegistry(settings);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(InputKeys.REGISTRY_TRUSTSTORE_LOCATION, e.getMessage());
+        }
     }
 
     /** What alerts and scores carry from their input ({@code output.headers.*}, {@code output.fields.*}). */

@@ -20,14 +20,15 @@ final class ConfigDefinition {
     }
 
     static ConfigDef build() {
-        return OutputKeys.define(SeriesKeys.define(new ConfigDef()
+        return OutputKeys.define(SeriesKeys.define(InputKeys.define(new ConfigDef()
             .define(BOOTSTRAP_SERVERS, Type.STRING, NO_DEFAULT_VALUE, Validators.nonBlank("host:port,..."), HIGH,
                     "Kafka bootstrap servers.")
             .define(APPLICATION_ID, Type.STRING, "kade", Validators.topic(), HIGH,
                     "Kafka Streams application id: the consumer group, the transactional id prefix and the prefix of "
                             + "internal topics.")
             .define(INPUT_TOPICS, Type.LIST, NO_DEFAULT_VALUE, Validators.topics(), HIGH,
-                    "Topics of JSON records to score, comma-separated.")
+                    "Topics of records to score (JSON objects, or Avro with input.format=avro), comma-separated.")
+            ) // how input values are written (json, avro through a schema registry), in InputKeys, beside the topics
             .define(ALERT_TOPIC, Type.STRING, "kade-alerts", Validators.topic(), HIGH,
                     "Where anomalies go, one JSON alert each.")
             .define(SCORES_TOPIC, Type.STRING, null, Validators.topic(), MEDIUM,

@@ -108,6 +108,7 @@ public final class KadeConfig {
             throw new ConfigException(SCORES_INCLUDE_LATENT, "is true but " + SCORES_TOPIC
                     + " is unset: the latent code goes on the scores topic");
         }
+        InputKeys.check(values);
         for (String k : this.kafka.keySet()) {
             KafkaPassThrough.check(k, this.kafka.get(k), uncheckedKafka);
         }
@@ -386,6 +387,11 @@ public final class KadeConfig {
     @Override
     public int hashCode() {
         return Objects.hash(values, kafka);
+    }
+
+    /** A password setting's value (never logged), or null when unset. */
+    public String secret(String key) {
+        return InputKeys.secret(values, key);
     }
 
     /** A list setting, each entry trimmed, empty entries left out. */

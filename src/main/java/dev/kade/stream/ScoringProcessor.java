@@ -1,5 +1,6 @@
 package dev.kade.stream;
 
+import dev.kade.input.DecodeException;
 import dev.kade.metrics.BatchTrigger;
 import dev.kade.metrics.KadeMetrics;
 import dev.kade.model.ModelMetadata;
@@ -64,6 +65,8 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     private final DeadLetters deadLetters;
     /** What alerts and scores carry from their input record (output.headers.copy, output.fields.copy). */
     private final ContextCopier carried;
+    /** Decodes input values that are not JSON (input.format=avro) before they are buffered. */
+    private final DecodeStep decode;
     /** The batch being scored: each buffered record's features and outcome; reused, grown, never shrunk. */
     private final ScoredBatch batch = new ScoredBatch();
     private ProcessorContext<byte[], byte[]> context;
@@ -93,6 +96,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         this.writer = new OutputWriter(config.limits());
         this.deadLetters = new DeadLetters(writer, config.clock());
         this.carried = new ContextCopier(config.context(), metrics::contextCut);
+        this.decode = new DecodeStep(config.input());
     }
 
     @Override
@@ -131,6 +135,19 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     @Override
     public void process(Record<byte[], byte[]> record) {
         ProcessorRecordContext streamsContext = internal == null ? null : internal.recordContext();
+        byte[] original = null;
+        if (decode.active()) {
+            try {
+                original = record.value();
+                record = record.withValue(decode.decode(original));
+            } catch (DecodeException e) {
+                // dead-lettered now, with its original bytes: it never reaches a batch (counted in here, by itself)
+                metrics.recordsIn(source().topic(), 1);
+                deadLetter(new PendingBatch.Entry(record, source(), streamsContext, System.nanoTime()),
+                        DecodeStep.reason(e.error()), e.getMessage(), null, models.metadata());
+                return;
+            }
+        }
         boolean windowed = series != null && (series.open() || models.metadata().window() > 1);
         if (windowed != pendingWindowed && !pending.isEmpty()) {
             // the serving model changed kind: the batch so far is scored as what it is before this record
@@ -140,7 +157,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             windowed = false; // swapped to a per-record model in between
         }
         pendingWindowed = windowed;
-        pending.add(new PendingBatch.Entry(record, source(), streamsContext, System.nanoTime()));
+        pending.add(new PendingBatch.Entry(record, source(), streamsContext, System.nanoTime(), original));
         if (windowed) {
             // admitted now, not at flush: the next record of this entity in the batch sees the window as of this one
             series.admit(record);
@@ -369,7 +386,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
 
     private void deadLetter(PendingBatch.Entry e, DeadLetterReason reason, String detail, String feature, ModelMetadata model) {
         Record<byte[], byte[]> record = e.record();
-        DeadLetters.DeadLetter d = deadLetters.build(record.key(), record.value(), record.headers(), reason, detail, feature,
+        DeadLetters.DeadLetter d = deadLetters.build(record.key(), e.originalValue(), record.headers(), reason, detail, feature,
                 e.source(), model.version());
         metrics.deadLetter(reason);
         context.forward(record.withKey(d.key()).withValue(d.value()).withHeaders(d.headers()), ScoringTopology.DEAD_LETTER_SINK);
