@@ -72,7 +72,7 @@ public final class ContextCopier {
         if (headers == null || settings.headers().isEmpty()) {
             return List.of();
         }
-        List<Header> out = new ArrayList<>(settings.headers().size());
+        List<Header> out = null; // allocated only for a record that has one: most records carry none
         for (String name : settings.headers()) {
             Header h = headers.lastHeader(name);
             if (h == null) {
@@ -83,9 +83,12 @@ public final class ContextCopier {
                 cuts.accept(ContextCut.HEADER_DROPPED);
                 continue;
             }
+            if (out == null) {
+                out = new ArrayList<>(settings.headers().size());
+            }
             out.add(new RecordHeader(name, v == null ? null : v.clone()));
         }
-        return out;
+        return out == null ? List.of() : out;
     }
 
     private List<CarriedContext.Field> copyFields(byte[] value) {
