@@ -5,6 +5,7 @@ import dev.kade.config.InputKeys;
 import dev.kade.config.OutputKeys;
 import dev.kade.input.AvroInput;
 import dev.kade.input.InputDecoding;
+import dev.kade.input.JsonSchemaInput;
 import dev.kade.input.RegistrySettings;
 import java.net.URI;
 import java.nio.file.Path;
@@ -101,7 +102,11 @@ public final class StreamsSetup {
 
     /** How input values are read ({@code input.format}, {@code schema.registry.*}). */
     public static InputDecoding input(KadeConfig config) {
-        if (!InputKeys.AVRO.equals(config.string(InputKeys.INPUT_FORMAT))) {
+        String format = config.string(InputKeys.INPUT_FORMAT);
+        if (InputKeys.JSON_SCHEMA.equals(format)) {
+            return JsonSchemaInput.INSTANCE;
+        }
+        if (!InputKeys.AVRO.equals(format)) {
             return InputDecoding.JSON;
         }
         String truststore = config.string(InputKeys.REGISTRY_TRUSTSTORE_LOCATION);

@@ -32,6 +32,7 @@ public final class InputKeys {
     /** The values of {@value #INPUT_FORMAT}. */
     public static final String JSON = "json";
     public static final String AVRO = "avro";
+    public static final String JSON_SCHEMA = "json_schema";
 
     private InputKeys() {
     }
@@ -39,10 +40,11 @@ public final class InputKeys {
     /** Adds the input-format settings to {@code def} (in documentation order) and returns it. */
     static ConfigDef define(ConfigDef def) {
         return def
-                .define(INPUT_FORMAT, Type.STRING, JSON, ConfigDef.ValidString.in(JSON, AVRO), HIGH,
-                        "How input values are written: json (a JSON object), or avro (Avro binary in the schema-registry "
+                .define(INPUT_FORMAT, Type.STRING, JSON, ConfigDef.ValidString.in(JSON, AVRO, JSON_SCHEMA), HIGH,
+                        "How input values are written: json (a JSON object); avro (Avro binary in the schema-registry "
                                 + "wire format: magic byte 0, 4-byte schema id, payload; writer schemas fetched by id from "
-                                + "schema.registry.url). Avro records are scored as the JSON they map to (docs/input-formats.md).")
+                                + "schema.registry.url), scored as the JSON it maps to; json_schema (a JSON object after the "
+                                + "same 5-byte header, as JSON Schema serializers write it). See docs/input-formats.md.")
                 .define(REGISTRY_URL, Type.STRING, "", null, HIGH,
                         "With input.format=avro (required then): base URL of a Confluent-compatible registry API, "
                                 + "e.g. http://registry:8081 or Apicurio's http://registry:8080/apis/ccompat/v7.")

@@ -12,7 +12,7 @@ public enum DeadLetterReason {
     EMPTY_VALUE("null or empty value, e.g. a tombstone"),
     NOT_JSON("not parseable JSON, or beyond the parser's limits (nesting deeper than 2,000, a number longer than 1,000 characters)"),
     NOT_AN_OBJECT("JSON, but not an object"),
-    NOT_WIRE_FORMAT("`input.format=avro`: shorter than 5 bytes, or not starting with the schema-registry wire format's magic byte 0"),
+    NOT_WIRE_FORMAT("`input.format=avro` or `json_schema`: shorter than 5 bytes, or not starting with the schema-registry wire format's magic byte 0"),
     UNKNOWN_SCHEMA("`input.format=avro`: the registry has no schema under the record's id (404), or it is not an Avro record schema"),
     SCHEMA_UNAVAILABLE("`input.format=avro`: the registry did not answer for the record's schema id after `schema.registry.retries` retries, or within `schema.registry.failure.cooldown.ms` of such a failure; replay it once the registry is back"),
     UNDECODABLE("`input.format=avro`: the payload does not decode by its writer schema (truncated, corrupt, bytes left over)"),
