@@ -18,6 +18,7 @@ import dev.kade.stream.KadeProductionExceptionHandler;
 import dev.kade.stream.Topics;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import dev.kade.config.ConfigException;
 import dev.kade.entity.EntitySpec;
@@ -100,6 +101,28 @@ public final class StreamsSetup {
                 series(config), context(config), input(config));
     }
 
+    /**
+     * A registry lookup blocks the stream thread: at most half of {@code transaction.timeout.ms} under exactly-once
+     * (longer, and the broker aborts the task's open transaction: the task is fenced and its records read again) or
+     * of {@code max.poll.interval.ms} (longer, and the group evicts the thread).
+     */
+    static void checkLookupBound(KadeConfig config, RegistrySettings settings) {
+        boolean eos = config.processingGuarantee() != dev.kade.config.ProcessingGuarantee.AT_LEAST_ONCE;
+        Map<String, String> k = config.kafka();
+        String name = eos ? "transaction.timeout.ms" : "max.poll.interval.ms";
+        String set = eos ? k.getOrDefault("producer.transaction.timeout.ms", k.get("transaction.timeout.ms"))
+                : k.getOrDefault("main.consumer.max.poll.interval.ms",
+                        k.getOrDefault("consumer.max.poll.interval.ms", k.get("max.poll.interval.ms")));
+        long limit = set != null ? Long.parseLong(set.trim()) : eos ? 10_000L : 300_000L;
+        long worst = settings.worstCase().toMillis();
+        if (worst > limit / 2) {
+            throw new ConfigException(InputKeys.REGISTRY_TIMEOUT_MS, "with " + InputKeys.REGISTRY_RETRIES + "="
+                    + settings.retries() + " and " + InputKeys.REGISTRY_RETRY_BACKOFF_MS + "=" + settings.backoff().toMillis()
+                    + ", one schema lookup may hold the stream thread " + worst + " ms, more than half of " + name + " ("
+                    + limit + " ms); lower them or raise kafka." + (eos ? "producer." : "") + name);
+        }
+    }
+
     /** How input values are read ({@code input.format}, {@code schema.registry.*}). */
     public static InputDecoding input(KadeConfig config) {
         String format = config.string(InputKeys.INPUT_FORMAT);
@@ -116,6 +139,7 @@ public final class StreamsSetup {
                 Duration.ofMillis(config.integer(InputKeys.REGISTRY_TIMEOUT_MS)), config.integer(InputKeys.REGISTRY_RETRIES),
                 Duration.ofMillis(config.integer(InputKeys.REGISTRY_RETRY_BACKOFF_MS)),
                 Duration.ofMillis(config.integer(InputKeys.REGISTRY_COOLDOWN_MS)), config.integer(InputKeys.REGISTRY_CACHE_MAX));
+        checkLookupBound(config, settings);
         try {
             return AvroInput.fromRegistry(settings);
         } catch (IllegalArgumentException e) {

@@ -56,14 +56,16 @@ public final class InputKeys {
                         "Password of schema.registry.ssl.truststore.location.")
                 .define(REGISTRY_TRUSTSTORE_TYPE, Type.STRING, "PKCS12", ConfigDef.ValidString.in("PKCS12", "JKS"), LOW,
                         "Type of schema.registry.ssl.truststore.location.")
-                .define(REGISTRY_TIMEOUT_MS, Type.INT, 5_000, Range.between(100, 30_000), LOW,
-                        "Bound on one registry request (connect and answer).")
-                .define(REGISTRY_RETRIES, Type.INT, 2, Range.between(0, 3), LOW,
+                .define(REGISTRY_TIMEOUT_MS, Type.INT, 2_000, Range.between(100, 30_000), LOW,
+                        "Bound on one registry request (connect and answer). With the retries and backoffs, one lookup "
+                                + "may hold the stream thread at most half of transaction.timeout.ms (10 s under "
+                                + "exactly_once_v2) or of max.poll.interval.ms (at_least_once); start-up refuses more.")
+                .define(REGISTRY_RETRIES, Type.INT, 1, Range.between(0, 3), LOW,
                         "Retries of a registry request that failed for an outage (no answer, timeout, 5xx, 401/403), "
                                 + "with backoff, before the record is dead-lettered as schema_unavailable.")
                 .define(REGISTRY_RETRY_BACKOFF_MS, Type.INT, 200, Range.between(0, 5_000), LOW,
                         "Wait before the first retry; doubled before each next one.")
-                .define(REGISTRY_COOLDOWN_MS, Type.INT, 10_000, Range.between(0, 600_000), MEDIUM,
+                .define(REGISTRY_COOLDOWN_MS, Type.INT, 30_000, Range.between(0, 600_000), MEDIUM,
                         "After a schema id failed (outage or unknown id), how long records with that id are "
                                 + "dead-lettered at once without asking the registry again, so an outage never holds "
                                 + "the stream thread per record.")

@@ -34,8 +34,8 @@ public record RegistrySettings(URI url, String userInfo, Path truststore, String
 
     /** A registry at {@code url} with the settings' defaults (tests, examples). */
     public static RegistrySettings of(URI url) {
-        return new RegistrySettings(url, null, null, null, "PKCS12", Duration.ofSeconds(5), 2, Duration.ofMillis(200),
-                Duration.ofSeconds(10), 1000);
+        return new RegistrySettings(url, null, null, null, "PKCS12", Duration.ofSeconds(2), 1, Duration.ofMillis(200),
+                Duration.ofSeconds(30), 1000);
     }
 
     /** The longest one lookup may hold a stream thread: every attempt timing out, with the backoffs between. */

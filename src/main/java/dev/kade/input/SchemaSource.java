@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * <p>The policy (docs/input-formats.md "When the registry fails"): a schema id's schema never changes, so a
  * schema once fetched is kept until evicted. A lookup that misses asks the registry, retrying an outage
  * ({@link InputError#SCHEMA_UNAVAILABLE}) {@code retries} times with doubling backoff; it never waits longer than
- * {@link RegistrySettings#worstCase()}, well below Kafka's {@code max.poll.interval.ms}. When it still fails, the
+ * {@link RegistrySettings#worstCase()}, which start-up holds to half of the producer's
+ * {@code transaction.timeout.ms} under exactly-once (a longer block would let the broker abort the open
+ * transaction) or of {@code max.poll.interval.ms}. When it still fails, the
  * record is dead-lettered (its original bytes kept, so it can be replayed once the registry is back: nothing is
  * lost) and the failure is remembered for {@code cooldown}: records with that id in the meantime are dead-lettered
  * at once with the same reason. An unknown id (404) is remembered the same way. Stalling the partition until the

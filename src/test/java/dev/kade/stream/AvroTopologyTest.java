@@ -65,7 +65,7 @@ class AvroTopologyTest {
         Map<String, String> m = new HashMap<>(Map.of("bootstrap.servers", "unused:9092", "input.topics", "metrics",
                 "model.path", dir.resolve("model.onnx").toString(), "scores.topic", "kade-scores",
                 "input.format", "avro", "schema.registry.url", registry.url().toString(),
-                "schema.registry.retry.backoff.ms", "10", "schema.registry.request.timeout.ms", "2000"));
+                "schema.registry.retry.backoff.ms", "10", "schema.registry.request.timeout.ms", "1000"));
         m.putAll(extra);
         KadeConfig config = KadeConfig.fromMap(m);
         metrics = new KadeMetrics("kade");
