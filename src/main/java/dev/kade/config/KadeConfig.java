@@ -108,6 +108,7 @@ public final class KadeConfig {
             throw new ConfigException(SCORES_INCLUDE_LATENT, "is true but " + SCORES_TOPIC
                     + " is unset: the latent code goes on the scores topic");
         }
+        InputKeys.check(values);
         for (String k : this.kafka.keySet()) {
             KafkaPassThrough.check(k, this.kafka.get(k), uncheckedKafka);
         }
@@ -388,8 +389,14 @@ public final class KadeConfig {
         return Objects.hash(values, kafka);
     }
 
+    /** A password setting's value (never logged), or null when unset. */
+    public String secret(String key) {
+        return InputKeys.secret(values, key);
+    }
+
+    /** A list setting, each entry trimmed, empty entries left out. */
     @SuppressWarnings("unchecked")
-    private List<String> list(String key) {
+    public List<String> list(String key) {
         List<String> raw = (List<String>) values.get(key);
         List<String> out = new ArrayList<>();
         raw.stream().map(String::trim).filter(s -> !s.isEmpty()).forEach(out::add);
