@@ -152,16 +152,45 @@ final class ScoringScenario {
         return r.statusCode() + " " + r.body();
     }
 
-    /** The whole scenario; asserts counts add up, every injected anomaly alerts and nothing else does. */
+    /**
+     * Reads every partition of {@code topic} (committed records only) from its start to its end offset as it is now;
+     * called once nothing writes any more, it sees every record the test wrote, late ones included.
+     */
+    static List<ConsumerRecord<byte[], byte[]>> consumeToEnd(String bootstrap, String topic, Duration timeout) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<org.apache.kafka.common.TopicPartition> tps = consumer.partitionsFor(topic, timeout).stream()
+                    .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition())).toList();
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            Map<org.apache.kafka.common.TopicPartition, Long> ends = consumer.endOffsets(tps, timeout);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (tps.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp)) && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(100)).forEach(out::add);
+            }
+            assertThat(tps).as(topic + " read to its end").allMatch(tp -> consumer.position(tp) >= ends.get(tp));
+        }
+        return out;
+    }
+
+    /**
+     * The whole scenario; asserts counts add up, every injected anomaly alerts and nothing else does, and, once the
+     * app is closed, that each output topic read to its end holds exactly those records (no late duplicate).
+     */
     static void run(String bootstrap, String prefix, Path dir, ProcessingGuarantee guarantee) throws Exception {
         createTopics(bootstrap, 2, prefix + "-in", prefix + "-alerts", prefix + "-scores", prefix + "-dlq");
         Path model = TestModels.writeModel(dir.resolve("model.onnx"), "it-v1");
+        Injected injected;
+        int wellFormed;
         try (ScoringApp app = ScoringApp.start(config(bootstrap, prefix, model, guarantee))) {
             assertThat(app.awaitReady(Duration.ofSeconds(60))).as("ready").isTrue();
             assertThat(get(app.metricsPort(), "/health/ready")).startsWith("200");
 
-            Injected injected = produce(bootstrap, prefix + "-in", RECORDS, 42);
-            int wellFormed = RECORDS - injected.malformed().size();
+            injected = produce(bootstrap, prefix + "-in", RECORDS, 42);
+            wellFormed = RECORDS - injected.malformed().size();
 
             var scores = consume(bootstrap, prefix + "-scores", wellFormed, Duration.ofSeconds(60));
             var dead = consume(bootstrap, prefix + "-dlq", injected.malformed().size(), Duration.ofSeconds(30));
@@ -184,5 +213,11 @@ final class ScoringScenario {
                     .contains("kade_model_info{application=\"" + prefix + "-app\",kind=\"reconstruction\",version=\"it-v1\"} 1")
                     .contains("kafka_stream_"); // Kafka Streams' own client metrics through the Micrometer binder
         }
+        // the app is closed: nothing can be written after this, so the ends are final
+        assertThat(consumeToEnd(bootstrap, prefix + "-scores", Duration.ofSeconds(30))).as("scores to the end").hasSize(wellFormed);
+        assertThat(consumeToEnd(bootstrap, prefix + "-dlq", Duration.ofSeconds(30))).as("dead letters to the end")
+                .hasSize(injected.malformed().size());
+        assertThat(consumeToEnd(bootstrap, prefix + "-alerts", Duration.ofSeconds(30))).as("alerts to the end")
+                .hasSize(injected.anomalies().size());
     }
 }
