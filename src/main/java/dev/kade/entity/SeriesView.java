@@ -304,11 +304,13 @@ public final class SeriesView {
     }
 
     /**
-     * Forgets this batch without writing anything (its records were not committed and will be read again). Touches
-     * no store: it also runs while a task closes, when the store may be closed already.
+     * Forgets this batch without writing anything (its records were not committed and will be read again), its counts
+     * included: they will be counted again when its records are. Touches no store: it also runs while a task
+     * closes, when the store may be closed already.
      */
     public void discard() {
         clear();
+        resetCounts();
         // the clock advanced in memory for records that will be read again: take the written one back
         store.maxEventTime(writtenClock);
     }
@@ -318,18 +320,26 @@ public final class SeriesView {
         return view.containsKey(storeKey);
     }
 
-    /** One bounded expiry sweep (entities held by this batch are left for its commit). */
+    /**
+     * One bounded expiry sweep (entities held by this batch are left for its commit). Its deletions are written to
+     * the store now, not with this batch ({@link #discard} does not bring them back), so they are not among this
+     * batch's counts: the caller reports the number returned.
+     *
+     * @return the entities deleted
+     */
     public int sweep() {
-        int n = sweeper.sweep(store, view::containsKey);
-        expired += n;
-        return n;
+        return sweeper.sweep(store, view::containsKey);
     }
 
-    /** The counts since the last call, and resets them. */
+    /** This batch's counts since the last call (records admitted, entities found expired on arrival), and resets them. */
     public SeriesCounts takeCounts() {
         SeriesCounts c = new SeriesCounts(created, warmUps, imputed, late, gaps, expired);
-        created = warmUps = imputed = late = gaps = expired = 0;
+        resetCounts();
         return c;
+    }
+
+    private void resetCounts() {
+        created = warmUps = imputed = late = gaps = expired = 0;
     }
 
     private void clear() {
