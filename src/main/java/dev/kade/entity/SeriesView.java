@@ -325,10 +325,22 @@ public final class SeriesView {
      * the store now, not with this batch ({@link #discard} does not bring them back), so they are not among this
      * batch's counts: the caller reports the number returned.
      *
+     * <p>It sweeps, and writes to the store, the clock as of the last commit, not the clock this open batch has
+     * advanced: that batch may yet be discarded and its records read again, perhaps in another order (a task reads
+     * several partitions), and a deletion or a stored clock that rested on them could then change how an entity's
+     * next record is treated. Deleting only what is idle against the committed clock keeps the sweep's promise
+     * that it deletes only what the arrival rule already treats as gone.
+     *
      * @return the entities deleted
      */
     public int sweep() {
-        return sweeper.sweep(store, view::containsKey);
+        long advanced = store.maxEventTime();
+        store.maxEventTime(writtenClock);
+        try {
+            return sweeper.sweep(store, view::containsKey);
+        } finally {
+            store.maxEventTime(advanced);
+        }
     }
 
     /** This batch's counts since the last call (records admitted, entities found expired on arrival), and resets them. */
