@@ -304,11 +304,13 @@ public final class SeriesView {
     }
 
     /**
-     * Forgets this batch without writing anything (its records were not committed and will be read again). Touches
-     * no store: it also runs while a task closes, when the store may be closed already.
+     * Forgets this batch without writing anything (its records were not committed and will be read again), its counts
+     * included: they will be counted again when its records are. Touches no store: it also runs while a task
+     * closes, when the store may be closed already.
      */
     public void discard() {
         clear();
+        resetCounts();
         // the clock advanced in memory for records that will be read again: take the written one back
         store.maxEventTime(writtenClock);
     }
@@ -318,18 +320,38 @@ public final class SeriesView {
         return view.containsKey(storeKey);
     }
 
-    /** One bounded expiry sweep (entities held by this batch are left for its commit). */
+    /**
+     * One bounded expiry sweep (entities held by this batch are left for its commit). Its deletions are written to
+     * the store now, not with this batch ({@link #discard} does not bring them back), so they are not among this
+     * batch's counts: the caller reports the number returned.
+     *
+     * <p>It sweeps, and writes to the store, the clock as of the last commit, not the clock this open batch has
+     * advanced: that batch may yet be discarded and its records read again, perhaps in another order (a task reads
+     * several partitions), and a deletion or a stored clock that rested on them could then change how an entity's
+     * next record is treated. Deleting only what is idle against the committed clock keeps the sweep's promise
+     * that it deletes only what the arrival rule already treats as gone.
+     *
+     * @return the entities deleted
+     */
     public int sweep() {
-        int n = sweeper.sweep(store, view::containsKey);
-        expired += n;
-        return n;
+        long advanced = store.maxEventTime();
+        store.maxEventTime(writtenClock);
+        try {
+            return sweeper.sweep(store, view::containsKey);
+        } finally {
+            store.maxEventTime(advanced);
+        }
     }
 
-    /** The counts since the last call, and resets them. */
+    /** This batch's counts since the last call (records admitted, entities found expired on arrival), and resets them. */
     public SeriesCounts takeCounts() {
         SeriesCounts c = new SeriesCounts(created, warmUps, imputed, late, gaps, expired);
-        created = warmUps = imputed = late = gaps = expired = 0;
+        resetCounts();
         return c;
+    }
+
+    private void resetCounts() {
+        created = warmUps = imputed = late = gaps = expired = 0;
     }
 
     private void clear() {

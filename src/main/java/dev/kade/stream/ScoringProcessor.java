@@ -17,6 +17,7 @@ import dev.kade.output.ScoreRecord;
 import dev.kade.output.Source;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.apache.kafka.common.utils.Bytes;
@@ -83,6 +84,11 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     private boolean pendingWindowed;
     private int maxRecords;
     private long maxWaitNanos;
+    /**
+     * The forwarding batch's dead letters per reason, counted with its records in only once the whole batch has been
+     * forwarded: a batch that throws half way is read again, and would otherwise be counted twice.
+     */
+    private final int[] deadLettered = new int[DeadLetterReason.values().length];
 
     ScoringProcessor(TopologyConfig config, ModelRegistry models, KadeMetrics metrics) {
         this(config, models, metrics, false);
@@ -240,7 +246,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     }
 
     private void scoreAndForward(List<PendingBatch.Entry> entries, ServingModel model, BatchTrigger trigger) {
-        countIn(entries);
+        Arrays.fill(deadLettered, 0);
         int latentWidth = config.includeLatent() && config.topics().scores().isPresent() ? model.scorer().latentWidth() : 0;
         batch.read(entries, model.reader(), latentWidth);
         long t0 = System.nanoTime();
@@ -280,6 +286,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             }
             forward(e.record(), out);
         }
+        countIn(entries);
         metrics.scoredBatch(trigger, scored, scoredCount, nanos, anomalies);
     }
 
@@ -290,7 +297,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
      * before the commit this flush precedes.
      */
     private void scoreAndForwardWindows(List<PendingBatch.Entry> entries, BatchTrigger trigger) {
-        countIn(entries);
+        Arrays.fill(deadLettered, 0);
         ModelMetadata meta = series.model().metadata();
         long t0 = System.nanoTime();
         series.score();
@@ -330,6 +337,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             forward(e.record(), out);
         }
         series.finish();
+        countIn(entries);
         metrics.scoredBatch(trigger, scored, scoredCount, nanos, anomalies);
     }
 
@@ -388,7 +396,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         Record<byte[], byte[]> record = e.record();
         DeadLetters.DeadLetter d = deadLetters.build(record.key(), e.originalValue(), record.headers(), reason, detail, feature,
                 e.source(), model.version());
-        metrics.deadLetter(reason);
+        deadLettered[reason.ordinal()]++;
         context.forward(record.withKey(d.key()).withValue(d.value()).withHeaders(d.headers()), ScoringTopology.DEAD_LETTER_SINK);
     }
 
@@ -399,8 +407,16 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         }
     }
 
-    /** Counts the batch's records per input topic (one meter update per topic, not per record). */
+    /**
+     * Counts the batch's records per input topic (one meter update per topic, not per record) and its dead letters,
+     * once it has been forwarded entirely.
+     */
     private void countIn(List<PendingBatch.Entry> batch) {
+        for (DeadLetterReason reason : DeadLetterReason.values()) {
+            for (int n = deadLettered[reason.ordinal()]; n > 0; n--) {
+                metrics.deadLetter(reason);
+            }
+        }
         String topic = batch.get(0).source().topic();
         int run = 0;
         for (PendingBatch.Entry e : batch) {

@@ -6,6 +6,7 @@ import dev.kade.entity.EntityStore;
 import dev.kade.entity.EventTimeException;
 import dev.kade.entity.ExpirySweeper;
 import dev.kade.entity.RocksDbSize;
+import dev.kade.entity.SeriesCounts;
 import dev.kade.entity.SeriesSettings;
 import dev.kade.entity.SeriesView;
 import dev.kade.entity.WindowScores;
@@ -201,22 +202,29 @@ final class SeriesScoring {
      */
     void finish() {
         view.commit();
-        end();
+        end(true);
     }
 
-    /** Forgets the batch without writing (its records were not committed and will be read again). */
+    /**
+     * Forgets the batch without writing (its records were not committed and will be read again). Its counts are
+     * dropped with it: reported now, they would be reported again when its records are read again.
+     */
     void discard() {
         if (view != null) {
             view.discard();
         }
-        end();
+        end(false);
     }
 
-    private void end() {
+    /** Ends the batch; {@code report}: whether its counts go to the meters (only a finished batch's do). */
+    private void end(boolean report) {
         admissions.clear();
         scores = null;
         if (view != null) {
-            metrics.series(view.takeCounts());
+            SeriesCounts counts = view.takeCounts();
+            if (report) {
+                metrics.series(counts);
+            }
         }
         if (lease != null) {
             lease.close();
@@ -224,13 +232,15 @@ final class SeriesScoring {
         }
     }
 
-    /** One bounded idle-expiry sweep (a stream-time punctuation). */
+    /**
+     * One bounded idle-expiry sweep (a stream-time punctuation). It may run while a batch is open: its deletions go
+     * to the store now, not with the batch, and a discard does not bring them back, so they are reported now; the
+     * open batch's own counts are not (they wait for {@link #finish}).
+     */
     void sweep() {
         int n = view != null ? view.sweep() : sweeper.sweep(store, k -> false);
-        if (view != null) {
-            metrics.series(view.takeCounts());
-        } else if (n > 0) {
-            metrics.series(new dev.kade.entity.SeriesCounts(0, 0, 0, 0, 0, n));
+        if (n > 0) {
+            metrics.series(new SeriesCounts(0, 0, 0, 0, 0, n));
         }
     }
 

@@ -226,6 +226,26 @@ class SeriesViewTest {
     }
 
     @Test
+    void aSweepInsideAnOpenBatchGoesByTheCommittedClockNotTheBatchs() {
+        SeriesPolicy policy = SeriesPolicy.DEFAULT.withExpiry(Duration.ofSeconds(10), Duration.ofSeconds(1), 100);
+        SeriesView v = view(policy);
+        v.admit(A, 1000, step(1), 0);
+        v.commit();
+        // an open batch moves the clock a minute on; it is not committed, and may yet be discarded
+        v.admit(B, 61_000, step(2), 0);
+        assertThat(v.sweep()).as("A is idle only against the open batch's clock").isZero();
+        assertThat(kv.get(A.storeKey())).isNotNull();
+        assertThat(new EntityStore(kv).maxEventTime()).as("the stored clock").isEqualTo(1000);
+        // the batch is dropped; read again, it commits, and then A goes
+        v.discard();
+        v.admit(B, 61_000, step(2), 0);
+        v.commit();
+        assertThat(v.sweep()).isEqualTo(1);
+        assertThat(kv.get(A.storeKey())).isNull();
+        assertThat(new EntityStore(kv).maxEventTime()).isEqualTo(61_000);
+    }
+
+    @Test
     void aSweepVisitsABoundedNumberOfEntitiesAndResumesFromItsCursor() {
         SeriesPolicy policy = SeriesPolicy.DEFAULT.withExpiry(Duration.ofSeconds(10), Duration.ofSeconds(1), 3);
         SeriesView v = view(policy);
