@@ -2,6 +2,11 @@ package dev.kade.output;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.io.NumberOutput;
+import com.fasterxml.jackson.core.io.SerializedString;
+import dev.kade.model.ModelMetadata;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,6 +26,12 @@ import java.util.Objects;
  * {@code top_features} kept to {@value #TRUNCATED_TOP_FEATURES}. What still does not fit (a key near
  * the limit on its own) is an {@link OutputTooLargeException}, which the caller turns into a dead letter.
  *
+ * <p>Numbers: a float is written as the shortest decimal that reads back as the same float, and a double as the
+ * shortest that reads back as the same double (Jackson's Schubfach writer, {@link StreamWriteFeature#USE_FAST_DOUBLE_WRITER},
+ * the algorithm of JDK 19's {@code Float.toString}/{@code Double.toString}), with no detour through a parsed
+ * string. What stays the same for a model (its threshold, version and kind) and for a source topic is rendered
+ * once and copied as bytes into each record: the score record is the stream's hottest output.
+ *
  * <p>Not thread-safe: one writer per stream task (processor instance), which owns its buffer.
  */
 public final class OutputWriter {
@@ -32,12 +43,28 @@ public final class OutputWriter {
     public static final String INFINITE_SCORE_NOTE = "the score overflowed float32 (feature values far outside the"
             + " training range); ranked at the maximum percentile";
 
-    private static final JsonFactory JSON = new JsonFactory();
+    private static final JsonFactory JSON = JsonFactory.builder().enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
+
+    private static final SerializedString SCORE = new SerializedString("score");
+    private static final SerializedString THRESHOLD = new SerializedString("threshold");
+    private static final SerializedString ANOMALY = new SerializedString("anomaly");
+    private static final SerializedString PERCENTILE = new SerializedString("percentile");
+    private static final SerializedString MODEL_VERSION = new SerializedString("model_version");
+    private static final SerializedString SOURCE = new SerializedString("source");
+    private static final SerializedString TOPIC = new SerializedString("topic");
+    private static final SerializedString PARTITION = new SerializedString("partition");
+    private static final SerializedString OFFSET = new SerializedString("offset");
 
     private final OutputLimits limits;
     private final Buffer buffer = new Buffer();
     private JsonGenerator gen;
     private int[] order = new int[0];
+    /** The last model rendered and its constant parts, pre-encoded (a model serves many records in a row). */
+    private ModelMetadata fragmentsOf;
+    private ModelFragments fragments;
+    /** The last source topic rendered, and its text pre-encoded. */
+    private String topicOf;
+    private SerializedString topic;
 
     public OutputWriter(OutputLimits limits) {
         this.limits = Objects.requireNonNull(limits, "limits");
@@ -128,10 +155,13 @@ public final class OutputWriter {
             }
             gen.writeEndObject();
         }
-        writeScoreFields(a.score(), a.model().threshold(), a.model().percentile(a.score()));
+        ModelFragments m = fragments(a.model());
+        writeScoreFields(a.score(), m, a.model().percentile(a.score()));
         gen.writeObjectFieldStart("model");
-        gen.writeStringField("kind", a.model().kind().label());
-        gen.writeStringField("version", a.model().version());
+        gen.writeFieldName("kind");
+        gen.writeString(m.kind());
+        gen.writeFieldName("version");
+        gen.writeString(m.version());
         gen.writeEndObject();
         int top = t == Truncation.KEY_AND_FEATURES ? Math.min(a.topFeatures(), TRUNCATED_TOP_FEATURES) : a.topFeatures();
         writeTopFeatures(names, a.featureErrors(), a.offset(), top);
@@ -148,16 +178,21 @@ public final class OutputWriter {
     }
 
     private void writeScore(ScoreRecord s) throws IOException {
+        ModelFragments m = fragments(s.model());
         gen.writeStartObject();
-        gen.writeFieldName("score");
+        gen.writeFieldName(SCORE);
         writeFloat(s.score());
-        gen.writeNumberField("threshold", s.model().threshold());
-        gen.writeBooleanField("anomaly", s.anomaly());
-        gen.writeNumberField("percentile", round(s.model().percentile(s.score())));
+        gen.writeFieldName(THRESHOLD);
+        gen.writeRawValue(m.threshold());
+        gen.writeFieldName(ANOMALY);
+        gen.writeBoolean(s.anomaly());
+        gen.writeFieldName(PERCENTILE);
+        gen.writeNumber(round(s.model().percentile(s.score())));
         if (!Float.isFinite(s.score())) {
             gen.writeStringField("score_note", INFINITE_SCORE_NOTE);
         }
-        gen.writeStringField("model_version", s.model().version());
+        gen.writeFieldName(MODEL_VERSION);
+        gen.writeString(m.version());
         if (s.series() != null) {
             writeSeriesScore(s.series());
         }
@@ -251,11 +286,13 @@ public final class OutputWriter {
         }
     }
 
-    private void writeScoreFields(float score, double threshold, double percentile) throws IOException {
-        gen.writeFieldName("score");
+    private void writeScoreFields(float score, ModelFragments m, double percentile) throws IOException {
+        gen.writeFieldName(SCORE);
         writeFloat(score);
-        gen.writeNumberField("threshold", threshold);
-        gen.writeNumberField("percentile", round(percentile));
+        gen.writeFieldName(THRESHOLD);
+        gen.writeRawValue(m.threshold());
+        gen.writeFieldName(PERCENTILE);
+        gen.writeNumber(round(percentile));
         if (!Float.isFinite(score)) {
             gen.writeStringField("score_note", INFINITE_SCORE_NOTE);
         }
@@ -315,19 +352,59 @@ public final class OutputWriter {
     }
 
     private void writeSource(Source s) throws IOException {
-        gen.writeObjectFieldStart("source");
-        gen.writeStringField("topic", s.topic());
-        gen.writeNumberField("partition", s.partition());
-        gen.writeNumberField("offset", s.offset());
+        gen.writeFieldName(SOURCE);
+        gen.writeStartObject();
+        gen.writeFieldName(TOPIC);
+        gen.writeString(topic(s.topic()));
+        gen.writeFieldName(PARTITION);
+        gen.writeNumber(s.partition());
+        gen.writeFieldName(OFFSET);
+        gen.writeNumber(s.offset());
         gen.writeEndObject();
     }
 
-    /** A float as the short decimal Java prints for it (5.6, not 5.599999904632568); null when not finite. */
+    /**
+     * A float as the shortest decimal that reads back as the same float (5.6, not 5.599999904632568); null when
+     * not finite.
+     */
     private void writeFloat(float f) throws IOException {
         if (Float.isFinite(f)) {
-            gen.writeNumber(Double.parseDouble(Float.toString(f)));
+            gen.writeNumber(f);
         } else {
             gen.writeNull();
+        }
+    }
+
+    /** The model's constant parts, rendered once per model (compared by identity: a model is immutable). */
+    private ModelFragments fragments(ModelMetadata model) {
+        if (model != fragmentsOf) {
+            fragments = ModelFragments.of(model);
+            fragmentsOf = model;
+        }
+        return fragments;
+    }
+
+    private SerializedString topic(String name) {
+        if (name != topicOf) {
+            if (topicOf == null || !topicOf.equals(name)) {
+                topic = new SerializedString(name);
+            }
+            topicOf = name;
+        }
+        return topic;
+    }
+
+    /**
+     * What every output of one model repeats, pre-encoded: the threshold's number text (as the generator
+     * would write it), the version and the kind as JSON strings.
+     */
+    private record ModelFragments(SerializableString threshold, SerializableString version, SerializableString kind) {
+        static ModelFragments of(ModelMetadata m) {
+            double t = m.threshold();
+            // a threshold is finite (ModelMetadata checks it); NaN and infinities would need quoting
+            String text = NumberOutput.toString(t, true);
+            return new ModelFragments(new SerializedString(text), new SerializedString(m.version()),
+                    new SerializedString(m.kind().label()));
         }
     }
 

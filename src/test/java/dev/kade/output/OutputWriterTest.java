@@ -186,6 +186,37 @@ class OutputWriterTest {
         assertThat(cut.get("off").get("feature").asText()).isEqualTo("latency_ms");
     }
 
+    @Test
+    void everyFloatScoreReadsBackAsTheSameFloatAndIsNoLongerThanJavasText() throws Exception {
+        java.util.Random random = new java.util.Random(18);
+        for (int i = 0; i < 20_000; i++) {
+            float f = i % 2 == 0 ? Float.intBitsToFloat(random.nextInt()) : random.nextFloat() * (float) Math.pow(10, random.nextInt(12) - 6);
+            if (!Float.isFinite(f)) {
+                continue;
+            }
+            JsonNode n = JSON.readTree(writer.score(new ScoreRecord(f, false, MODEL, SOURCE), null));
+            String text = n.get("score").asText();
+            assertThat(Float.parseFloat(text)).as("score text %s of float bits %08x", text, Float.floatToRawIntBits(f))
+                    .isEqualTo(f);
+            String javas = Double.toString(Double.parseDouble(Float.toString(f)));
+            assertThat(text.length()).as("%s against %s", text, javas).isLessThanOrEqualTo(javas.length());
+        }
+    }
+
+    @Test
+    void aNewModelsThresholdAndVersionReplaceTheFormerOnes() throws Exception {
+        writer.score(new ScoreRecord(0.5f, false, MODEL, SOURCE), null);
+        ModelMetadata next = MODEL.withThreshold(0.0123).withVersion("2026-12-03.1");
+        JsonNode n = JSON.readTree(writer.score(new ScoreRecord(0.5f, true, next, new Source("other", 2, 7)), null));
+        assertThat(n.get("threshold").asDouble()).isEqualTo(0.0123);
+        assertThat(n.get("model_version").asText()).isEqualTo("2026-12-03.1");
+        assertThat(n.get("source").get("topic").asText()).isEqualTo("other");
+        JsonNode back = JSON.readTree(writer.score(new ScoreRecord(0.5f, false, MODEL, SOURCE), null));
+        assertThat(back.get("threshold").asDouble()).isEqualTo(1.0);
+        assertThat(back.get("model_version").asText()).isEqualTo("2026-11-25.1");
+        assertThat(back.get("source").get("topic").asText()).isEqualTo("metrics");
+    }
+
     private static String text(byte[] b) {
         return new String(b, StandardCharsets.UTF_8);
     }
