@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -241,14 +240,8 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             Outputs out;
             try {
                 out = render(row, score, meta);
-            } catch (OutputTooLargeException tooLarge) {
-                deadLetter(e, DeadLetterReason.OUTPUT_TOO_LARGE, tooLarge.getMessage(), null, meta);
-                continue;
-            } catch (RuntimeException bug) {
-                // a rendering bug must not fail the batch (or the commit it may run in): this record alone
-                // goes to the dead-letter topic, as Kafka Streams' processing exception handler would send it
-                LOG.error("cannot render outputs for {}", e.source(), bug);
-                deadLetter(e, DeadLetterReason.PROCESSING_ERROR, "cannot render outputs: " + bug, null, meta);
+            } catch (OutputTooLargeException | RuntimeException failure) {
+                renderFailed(e, failure, meta);
                 continue;
             }
             scored[scoredCount++] = Float.isFinite(score) ? score : Float.MAX_VALUE;
@@ -292,12 +285,8 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             Outputs out;
             try {
                 out = renderWindowed(e, j, meta);
-            } catch (OutputTooLargeException tooLarge) {
-                deadLetter(e, DeadLetterReason.OUTPUT_TOO_LARGE, tooLarge.getMessage(), null, meta);
-                continue;
-            } catch (RuntimeException bug) {
-                LOG.error("cannot render outputs for {}", e.source(), bug);
-                deadLetter(e, DeadLetterReason.PROCESSING_ERROR, "cannot render outputs: " + bug, null, meta);
+            } catch (OutputTooLargeException | RuntimeException failure) {
+                renderFailed(e, failure, meta);
                 continue;
             }
             scored[scoredCount++] = Float.isFinite(j.score()) ? j.score() : Float.MAX_VALUE;
@@ -308,6 +297,20 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         }
         series.finish();
         metrics.scoredBatch(trigger, scored, scoredCount, nanos, anomalies);
+    }
+
+    /**
+     * A record whose outputs could not be rendered goes to the dead-letter topic alone: {@code output_too_large}
+     * when it does not fit {@code output.max.bytes}, else {@code processing_error}. A rendering bug must not fail
+     * the batch (or the commit it may run in), as Kafka Streams' processing exception handler would not.
+     */
+    private void renderFailed(PendingBatch.Entry e, Exception failure, ModelMetadata meta) {
+        if (failure instanceof OutputTooLargeException tooLarge) {
+            deadLetter(e, DeadLetterReason.OUTPUT_TOO_LARGE, tooLarge.getMessage(), null, meta);
+        } else {
+            LOG.error("cannot render outputs for {}", e.source(), failure);
+            deadLetter(e, DeadLetterReason.PROCESSING_ERROR, "cannot render outputs: " + failure, null, meta);
+        }
     }
 
     private Outputs renderWindowed(PendingBatch.Entry e, SeriesScoring.Judged j, ModelMetadata meta)
@@ -344,11 +347,12 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     }
 
     private void forward(Record<byte[], byte[]> record, Outputs out) {
+        // one new Record with empty headers: withValue(..).withHeaders(..) built two, each copying the headers
         if (out.score() != null) {
-            context.forward(record.withValue(out.score()).withHeaders(new RecordHeaders()), ScoringTopology.SCORES_SINK);
+            context.forward(new Record<>(record.key(), out.score(), record.timestamp()), ScoringTopology.SCORES_SINK);
         }
         if (out.alert() != null) {
-            context.forward(record.withValue(out.alert()).withHeaders(new RecordHeaders()), ScoringTopology.ALERTS_SINK);
+            context.forward(new Record<>(record.key(), out.alert(), record.timestamp()), ScoringTopology.ALERTS_SINK);
         }
     }
 
