@@ -65,6 +65,7 @@ public final class OutputWriter {
     /** The last source topic rendered, and its text pre-encoded. */
     private String topicOf;
     private SerializedString topic;
+    private final IsoMillis times = new IsoMillis();
 
     public OutputWriter(OutputLimits limits) {
         this.limits = Objects.requireNonNull(limits, "limits");
@@ -168,8 +169,10 @@ public final class OutputWriter {
         if (a.series() != null) {
             writeSeriesAlert(a.series(), names, t != Truncation.KEY_AND_FEATURES);
         }
-        gen.writeStringField("event_time", a.eventTime().toString());
-        gen.writeStringField("detection_time", a.detectionTime().toString());
+        gen.writeFieldName("event_time");
+        writeTime(a.eventTime());
+        gen.writeFieldName("detection_time");
+        writeTime(a.detectionTime());
         writeSource(a.source());
         if (t != Truncation.NONE) {
             gen.writeBooleanField("truncated", true);
@@ -210,7 +213,8 @@ public final class OutputWriter {
     /** The entity's fields of a windowed model's score record (README "Scores format"). */
     private void writeSeriesScore(SeriesScore s) throws IOException {
         gen.writeStringField("entity", s.entity());
-        gen.writeStringField("event_time", java.time.Instant.ofEpochMilli(s.eventTime()).toString());
+        gen.writeFieldName("event_time");
+        writeTime(s.eventTime());
         gen.writeBooleanField("warming_up", s.warmingUp());
         gen.writeFieldName("likelihood");
         writeDouble(s.likelihood());
@@ -372,6 +376,26 @@ public final class OutputWriter {
             gen.writeNumber(f);
         } else {
             gen.writeNull();
+        }
+    }
+
+    /** A time as {@link java.time.Instant#toString()} writes it. */
+    private void writeTime(java.time.Instant t) throws IOException {
+        long second = t.getEpochSecond();
+        if (t.getNano() % 1_000_000 == 0 && second >= IsoMillis.MIN / 1000 && second <= IsoMillis.MAX / 1000) {
+            writeTime(t.toEpochMilli());
+        } else {
+            gen.writeString(t.toString());
+        }
+    }
+
+    /** An epoch-millisecond time as {@link java.time.Instant#toString()} writes it, without building a String. */
+    private void writeTime(long epochMillis) throws IOException {
+        int n = times.format(epochMillis);
+        if (n < 0) {
+            gen.writeString(java.time.Instant.ofEpochMilli(epochMillis).toString());
+        } else {
+            gen.writeString(times.text(), 0, n);
         }
     }
 
