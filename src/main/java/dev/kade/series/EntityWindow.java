@@ -116,13 +116,29 @@ public final class EntityWindow {
 
     /** The byte form described in the class Javadoc. */
     public byte[] toBytes() {
-        ByteBuffer b = ByteBuffer.allocate(HEADER + size * features * 4);
-        b.put(FORMAT).putShort((short) window).putShort((short) features).putShort((short) size);
-        float[] held = toArray();
-        for (float v : held) {
-            b.putFloat(v);
-        }
+        ByteBuffer b = ByteBuffer.allocate(encodedSize());
+        writeTo(b);
         return b.array();
+    }
+
+    /** Length of {@link #toBytes()}. */
+    public int encodedSize() {
+        return HEADER + size * features * 4;
+    }
+
+    /**
+     * Writes {@link #toBytes()} at {@code b}'s position, straight from the ring (no copy of the steps): an entity
+     * state is written to the store after every batch that touched it.
+     */
+    public void writeTo(ByteBuffer b) {
+        b.put(FORMAT).putShort((short) window).putShort((short) features).putShort((short) size);
+        int first = Math.min(size, window - head) * features;
+        for (int i = head * features, end = head * features + first; i < end; i++) {
+            b.putFloat(values[i]);
+        }
+        for (int i = 0, end = size * features - first; i < end; i++) {
+            b.putFloat(values[i]);
+        }
     }
 
     /**
