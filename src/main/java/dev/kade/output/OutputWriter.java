@@ -54,6 +54,14 @@ public final class OutputWriter {
     private static final SerializedString TOPIC = new SerializedString("topic");
     private static final SerializedString PARTITION = new SerializedString("partition");
     private static final SerializedString OFFSET = new SerializedString("offset");
+    private static final SerializedString ENTITY = new SerializedString("entity");
+    private static final SerializedString EVENT_TIME = new SerializedString("event_time");
+    private static final SerializedString WARMING_UP = new SerializedString("warming_up");
+    private static final SerializedString LIKELIHOOD = new SerializedString("likelihood");
+    private static final SerializedString ANOMALY_SCORE = new SerializedString("anomaly_score");
+    private static final SerializedString FEATURE = new SerializedString("feature");
+    private static final SerializedString ERROR = new SerializedString("error");
+    private static final SerializedString SHARE = new SerializedString("share");
 
     private final OutputLimits limits;
     private final Buffer buffer = new Buffer();
@@ -140,6 +148,7 @@ public final class OutputWriter {
     private void writeAlert(Alert a, Truncation t) throws IOException {
         List<String> names = a.model().features();
         int width = names.size();
+        ModelFragments m = fragments(a.model());
         gen.writeStartObject();
         gen.writeFieldName("key");
         if (a.key() == null) {
@@ -151,12 +160,11 @@ public final class OutputWriter {
         if (t != Truncation.KEY_AND_FEATURES) {
             gen.writeObjectFieldStart("features");
             for (int j = 0; j < width; j++) {
-                gen.writeFieldName(names.get(j));
+                gen.writeFieldName(m.features()[j]);
                 writeFloat(a.features()[a.offset() + j]);
             }
             gen.writeEndObject();
         }
-        ModelFragments m = fragments(a.model());
         writeScoreFields(a.score(), m, a.model().percentile(a.score()));
         gen.writeObjectFieldStart("model");
         gen.writeFieldName("kind");
@@ -165,7 +173,7 @@ public final class OutputWriter {
         gen.writeString(m.version());
         gen.writeEndObject();
         int top = t == Truncation.KEY_AND_FEATURES ? Math.min(a.topFeatures(), TRUNCATED_TOP_FEATURES) : a.topFeatures();
-        writeTopFeatures(names, a.featureErrors(), a.offset(), top);
+        writeTopFeatures(m.features(), a.featureErrors(), a.offset(), top);
         if (a.series() != null) {
             writeSeriesAlert(a.series(), names, t != Truncation.KEY_AND_FEATURES);
         }
@@ -212,14 +220,16 @@ public final class OutputWriter {
 
     /** The entity's fields of a windowed model's score record (README "Scores format"). */
     private void writeSeriesScore(SeriesScore s) throws IOException {
-        gen.writeStringField("entity", s.entity());
-        gen.writeFieldName("event_time");
+        gen.writeFieldName(ENTITY);
+        gen.writeString(s.entity());
+        gen.writeFieldName(EVENT_TIME);
         writeTime(s.eventTime());
-        gen.writeBooleanField("warming_up", s.warmingUp());
-        gen.writeFieldName("likelihood");
+        gen.writeFieldName(WARMING_UP);
+        gen.writeBoolean(s.warmingUp());
+        gen.writeFieldName(LIKELIHOOD);
         writeDouble(s.likelihood());
         // full precision: rounding would make ties a threshold sweep (NAB) cannot separate
-        gen.writeFieldName("anomaly_score");
+        gen.writeFieldName(ANOMALY_SCORE);
         writeDouble(s.anomalyScore());
         if (s.imputed()) {
             gen.writeBooleanField("imputed", true);
@@ -303,8 +313,8 @@ public final class OutputWriter {
     }
 
     /** The features with the largest errors, largest first (ties by column), each with its share of the total. */
-    private void writeTopFeatures(List<String> names, float[] errors, int offset, int limit) throws IOException {
-        int width = names.size();
+    private void writeTopFeatures(SerializableString[] names, float[] errors, int offset, int limit) throws IOException {
+        int width = names.length;
         double total = 0;
         int infinite = 0;
         for (int j = 0; j < width; j++) {
@@ -340,8 +350,9 @@ public final class OutputWriter {
             int j = order[k];
             float e = errors[offset + j];
             gen.writeStartObject();
-            gen.writeStringField("feature", names.get(j));
-            gen.writeFieldName("error");
+            gen.writeFieldName(FEATURE);
+            gen.writeString(names[j]);
+            gen.writeFieldName(ERROR);
             writeFloat(e);
             double share;
             if (infinite > 0) {
@@ -349,7 +360,8 @@ public final class OutputWriter {
             } else {
                 share = total > 0 ? round(Math.max(0, e) / total) : 0.0;
             }
-            gen.writeNumberField("share", share);
+            gen.writeFieldName(SHARE);
+            gen.writeNumber(share);
             gen.writeEndObject();
         }
         gen.writeEndArray();
@@ -420,15 +432,17 @@ public final class OutputWriter {
 
     /**
      * What every output of one model repeats, pre-encoded: the threshold's number text (as the generator
-     * would write it), the version and the kind as JSON strings.
+     * would write it), the version and the kind as JSON strings, and the feature names (alerts name them).
      */
-    private record ModelFragments(SerializableString threshold, SerializableString version, SerializableString kind) {
+    private record ModelFragments(SerializableString threshold, SerializableString version, SerializableString kind,
+                                  SerializableString[] features) {
         static ModelFragments of(ModelMetadata m) {
             double t = m.threshold();
             // a threshold is finite (ModelMetadata checks it); NaN and infinities would need quoting
             String text = NumberOutput.toString(t, true);
             return new ModelFragments(new SerializedString(text), new SerializedString(m.version()),
-                    new SerializedString(m.kind().label()));
+                    new SerializedString(m.kind().label()),
+                    m.features().stream().map(SerializedString::new).toArray(SerializableString[]::new));
         }
     }
 
