@@ -133,12 +133,10 @@ public final class EntityWindow {
     public void writeTo(ByteBuffer b) {
         b.put(FORMAT).putShort((short) window).putShort((short) features).putShort((short) size);
         int first = Math.min(size, window - head) * features;
-        for (int i = head * features, end = head * features + first; i < end; i++) {
-            b.putFloat(values[i]);
-        }
-        for (int i = 0, end = size * features - first; i < end; i++) {
-            b.putFloat(values[i]);
-        }
+        int all = size * features;
+        // bulk copies (with the byte swap) through a float view, then past them
+        b.asFloatBuffer().put(values, head * features, first).put(values, 0, all - first);
+        b.position(b.position() + 4 * all);
     }
 
     /**
@@ -160,9 +158,7 @@ public final class EntityWindow {
                     + " in " + bytes.length + " bytes");
         }
         EntityWindow out = new EntityWindow(w, f);
-        for (int i = 0; i < n * f; i++) {
-            out.values[i] = b.getFloat();
-        }
+        b.asFloatBuffer().get(out.values, 0, n * f);
         out.size = n;
         return out;
     }
