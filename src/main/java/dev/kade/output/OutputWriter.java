@@ -73,7 +73,9 @@ public final class OutputWriter {
     /** The last source topic rendered, and its text pre-encoded. */
     private String topicOf;
     private SerializedString topic;
-    private final IsoMillis times = new IsoMillis();
+    private final IsoInstant times = new IsoInstant();
+    /** Scratch for a number written from its digits ({@link #writeFourDecimals}). */
+    private final char[] digits = new char[16];
 
     public OutputWriter(OutputLimits limits) {
         this.limits = Objects.requireNonNull(limits, "limits");
@@ -198,7 +200,7 @@ public final class OutputWriter {
         gen.writeFieldName(ANOMALY);
         gen.writeBoolean(s.anomaly());
         gen.writeFieldName(PERCENTILE);
-        gen.writeNumber(round(s.model().percentile(s.score())));
+        writeFourDecimals(round(s.model().percentile(s.score())));
         if (!Float.isFinite(s.score())) {
             gen.writeStringField("score_note", INFINITE_SCORE_NOTE);
         }
@@ -306,7 +308,7 @@ public final class OutputWriter {
         gen.writeFieldName(THRESHOLD);
         gen.writeRawValue(m.threshold());
         gen.writeFieldName(PERCENTILE);
-        gen.writeNumber(round(percentile));
+        writeFourDecimals(round(percentile));
         if (!Float.isFinite(score)) {
             gen.writeStringField("score_note", INFINITE_SCORE_NOTE);
         }
@@ -361,7 +363,7 @@ public final class OutputWriter {
                 share = total > 0 ? round(Math.max(0, e) / total) : 0.0;
             }
             gen.writeFieldName(SHARE);
-            gen.writeNumber(share);
+            writeFourDecimals(share);
             gen.writeEndObject();
         }
         gen.writeEndArray();
@@ -391,13 +393,13 @@ public final class OutputWriter {
         }
     }
 
-    /** A time as {@link java.time.Instant#toString()} writes it. */
+    /** A time as {@link java.time.Instant#toString()} writes it, without building a String. */
     private void writeTime(java.time.Instant t) throws IOException {
-        long second = t.getEpochSecond();
-        if (t.getNano() % 1_000_000 == 0 && second >= IsoMillis.MIN / 1000 && second <= IsoMillis.MAX / 1000) {
-            writeTime(t.toEpochMilli());
-        } else {
+        int n = times.format(t.getEpochSecond(), t.getNano());
+        if (n < 0) {
             gen.writeString(t.toString());
+        } else {
+            gen.writeString(times.text(), 0, n);
         }
     }
 
@@ -409,6 +411,52 @@ public final class OutputWriter {
         } else {
             gen.writeString(times.text(), 0, n);
         }
+    }
+
+    /**
+     * A value {@link #round} rounded to four decimals (a percentile, a share), as the generator would write it, but
+     * from its digits: the shortest decimal of the double nearest k/10,000 is k/10,000 itself (any other decimal of
+     * at most four places is 1e-4 away, far beyond an ulp), in plain notation from 0.001 to 1e7 ({@code 40.0},
+     * {@code 99.9731}). Outside that range (scientific notation) and for non-finite values the generator writes it.
+     */
+    private void writeFourDecimals(double v) throws IOException {
+        int start = fourDecimals(v, digits);
+        if (start < 0) {
+            gen.writeNumber(v);
+        } else {
+            gen.writeRawValue(digits, start, digits.length - start);
+        }
+    }
+
+    /**
+     * Writes the text of {@code v} (a value rounded to four decimals) at the end of {@code out} (16 chars) and answers
+     * where it starts, or -1 when {@code v} is negative, -0.0, non-finite or outside [0.001, 1e7) and not 0.
+     */
+    static int fourDecimals(double v, char[] out) {
+        boolean zero = Double.doubleToRawLongBits(v) == 0L;
+        if (!(zero || (v >= 1e-3 && v < 1e7))) {
+            return -1;
+        }
+        long k = Math.round(v * 10_000.0);
+        long whole = k / 10_000;
+        int frac = (int) (k % 10_000);
+        int end = out.length;
+        // the fraction without trailing zeros, at least one digit
+        int places = 4;
+        while (places > 1 && frac % 10 == 0) {
+            frac /= 10;
+            places--;
+        }
+        for (int p = 0; p < places; p++) {
+            out[--end] = (char) ('0' + frac % 10);
+            frac /= 10;
+        }
+        out[--end] = '.';
+        do {
+            out[--end] = (char) ('0' + whole % 10);
+            whole /= 10;
+        } while (whole > 0);
+        return end;
     }
 
     /** The model's constant parts, rendered once per model (compared by identity: a model is immutable). */

@@ -217,6 +217,34 @@ class OutputWriterTest {
         assertThat(back.get("source").get("topic").asText()).isEqualTo("metrics");
     }
 
+    @Test
+    void fourDecimalValuesAreWrittenAsTheGeneratorWritesThem() {
+        char[] out = new char[16];
+        // every percentile a score record can carry, then larger values up to the plain-notation limit
+        for (long k = 0; k <= 1_000_000; k++) {
+            assertFourDecimals(k / 10_000.0, out);
+        }
+        java.util.Random random = new java.util.Random(18);
+        for (int i = 0; i < 200_000; i++) {
+            assertFourDecimals(Math.round(random.nextDouble() * 1e11) / 10_000.0, out);
+        }
+        assertThat(OutputWriter.fourDecimals(0.0009, out)).isEqualTo(-1);
+        assertThat(OutputWriter.fourDecimals(1e7, out)).isEqualTo(-1);
+        assertThat(OutputWriter.fourDecimals(-0.0, out)).isEqualTo(-1);
+        assertThat(OutputWriter.fourDecimals(-1.5, out)).isEqualTo(-1);
+        assertThat(OutputWriter.fourDecimals(Double.NaN, out)).isEqualTo(-1);
+    }
+
+    private static void assertFourDecimals(double v, char[] out) {
+        int start = OutputWriter.fourDecimals(v, out);
+        String expected = com.fasterxml.jackson.core.io.NumberOutput.toString(v, true);
+        if (start < 0) {
+            assertThat(v).as("only values below 0.001 (scientific notation) are left to the generator").isLessThan(1e-3);
+            return;
+        }
+        assertThat(new String(out, start, out.length - start)).as("value %s", expected).isEqualTo(expected);
+    }
+
     private static String text(byte[] b) {
         return new String(b, StandardCharsets.UTF_8);
     }
