@@ -106,18 +106,22 @@ public final class EntityState {
 
     /** The byte form described in the class Javadoc. */
     public byte[] toBytes() {
-        byte[] w = window.toBytes();
-        byte[] s = stats.toBytes();
-        byte[] p = seasonal == null ? new byte[0] : seasonal.toBytes();
-        ByteBuffer b = ByteBuffer.allocate(1 + 8 + 8 + 4 + 4 + 2 + w.length + 2 + s.length + likelihood.encodedSize() + 4
-                + p.length);
+        // one array: the window and statistics are written into it in place, not built apart and copied
+        int w = window.encodedSize();
+        int s = stats.encodedSize();
+        byte[] p = seasonal == null ? NO_PROFILE : seasonal.toBytes();
+        ByteBuffer b = ByteBuffer.allocate(1 + 8 + 8 + 4 + 4 + 2 + w + 2 + s + likelihood.encodedSize() + 4 + p.length);
         b.put(VERSION).putLong(lastEventTime).putLong(records).putInt(late).putInt(gaps);
-        b.putShort((short) w.length).put(w);
-        b.putShort((short) s.length).put(s);
+        b.putShort((short) w);
+        window.writeTo(b);
+        b.putShort((short) s);
+        stats.writeTo(b);
         likelihood.writeTo(b);
         b.putInt(p.length).put(p);
         return b.array();
     }
+
+    private static final byte[] NO_PROFILE = new byte[0];
 
     /**
      * Reads {@link #toBytes()} for an entity of a model with {@code spec}. A state written for another window

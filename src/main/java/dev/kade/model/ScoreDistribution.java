@@ -70,11 +70,19 @@ public record ScoreDistribution(double[] probabilities, double[] values) {
         if (score >= values[last]) {
             return 100 * probabilities[last];
         }
-        // find the last point whose value is <= score (values may repeat: take the highest such point)
-        int i = 0;
-        while (i < last && values[i + 1] <= score) {
-            i++;
+        // the last point whose value is <= score (values may repeat: take the highest such point), by binary
+        // search for the first point above score (values[last] is): called twice per scored record
+        int lo = 1;
+        int hi = last;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (values[mid] > score) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
         }
+        int i = lo - 1;
         double span = values[i + 1] - values[i];
         double frac = span > 0 ? (score - values[i]) / span : 0;
         return 100 * (probabilities[i] + frac * (probabilities[i + 1] - probabilities[i]));

@@ -2,6 +2,11 @@ package dev.kade.output;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.io.NumberOutput;
+import com.fasterxml.jackson.core.io.SerializedString;
+import dev.kade.model.ModelMetadata;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,6 +27,12 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * {@code top_features} kept to {@value #TRUNCATED_TOP_FEATURES}. What still does not fit (a key near
  * the limit on its own) is an {@link OutputTooLargeException}, which the caller turns into a dead letter.
  *
+ * <p>Numbers: a float is written as the shortest decimal that reads back as the same float, and a double as the
+ * shortest that reads back as the same double (Jackson's Schubfach writer, {@link StreamWriteFeature#USE_FAST_DOUBLE_WRITER},
+ * the algorithm of JDK 19's {@code Float.toString}/{@code Double.toString}), with no detour through a parsed
+ * string. What stays the same for a model (its threshold, version and kind) and for a source topic is rendered
+ * once and copied as bytes into each record: the score record is the stream's hottest output.
+ *
  * <p>Not thread-safe: one writer per stream task (processor instance), which owns its buffer.
  */
 public final class OutputWriter {
@@ -33,12 +44,39 @@ public final class OutputWriter {
     public static final String INFINITE_SCORE_NOTE = "the score overflowed float32 (feature values far outside the"
             + " training range); ranked at the maximum percentile";
 
-    private static final JsonFactory JSON = new JsonFactory();
+    private static final JsonFactory JSON = JsonFactory.builder().enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
+
+    private static final SerializedString SCORE = new SerializedString("score");
+    private static final SerializedString THRESHOLD = new SerializedString("threshold");
+    private static final SerializedString ANOMALY = new SerializedString("anomaly");
+    private static final SerializedString PERCENTILE = new SerializedString("percentile");
+    private static final SerializedString MODEL_VERSION = new SerializedString("model_version");
+    private static final SerializedString SOURCE = new SerializedString("source");
+    private static final SerializedString TOPIC = new SerializedString("topic");
+    private static final SerializedString PARTITION = new SerializedString("partition");
+    private static final SerializedString OFFSET = new SerializedString("offset");
+    private static final SerializedString ENTITY = new SerializedString("entity");
+    private static final SerializedString EVENT_TIME = new SerializedString("event_time");
+    private static final SerializedString WARMING_UP = new SerializedString("warming_up");
+    private static final SerializedString LIKELIHOOD = new SerializedString("likelihood");
+    private static final SerializedString ANOMALY_SCORE = new SerializedString("anomaly_score");
+    private static final SerializedString FEATURE = new SerializedString("feature");
+    private static final SerializedString ERROR = new SerializedString("error");
+    private static final SerializedString SHARE = new SerializedString("share");
 
     private final OutputLimits limits;
     private final Buffer buffer = new Buffer();
     private JsonGenerator gen;
     private int[] order = new int[0];
+    /** The last model rendered and its constant parts, pre-encoded (a model serves many records in a row). */
+    private ModelMetadata fragmentsOf;
+    private ModelFragments fragments;
+    /** The last source topic rendered, and its text pre-encoded. */
+    private String topicOf;
+    private SerializedString topic;
+    private final IsoInstant times = new IsoInstant();
+    /** Scratch for a number written from its digits ({@link #writeFourDecimals}). */
+    private final char[] digits = new char[16];
 
     public OutputWriter(OutputLimits limits) {
         this.limits = Objects.requireNonNull(limits, "limits");
@@ -140,6 +178,7 @@ public final class OutputWriter {
     private void writeAlert(Alert a, Truncation t, CarriedContext c) throws IOException {
         List<String> names = a.model().features();
         int width = names.size();
+        ModelFragments m = fragments(a.model());
         gen.writeStartObject();
         gen.writeFieldName("key");
         if (a.key() == null) {
@@ -151,23 +190,27 @@ public final class OutputWriter {
         if (t != Truncation.KEY_AND_FEATURES) {
             gen.writeObjectFieldStart("features");
             for (int j = 0; j < width; j++) {
-                gen.writeFieldName(names.get(j));
+                gen.writeFieldName(m.features()[j]);
                 writeFloat(a.features()[a.offset() + j]);
             }
             gen.writeEndObject();
         }
-        writeScoreFields(a.score(), a.model().threshold(), a.model().percentile(a.score()));
+        writeScoreFields(a.score(), m, a.model().percentile(a.score()));
         gen.writeObjectFieldStart("model");
-        gen.writeStringField("kind", a.model().kind().label());
-        gen.writeStringField("version", a.model().version());
+        gen.writeFieldName("kind");
+        gen.writeString(m.kind());
+        gen.writeFieldName("version");
+        gen.writeString(m.version());
         gen.writeEndObject();
         int top = t == Truncation.KEY_AND_FEATURES ? Math.min(a.topFeatures(), TRUNCATED_TOP_FEATURES) : a.topFeatures();
-        writeTopFeatures(names, a.featureErrors(), a.offset(), top);
+        writeTopFeatures(m.features(), a.featureErrors(), a.offset(), top);
         if (a.series() != null) {
             writeSeriesAlert(a.series(), names, t != Truncation.KEY_AND_FEATURES);
         }
-        gen.writeStringField("event_time", a.eventTime().toString());
-        gen.writeStringField("detection_time", a.detectionTime().toString());
+        gen.writeFieldName("event_time");
+        writeTime(a.eventTime());
+        gen.writeFieldName("detection_time");
+        writeTime(a.detectionTime());
         writeContext(c);
         writeSource(a.source());
         if (t != Truncation.NONE) {
@@ -177,16 +220,21 @@ public final class OutputWriter {
     }
 
     private void writeScore(ScoreRecord s, CarriedContext c) throws IOException {
+        ModelFragments m = fragments(s.model());
         gen.writeStartObject();
-        gen.writeFieldName("score");
+        gen.writeFieldName(SCORE);
         writeFloat(s.score());
-        gen.writeNumberField("threshold", s.model().threshold());
-        gen.writeBooleanField("anomaly", s.anomaly());
-        gen.writeNumberField("percentile", round(s.model().percentile(s.score())));
+        gen.writeFieldName(THRESHOLD);
+        gen.writeRawValue(m.threshold());
+        gen.writeFieldName(ANOMALY);
+        gen.writeBoolean(s.anomaly());
+        gen.writeFieldName(PERCENTILE);
+        writeFourDecimals(round(s.model().percentile(s.score())));
         if (!Float.isFinite(s.score())) {
             gen.writeStringField("score_note", INFINITE_SCORE_NOTE);
         }
-        gen.writeStringField("model_version", s.model().version());
+        gen.writeFieldName(MODEL_VERSION);
+        gen.writeString(m.version());
         if (s.series() != null) {
             writeSeriesScore(s.series());
         }
@@ -204,13 +252,16 @@ public final class OutputWriter {
 
     /** The entity's fields of a windowed model's score record (README "Scores format"). */
     private void writeSeriesScore(SeriesScore s) throws IOException {
-        gen.writeStringField("entity", s.entity());
-        gen.writeStringField("event_time", java.time.Instant.ofEpochMilli(s.eventTime()).toString());
-        gen.writeBooleanField("warming_up", s.warmingUp());
-        gen.writeFieldName("likelihood");
+        gen.writeFieldName(ENTITY);
+        gen.writeString(s.entity());
+        gen.writeFieldName(EVENT_TIME);
+        writeTime(s.eventTime());
+        gen.writeFieldName(WARMING_UP);
+        gen.writeBoolean(s.warmingUp());
+        gen.writeFieldName(LIKELIHOOD);
         writeDouble(s.likelihood());
         // full precision: rounding would make ties a threshold sweep (NAB) cannot separate
-        gen.writeFieldName("anomaly_score");
+        gen.writeFieldName(ANOMALY_SCORE);
         writeDouble(s.anomalyScore());
         if (s.imputed()) {
             gen.writeBooleanField("imputed", true);
@@ -281,19 +332,21 @@ public final class OutputWriter {
         }
     }
 
-    private void writeScoreFields(float score, double threshold, double percentile) throws IOException {
-        gen.writeFieldName("score");
+    private void writeScoreFields(float score, ModelFragments m, double percentile) throws IOException {
+        gen.writeFieldName(SCORE);
         writeFloat(score);
-        gen.writeNumberField("threshold", threshold);
-        gen.writeNumberField("percentile", round(percentile));
+        gen.writeFieldName(THRESHOLD);
+        gen.writeRawValue(m.threshold());
+        gen.writeFieldName(PERCENTILE);
+        writeFourDecimals(round(percentile));
         if (!Float.isFinite(score)) {
             gen.writeStringField("score_note", INFINITE_SCORE_NOTE);
         }
     }
 
     /** The features with the largest errors, largest first (ties by column), each with its share of the total. */
-    private void writeTopFeatures(List<String> names, float[] errors, int offset, int limit) throws IOException {
-        int width = names.size();
+    private void writeTopFeatures(SerializableString[] names, float[] errors, int offset, int limit) throws IOException {
+        int width = names.length;
         double total = 0;
         int infinite = 0;
         for (int j = 0; j < width; j++) {
@@ -329,8 +382,9 @@ public final class OutputWriter {
             int j = order[k];
             float e = errors[offset + j];
             gen.writeStartObject();
-            gen.writeStringField("feature", names.get(j));
-            gen.writeFieldName("error");
+            gen.writeFieldName(FEATURE);
+            gen.writeString(names[j]);
+            gen.writeFieldName(ERROR);
             writeFloat(e);
             double share;
             if (infinite > 0) {
@@ -338,7 +392,8 @@ public final class OutputWriter {
             } else {
                 share = total > 0 ? round(Math.max(0, e) / total) : 0.0;
             }
-            gen.writeNumberField("share", share);
+            gen.writeFieldName(SHARE);
+            writeFourDecimals(share);
             gen.writeEndObject();
         }
         gen.writeEndArray();
@@ -363,19 +418,127 @@ public final class OutputWriter {
     }
 
     private void writeSource(Source s) throws IOException {
-        gen.writeObjectFieldStart("source");
-        gen.writeStringField("topic", s.topic());
-        gen.writeNumberField("partition", s.partition());
-        gen.writeNumberField("offset", s.offset());
+        gen.writeFieldName(SOURCE);
+        gen.writeStartObject();
+        gen.writeFieldName(TOPIC);
+        gen.writeString(topic(s.topic()));
+        gen.writeFieldName(PARTITION);
+        gen.writeNumber(s.partition());
+        gen.writeFieldName(OFFSET);
+        gen.writeNumber(s.offset());
         gen.writeEndObject();
     }
 
-    /** A float as the short decimal Java prints for it (5.6, not 5.599999904632568); null when not finite. */
+    /**
+     * A float as the shortest decimal that reads back as the same float (5.6, not 5.599999904632568); null when
+     * not finite.
+     */
     private void writeFloat(float f) throws IOException {
         if (Float.isFinite(f)) {
-            gen.writeNumber(Double.parseDouble(Float.toString(f)));
+            gen.writeNumber(f);
         } else {
             gen.writeNull();
+        }
+    }
+
+    /** A time as {@link java.time.Instant#toString()} writes it, without building a String. */
+    private void writeTime(java.time.Instant t) throws IOException {
+        int n = times.format(t.getEpochSecond(), t.getNano());
+        if (n < 0) {
+            gen.writeString(t.toString());
+        } else {
+            gen.writeString(times.text(), 0, n);
+        }
+    }
+
+    /** An epoch-millisecond time as {@link java.time.Instant#toString()} writes it, without building a String. */
+    private void writeTime(long epochMillis) throws IOException {
+        int n = times.format(epochMillis);
+        if (n < 0) {
+            gen.writeString(java.time.Instant.ofEpochMilli(epochMillis).toString());
+        } else {
+            gen.writeString(times.text(), 0, n);
+        }
+    }
+
+    /**
+     * A value {@link #round} rounded to four decimals (a percentile, a share), as the generator would write it, but
+     * from its digits: the shortest decimal of the double nearest k/10,000 is k/10,000 itself (any other decimal of
+     * at most four places is 1e-4 away, far beyond an ulp), in plain notation from 0.001 to 1e7 ({@code 40.0},
+     * {@code 99.9731}). Outside that range (scientific notation) and for non-finite values the generator writes it.
+     */
+    private void writeFourDecimals(double v) throws IOException {
+        int start = fourDecimals(v, digits);
+        if (start < 0) {
+            gen.writeNumber(v);
+        } else {
+            gen.writeRawValue(digits, start, digits.length - start);
+        }
+    }
+
+    /**
+     * Writes the text of {@code v} (a value rounded to four decimals) at the end of {@code out} (16 chars) and answers
+     * where it starts, or -1 when {@code v} is negative, -0.0, non-finite or outside [0.001, 1e7) and not 0.
+     */
+    static int fourDecimals(double v, char[] out) {
+        boolean zero = Double.doubleToRawLongBits(v) == 0L;
+        if (!(zero || (v >= 1e-3 && v < 1e7))) {
+            return -1;
+        }
+        long k = Math.round(v * 10_000.0);
+        long whole = k / 10_000;
+        int frac = (int) (k % 10_000);
+        int end = out.length;
+        // the fraction without trailing zeros, at least one digit
+        int places = 4;
+        while (places > 1 && frac % 10 == 0) {
+            frac /= 10;
+            places--;
+        }
+        for (int p = 0; p < places; p++) {
+            out[--end] = (char) ('0' + frac % 10);
+            frac /= 10;
+        }
+        out[--end] = '.';
+        do {
+            out[--end] = (char) ('0' + whole % 10);
+            whole /= 10;
+        } while (whole > 0);
+        return end;
+    }
+
+    /** The model's constant parts, rendered once per model (compared by identity: a model is immutable). */
+    private ModelFragments fragments(ModelMetadata model) {
+        if (model != fragmentsOf) {
+            fragments = ModelFragments.of(model);
+            fragmentsOf = model;
+        }
+        return fragments;
+    }
+
+    private SerializedString topic(String name) {
+        if (name != topicOf) {
+            if (topicOf == null || !topicOf.equals(name)) {
+                topic = new SerializedString(name);
+            }
+            topicOf = name;
+        }
+        return topic;
+    }
+
+    /**
+     * What every output of one model repeats, pre-encoded: the threshold's number text (as the generator
+     * would write it), the version and the kind as JSON strings, and the feature names (alerts name them).
+     */
+    private record ModelFragments(SerializableString threshold, SerializableString version, SerializableString kind,
+                                  SerializableString[] features) {
+        static ModelFragments of(ModelMetadata m) {
+            double t = m.threshold();
+            // a threshold is finite (ModelMetadata checks it); NaN and infinities would need quoting
+            String text = NumberOutput.toString(t, true);
+            return new ModelFragments(new SerializedString(text), new SerializedString(m.version()),
+                    new SerializedString(m.kind().label()),
+                    m.features().stream().map(SerializedString::new).toArray(SerializableString[]::new));
         }
     }
 

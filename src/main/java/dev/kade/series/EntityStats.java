@@ -176,7 +176,18 @@ public final class EntityStats {
 
     /** The byte form described in the class Javadoc. */
     public byte[] toBytes() {
-        ByteBuffer b = ByteBuffer.allocate(HEADER + BYTES_PER_FEATURE * mean.length);
+        ByteBuffer b = ByteBuffer.allocate(encodedSize());
+        writeTo(b);
+        return b.array();
+    }
+
+    /** Length of {@link #toBytes()}. */
+    public int encodedSize() {
+        return HEADER + BYTES_PER_FEATURE * mean.length;
+    }
+
+    /** Writes {@link #toBytes()} at {@code b}'s position. */
+    public void writeTo(ByteBuffer b) {
         b.put(FORMAT).putShort((short) mean.length).putLong(count);
         for (double m : mean) {
             b.putDouble(m);
@@ -190,7 +201,6 @@ public final class EntityStats {
         for (float v : max) {
             b.putFloat(v);
         }
-        return b.array();
     }
 
     /**

@@ -116,13 +116,27 @@ public final class EntityWindow {
 
     /** The byte form described in the class Javadoc. */
     public byte[] toBytes() {
-        ByteBuffer b = ByteBuffer.allocate(HEADER + size * features * 4);
-        b.put(FORMAT).putShort((short) window).putShort((short) features).putShort((short) size);
-        float[] held = toArray();
-        for (float v : held) {
-            b.putFloat(v);
-        }
+        ByteBuffer b = ByteBuffer.allocate(encodedSize());
+        writeTo(b);
         return b.array();
+    }
+
+    /** Length of {@link #toBytes()}. */
+    public int encodedSize() {
+        return HEADER + size * features * 4;
+    }
+
+    /**
+     * Writes {@link #toBytes()} at {@code b}'s position, straight from the ring (no copy of the steps): an entity
+     * state is written to the store after every batch that touched it.
+     */
+    public void writeTo(ByteBuffer b) {
+        b.put(FORMAT).putShort((short) window).putShort((short) features).putShort((short) size);
+        int first = Math.min(size, window - head) * features;
+        int all = size * features;
+        // bulk copies (with the byte swap) through a float view, then past them
+        b.asFloatBuffer().put(values, head * features, first).put(values, 0, all - first);
+        b.position(b.position() + 4 * all);
     }
 
     /**
@@ -144,9 +158,7 @@ public final class EntityWindow {
                     + " in " + bytes.length + " bytes");
         }
         EntityWindow out = new EntityWindow(w, f);
-        for (int i = 0; i < n * f; i++) {
-            out.values[i] = b.getFloat();
-        }
+        b.asFloatBuffer().get(out.values, 0, n * f);
         out.size = n;
         return out;
     }

@@ -270,14 +270,8 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             Outputs out;
             try {
                 out = render(row, score, meta);
-            } catch (OutputTooLargeException tooLarge) {
-                deadLetter(e, DeadLetterReason.OUTPUT_TOO_LARGE, tooLarge.getMessage(), null, meta);
-                continue;
-            } catch (RuntimeException bug) {
-                // a rendering bug must not fail the batch (or the commit it may run in): this record alone
-                // goes to the dead-letter topic, as Kafka Streams' processing exception handler would send it
-                LOG.error("cannot render outputs for {}", e.source(), bug);
-                deadLetter(e, DeadLetterReason.PROCESSING_ERROR, "cannot render outputs: " + bug, null, meta);
+            } catch (OutputTooLargeException | RuntimeException failure) {
+                renderFailed(e, failure, meta);
                 continue;
             }
             scored[scoredCount++] = Float.isFinite(score) ? score : Float.MAX_VALUE;
@@ -322,12 +316,8 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             Outputs out;
             try {
                 out = renderWindowed(e, j, meta);
-            } catch (OutputTooLargeException tooLarge) {
-                deadLetter(e, DeadLetterReason.OUTPUT_TOO_LARGE, tooLarge.getMessage(), null, meta);
-                continue;
-            } catch (RuntimeException bug) {
-                LOG.error("cannot render outputs for {}", e.source(), bug);
-                deadLetter(e, DeadLetterReason.PROCESSING_ERROR, "cannot render outputs: " + bug, null, meta);
+            } catch (OutputTooLargeException | RuntimeException failure) {
+                renderFailed(e, failure, meta);
                 continue;
             }
             scored[scoredCount++] = Float.isFinite(j.score()) ? j.score() : Float.MAX_VALUE;
@@ -339,6 +329,20 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         series.finish();
         countIn(entries);
         metrics.scoredBatch(trigger, scored, scoredCount, nanos, anomalies);
+    }
+
+    /**
+     * A record whose outputs could not be rendered goes to the dead-letter topic alone: {@code output_too_large}
+     * when it does not fit {@code output.max.bytes}, else {@code processing_error}. A rendering bug must not fail
+     * the batch (or the commit it may run in), as Kafka Streams' processing exception handler would not.
+     */
+    private void renderFailed(PendingBatch.Entry e, Exception failure, ModelMetadata meta) {
+        if (failure instanceof OutputTooLargeException tooLarge) {
+            deadLetter(e, DeadLetterReason.OUTPUT_TOO_LARGE, tooLarge.getMessage(), null, meta);
+        } else {
+            LOG.error("cannot render outputs for {}", e.source(), failure);
+            deadLetter(e, DeadLetterReason.PROCESSING_ERROR, "cannot render outputs: " + failure, null, meta);
+        }
     }
 
     private Outputs renderWindowed(PendingBatch.Entry e, SeriesScoring.Judged j, ModelMetadata meta)
@@ -389,7 +393,9 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         if (out.contextDropped()) {
             metrics.contextCut(ContextCut.CONTEXT_DROPPED);
         }
-        context.forward(record.withValue(out.value()).withHeaders(out.headers()), sink);
+        // one new Record (its constructor copies the headers once): withValue(..).withHeaders(..) built two, each
+        // copying headers
+        context.forward(new Record<>(record.key(), out.value(), record.timestamp(), out.headers()), sink);
     }
 
     private void deadLetter(PendingBatch.Entry e, DeadLetterReason reason, String detail, String feature, ModelMetadata model) {

@@ -31,6 +31,43 @@ class ScoreDistributionTest {
     }
 
     @Test
+    void percentileInterpolatesFromTheHighestPointAtOrBelowTheScore() {
+        java.util.Random random = new java.util.Random(21);
+        for (int trial = 0; trial < 200; trial++) {
+            int n = 2 + random.nextInt(120);
+            double[] p = new double[n];
+            double[] v = new double[n];
+            for (int i = 0; i < n; i++) {
+                p[i] = (i + 1.0) / n;
+                // few distinct values, so that ties are common
+                v[i] = i == 0 ? random.nextInt(3) : v[i - 1] + (random.nextInt(3) == 0 ? 1 : 0);
+            }
+            ScoreDistribution d = new ScoreDistribution(p, v);
+            for (double score = v[0] - 1; score <= v[n - 1] + 1; score += 0.25) {
+                assertThat(d.percentile(score)).as("trial %d score %s", trial, score).isEqualTo(linearScan(p, v, score));
+            }
+        }
+    }
+
+    /** The definition, by a scan from the lowest point. */
+    private static double linearScan(double[] p, double[] v, double score) {
+        int last = v.length - 1;
+        if (score < v[0]) {
+            return 100 * p[0];
+        }
+        if (score >= v[last]) {
+            return 100 * p[last];
+        }
+        int i = 0;
+        while (i < last && v[i + 1] <= score) {
+            i++;
+        }
+        double span = v[i + 1] - v[i];
+        double frac = span > 0 ? (score - v[i]) / span : 0;
+        return 100 * (p[i] + frac * (p[i + 1] - p[i]));
+    }
+
+    @Test
     void refusesNonMonotoneOrNonFinitePoints() {
         assertThatThrownBy(() -> new ScoreDistribution(new double[] {0, 1}, new double[] {2, 1}))
                 .hasMessageContaining("monotone");

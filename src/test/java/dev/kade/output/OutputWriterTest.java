@@ -186,6 +186,65 @@ class OutputWriterTest {
         assertThat(cut.get("off").get("feature").asText()).isEqualTo("latency_ms");
     }
 
+    @Test
+    void everyFloatScoreReadsBackAsTheSameFloatAndIsNoLongerThanJavasText() throws Exception {
+        java.util.Random random = new java.util.Random(18);
+        for (int i = 0; i < 20_000; i++) {
+            float f = i % 2 == 0 ? Float.intBitsToFloat(random.nextInt()) : random.nextFloat() * (float) Math.pow(10, random.nextInt(12) - 6);
+            if (!Float.isFinite(f)) {
+                continue;
+            }
+            JsonNode n = JSON.readTree(writer.score(new ScoreRecord(f, false, MODEL, SOURCE), null));
+            String text = n.get("score").asText();
+            assertThat(Float.parseFloat(text)).as("score text %s of float bits %08x", text, Float.floatToRawIntBits(f))
+                    .isEqualTo(f);
+            String javas = Double.toString(Double.parseDouble(Float.toString(f)));
+            assertThat(text.length()).as("%s against %s", text, javas).isLessThanOrEqualTo(javas.length());
+        }
+    }
+
+    @Test
+    void aNewModelsThresholdAndVersionReplaceTheFormerOnes() throws Exception {
+        writer.score(new ScoreRecord(0.5f, false, MODEL, SOURCE), null);
+        ModelMetadata next = MODEL.withThreshold(0.0123).withVersion("2026-12-03.1");
+        JsonNode n = JSON.readTree(writer.score(new ScoreRecord(0.5f, true, next, new Source("other", 2, 7)), null));
+        assertThat(n.get("threshold").asDouble()).isEqualTo(0.0123);
+        assertThat(n.get("model_version").asText()).isEqualTo("2026-12-03.1");
+        assertThat(n.get("source").get("topic").asText()).isEqualTo("other");
+        JsonNode back = JSON.readTree(writer.score(new ScoreRecord(0.5f, false, MODEL, SOURCE), null));
+        assertThat(back.get("threshold").asDouble()).isEqualTo(1.0);
+        assertThat(back.get("model_version").asText()).isEqualTo("2026-11-25.1");
+        assertThat(back.get("source").get("topic").asText()).isEqualTo("metrics");
+    }
+
+    @Test
+    void fourDecimalValuesAreWrittenAsTheGeneratorWritesThem() {
+        char[] out = new char[16];
+        // every percentile a score record can carry, then larger values up to the plain-notation limit
+        for (long k = 0; k <= 1_000_000; k++) {
+            assertFourDecimals(k / 10_000.0, out);
+        }
+        java.util.Random random = new java.util.Random(18);
+        for (int i = 0; i < 200_000; i++) {
+            assertFourDecimals(Math.round(random.nextDouble() * 1e11) / 10_000.0, out);
+        }
+        assertThat(OutputWriter.fourDecimals(0.0009, out)).isEqualTo(-1);
+        assertThat(OutputWriter.fourDecimals(1e7, out)).isEqualTo(-1);
+        assertThat(OutputWriter.fourDecimals(-0.0, out)).isEqualTo(-1);
+        assertThat(OutputWriter.fourDecimals(-1.5, out)).isEqualTo(-1);
+        assertThat(OutputWriter.fourDecimals(Double.NaN, out)).isEqualTo(-1);
+    }
+
+    private static void assertFourDecimals(double v, char[] out) {
+        int start = OutputWriter.fourDecimals(v, out);
+        String expected = com.fasterxml.jackson.core.io.NumberOutput.toString(v, true);
+        if (start < 0) {
+            assertThat(v).as("only values below 0.001 (scientific notation) are left to the generator").isLessThan(1e-3);
+            return;
+        }
+        assertThat(new String(out, start, out.length - start)).as("value %s", expected).isEqualTo(expected);
+    }
+
     private static String text(byte[] b) {
         return new String(b, StandardCharsets.UTF_8);
     }

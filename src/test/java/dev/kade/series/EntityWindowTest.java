@@ -56,6 +56,24 @@ class EntityWindowTest {
     }
 
     @Test
+    void bytesOfAWrappedWindowHoldItsHeaderThenTheStepsOldestFirst() {
+        EntityWindow w = new EntityWindow(3, 2);
+        for (int t = 1; t <= 5; t++) {
+            w.add(new float[] {t, 10 * t});
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(w.toBytes());
+        assertThat(b.get()).isEqualTo((byte) 1);
+        assertThat(new short[] {b.getShort(), b.getShort(), b.getShort()}).containsExactly((short) 3, (short) 2, (short) 3);
+        float[] steps = new float[6];
+        for (int i = 0; i < steps.length; i++) {
+            steps[i] = b.getFloat();
+        }
+        assertThat(steps).containsExactly(3, 30, 4, 40, 5, 50);
+        assertThat(b.hasRemaining()).isFalse();
+        assertThat(w.encodedSize()).isEqualTo(w.toBytes().length);
+    }
+
+    @Test
     void refusesCorruptBytesAndShortSteps() {
         byte[] bytes = new EntityWindow(3, 1).toBytes();
         bytes[0] = 9;
