@@ -1,7 +1,12 @@
 package dev.kade.app;
 
 import dev.kade.config.KadeConfig;
+import dev.kade.config.AlertKeys;
 import dev.kade.config.SeriesKeys;
+import dev.kade.incident.AlertMode;
+import dev.kade.incident.IncidentEntity;
+import dev.kade.incident.IncidentFormat;
+import dev.kade.incident.IncidentSettings;
 import dev.kade.metrics.KadeMetrics;
 import dev.kade.output.OutputLimits;
 import dev.kade.stream.Batching;
@@ -88,7 +93,19 @@ public final class StreamsSetup {
     public static TopologyConfig topology(KadeConfig config) {
         return new TopologyConfig(topics(config), config.alertTopFeatures(), Clock.systemUTC(),
                 new Batching(config.batchMaxRecords(), config.batchMaxWait()), limits(config), config.scoresIncludeLatent(),
-                series(config));
+                series(config), incidents(config));
+    }
+
+    /** The alert settings ({@code alerts.*}): per-record alerts or incidents. */
+    public static IncidentSettings incidents(KadeConfig config) {
+        String link = config.string(AlertKeys.LINK_TEMPLATE);
+        return new IncidentSettings(AlertMode.ofLabel(config.string(AlertKeys.ALERTS_MODE)),
+                IncidentEntity.ofLabel(config.string(AlertKeys.INCIDENT_ENTITY)),
+                Duration.ofMillis(config.longValue(AlertKeys.INCIDENT_UPDATE_INTERVAL_MS)),
+                Duration.ofMillis(config.longValue(AlertKeys.INCIDENT_QUIET_MS)),
+                config.integer(AlertKeys.INCIDENT_RESOLVE_NORMAL_RECORDS),
+                link.isEmpty() ? Optional.empty() : Optional.of(link),
+                IncidentFormat.ofLabel(config.string(AlertKeys.INCIDENT_FORMAT)));
     }
 
     /**

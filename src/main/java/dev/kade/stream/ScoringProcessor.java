@@ -71,6 +71,8 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     private final boolean windowedTopology;
     /** A windowed model's per-task state and open batch; null in a per-record topology. */
     private SeriesScoring series;
+    /** Incident events instead of per-record alerts ({@code alerts.mode=incident}); null in record mode. */
+    private IncidentRouting incidents;
     /** Whether the records now buffered were admitted as a windowed batch. */
     private boolean pendingWindowed;
     private int maxRecords;
@@ -107,6 +109,9 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             store.attach(this);
             Duration every = Duration.ofMillis(Math.max(1, b.maxWait().toMillis() / 2));
             context.schedule(every, PunctuationType.WALL_CLOCK_TIME, now -> flushIfWaitedTooLong());
+        }
+        if (config.incidents().incidents()) {
+            incidents = new IncidentRouting(config, context.getStateStore(ScoringTopology.INCIDENT_STORE), metrics, context);
         }
         if (windowedTopology) {
             KeyValueStore<Bytes, byte[]> kv = context.getStateStore(ScoringTopology.ENTITY_STORE);
@@ -184,6 +189,9 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         if (series != null) {
             series.close();
         }
+        if (incidents != null) {
+            incidents.close();
+        }
     }
 
     /** Scores and forwards everything buffered, under one model lease, restoring the record context after. */
@@ -252,10 +260,16 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
                 continue;
             }
             scored[scoredCount++] = Float.isFinite(score) ? score : Float.MAX_VALUE;
-            if (out.alert() != null) {
+            if (out.anomaly()) {
                 anomalies++;
             }
             forward(e.record(), out);
+            if (incidents != null) {
+                incidents.perRecord(e, meta, score, out.anomaly(), batch.featureErrors(), batch.featureOffset(row));
+            }
+        }
+        if (incidents != null) {
+            incidents.endBatch();
         }
         metrics.scoredBatch(trigger, scored, scoredCount, nanos, anomalies);
     }
@@ -301,10 +315,16 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
                 continue;
             }
             scored[scoredCount++] = Float.isFinite(j.score()) ? j.score() : Float.MAX_VALUE;
-            if (out.alert() != null) {
+            if (out.anomaly()) {
                 anomalies++;
             }
             forward(e.record(), out);
+            if (incidents != null) {
+                incidents.windowed(e, meta, j);
+            }
+        }
+        if (incidents != null) {
+            incidents.endBatch();
         }
         series.finish();
         metrics.scoredBatch(trigger, scored, scoredCount, nanos, anomalies);
@@ -313,13 +333,13 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     private Outputs renderWindowed(PendingBatch.Entry e, SeriesScoring.Judged j, ModelMetadata meta)
             throws OutputTooLargeException {
         Record<byte[], byte[]> record = e.record();
-        byte[] alert = j.alert() ? writer.alert(new Alert(record.key(), e.source(), Instant.ofEpochMilli(j.series().eventTime()),
+        byte[] alert = j.alert() && incidents == null ? writer.alert(new Alert(record.key(), e.source(), Instant.ofEpochMilli(j.series().eventTime()),
                 config.clock().instant(), meta, j.score(), j.record(), j.errors(), 0, config.topFeatures(), j.alertPart()))
                 : null;
         byte[] scoreRecord = config.topics().scores().isPresent()
                 ? writer.score(new ScoreRecord(j.score(), j.alert(), meta, e.source(), null, 0, 0, j.series()), record.key())
                 : null;
-        return new Outputs(scoreRecord, alert);
+        return new Outputs(scoreRecord, alert, j.alert());
     }
 
     /**
@@ -330,17 +350,17 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         PendingBatch.Entry e = row.entry();
         Record<byte[], byte[]> record = e.record();
         boolean anomaly = score >= meta.threshold();
-        byte[] alert = anomaly ? writer.alert(new Alert(record.key(), e.source(), Instant.ofEpochMilli(record.timestamp()),
+        byte[] alert = anomaly && incidents == null ? writer.alert(new Alert(record.key(), e.source(), Instant.ofEpochMilli(record.timestamp()),
                 config.clock().instant(), meta, score, batch.features(), batch.featureErrors(), batch.featureOffset(row),
                 config.topFeatures())) : null;
         byte[] scoreRecord = config.topics().scores().isPresent()
                 ? writer.score(new ScoreRecord(score, anomaly, meta, e.source(), batch.latent(), batch.latentOffset(row),
                         batch.latentWidth()), record.key()) : null;
-        return new Outputs(scoreRecord, alert);
+        return new Outputs(scoreRecord, alert, anomaly);
     }
 
-    /** A scored record's rendered outputs; either may be null (no scores topic, not an anomaly). */
-    private record Outputs(byte[] score, byte[] alert) {
+    /** A scored record's rendered outputs; either may be null (no scores topic, not an anomaly, incident mode). */
+    private record Outputs(byte[] score, byte[] alert, boolean anomaly) {
     }
 
     private void forward(Record<byte[], byte[]> record, Outputs out) {

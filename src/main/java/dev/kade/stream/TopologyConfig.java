@@ -2,6 +2,7 @@ package dev.kade.stream;
 
 import dev.kade.output.OutputLimits;
 import dev.kade.entity.SeriesSettings;
+import dev.kade.incident.IncidentSettings;
 import java.time.Clock;
 import java.util.Objects;
 
@@ -15,10 +16,12 @@ import java.util.Objects;
  * @param limits      the size every output record must fit
  * @param includeLatent whether scores records carry the model's latent code ({@code scores.include.latent})
  * @param series      entity, event time and series policies for windowed models (ignored for per-record ones)
+ * @param incidents   per-record alerts or incident events ({@code alerts.*})
  */
 public record TopologyConfig(Topics topics, int topFeatures, Clock clock, Batching batching, OutputLimits limits,
-                             boolean includeLatent, SeriesSettings series) {
+                             boolean includeLatent, SeriesSettings series, IncidentSettings incidents) {
     public TopologyConfig {
+        Objects.requireNonNull(incidents, "incidents");
         Objects.requireNonNull(series, "series");
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(clock, "clock");
@@ -27,6 +30,12 @@ public record TopologyConfig(Topics topics, int topFeatures, Clock clock, Batchi
         if (topFeatures < 0) {
             throw new IllegalArgumentException("topFeatures must be >= 0");
         }
+    }
+
+    /** Per-record alerts ({@link IncidentSettings#DEFAULT}). */
+    public TopologyConfig(Topics topics, int topFeatures, Clock clock, Batching batching, OutputLimits limits,
+                          boolean includeLatent, SeriesSettings series) {
+        this(topics, topFeatures, clock, batching, limits, includeLatent, series, IncidentSettings.DEFAULT);
     }
 
     /** Per-record settings only (windowed models get {@link SeriesSettings#DEFAULT}). */
@@ -52,16 +61,21 @@ public record TopologyConfig(Topics topics, int topFeatures, Clock clock, Batchi
 
     /** The same settings with other batching (tests and benchmarks). */
     public TopologyConfig withBatching(Batching other) {
-        return new TopologyConfig(topics, topFeatures, clock, other, limits, includeLatent, series);
+        return new TopologyConfig(topics, topFeatures, clock, other, limits, includeLatent, series, incidents);
     }
 
     /** The same settings with another output limit (tests). */
     public TopologyConfig withLimits(OutputLimits other) {
-        return new TopologyConfig(topics, topFeatures, clock, batching, other, includeLatent, series);
+        return new TopologyConfig(topics, topFeatures, clock, batching, other, includeLatent, series, incidents);
+    }
+
+    /** The same settings with other alert settings (incident mode; tests and benchmarks). */
+    public TopologyConfig withIncidents(IncidentSettings other) {
+        return new TopologyConfig(topics, topFeatures, clock, batching, limits, includeLatent, series, other);
     }
 
     /** The same settings with other entity, time and series settings (windowed models). */
     public TopologyConfig withSeries(SeriesSettings other) {
-        return new TopologyConfig(topics, topFeatures, clock, batching, limits, includeLatent, other);
+        return new TopologyConfig(topics, topFeatures, clock, batching, limits, includeLatent, other, incidents);
     }
 }

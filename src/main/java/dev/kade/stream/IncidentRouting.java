@@ -1,0 +1,121 @@
+package dev.kade.stream;
+
+import dev.kade.incident.IncidentEntity;
+import dev.kade.incident.IncidentEvent;
+import dev.kade.incident.IncidentSettings;
+import dev.kade.incident.IncidentTracker;
+import dev.kade.incident.IncidentWriter;
+import dev.kade.incident.TopFeatures;
+import dev.kade.metrics.KadeMetrics;
+import dev.kade.model.ModelMetadata;
+import dev.kade.output.Source;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The processor's side of {@code alerts.mode=incident}: hands each scored record to the task's
+ * {@link IncidentTracker} and forwards the incident events it causes to the alert sink, keyed by incident id. The
+ * processor calls it from the batch flush, which runs before every commit, and {@link #endBatch} writes the batch's
+ * incident changes to {@link ScoringTopology#INCIDENT_STORE} in that same flush, so events, store and offsets
+ * commit together.
+ *
+ * <p>Owned by one processor, used on its stream thread only.
+ */
+final class IncidentRouting {
+    private final IncidentSettings settings;
+    private final IncidentTracker tracker;
+    private final IncidentWriter writer;
+    private final KadeMetrics metrics;
+    private final ProcessorContext<byte[], byte[]> context;
+    private final Clock clock;
+    private final int topFeatures;
+    private final String task;
+    private final List<IncidentEvent> events = new ArrayList<>();
+
+    IncidentRouting(TopologyConfig config, KeyValueStore<String, byte[]> kv, KadeMetrics metrics,
+                    ProcessorContext<byte[], byte[]> context) {
+        this.settings = config.incidents();
+        this.tracker = new IncidentTracker(settings, new KafkaStore(kv));
+        this.writer = new IncidentWriter(settings.format(), settings.linkTemplate());
+        this.metrics = metrics;
+        this.context = context;
+        this.clock = config.clock();
+        this.topFeatures = Math.max(1, config.topFeatures());
+        this.task = context.taskId().toString();
+        metrics.incidentsOpen(task, tracker.openCount());
+    }
+
+    /** A per-record model's scored record: its entity is its partition or its key ({@code alerts.incident.entity}). */
+    void perRecord(PendingBatch.Entry e, ModelMetadata meta, float score, boolean anomaly, float[] errors, int offset) {
+        Record<byte[], byte[]> r = e.record();
+        String entity = settings.perRecordEntity() == IncidentEntity.KEY && r.key() != null
+                ? new String(r.key(), StandardCharsets.UTF_8) : partitionEntity(e.source());
+        List<String> top = anomaly ? TopFeatures.of(meta.features(), errors, offset, topFeatures) : null;
+        tracker.observe(entity, meta.version(), meta.kind().label(), e.source(), r.timestamp(), anomaly, score, top, events);
+        emit(r);
+    }
+
+    /** A windowed model's judged record: its entity is the series entity. */
+    void windowed(PendingBatch.Entry e, ModelMetadata meta, SeriesScoring.Judged j) {
+        List<String> top = j.alert() ? TopFeatures.of(meta.features(), j.errors(), 0, topFeatures) : null;
+        tracker.observe(j.series().entity(), meta.version(), meta.kind().label(), e.source(), j.series().eventTime(), j.alert(),
+                j.score(), top, events);
+        emit(e.record());
+    }
+
+    /** Writes the batch's incident changes to the store (inside the flush that precedes the commit). */
+    void endBatch() {
+        tracker.flush();
+        metrics.incidentsOpen(task, tracker.openCount());
+    }
+
+    void close() {
+        metrics.incidentsClosed(task);
+    }
+
+    private void emit(Record<byte[], byte[]> record) {
+        if (events.isEmpty()) {
+            return;
+        }
+        for (IncidentEvent ev : events) {
+            byte[] value = writer.render(ev, clock.instant());
+            context.forward(record.withKey(IncidentWriter.key(ev)).withValue(value).withHeaders(new RecordHeaders()),
+                    ScoringTopology.ALERTS_SINK);
+            metrics.incidentEvent(ev.kind());
+        }
+        events.clear();
+    }
+
+    /** A per-record model's incident entity by partition: {@code topic/partition}. */
+    static String partitionEntity(Source s) {
+        return s.topic() + "/" + s.partition();
+    }
+
+    /** The incident store through the tracker's small interface. */
+    private record KafkaStore(KeyValueStore<String, byte[]> kv) implements IncidentTracker.Store {
+        @Override
+        public void put(String key, byte[] value) {
+            kv.put(key, value);
+        }
+
+        @Override
+        public void delete(String key) {
+            kv.delete(key);
+        }
+
+        @Override
+        public void forEach(BiConsumer<String, byte[]> action) {
+            try (KeyValueIterator<String, byte[]> it = kv.all()) {
+                it.forEachRemaining(kv -> action.accept(kv.key, kv.value));
+            }
+        }
+    }
+}
