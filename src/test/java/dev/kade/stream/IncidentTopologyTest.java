@@ -151,6 +151,52 @@ class IncidentTopologyTest {
         assertThat(store.get("metrics/0\0v1")).isNotNull();
     }
 
+    /**
+     * A windowed model: the incident's entity is the series entity, and the entity store and the incident store sit
+     * side by side behind the batch store.
+     */
+    @Test
+    void aWindowedModelsIncidentsBelongToItsEntities() throws IOException {
+        Map<String, String> m = new HashMap<>(Map.of("bootstrap.servers", "unused:9092", "input.topics", "metrics",
+                "model.path", dir.resolve("model.onnx").toString(), "series.likelihood.learning.period", "3",
+                "series.hold.off", "0", "kafka.state.dir", dir.resolve("state").toString(), "alerts.mode", "incident",
+                "alerts.incident.quiet.ms", "60000"));
+        KadeConfig config = KadeConfig.fromMap(m);
+        meters = new SimpleMeterRegistry();
+        KadeMetrics metrics = new KadeMetrics("kade");
+        metrics.bindTo(meters);
+        models = ModelRegistry.of(ServableModel.unowned(new dev.kade.testing.WindowedTestScorer(List.of("v"), 4, "w1")));
+        TopologyConfig tc = StreamsSetup.topology(config);
+        driver = new TopologyTestDriver(ScoringTopology.build(tc, models, metrics), StreamsSetup.properties(config, metrics));
+        in = driver.createInputTopic("metrics", new ByteArraySerializer(), new ByteArraySerializer());
+        alerts = driver.createOutputTopic("kade-alerts", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        long t = 0;
+        for (int i = 0; i < 12; i++, t++) {
+            send("small", "{\"v\":" + (10 + i % 3) + "}", T0 + t * 1000);
+            send("large", "{\"v\":" + (1000 + 100 * (i % 3)) + "}", T0 + t * 1000);
+        }
+        assertThat(alerts.isEmpty()).isTrue();
+        // 1200 is normal for "large", far outside "small"'s range: an incident of "small" only
+        send("large", "{\"v\":1200}", T0 + t * 1000);
+        send("small", "{\"v\":1200}", T0 + t * 1000);
+        List<JsonNode> events = events();
+        assertThat(events).singleElement().satisfies(e -> {
+            assertThat(e.get("event").asText()).isEqualTo("opened");
+            assertThat(e.get("entity").asText()).isEqualTo("small");
+            assertThat(e.get("model").get("version").asText()).isEqualTo("w1");
+            assertThat(e.get("top_features").get(0).asText()).isEqualTo("v");
+        });
+        // "large" goes on for the quiet time: "small"'s incident resolves by stream time
+        for (int i = 0; i < 61; i++) {
+            send("large", "{\"v\":" + (1000 + 100 * (i % 3)) + "}", T0 + (t + 1 + i) * 1000);
+        }
+        assertThat(events()).singleElement().satisfies(e -> {
+            assertThat(e.get("event").asText()).isEqualTo("resolved");
+            assertThat(e.get("entity").asText()).isEqualTo("small");
+        });
+        assertThat(driver.getAllStateStores()).containsKeys(ScoringTopology.ENTITY_STORE, ScoringTopology.INCIDENT_STORE);
+    }
+
     @Test
     void recordModeIsUnchangedAndHasNoIncidentStore() throws IOException {
         start(Map.of());
