@@ -39,12 +39,23 @@ public final class IncidentWriter {
 
     /** The event's value bytes; {@code detectionTime} is when kade sent it (the only wall-clock field). */
     public byte[] render(IncidentEvent e, Instant detectionTime) {
+        return render(e, detectionTime, null);
+    }
+
+    /**
+     * The event's value bytes with the per-record alert of the record that caused it embedded as {@code alert} (kade
+     * format only; Alertmanager's has no place for it): the features, score, percentile and, for a windowed model, the
+     * window of recent values beside the expected ones, as on the per-record alert topic.
+     *
+     * @param alertJson the alert's JSON bytes (OutputWriter's), or null for none
+     */
+    public byte[] render(IncidentEvent e, Instant detectionTime, byte[] alertJson) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(512);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             if (format == IncidentFormat.ALERTMANAGER) {
                 alertmanager(g, e);
             } else {
-                kade(g, e, detectionTime);
+                kade(g, e, detectionTime, alertJson);
             }
         } catch (IOException io) {
             throw new UncheckedIOException("cannot render an incident event", io);
@@ -57,7 +68,7 @@ public final class IncidentWriter {
         return e.incident().id().getBytes(StandardCharsets.UTF_8);
     }
 
-    private void kade(JsonGenerator g, IncidentEvent e, Instant detectionTime) throws IOException {
+    private void kade(JsonGenerator g, IncidentEvent e, Instant detectionTime, byte[] alertJson) throws IOException {
         IncidentState s = e.incident();
         g.writeStartObject();
         g.writeStringField("incident_id", s.id());
@@ -87,6 +98,10 @@ public final class IncidentWriter {
         Optional<String> link = link(s);
         if (link.isPresent()) {
             g.writeStringField("link", link.get());
+        }
+        if (alertJson != null) {
+            g.writeFieldName("alert");
+            g.writeRawValue(new String(alertJson, StandardCharsets.UTF_8));
         }
         g.writeEndObject();
     }

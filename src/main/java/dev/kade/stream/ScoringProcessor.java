@@ -111,7 +111,8 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             context.schedule(every, PunctuationType.WALL_CLOCK_TIME, now -> flushIfWaitedTooLong());
         }
         if (config.incidents().incidents()) {
-            incidents = new IncidentRouting(config, context.getStateStore(ScoringTopology.INCIDENT_STORE), metrics, context);
+            incidents = new IncidentRouting(config, context.getStateStore(ScoringTopology.INCIDENT_STORE), metrics, context,
+                    writer);
         }
         if (windowedTopology) {
             KeyValueStore<Bytes, byte[]> kv = context.getStateStore(ScoringTopology.ENTITY_STORE);
@@ -265,7 +266,8 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             }
             forward(e.record(), out);
             if (incidents != null) {
-                incidents.perRecord(e, meta, score, out.anomaly(), batch.featureErrors(), batch.featureOffset(row));
+                incidents.perRecord(e, meta, score, out.anomaly(), batch.featureErrors(), batch.featureOffset(row),
+                        out.pending());
             }
         }
         if (incidents != null) {
@@ -320,7 +322,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             }
             forward(e.record(), out);
             if (incidents != null) {
-                incidents.windowed(e, meta, j);
+                incidents.windowed(e, meta, j, out.pending());
             }
         }
         if (incidents != null) {
@@ -333,13 +335,13 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     private Outputs renderWindowed(PendingBatch.Entry e, SeriesScoring.Judged j, ModelMetadata meta)
             throws OutputTooLargeException {
         Record<byte[], byte[]> record = e.record();
-        byte[] alert = j.alert() && incidents == null ? writer.alert(new Alert(record.key(), e.source(), Instant.ofEpochMilli(j.series().eventTime()),
-                config.clock().instant(), meta, j.score(), j.record(), j.errors(), 0, config.topFeatures(), j.alertPart()))
-                : null;
+        Alert a = j.alert() ? new Alert(record.key(), e.source(), Instant.ofEpochMilli(j.series().eventTime()),
+                config.clock().instant(), meta, j.score(), j.record(), j.errors(), 0, config.topFeatures(), j.alertPart()) : null;
+        byte[] alert = a != null && incidents == null ? writer.alert(a) : null;
         byte[] scoreRecord = config.topics().scores().isPresent()
                 ? writer.score(new ScoreRecord(j.score(), j.alert(), meta, e.source(), null, 0, 0, j.series()), record.key())
                 : null;
-        return new Outputs(scoreRecord, alert, j.alert());
+        return new Outputs(scoreRecord, alert, j.alert(), incidents == null ? null : a);
     }
 
     /**
@@ -350,17 +352,21 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         PendingBatch.Entry e = row.entry();
         Record<byte[], byte[]> record = e.record();
         boolean anomaly = score >= meta.threshold();
-        byte[] alert = anomaly && incidents == null ? writer.alert(new Alert(record.key(), e.source(), Instant.ofEpochMilli(record.timestamp()),
+        Alert a = anomaly ? new Alert(record.key(), e.source(), Instant.ofEpochMilli(record.timestamp()),
                 config.clock().instant(), meta, score, batch.features(), batch.featureErrors(), batch.featureOffset(row),
-                config.topFeatures())) : null;
+                config.topFeatures()) : null;
+        byte[] alert = a != null && incidents == null ? writer.alert(a) : null;
         byte[] scoreRecord = config.topics().scores().isPresent()
                 ? writer.score(new ScoreRecord(score, anomaly, meta, e.source(), batch.latent(), batch.latentOffset(row),
                         batch.latentWidth()), record.key()) : null;
-        return new Outputs(scoreRecord, alert, anomaly);
+        return new Outputs(scoreRecord, alert, anomaly, incidents == null ? null : a);
     }
 
-    /** A scored record's rendered outputs; either may be null (no scores topic, not an anomaly, incident mode). */
-    private record Outputs(byte[] score, byte[] alert, boolean anomaly) {
+    /**
+     * A scored record's rendered outputs; either may be null (no scores topic, not an anomaly, incident mode). In
+     * incident mode {@code pending} is an anomaly's alert, not yet rendered (an incident event it causes embeds it).
+     */
+    private record Outputs(byte[] score, byte[] alert, boolean anomaly, Alert pending) {
     }
 
     private void forward(Record<byte[], byte[]> record, Outputs out) {

@@ -66,6 +66,18 @@ class IncidentWriterTest {
     }
 
     @Test
+    void anOpenedEventEmbedsTheAlertOfTheRecordThatOpenedIt() throws IOException {
+        IncidentState opened = IncidentState.open("host 7/eu", "2026-11-25.1", "reconstruction", new Source("metrics", 0, 48213),
+                Instant.parse("2026-11-25T12:00:00Z").toEpochMilli(), 14.222222f, List.of("latency_ms", "cpu", "memory.used"));
+        String alert = golden("alert.json");
+        String out = new String(new IncidentWriter(IncidentFormat.KADE, LINK).render(
+                new IncidentEvent(IncidentEvent.Kind.OPENED, opened, opened.firstAt(), null), DETECTED,
+                alert.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+        String plain = golden("incident-opened.json");
+        assertThat(out).isEqualTo(plain.substring(0, plain.length() - 1) + ",\"alert\":" + alert + "}");
+    }
+
+    @Test
     void withoutALinkTemplateThereIsNoLinkField() throws IOException {
         IncidentState s = incident();
         JsonNode json = new ObjectMapper().readTree(new IncidentWriter(IncidentFormat.KADE, Optional.empty())

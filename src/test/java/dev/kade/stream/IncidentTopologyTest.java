@@ -121,6 +121,14 @@ class IncidentTopologyTest {
         assertThat(resolved.get("last").get("offset").asLong()).isEqualTo(1198);
         assertThat(resolved.get("event_time").asText()).isEqualTo(Instant.ofEpochMilli(T0 + 599_000 + 120_000).toString());
         assertThat(resolved.get("link").asText()).isEqualTo("https://grafana/d/x?var-entity=host-1");
+        assertThat(resolved.has("alert")).as("a resolution is caused by no anomalous record").isFalse();
+        // opened and updated events carry the alert of the record that caused them, as the per-record alert topic would
+        JsonNode openedAlert = events.get(0).get("alert");
+        assertThat(openedAlert.get("key").asText()).isEqualTo("host-1");
+        assertThat(openedAlert.get("source").get("offset").asLong()).isEqualTo(0);
+        assertThat(openedAlert.get("features").has("latency_ms")).isTrue();
+        assertThat(events.get(1).get("alert").get("source").get("offset").asLong())
+                .isEqualTo(events.get(1).get("last").get("offset").asLong());
         // the scores topic is as in record mode: every record, with its own anomaly flag
         assertThat(scores.getQueueSize()).isEqualTo(1321);
         assertThat(meters.get(KadeMetrics.INCIDENT_EVENTS).tag("event", "opened").counter().count()).isEqualTo(1);
@@ -185,6 +193,9 @@ class IncidentTopologyTest {
             assertThat(e.get("entity").asText()).isEqualTo("small");
             assertThat(e.get("model").get("version").asText()).isEqualTo("w1");
             assertThat(e.get("top_features").get(0).asText()).isEqualTo("v");
+            // the window of recent values beside the model's expected ones, from the embedded alert
+            assertThat(e.get("alert").get("window").get("actual").get("v")).hasSize(4);
+            assertThat(e.get("alert").get("window").get("expected").get("v")).hasSize(4);
         });
         // "large" goes on for the quiet time: "small"'s incident resolves by stream time
         for (int i = 0; i < 61; i++) {
