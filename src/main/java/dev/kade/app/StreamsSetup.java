@@ -105,7 +105,8 @@ public final class StreamsSetup {
                 Duration.ofMillis(config.longValue(AlertKeys.INCIDENT_QUIET_MS)),
                 config.integer(AlertKeys.INCIDENT_RESOLVE_NORMAL_RECORDS),
                 link.isEmpty() ? Optional.empty() : Optional.of(link),
-                IncidentFormat.ofLabel(config.string(AlertKeys.INCIDENT_FORMAT)));
+                IncidentFormat.ofLabel(config.string(AlertKeys.INCIDENT_FORMAT)),
+                config.bool(AlertKeys.INCIDENT_RESOLVE_WALL_CLOCK));
     }
 
     /**

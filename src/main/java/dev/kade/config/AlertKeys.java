@@ -19,6 +19,7 @@ public final class AlertKeys {
     public static final String INCIDENT_QUIET_MS = "alerts.incident.quiet.ms";
     public static final String INCIDENT_RESOLVE_NORMAL_RECORDS = "alerts.incident.resolve.normal.records";
     public static final String INCIDENT_FORMAT = "alerts.incident.format";
+    public static final String INCIDENT_RESOLVE_WALL_CLOCK = "alerts.incident.resolve.wall.clock";
     public static final String LINK_TEMPLATE = "alerts.link.template";
 
     private AlertKeys() {
@@ -44,6 +45,11 @@ public final class AlertKeys {
                 .define(INCIDENT_RESOLVE_NORMAL_RECORDS, Type.INT, 0, Range.atLeast(0), LOW,
                         "Incident mode: also resolve an incident after this many normal records of its entity in a row; "
                                 + "0: only the quiet time resolves.")
+                .define(INCIDENT_RESOLVE_WALL_CLOCK, Type.BOOLEAN, false, null, LOW,
+                        "Incident mode: also let the wall clock advance the quiet time, so that incidents of a task that "
+                                + "receives no records at all still resolve (the resolved event is the same; a record arriving "
+                                + "late, after its entity's incident was resolved by the clock, opens a new one). Off: event "
+                                + "time only, and a replay gives exactly the same events.")
                 .define(INCIDENT_FORMAT, Type.STRING, "kade", ConfigDef.ValidString.in("kade", "alertmanager"), LOW,
                         "Incident mode: kade's incident event JSON, or one Alertmanager alert object per event (labels, "
                                 + "annotations, startsAt, endsAt on resolution, generatorURL) for a Kafka-to-HTTP bridge.")

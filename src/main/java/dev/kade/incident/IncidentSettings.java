@@ -14,12 +14,15 @@ import java.util.Optional;
  * @param resolveAfterNormal normal records of the entity in a row that resolve it; 0: only the quiet time does
  * @param linkTemplate       a URL with {@code {entity}}, {@code {model}}, {@code {incident_id}} placeholders, or empty
  * @param format             how events are rendered
+ * @param wallClockResolution also resolve by the wall clock, so that a task receiving no records still resolves its
+ *                           incidents (at the cost of event-time determinism; docs/alerting.md)
  */
 public record IncidentSettings(AlertMode mode, IncidentEntity perRecordEntity, Duration updateInterval, Duration quietTime,
-                               int resolveAfterNormal, Optional<String> linkTemplate, IncidentFormat format) {
+                               int resolveAfterNormal, Optional<String> linkTemplate, IncidentFormat format,
+                               boolean wallClockResolution) {
     /** Per-record alerts (the default), with the incident defaults for when the mode is switched. */
     public static final IncidentSettings DEFAULT = new IncidentSettings(AlertMode.RECORD, IncidentEntity.PARTITION,
-            Duration.ofMinutes(1), Duration.ofMinutes(5), 0, Optional.empty(), IncidentFormat.KADE);
+            Duration.ofMinutes(1), Duration.ofMinutes(5), 0, Optional.empty(), IncidentFormat.KADE, false);
 
     public IncidentSettings {
         Objects.requireNonNull(mode, "mode");
@@ -46,6 +49,6 @@ public record IncidentSettings(AlertMode mode, IncidentEntity perRecordEntity, D
     /** These settings in incident mode (tests and benchmarks). */
     public IncidentSettings inIncidentMode() {
         return new IncidentSettings(AlertMode.INCIDENT, perRecordEntity, updateInterval, quietTime, resolveAfterNormal,
-                linkTemplate, format);
+                linkTemplate, format, wallClockResolution);
     }
 }

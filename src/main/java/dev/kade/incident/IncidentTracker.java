@@ -137,6 +137,19 @@ public final class IncidentTracker {
         }
     }
 
+    /**
+     * Moves the stream time to {@code time} if that is later (the wall clock, {@code alerts.incident.resolve.wall.clock})
+     * and resolves what that ends; {@link #flush()} then writes it.
+     */
+    public void advance(long time, List<IncidentEvent> out) {
+        if (time > streamTime) {
+            streamTime = time;
+            if (streamTime >= nextDeadline) {
+                sweep(out);
+            }
+        }
+    }
+
     /** Resolves every open incident whose quiet time ended at or before the stream time. */
     private void sweep(List<IncidentEvent> out) {
         long next = Long.MAX_VALUE;

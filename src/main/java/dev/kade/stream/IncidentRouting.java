@@ -89,6 +89,16 @@ final class IncidentRouting {
         emit(e.record(), alert);
     }
 
+    /**
+     * The wall clock reached {@code now} ({@code alerts.incident.resolve.wall.clock}): resolves what that ends, forwards
+     * the events and writes the store (a punctuation; the processor emptied its batch first).
+     */
+    void wallClock(long now) {
+        tracker.advance(now, events);
+        emit(new Record<>(null, null, now), null);
+        endBatch();
+    }
+
     /** Writes the batch's incident changes to the store (inside the flush that precedes the commit). */
     void endBatch() {
         tracker.flush();

@@ -113,6 +113,13 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         if (config.incidents().incidents()) {
             incidents = new IncidentRouting(config, context.getStateStore(ScoringTopology.INCIDENT_STORE), metrics, context,
                     writer);
+            if (config.incidents().wallClockResolution()) {
+                // the batch first: its records may continue an incident the clock would otherwise resolve
+                context.schedule(incidentClockEvery(), PunctuationType.WALL_CLOCK_TIME, now -> {
+                    flush(BatchTrigger.WAIT);
+                    incidents.wallClock(now);
+                });
+            }
         }
         if (windowedTopology) {
             KeyValueStore<Bytes, byte[]> kv = context.getStateStore(ScoringTopology.ENTITY_STORE);
@@ -123,6 +130,12 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             }
             context.schedule(SAMPLE_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> series.sample());
         }
+    }
+
+    /** How often the wall clock may resolve incidents: a quarter of the quiet time, between 1 s and 1 min. */
+    private Duration incidentClockEvery() {
+        long quarter = config.incidents().quietTime().toMillis() / 4;
+        return Duration.ofMillis(Math.max(1000, Math.min(60_000, quarter)));
     }
 
     /** How often a task samples its entity store's size for the dashboard. */

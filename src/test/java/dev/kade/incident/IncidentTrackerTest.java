@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class IncidentTrackerTest {
     private static final IncidentSettings SETTINGS = new IncidentSettings(AlertMode.INCIDENT, IncidentEntity.KEY,
-            Duration.ofSeconds(60), Duration.ofSeconds(300), 0, Optional.empty(), IncidentFormat.KADE);
+            Duration.ofSeconds(60), Duration.ofSeconds(300), 0, Optional.empty(), IncidentFormat.KADE, false);
     private static final List<String> TOP = List.of("latency_ms", "cpu");
 
     /** A store backed by a map, as the changelogged store behaves within one task. */
@@ -108,7 +108,7 @@ class IncidentTrackerTest {
     @Test
     void normalRecordsInARowResolveWhenConfigured() {
         IncidentSettings byNormals = new IncidentSettings(AlertMode.INCIDENT, IncidentEntity.KEY, Duration.ofSeconds(60),
-                Duration.ofSeconds(300), 3, Optional.empty(), IncidentFormat.KADE);
+                Duration.ofSeconds(300), 3, Optional.empty(), IncidentFormat.KADE, false);
         IncidentTracker t = new IncidentTracker(byNormals, store);
         record(t, "host-1", 0, true, 5);
         record(t, "host-1", 1, false, 0);

@@ -60,7 +60,8 @@ class IncidentTopologyTest {
         TopologyConfig tc = StreamsSetup.topology(config);
         tc = new TopologyConfig(tc.topics(), tc.topFeatures(), Clock.fixed(NOW, ZoneOffset.UTC), tc.batching(), tc.limits(),
                 tc.includeLatent(), tc.series(), tc.incidents());
-        driver = new TopologyTestDriver(ScoringTopology.build(tc, models, metrics), StreamsSetup.properties(config, metrics));
+        driver = new TopologyTestDriver(ScoringTopology.build(tc, models, metrics), StreamsSetup.properties(config, metrics),
+                Instant.ofEpochMilli(T0));
         var ser = new ByteArraySerializer();
         var de = new ByteArrayDeserializer();
         in = driver.createInputTopic("metrics", ser, ser);
@@ -72,9 +73,11 @@ class IncidentTopologyTest {
     void close() {
         if (driver != null) {
             driver.close();
+            driver = null;
         }
         if (models != null) {
             models.close();
+            models = null;
         }
     }
 
@@ -140,6 +143,33 @@ class IncidentTopologyTest {
         assertThat(store.approximateNumEntries()).as("resolved incidents leave the store").isLessThanOrEqualTo(1);
         try (var it = store.all()) {
             it.forEachRemaining(kv -> assertThat(kv.key).doesNotContain("\0"));
+        }
+    }
+
+    @Test
+    void withoutRecordsOnlyTheWallClockResolvesAndOnlyWhenAskedTo() throws IOException {
+        for (boolean byClock : new boolean[] {false, true}) {
+            close();
+            start(Map.of("alerts.mode", "incident", "alerts.incident.entity", "key", "alerts.incident.quiet.ms", "120000",
+                    "alerts.incident.resolve.wall.clock", Boolean.toString(byClock)));
+            send("host-1", TestModels.anomaly(new Random(1)), T0);
+            assertThat(events()).extracting(e -> e.get("event").asText()).containsExactly("opened");
+            // the stream goes silent; only the wall clock moves
+            driver.advanceWallClockTime(java.time.Duration.ofSeconds(119));
+            assertThat(events()).as("before the quiet time, clock %s", byClock).isEmpty();
+            driver.advanceWallClockTime(java.time.Duration.ofSeconds(31));
+            List<JsonNode> after = events();
+            if (!byClock) {
+                assertThat(after).as("event time only: nothing moves stream time").isEmpty();
+                continue;
+            }
+            assertThat(after).singleElement().satisfies(e -> {
+                assertThat(e.get("event").asText()).isEqualTo("resolved");
+                assertThat(e.get("resolution").asText()).isEqualTo("quiet");
+                assertThat(e.get("event_time").asText()).isEqualTo(Instant.ofEpochMilli(T0 + 120_000).toString());
+            });
+            KeyValueStore<String, byte[]> store = driver.getKeyValueStore(ScoringTopology.INCIDENT_STORE);
+            assertThat(store.get("host-1\0v1")).isNull();
         }
     }
 
