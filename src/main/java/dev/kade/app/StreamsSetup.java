@@ -7,6 +7,7 @@ import dev.kade.incident.AlertMode;
 import dev.kade.incident.IncidentEntity;
 import dev.kade.incident.IncidentFormat;
 import dev.kade.incident.IncidentSettings;
+import dev.kade.incident.MuteRule;
 import dev.kade.metrics.KadeMetrics;
 import dev.kade.output.OutputLimits;
 import dev.kade.stream.Batching;
@@ -106,7 +107,20 @@ public final class StreamsSetup {
                 config.integer(AlertKeys.INCIDENT_RESOLVE_NORMAL_RECORDS),
                 link.isEmpty() ? Optional.empty() : Optional.of(link),
                 IncidentFormat.ofLabel(config.string(AlertKeys.INCIDENT_FORMAT)),
-                config.bool(AlertKeys.INCIDENT_RESOLVE_WALL_CLOCK));
+                config.bool(AlertKeys.INCIDENT_RESOLVE_WALL_CLOCK), muteRules(config));
+    }
+
+    /** {@code alerts.mute.rules}, each parsed; a bad one fails the start naming the key. */
+    private static java.util.List<MuteRule> muteRules(KadeConfig config) {
+        java.util.List<MuteRule> rules = new java.util.ArrayList<>();
+        for (String text : config.list(AlertKeys.MUTE_RULES)) {
+            try {
+                rules.add(MuteRule.parse(text));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(AlertKeys.MUTE_RULES, e.getMessage());
+            }
+        }
+        return rules;
     }
 
     /**

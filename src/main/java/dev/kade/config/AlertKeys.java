@@ -21,6 +21,7 @@ public final class AlertKeys {
     public static final String INCIDENT_FORMAT = "alerts.incident.format";
     public static final String INCIDENT_RESOLVE_WALL_CLOCK = "alerts.incident.resolve.wall.clock";
     public static final String LINK_TEMPLATE = "alerts.link.template";
+    public static final String MUTE_RULES = "alerts.mute.rules";
 
     private AlertKeys() {
     }
@@ -53,6 +54,11 @@ public final class AlertKeys {
                 .define(INCIDENT_FORMAT, Type.STRING, "kade", ConfigDef.ValidString.in("kade", "alertmanager"), LOW,
                         "Incident mode: kade's incident event JSON, or one Alertmanager alert object per event (labels, "
                                 + "annotations, startsAt, endsAt on resolution, generatorURL) for a Kafka-to-HTTP bridge.")
+                .define(MUTE_RULES, Type.LIST, "", null, LOW,
+                        "Incident mode: maintenance windows, comma-separated ENTITY_PATTERN@START/END (ISO-8601 instants, "
+                                + "event time; * and ? in the pattern, * alone: every entity), e.g. "
+                                + "db-*@2026-12-03T02:00:00Z/2026-12-03T04:00:00Z. Anomalies inside one are scored and counted "
+                                + "(kade_incident_muted_total) but open and join no incident.")
                 .define(LINK_TEMPLATE, Type.STRING, "", null, LOW,
                         "Incident mode: a link put on every event, with {entity}, {model} and {incident_id} filled in "
                                 + "(URL-encoded), e.g. https://grafana/d/x?var-entity={entity}. Empty: no link.");

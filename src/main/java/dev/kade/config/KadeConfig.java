@@ -393,8 +393,9 @@ public final class KadeConfig {
         return Objects.hash(values, kafka);
     }
 
+    /** A list setting, its entries trimmed and empty ones left out. */
     @SuppressWarnings("unchecked")
-    private List<String> list(String key) {
+    public List<String> list(String key) {
         List<String> raw = (List<String>) values.get(key);
         List<String> out = new ArrayList<>();
         raw.stream().map(String::trim).filter(s -> !s.isEmpty()).forEach(out::add);

@@ -88,17 +88,22 @@ public final class IncidentTracker {
      *
      * @param topFeatures the features furthest off, largest first, for an anomaly; ignored (may be null) otherwise
      * @param out         receives the events this record causes, in order
+     * @return true when the record was an anomaly inside a mute window (it opened and joined no incident)
      */
-    public void observe(String entity, String modelVersion, String modelKind, Source source, long at, boolean anomaly,
-                        float score, List<String> topFeatures, List<IncidentEvent> out) {
+    public boolean observe(String entity, String modelVersion, String modelKind, Source source, long at, boolean anomaly,
+                           float score, List<String> topFeatures, List<IncidentEvent> out) {
         if (at > streamTime) {
             streamTime = at;
             if (streamTime >= nextDeadline) {
                 sweep(out);
             }
         }
+        if (anomaly && muted(entity, at)) {
+            // a planned maintenance: neither an anomaly of the incident nor a normal record that would resolve it
+            return true;
+        }
         if (open.isEmpty() && !anomaly) {
-            return;
+            return false;
         }
         String key = key(entity, modelVersion);
         IncidentState s = open.get(key);
@@ -106,7 +111,7 @@ public final class IncidentTracker {
             if (s != null) {
                 normal(key, s, at, out);
             }
-            return;
+            return false;
         }
         if (s != null && at - s.lastAt() >= quietMs) {
             // quiet for long enough in the entity's own time (stream time may lag when the entity's records lead)
@@ -118,7 +123,7 @@ public final class IncidentTracker {
             put(key, s);
             nextDeadline = Math.min(nextDeadline, deadline(s));
             out.add(new IncidentEvent(IncidentEvent.Kind.OPENED, s, at, null));
-            return;
+            return false;
         }
         s = s.anomaly(source, at, score, topFeatures);
         if (at - s.lastEmittedAt() >= updateMs) {
@@ -126,6 +131,16 @@ public final class IncidentTracker {
             out.add(new IncidentEvent(IncidentEvent.Kind.UPDATED, s, at, null));
         }
         put(key, s);
+        return false;
+    }
+
+    private boolean muted(String entity, long at) {
+        for (MuteRule r : settings.muteRules()) {
+            if (r.mutes(entity, at)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void normal(String key, IncidentState s, long at, List<IncidentEvent> out) {

@@ -77,15 +77,19 @@ final class IncidentRouting {
         String entity = settings.perRecordEntity() == IncidentEntity.KEY && r.key() != null
                 ? new String(r.key(), StandardCharsets.UTF_8) : partitionEntity(e.source());
         List<String> top = anomaly ? TopFeatures.of(meta.features(), errors, offset, topFeatures) : null;
-        tracker.observe(entity, meta.version(), meta.kind().label(), e.source(), r.timestamp(), anomaly, score, top, events);
+        if (tracker.observe(entity, meta.version(), meta.kind().label(), e.source(), r.timestamp(), anomaly, score, top, events)) {
+            metrics.incidentMuted();
+        }
         emit(r, alert);
     }
 
     /** A windowed model's judged record: its entity is the series entity; {@code alert} as for {@link #perRecord}. */
     void windowed(PendingBatch.Entry e, ModelMetadata meta, SeriesScoring.Judged j, Alert alert) {
         List<String> top = j.alert() ? TopFeatures.of(meta.features(), j.errors(), 0, topFeatures) : null;
-        tracker.observe(j.series().entity(), meta.version(), meta.kind().label(), e.source(), j.series().eventTime(), j.alert(),
-                j.score(), top, events);
+        if (tracker.observe(j.series().entity(), meta.version(), meta.kind().label(), e.source(), j.series().eventTime(),
+                j.alert(), j.score(), top, events)) {
+            metrics.incidentMuted();
+        }
         emit(e.record(), alert);
     }
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class IncidentTrackerTest {
     private static final IncidentSettings SETTINGS = new IncidentSettings(AlertMode.INCIDENT, IncidentEntity.KEY,
-            Duration.ofSeconds(60), Duration.ofSeconds(300), 0, Optional.empty(), IncidentFormat.KADE, false);
+            Duration.ofSeconds(60), Duration.ofSeconds(300), 0, Optional.empty(), IncidentFormat.KADE, false, List.of());
     private static final List<String> TOP = List.of("latency_ms", "cpu");
 
     /** A store backed by a map, as the changelogged store behaves within one task. */
@@ -108,7 +108,7 @@ class IncidentTrackerTest {
     @Test
     void normalRecordsInARowResolveWhenConfigured() {
         IncidentSettings byNormals = new IncidentSettings(AlertMode.INCIDENT, IncidentEntity.KEY, Duration.ofSeconds(60),
-                Duration.ofSeconds(300), 3, Optional.empty(), IncidentFormat.KADE, false);
+                Duration.ofSeconds(300), 3, Optional.empty(), IncidentFormat.KADE, false, List.of());
         IncidentTracker t = new IncidentTracker(byNormals, store);
         record(t, "host-1", 0, true, 5);
         record(t, "host-1", 1, false, 0);
@@ -180,6 +180,45 @@ class IncidentTrackerTest {
         assertThat(IncidentState.fromBytes(s.toBytes())).isEqualTo(s);
         assertThatThrownBy(() -> IncidentState.fromBytes(new byte[] {9, 1, 2})).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> IncidentState.fromBytes(new byte[] {1, 0, 0})).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void anomaliesInAMuteWindowOpenNoIncidentAndTheEntityAlertsNormallyAfterIt() {
+        IncidentSettings muting = new IncidentSettings(AlertMode.INCIDENT, IncidentEntity.KEY, Duration.ofSeconds(60),
+                Duration.ofSeconds(300), 0, Optional.empty(), IncidentFormat.KADE, false,
+                List.of(MuteRule.parse("db-*@1970-01-01T00:01:40Z/1970-01-01T00:03:20Z")));
+        IncidentTracker t = new IncidentTracker(muting, store);
+        List<Boolean> muted = new ArrayList<>();
+        for (int s = 100; s < 200; s++) {
+            t.observe("db-1", "v1", "ae", new Source("in", 0, offset++), s * 1000L, true, 5, TOP, events);
+            muted.add(t.observe("web-1", "v1", "ae", new Source("in", 0, offset++), s * 1000L, false, 0, null, events));
+        }
+        assertThat(kinds()).as("no incident opens inside the window").isEmpty();
+        assertThat(muted).containsOnly(false); // normal records are never "muted"
+        assertThat(t.observe("db-1", "v1", "ae", new Source("in", 0, offset++), 199_999, true, 5, TOP, events)).isTrue();
+        assertThat(t.observe("web-1", "v1", "ae", new Source("in", 0, offset++), 150_000, true, 5, TOP, events))
+                .as("another entity is not muted").isFalse();
+        assertThat(kinds()).containsExactly("opened:web-1");
+        assertThat(t.observe("db-1", "v1", "ae", new Source("in", 0, offset++), 200_000, true, 5, TOP, events)).isFalse();
+        assertThat(kinds()).containsExactly("opened:web-1", "opened:db-1");
+    }
+
+    @Test
+    void muteRulesParseAndRefuseWhatIsNotAWindow() {
+        MuteRule all = MuteRule.parse(" *@2026-12-03T02:00:00Z/2026-12-03T04:00:00Z ");
+        long inside = java.time.Instant.parse("2026-12-03T03:00:00Z").toEpochMilli();
+        assertThat(all.mutes("anything at all", inside)).isTrue();
+        assertThat(all.mutes("x", java.time.Instant.parse("2026-12-03T04:00:00Z").toEpochMilli())).as("end excluded").isFalse();
+        MuteRule one = MuteRule.parse("host-?@2026-12-03T02:00:00Z/2026-12-03T04:00:00Z");
+        assertThat(one.mutes("host-7", inside)).isTrue();
+        assertThat(one.mutes("host-17", inside)).isFalse();
+        assertThat(MuteRule.parse("a.b@2026-12-03T02:00:00Z/2026-12-03T04:00:00Z").mutes("axb", inside))
+                .as("only * and ? are special").isFalse();
+        assertThatThrownBy(() -> MuteRule.parse("host-1")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ENTITY_PATTERN@START/END");
+        assertThatThrownBy(() -> MuteRule.parse("h@2026-12-03T04:00:00Z/2026-12-03T02:00:00Z"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("before it starts");
+        assertThatThrownBy(() -> MuteRule.parse("h@tomorrow/2026-12-03T02:00:00Z")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -38,6 +38,7 @@ class KadeMetricsTest {
         m.progress(4, 1, 75.5, false);
         m.streamThreadDied();
         m.incidentEvent(dev.kade.incident.IncidentEvent.Kind.OPENED);
+        m.incidentMuted();
         m.incidentsOpen("0_0", 2);
         m.incidentsOpen("0_1", 4);
         m.incidentsOpen("0_1", 1); // a task's latest count replaces its earlier one
@@ -76,7 +77,8 @@ class KadeMetricsTest {
                 .contains("kade_stream_thread_deaths_total{application=\"kade-test\"} 1.0")
                 .contains("kade_incident_events_total{application=\"kade-test\",event=\"opened\"} 1.0")
                 .contains("kade_incident_events_total{application=\"kade-test\",event=\"resolved\"} 0.0")
-                .contains("kade_incidents_open{application=\"kade-test\"} 3.0");
+                .contains("kade_incidents_open{application=\"kade-test\"} 3.0")
+                .contains("kade_incident_muted_total{application=\"kade-test\"} 1.0");
         // every kade family has HELP text (promtool check metrics wants it)
         Set<String> families = Arrays.stream(text.split("\n")).filter(l -> l.startsWith("# TYPE kade_"))
                 .map(l -> l.split(" ")[2]).collect(Collectors.toSet());
@@ -87,7 +89,7 @@ class KadeMetricsTest {
                 "kade_progress_age_seconds", "kade_broker_reachable", "kade_stream_thread_deaths_total",
                 "kade_series_entities", "kade_series_state_bytes", "kade_series_new_entities_total",
                 "kade_series_warmups_total", "kade_series_imputed_total", "kade_series_late_total", "kade_series_gaps_total",
-                "kade_series_expired_total", "kade_incident_events_total", "kade_incidents_open");
+                "kade_series_expired_total", "kade_incident_events_total", "kade_incidents_open", "kade_incident_muted_total");
         for (String f : families) {
             assertThat(text).containsPattern("# HELP " + f + " \\S");
         }

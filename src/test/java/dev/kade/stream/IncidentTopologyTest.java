@@ -239,6 +239,29 @@ class IncidentTopologyTest {
     }
 
     @Test
+    void aBadMuteRuleFailsTheStartNamingTheSetting() {
+        KadeConfig config = KadeConfig.fromMap(Map.of("bootstrap.servers", "unused:9092", "input.topics", "metrics",
+                "model.path", dir.resolve("model.onnx").toString(), "alerts.mute.rules", "db-*@yesterday/today"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> StreamsSetup.topology(config))
+                .isInstanceOf(dev.kade.config.ConfigException.class).hasMessageStartingWith("alerts.mute.rules");
+    }
+
+    @Test
+    void mutedAnomaliesAreScoredAndCountedButOpenNoIncident() throws IOException {
+        start(Map.of("alerts.mode", "incident", "alerts.incident.entity", "key", "alerts.mute.rules",
+                "host-1@" + Instant.ofEpochMilli(T0) + "/" + Instant.ofEpochMilli(T0 + 60_000)));
+        Random random = new Random(5);
+        for (int s = 0; s < 60; s++) {
+            send("host-1", TestModels.anomaly(random), T0 + s * 1000L);
+        }
+        assertThat(events()).isEmpty();
+        assertThat(meters.get(KadeMetrics.INCIDENT_MUTED).counter().count()).isEqualTo(60);
+        assertThat(meters.get(KadeMetrics.ANOMALIES).counter().count()).as("still scored and counted").isEqualTo(60);
+        send("host-1", TestModels.anomaly(random), T0 + 60_000);
+        assertThat(events()).extracting(e -> e.get("event").asText()).containsExactly("opened");
+    }
+
+    @Test
     void recordModeIsUnchangedAndHasNoIncidentStore() throws IOException {
         start(Map.of());
         Random random = new Random(3);
