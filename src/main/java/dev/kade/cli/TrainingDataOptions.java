@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
  */
 final class TrainingDataOptions {
 
-    @Option(names = "--data", required = true, paramLabel = "FILE", description = "Training data: .csv (header) or .jsonl; normal rows only.")
+    @Option(names = "--data", required = true, paramLabel = "FILE", description = "Training data: .csv (header), .jsonl or an .avro container file; normal rows only.")
     Path data;
 
     @Option(names = "--features", split = ",", paramLabel = "NAME", description = "Feature columns in order; dotted names are nested JSON paths. Default: every numeric column except those named like a label, id or time (listed as notes).")

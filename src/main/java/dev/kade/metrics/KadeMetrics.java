@@ -90,6 +90,7 @@ public final class KadeMetrics implements MeterBinder {
     public static final String SERIES_LATE = "kade.series.late";
     public static final String SERIES_GAPS = "kade.series.gaps";
     public static final String SERIES_EXPIRED = "kade.series.expired";
+    public static final String CONTEXT_CUTS = "kade.output.context.cuts";
 
     /**
      * Score buckets, -100..1000. Scores have no common scale: an AE or VAE score is a standardised-space MSE
@@ -115,6 +116,7 @@ public final class KadeMetrics implements MeterBinder {
     private final Map<String, Counter> recordsIn = new ConcurrentHashMap<>();
     private final Map<DeadLetterReason, Counter> deadLetters = new EnumMap<>(DeadLetterReason.class);
     private final Map<BatchTrigger, Counter> batches = new java.util.EnumMap<>(BatchTrigger.class);
+    private final Map<dev.kade.output.ContextCut, Counter> contextCuts = new EnumMap<>(dev.kade.output.ContextCut.class);
     private Counter scored;
     private Counter anomalies;
     private Counter loadSuccess;
@@ -231,6 +233,10 @@ public final class KadeMetrics implements MeterBinder {
         Gauge.builder(INCIDENTS_OPEN, this, m -> m.incidentsOpen.values().stream().mapToInt(Integer::intValue).sum())
                 .description("Incidents open now in this instance's tasks (alerts.mode=incident)").tags(common)
                 .strongReference(true).register(r);
+        for (dev.kade.output.ContextCut cut : dev.kade.output.ContextCut.values()) {
+            contextCuts.put(cut, counter(CONTEXT_CUTS, "Carried headers or fields cut to keep alerts and scores bounded",
+                    Tags.of("cut", cut.label())));
+        }
         for (DeadLetterReason reason : DeadLetterReason.values()) {
             // every reason registered up front: rate() has a zero series to start from, and the map is read-only after
             deadLetters.put(reason, counter(DEAD_LETTERS, "Records sent to the dead-letter topic, by reason",
@@ -271,6 +277,15 @@ public final class KadeMetrics implements MeterBinder {
         if (anomalyCount > 0) {
             anomalies.increment(anomalyCount);
         }
+    }
+
+    /** A carried header or field cut, or an output sent without its context (output.headers.*, output.fields.*). */
+    public void contextCut(dev.kade.output.ContextCut cut) {
+        Counter c = contextCuts.get(cut);
+        if (c == null) {
+            bound(); // throws: not bound yet
+        }
+        c.increment();
     }
 
     /** One record sent to the dead-letter topic for the given reason. */

@@ -213,6 +213,30 @@ class BacktestTopicIT {
     }
 
     @Test
+    void partitionsAreMergedByTimestampAsAStreamTaskTakesThem() throws Exception {
+        String topic = topic("bt-merge", 2);
+        // partition 0 at seconds 1, 5, 9 and partition 1 at 2, 3, 10: a task takes the head with the smallest timestamp
+        long[][] seconds = {{1, 5, 9}, {2, 3, 10}};
+        try (KafkaProducer<String, String> p = new KafkaProducer<>(producerProperties(null), new StringSerializer(), new StringSerializer())) {
+            for (int partition = 0; partition < 2; partition++) {
+                for (long s : seconds[partition]) {
+                    p.send(new ProducerRecord<>(topic, partition, t0 + 1000 * s, "entity-" + partition, "{\"v0\":" + s + "}"));
+                }
+            }
+            p.flush();
+        }
+        Path out = dir.resolve("merge.csv");
+        CliRun run = backtest("--topic", topic, "--bootstrap-servers", KAFKA.bootstrapServers(), "--out", out.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        List<String> lines = Files.readAllLines(out);
+        List<String> order = lines.subList(1, lines.size()).stream().map(l -> {
+            String[] c = l.split(",", -1);
+            return c[9] + "@" + c[10];
+        }).toList();
+        assertThat(order).containsExactly("0@0", "1@0", "1@1", "0@1", "0@2", "1@2");
+    }
+
+    @Test
     void wrongOptionsAreRefusedNamingThem() throws Exception {
         String topic = topic("bt-errors", 1);
         String bootstrap = KAFKA.bootstrapServers();

@@ -59,7 +59,7 @@ class IncidentTopologyTest {
         models = ModelRegistry.of(ServableModel.unowned(OnnxModel.load(TestModels.writeModel(dir.resolve("model.onnx"), "v1"))));
         TopologyConfig tc = StreamsSetup.topology(config);
         tc = new TopologyConfig(tc.topics(), tc.topFeatures(), Clock.fixed(NOW, ZoneOffset.UTC), tc.batching(), tc.limits(),
-                tc.includeLatent(), tc.series(), tc.incidents());
+                tc.includeLatent(), tc.series(), tc.context(), tc.input(), tc.incidents());
         driver = new TopologyTestDriver(ScoringTopology.build(tc, models, metrics), StreamsSetup.properties(config, metrics),
                 Instant.ofEpochMilli(T0));
         var ser = new ByteArraySerializer();
