@@ -41,7 +41,8 @@ final class PackageRules {
         m.put("output", Set.of("features", "model"));
         m.put("series", Set.of());
         m.put("entity", Set.of("model", "output", "series"));
-        m.put("metrics", Set.of("entity", "health", "model", "output"));
+        m.put("incident", Set.of("output"));
+        m.put("metrics", Set.of("entity", "health", "incident", "model", "output"));
         m.put("logging", Set.of("config"));
         m.put("admin", Set.of("config"));
         m.put("train", Set.of("features", "model", "series"));
@@ -49,9 +50,9 @@ final class PackageRules {
         m.put("export", Set.of("features", "model", "onnx", "series", "train"));
         m.put("eval", Set.of("features", "model", "onnx", "train"));
         m.put("tune", Set.of("eval", "features", "model", "train"));
-        m.put("stream", Set.of("entity", "features", "input", "metrics", "model", "output", "series"));
+        m.put("stream", Set.of("entity", "features", "incident", "input", "metrics", "model", "output", "series"));
         m.put("backtest", Set.of("entity", "features", "input", "metrics", "model", "output", "series", "stream"));
-        m.put("app", Set.of("admin", "config", "entity", "health", "input", "metrics", "model", "onnx", "output", "stream"));
+        m.put("app", Set.of("admin", "config", "entity", "health", "incident", "input", "metrics", "model", "onnx", "output", "stream"));
         m.put("cli", Set.of("admin", "app", "backtest", "config", "entity", "eval", "export", "features", "logging", "model", "onnx",
                 "series", "train", "tune"));
         return m;

@@ -1,6 +1,7 @@
 package dev.kade.app;
 
 import dev.kade.config.KadeConfig;
+import dev.kade.config.AlertKeys;
 import dev.kade.config.InputKeys;
 import dev.kade.config.OutputKeys;
 import dev.kade.input.AvroInput;
@@ -10,6 +11,11 @@ import dev.kade.input.RegistrySettings;
 import java.net.URI;
 import java.nio.file.Path;
 import dev.kade.config.SeriesKeys;
+import dev.kade.incident.AlertMode;
+import dev.kade.incident.IncidentEntity;
+import dev.kade.incident.IncidentFormat;
+import dev.kade.incident.IncidentSettings;
+import dev.kade.incident.MuteRule;
 import dev.kade.metrics.KadeMetrics;
 import dev.kade.output.OutputLimits;
 import dev.kade.stream.Batching;
@@ -98,7 +104,33 @@ public final class StreamsSetup {
     public static TopologyConfig topology(KadeConfig config) {
         return new TopologyConfig(topics(config), config.alertTopFeatures(), Clock.systemUTC(),
                 new Batching(config.batchMaxRecords(), config.batchMaxWait()), limits(config), config.scoresIncludeLatent(),
-                series(config), context(config), input(config));
+                series(config), context(config), input(config), incidents(config));
+    }
+
+    /** The alert settings ({@code alerts.*}): per-record alerts or incidents. */
+    public static IncidentSettings incidents(KadeConfig config) {
+        String link = config.string(AlertKeys.LINK_TEMPLATE);
+        return new IncidentSettings(AlertMode.ofLabel(config.string(AlertKeys.ALERTS_MODE)),
+                IncidentEntity.ofLabel(config.string(AlertKeys.INCIDENT_ENTITY)),
+                Duration.ofMillis(config.longValue(AlertKeys.INCIDENT_UPDATE_INTERVAL_MS)),
+                Duration.ofMillis(config.longValue(AlertKeys.INCIDENT_QUIET_MS)),
+                config.integer(AlertKeys.INCIDENT_RESOLVE_NORMAL_RECORDS),
+                link.isEmpty() ? Optional.empty() : Optional.of(link),
+                IncidentFormat.ofLabel(config.string(AlertKeys.INCIDENT_FORMAT)),
+                config.bool(AlertKeys.INCIDENT_RESOLVE_WALL_CLOCK), muteRules(config));
+    }
+
+    /** {@code alerts.mute.rules}, each parsed; a bad one fails the start naming the key. */
+    private static java.util.List<MuteRule> muteRules(KadeConfig config) {
+        java.util.List<MuteRule> rules = new java.util.ArrayList<>();
+        for (String text : config.list(AlertKeys.MUTE_RULES)) {
+            try {
+                rules.add(MuteRule.parse(text));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(AlertKeys.MUTE_RULES, e.getMessage());
+            }
+        }
+        return rules;
     }
 
     /**

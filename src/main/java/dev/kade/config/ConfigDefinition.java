@@ -12,7 +12,7 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 
 /**
  * Builds {@link KadeConfig#DEFINITION}: every kade-level key with its type, default, validator, importance and
- * documentation, in documentation order (the keys themselves are {@link KadeConfig}'s and {@link SeriesKeys}'s
+ * documentation, in documentation order (the keys themselves are {@link KadeConfig}'s, {@link SeriesKeys}'s and {@link AlertKeys}'s
  * constants). Kept apart from the typed accessors so that each class stays readable.
  */
 final class ConfigDefinition {
@@ -20,7 +20,7 @@ final class ConfigDefinition {
     }
 
     static ConfigDef build() {
-        return OutputKeys.define(SeriesKeys.define(InputKeys.define(new ConfigDef()
+        return OutputKeys.define(AlertKeys.define(SeriesKeys.define(InputKeys.define(new ConfigDef()
             .define(BOOTSTRAP_SERVERS, Type.STRING, NO_DEFAULT_VALUE, Validators.nonBlank("host:port,..."), HIGH,
                     "Kafka bootstrap servers.")
             .define(APPLICATION_ID, Type.STRING, "kade", Validators.topic(), HIGH,
@@ -68,7 +68,8 @@ final class ConfigDefinition {
                             + "whatever this is.")
             .define(ALERT_TOP_FEATURES, Type.INT, 3, Range.between(0, 1000), MEDIUM,
                     "How many contributing features an alert lists.")
-            ) // the per-entity settings of windowed models, in SeriesKeys, keep their place in the documentation
+            )) // the per-entity settings of windowed models (SeriesKeys), then the alert settings (AlertKeys), keep their
+               // place in the documentation
             .define(OUTPUT_MAX_BYTES, Type.INT, null, Validators.optionalAtLeast(MIN_OUTPUT_MAX_BYTES), MEDIUM,
                     "Largest output record (key + value + headers) kade sends; larger alerts are truncated, larger dead "
                             + "letters sent as reference records. Unset: the producer's max.request.size less 1 KiB.")

@@ -301,6 +301,11 @@ public final class KadeConfig {
         return (Integer) values.get(key);
     }
 
+    /** A boolean setting. */
+    public boolean bool(String key) {
+        return (Boolean) values.get(key);
+    }
+
     /** A long setting. */
     public long longValue(String key) {
         return (Long) values.get(key);

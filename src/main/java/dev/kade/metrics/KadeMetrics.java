@@ -41,6 +41,9 @@ import io.prometheus.metrics.model.snapshots.Labels;
  *       {@code kade_series_warmups_total}, {@code kade_series_imputed_total}, {@code kade_series_late_total},
  *       {@code kade_series_gaps_total}, {@code kade_series_expired_total}. Entities are never tags: one series per
  *       instance</li>
+ *   <li>incidents ({@code alerts.mode=incident}): {@code kade_incident_events_total{event}} (opened, updated,
+ *       resolved), {@code kade_incident_muted_total} (anomalies in a mute window) and the gauge
+ *       {@code kade_incidents_open}</li>
  *   <li>health: {@code kade_partitions_assigned}, {@code kade_partitions_stalled},
  *       {@code kade_progress_age_seconds} (the longest time a partition with lag has gone without its
  *       committed offset moving), {@code kade_broker_reachable}, {@code kade_stream_thread_deaths_total}</li>
@@ -74,6 +77,12 @@ public final class KadeMetrics implements MeterBinder {
     public static final String BROKER_REACHABLE = "kade.broker.reachable";
     public static final String THREAD_DEATHS = "kade.stream.thread.deaths";
     public static final String SERIES_ENTITIES = "kade.series.entities";
+    /** Incident events sent ({@code alerts.mode=incident}), by event: opened, updated, resolved. */
+    public static final String INCIDENT_EVENTS = "kade.incident.events";
+    /** Anomalies inside a mute window ({@code alerts.mute.rules}): scored and counted, but in no incident. */
+    public static final String INCIDENT_MUTED = "kade.incident.muted";
+    /** Incidents open now in this instance's tasks. */
+    public static final String INCIDENTS_OPEN = "kade.incidents.open";
     public static final String SERIES_STATE_BYTES = "kade.series.state.bytes";
     public static final String SERIES_CREATED = "kade.series.new.entities";
     public static final String SERIES_WARMUPS = "kade.series.warmups";
@@ -129,6 +138,10 @@ public final class KadeMetrics implements MeterBinder {
     private final DoubleAdder deadLetterTotal = new DoubleAdder();
     /** Per task (its id, not an entity): entities and live bytes of its entity store, as last sampled. */
     private final Map<String, long[]> seriesStores = new ConcurrentHashMap<>();
+    private final Map<dev.kade.incident.IncidentEvent.Kind, Counter> incidentEvents =
+            new EnumMap<>(dev.kade.incident.IncidentEvent.Kind.class);
+    private final Map<String, Integer> incidentsOpen = new ConcurrentHashMap<>();
+    private Counter incidentMuted;
     private Counter seriesCreated;
     private Counter seriesWarmUps;
     private Counter seriesImputed;
@@ -209,6 +222,17 @@ public final class KadeMetrics implements MeterBinder {
                 .tags(common).register(r);
         seriesExpired = Counter.builder(SERIES_EXPIRED)
                 .description("Entities that left the state after series.idle.expiry.ms without a record").tags(common).register(r);
+        for (dev.kade.incident.IncidentEvent.Kind k : dev.kade.incident.IncidentEvent.Kind.values()) {
+            incidentEvents.put(k, Counter.builder(INCIDENT_EVENTS)
+                    .description("Incident events sent to the alert topic (alerts.mode=incident), by event")
+                    .tags(common).tag("event", k.label()).register(r));
+        }
+        incidentMuted = Counter.builder(INCIDENT_MUTED)
+                .description("Anomalous records inside a mute window (alerts.mute.rules): scored, but in no incident")
+                .tags(common).register(r);
+        Gauge.builder(INCIDENTS_OPEN, this, m -> m.incidentsOpen.values().stream().mapToInt(Integer::intValue).sum())
+                .description("Incidents open now in this instance's tasks (alerts.mode=incident)").tags(common)
+                .strongReference(true).register(r);
         for (dev.kade.output.ContextCut cut : dev.kade.output.ContextCut.values()) {
             contextCuts.put(cut, counter(CONTEXT_CUTS, "Carried headers or fields cut to keep alerts and scores bounded",
                     Tags.of("cut", cut.label())));
@@ -358,6 +382,28 @@ public final class KadeMetrics implements MeterBinder {
             total += v[field];
         }
         return total;
+    }
+
+    /** One incident event sent ({@code alerts.mode=incident}). */
+    public void incidentEvent(dev.kade.incident.IncidentEvent.Kind kind) {
+        bound();
+        incidentEvents.get(kind).increment();
+    }
+
+    /** One anomaly inside a mute window. */
+    public void incidentMuted() {
+        bound();
+        incidentMuted.increment();
+    }
+
+    /** A task's open incidents now (the gauge sums the instance's tasks). */
+    public void incidentsOpen(String task, int open) {
+        incidentsOpen.put(task, open);
+    }
+
+    /** A task closed: its open incidents leave this instance's gauge. */
+    public void incidentsClosed(String task) {
+        incidentsOpen.remove(task);
     }
 
     /** A stream thread died of an uncaught exception. */

@@ -80,6 +80,8 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     private final boolean windowedTopology;
     /** A windowed model's per-task state and open batch; null in a per-record topology. */
     private SeriesScoring series;
+    /** Incident events instead of per-record alerts ({@code alerts.mode=incident}); null in record mode. */
+    private IncidentRouting incidents;
     /** Whether the records now buffered were admitted as a windowed batch. */
     private boolean pendingWindowed;
     private int maxRecords;
@@ -124,6 +126,17 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             Duration every = Duration.ofMillis(Math.max(1, b.maxWait().toMillis() / 2));
             context.schedule(every, PunctuationType.WALL_CLOCK_TIME, now -> flushIfWaitedTooLong());
         }
+        if (config.incidents().incidents()) {
+            incidents = new IncidentRouting(config, context.getStateStore(ScoringTopology.INCIDENT_STORE), metrics, context,
+                    writer);
+            if (config.incidents().wallClockResolution()) {
+                // the batch first: its records may continue an incident the clock would otherwise resolve
+                context.schedule(incidentClockEvery(), PunctuationType.WALL_CLOCK_TIME, now -> {
+                    flush(BatchTrigger.WAIT);
+                    incidents.wallClock(now);
+                });
+            }
+        }
         if (windowedTopology) {
             KeyValueStore<Bytes, byte[]> kv = context.getStateStore(ScoringTopology.ENTITY_STORE);
             series = new SeriesScoring(config.series(), kv, metrics, context.taskId().toString());
@@ -133,6 +146,12 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             }
             context.schedule(SAMPLE_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> series.sample());
         }
+    }
+
+    /** How often the wall clock may resolve incidents: a quarter of the quiet time, between 1 s and 1 min. */
+    private Duration incidentClockEvery() {
+        long quarter = config.incidents().quietTime().toMillis() / 4;
+        return Duration.ofMillis(Math.max(1000, Math.min(60_000, quarter)));
     }
 
     /** How often a task samples its entity store's size for the dashboard. */
@@ -213,6 +232,9 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         if (series != null) {
             series.close();
         }
+        if (incidents != null) {
+            incidents.close();
+        }
     }
 
     /** Scores and forwards everything buffered, under one model lease, restoring the record context after. */
@@ -275,10 +297,17 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
                 continue;
             }
             scored[scoredCount++] = Float.isFinite(score) ? score : Float.MAX_VALUE;
-            if (out.alert() != null) {
+            if (out.anomaly()) {
                 anomalies++;
             }
             forward(e.record(), out);
+            if (incidents != null) {
+                incidents.perRecord(e, meta, score, out.anomaly(), batch.featureErrors(), batch.featureOffset(row),
+                        out.pending());
+            }
+        }
+        if (incidents != null) {
+            incidents.endBatch();
         }
         countIn(entries);
         metrics.scoredBatch(trigger, scored, scoredCount, nanos, anomalies);
@@ -321,10 +350,16 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
                 continue;
             }
             scored[scoredCount++] = Float.isFinite(j.score()) ? j.score() : Float.MAX_VALUE;
-            if (out.alert() != null) {
+            if (out.anomaly()) {
                 anomalies++;
             }
             forward(e.record(), out);
+            if (incidents != null) {
+                incidents.windowed(e, meta, j, out.pending());
+            }
+        }
+        if (incidents != null) {
+            incidents.endBatch();
         }
         series.finish();
         countIn(entries);
@@ -349,13 +384,13 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             throws OutputTooLargeException {
         Record<byte[], byte[]> record = e.record();
         CarriedContext c = carried.copy(record.headers(), record.value());
-        RenderedOutput alert = j.alert() ? writer.alert(new Alert(record.key(), e.source(), Instant.ofEpochMilli(j.series().eventTime()),
-                config.clock().instant(), meta, j.score(), j.record(), j.errors(), 0, config.topFeatures(), j.alertPart()), c)
-                : null;
+        Alert a = j.alert() ? new Alert(record.key(), e.source(), Instant.ofEpochMilli(j.series().eventTime()),
+                config.clock().instant(), meta, j.score(), j.record(), j.errors(), 0, config.topFeatures(), j.alertPart()) : null;
+        RenderedOutput alert = a != null && incidents == null ? writer.alert(a, c) : null;
         RenderedOutput scoreRecord = config.topics().scores().isPresent()
                 ? writer.score(new ScoreRecord(j.score(), j.alert(), meta, e.source(), null, 0, 0, j.series()), record.key(), c)
                 : null;
-        return new Outputs(scoreRecord, alert);
+        return new Outputs(scoreRecord, alert, j.alert(), incidents == null ? null : a);
     }
 
     /**
@@ -367,17 +402,22 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         Record<byte[], byte[]> record = e.record();
         boolean anomaly = score >= meta.threshold();
         CarriedContext c = carried.copy(record.headers(), record.value());
-        RenderedOutput alert = anomaly ? writer.alert(new Alert(record.key(), e.source(), Instant.ofEpochMilli(record.timestamp()),
+        Alert a = anomaly ? new Alert(record.key(), e.source(), Instant.ofEpochMilli(record.timestamp()),
                 config.clock().instant(), meta, score, batch.features(), batch.featureErrors(), batch.featureOffset(row),
-                config.topFeatures()), c) : null;
+                config.topFeatures()) : null;
+        RenderedOutput alert = a != null && incidents == null ? writer.alert(a, c) : null;
         RenderedOutput scoreRecord = config.topics().scores().isPresent()
                 ? writer.score(new ScoreRecord(score, anomaly, meta, e.source(), batch.latent(), batch.latentOffset(row),
                         batch.latentWidth()), record.key(), c) : null;
-        return new Outputs(scoreRecord, alert);
+        return new Outputs(scoreRecord, alert, anomaly, incidents == null ? null : a);
     }
 
-    /** A scored record's rendered outputs, each with its headers; either may be null (no scores topic, not an anomaly). */
-    private record Outputs(RenderedOutput score, RenderedOutput alert) {
+    /**
+     * A scored record's rendered outputs, each with its headers; either may be null (no scores topic, not an anomaly,
+     * incident mode). In incident mode {@code pending} is an anomaly's alert, not yet rendered (an incident event it
+     * causes embeds it).
+     */
+    private record Outputs(RenderedOutput score, RenderedOutput alert, boolean anomaly, Alert pending) {
     }
 
     private void forward(Record<byte[], byte[]> record, Outputs out) {

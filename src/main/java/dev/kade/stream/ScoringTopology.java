@@ -30,6 +30,11 @@ public final class ScoringTopology {
      * must not be followed by a cache that flushes later in the same commit.
      */
     public static final String ENTITY_STORE = "kade-entities";
+    /**
+     * Open incidents ({@code alerts.mode=incident} only): in memory, changelogged, caching disabled, registered after the
+     * batch store, whose pre-commit hook writes here. It holds open incidents only, so it stays small and restores fast.
+     */
+    public static final String INCIDENT_STORE = "kade-incidents";
 
     private ScoringTopology() {
     }
@@ -52,6 +57,10 @@ public final class ScoringTopology {
         if (windowed) {
             // registered after the batch store: its pre-commit hook writes here, and this store has no cache to flush
             t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ENTITY_STORE), Serdes.Bytes(),
+                    Serdes.ByteArray()).withCachingDisabled().withLoggingEnabled(Map.of()), PROCESSOR);
+        }
+        if (config.incidents().incidents()) {
+            t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(INCIDENT_STORE), Serdes.String(),
                     Serdes.ByteArray()).withCachingDisabled().withLoggingEnabled(Map.of()), PROCESSOR);
         }
         t.addSink(ALERTS_SINK, topics.alerts(), bytesOut, bytesOut, PROCESSOR);

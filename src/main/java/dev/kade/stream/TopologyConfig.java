@@ -4,6 +4,7 @@ import dev.kade.input.InputDecoding;
 import dev.kade.output.ContextSettings;
 import dev.kade.output.OutputLimits;
 import dev.kade.entity.SeriesSettings;
+import dev.kade.incident.IncidentSettings;
 import java.time.Clock;
 import java.util.Objects;
 
@@ -19,12 +20,15 @@ import java.util.Objects;
  * @param series      entity, event time and series policies for windowed models (ignored for per-record ones)
  * @param context     what alerts and scores carry from their input record (headers, fields)
  * @param input       how input values are read ({@code input.format}: JSON as is, or Avro through a registry)
+ * @param incidents   per-record alerts or incident events ({@code alerts.*})
  */
 public record TopologyConfig(Topics topics, int topFeatures, Clock clock, Batching batching, OutputLimits limits,
-                             boolean includeLatent, SeriesSettings series, ContextSettings context, InputDecoding input) {
+                             boolean includeLatent, SeriesSettings series, ContextSettings context, InputDecoding input,
+                             IncidentSettings incidents) {
     public TopologyConfig {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(context, "context");
+        Objects.requireNonNull(incidents, "incidents");
         Objects.requireNonNull(series, "series");
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(clock, "clock");
@@ -33,6 +37,12 @@ public record TopologyConfig(Topics topics, int topFeatures, Clock clock, Batchi
         if (topFeatures < 0) {
             throw new IllegalArgumentException("topFeatures must be >= 0");
         }
+    }
+
+    /** Per-record alerts ({@link IncidentSettings#DEFAULT}). */
+    public TopologyConfig(Topics topics, int topFeatures, Clock clock, Batching batching, OutputLimits limits,
+                          boolean includeLatent, SeriesSettings series, ContextSettings context, InputDecoding input) {
+        this(topics, topFeatures, clock, batching, limits, includeLatent, series, context, input, IncidentSettings.DEFAULT);
     }
 
     /** With the default carried context (W3C trace headers, no fields). */
@@ -64,26 +74,31 @@ public record TopologyConfig(Topics topics, int topFeatures, Clock clock, Batchi
 
     /** The same settings with other batching (tests and benchmarks). */
     public TopologyConfig withBatching(Batching other) {
-        return new TopologyConfig(topics, topFeatures, clock, other, limits, includeLatent, series, context, input);
+        return new TopologyConfig(topics, topFeatures, clock, other, limits, includeLatent, series, context, input, incidents);
     }
 
     /** The same settings with another output limit (tests). */
     public TopologyConfig withLimits(OutputLimits other) {
-        return new TopologyConfig(topics, topFeatures, clock, batching, other, includeLatent, series, context, input);
+        return new TopologyConfig(topics, topFeatures, clock, batching, other, includeLatent, series, context, input, incidents);
     }
 
     /** The same settings reading input values another way. */
     public TopologyConfig withInput(InputDecoding other) {
-        return new TopologyConfig(topics, topFeatures, clock, batching, limits, includeLatent, series, context, other);
+        return new TopologyConfig(topics, topFeatures, clock, batching, limits, includeLatent, series, context, other, incidents);
     }
 
     /** The same settings with another carried context. */
     public TopologyConfig withContext(ContextSettings other) {
-        return new TopologyConfig(topics, topFeatures, clock, batching, limits, includeLatent, series, other, input);
+        return new TopologyConfig(topics, topFeatures, clock, batching, limits, includeLatent, series, other, input, incidents);
+    }
+
+    /** The same settings with other alert settings (incident mode; tests and benchmarks). */
+    public TopologyConfig withIncidents(IncidentSettings other) {
+        return new TopologyConfig(topics, topFeatures, clock, batching, limits, includeLatent, series, context, input, other);
     }
 
     /** The same settings with other entity, time and series settings (windowed models). */
     public TopologyConfig withSeries(SeriesSettings other) {
-        return new TopologyConfig(topics, topFeatures, clock, batching, limits, includeLatent, other, context, input);
+        return new TopologyConfig(topics, topFeatures, clock, batching, limits, includeLatent, other, context, input, incidents);
     }
 }

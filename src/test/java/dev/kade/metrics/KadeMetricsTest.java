@@ -37,6 +37,13 @@ class KadeMetricsTest {
         m.ready(true);
         m.progress(4, 1, 75.5, false);
         m.streamThreadDied();
+        m.incidentEvent(dev.kade.incident.IncidentEvent.Kind.OPENED);
+        m.incidentMuted();
+        m.incidentsOpen("0_0", 2);
+        m.incidentsOpen("0_1", 4);
+        m.incidentsOpen("0_1", 1); // a task's latest count replaces its earlier one
+        m.incidentsOpen("1_0", 5);
+        m.incidentsClosed("1_0"); // a closed task leaves the sum
         return registry;
     }
 
@@ -68,6 +75,10 @@ class KadeMetricsTest {
                 .contains("kade_progress_age_seconds{application=\"kade-test\"} 75.5")
                 .contains("kade_broker_reachable{application=\"kade-test\"} 0.0")
                 .contains("kade_stream_thread_deaths_total{application=\"kade-test\"} 1.0")
+                .contains("kade_incident_events_total{application=\"kade-test\",event=\"opened\"} 1.0")
+                .contains("kade_incident_events_total{application=\"kade-test\",event=\"resolved\"} 0.0")
+                .contains("kade_incidents_open{application=\"kade-test\"} 3.0")
+                .contains("kade_incident_muted_total{application=\"kade-test\"} 1.0")
                 .contains("kade_output_context_cuts_total{application=\"kade-test\",cut=\"context_dropped\"} 0.0");
         // every kade family has HELP text (promtool check metrics wants it)
         Set<String> families = Arrays.stream(text.split("\n")).filter(l -> l.startsWith("# TYPE kade_"))
@@ -79,7 +90,8 @@ class KadeMetricsTest {
                 "kade_progress_age_seconds", "kade_broker_reachable", "kade_stream_thread_deaths_total",
                 "kade_series_entities", "kade_series_state_bytes", "kade_series_new_entities_total",
                 "kade_series_warmups_total", "kade_series_imputed_total", "kade_series_late_total", "kade_series_gaps_total",
-                "kade_series_expired_total", "kade_output_context_cuts_total");
+                "kade_series_expired_total", "kade_incident_events_total", "kade_incidents_open", "kade_incident_muted_total",
+                "kade_output_context_cuts_total");
         for (String f : families) {
             assertThat(text).containsPattern("# HELP " + f + " \\S");
         }

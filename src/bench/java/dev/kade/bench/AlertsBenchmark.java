@@ -1,0 +1,312 @@
+package dev.kade.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kade.app.ScoringApp;
+import dev.kade.config.KadeConfig;
+import dev.kade.kafka.EmbeddedKafka;
+import dev.kade.model.ModelContract;
+import ai.onnx.proto.OnnxMl;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.tribuo.util.onnx.ONNXContext;
+import org.tribuo.util.onnx.ONNXInitializer;
+import org.tribuo.util.onnx.ONNXOperators;
+import org.tribuo.util.onnx.ONNXPlaceholder;
+
+/**
+ * Issue 19's alerting benchmark: one synthetic stream through kade on a real (in-process KRaft) broker, twice, with
+ * {@code alerts.mode=record} and with {@code alerts.mode=incident}, counting what lands on each alert topic with a
+ * {@code read_committed} consumer.
+ *
+ * <p>The stream: {@code --hosts} hosts (default 10), each sending {@code --rate} records per second of event time
+ * (default 10) for {@code --minutes} (default 40), keyed by host, on 2 partitions. Four real incidents (host-2 for
+ * 30% of the run, host-6 for 15%, host-8 for 7.5%, host-9 for 5% near the end: latency far off cpu and memory), one
+ * planned maintenance (host-9 misbehaving for 5% of the run inside a mute window, {@code alerts.mute.rules}, given to
+ * the incident run) and one flapping noisy host (host-4, noise high enough that about 3% of its records cross the
+ * threshold, spread over the whole run). The model
+ * is a reconstruction model that projects the three features onto their mean (records whose features agree
+ * reconstruct; a feature off by d scores about 2d²/9), with a threshold of 1.
+ *
+ * <p>Prints the counts to stderr and ends with ONE JSON line on stdout (src/bench/README.md). Figures not built yet
+ * (feedback, alert budgets) are {@code null}, and what is not built is named in {@code "not_built"}.
+ */
+public final class AlertsBenchmark {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> FEATURES = List.of("cpu", "memory.used", "latency_ms");
+    private static final int NOISY = 4;
+
+    /** A real incident: a host and the share of the run [from, to) during which it misbehaves. */
+    record RealIncident(int host, double from, double to) {
+    }
+
+    private static final List<RealIncident> REAL = List.of(new RealIncident(2, 0.20, 0.50), new RealIncident(6, 0.55, 0.70),
+            new RealIncident(8, 0.80, 0.875), new RealIncident(9, 0.90, 0.95));
+    /** A planned maintenance: host-9 misbehaves in [0.60, 0.65) of the run, inside a mute window [0.58, 0.67). */
+    private static final RealIncident MAINTENANCE = new RealIncident(9, 0.60, 0.65);
+    private static final double MUTE_FROM = 0.58;
+    private static final double MUTE_TO = 0.67;
+
+    private AlertsBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opt = options(args);
+        int hosts = Integer.parseInt(opt.getOrDefault("hosts", "10"));
+        int rate = Integer.parseInt(opt.getOrDefault("rate", "10"));
+        int minutes = Integer.parseInt(opt.getOrDefault("minutes", "40"));
+        String commit = System.getProperty("kade.bench.commit", "unknown");
+        long started = System.nanoTime();
+        Path dir = Files.createTempDirectory("kade-bench-alerts");
+        Path model = writeModel(dir.resolve("model.onnx"));
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            String bootstrap = kafka.bootstrapServers();
+            kafka.createTopics(2, "alerts-in", "alerts-record", "alerts-incident", "alerts-dlq-record", "alerts-dlq-incident");
+            long steps = (long) minutes * 60 * rate;
+            long records = steps * hosts;
+            long t0 = (System.currentTimeMillis() / 60_000L) * 60_000L - minutes * 60_000L;
+            log("producing %,d records: %d hosts x %d/s x %d min of event time", records, hosts, rate, minutes);
+            produce(bootstrap, hosts, steps, rate, t0);
+
+            long periodMs = steps * 1000L / rate;
+            long muteFrom = t0 + (long) (MUTE_FROM * periodMs);
+            long muteTo = t0 + (long) (MUTE_TO * periodMs);
+            String muteRule = "host-" + MAINTENANCE.host() + "@" + Instant.ofEpochMilli(muteFrom) + "/" + Instant.ofEpochMilli(muteTo);
+            long[] muted = new long[1];
+            long anomalies = runKade(bootstrap, "record", model, dir, records, "", muted);
+            List<JsonNode> perRecord = consume(bootstrap, "alerts-record");
+            long incidentAnomalies = runKade(bootstrap, "incident", model, dir, records, muteRule, muted);
+            List<JsonNode> events = consume(bootstrap, "alerts-incident");
+
+            Map<String, Long> byEvent = new LinkedHashMap<>();
+            events.forEach(e -> byEvent.merge(e.get("event").asText(), 1L, Long::sum));
+            List<JsonNode> opened = events.stream().filter(e -> e.get("event").asText().equals("opened")).toList();
+            int found = 0;
+            List<String> missed = new ArrayList<>();
+            for (RealIncident r : REAL) {
+                long from = t0 + (long) (r.from() * periodMs);
+                long to = t0 + (long) (r.to() * periodMs);
+                boolean hit = opened.stream().anyMatch(e -> e.get("entity").asText().equals("host-" + r.host())
+                        && Instant.parse(e.get("started_at").asText()).toEpochMilli() >= from
+                        && Instant.parse(e.get("started_at").asText()).toEpochMilli() < to);
+                if (hit) {
+                    found++;
+                } else {
+                    missed.add("host-" + r.host());
+                }
+            }
+            long noisy = opened.stream().filter(e -> e.get("entity").asText().equals("host-" + NOISY)).count();
+            long inMute = opened.stream().filter(e -> e.get("entity").asText().equals("host-" + MAINTENANCE.host())
+                    && Instant.parse(e.get("started_at").asText()).toEpochMilli() >= muteFrom
+                    && Instant.parse(e.get("started_at").asText()).toEpochMilli() < muteTo).count();
+            long others = opened.size() - noisy - found - inMute;
+            double reduction = events.isEmpty() ? Double.NaN : (double) perRecord.size() / events.size();
+            double seconds = (System.nanoTime() - started) / 1e9;
+
+            log("");
+            log("| mode | alert topic records |");
+            log("|---|---|");
+            log("| per record (alerts.mode=record) | %,d |", perRecord.size());
+            log("| incidents (alerts.mode=incident) | %,d (%s) |", events.size(), byEvent);
+            log("");
+            log("reduction: %.1fx fewer alert records; anomalous records %,d (record run) / %,d (incident run)", reduction,
+                    anomalies, incidentAnomalies);
+            log("real incidents: %d, found: %d%s; incidents of the noisy host-%d: %d; other incidents opened: %d", REAL.size(),
+                    found, missed.isEmpty() ? "" : " (missed " + missed + ")", NOISY, noisy, others);
+            log("maintenance of host-%d muted by %s: %,d anomalies muted, %d incidents opened inside the window",
+                    MAINTENANCE.host(), muteRule, muted[0], inMute);
+            log("done in %.1f s", seconds);
+
+            ObjectNode out = JSON.createObjectNode();
+            out.put("benchmark", "alerts");
+            out.put("commit", commit);
+            out.put("records", records);
+            out.put("hosts", hosts);
+            out.put("rate_per_host_per_second", rate);
+            out.put("minutes", minutes);
+            out.put("alert_records_per_record_mode", perRecord.size());
+            out.put("incident_events", events.size());
+            out.set("incident_events_by_kind", JSON.valueToTree(byEvent));
+            out.put("reduction", Math.round(reduction * 10) / 10.0);
+            out.put("real_incidents", REAL.size());
+            out.put("real_incidents_found", found);
+            out.put("other_incidents", others);
+            out.put("noisy_incidents_before_feedback", noisy);
+            out.putNull("noisy_incidents_after_feedback");
+            out.put("incidents_in_mute_windows", inMute);
+            out.put("muted_anomalies", muted[0]);
+            out.put("mute_rule", muteRule);
+            out.putNull("budget_target");
+            out.putNull("budget_result");
+            out.set("not_built", JSON.valueToTree(List.of("feedback", "mute_rules_from_control_topic",
+                    "recurring_mute_schedules", "baseline_freeze_in_mute_windows", "alert_budgets")));
+            out.put("seconds", Math.round(seconds * 10) / 10.0);
+            System.out.println(out);
+        }
+    }
+
+    /** Runs kade in one alert mode until every record is counted; returns the anomalies it counted. */
+    private static long runKade(String bootstrap, String mode, Path model, Path dir, long records, String muteRules,
+                                long[] muted) throws Exception {
+        Map<String, String> m = new HashMap<>();
+        m.put("bootstrap.servers", bootstrap);
+        m.put("application.id", "bench-alerts-" + mode);
+        m.put("input.topics", "alerts-in");
+        m.put("alert.topic", "alerts-" + mode);
+        m.put("dead.letter.topic", "alerts-dlq-" + mode);
+        m.put("model.path", model.toString());
+        m.put("processing.guarantee", "exactly_once_v2");
+        m.put("metrics.port", "0");
+        m.put("kafka.state.dir", dir.resolve("state-" + mode).toString());
+        m.put("alerts.mode", mode);
+        m.put("alerts.incident.entity", "key");
+        m.put("alerts.mute.rules", muteRules);
+        long t = System.nanoTime();
+        try (ScoringApp app = ScoringApp.start(KadeConfig.fromMap(m))) {
+            if (!app.awaitReady(Duration.ofSeconds(120))) {
+                throw new IllegalStateException("kade (" + mode + ") did not become ready");
+            }
+            long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
+            while (app.counts().in() < records) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("kade (" + mode + ") read " + app.counts().in() + " of " + records);
+                }
+                Thread.sleep(200);
+            }
+            var c = app.counts();
+            if (c.scored() + c.deadLettered() != records) {
+                throw new IllegalStateException("in != scored + dead-lettered: " + c);
+            }
+            log("alerts.mode=%s: %,d records scored in %.1f s, %,d anomalous", mode, c.scored(), (System.nanoTime() - t) / 1e9,
+                    c.anomalies());
+            Thread.sleep(1000); // the last commit
+            String scrape = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + app.metricsPort() + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            var mm = java.util.regex.Pattern.compile("(?m)^kade_incident_muted_total\\{[^}]*} (\\S+)$").matcher(scrape);
+            if (mm.find()) {
+                muted[0] = (long) Double.parseDouble(mm.group(1));
+            }
+            return c.anomalies();
+        }
+    }
+
+    private static void produce(String bootstrap, int hosts, long steps, int rate, long t0) {
+        Map<String, Object> p = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        Random random = new Random(19);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            for (long s = 0; s < steps; s++) {
+                long at = t0 + s * 1000L / rate;
+                double share = (double) s / steps;
+                for (int h = 0; h < hosts; h++) {
+                    double base = 20 + 5 * h + 3 * Math.sin(s / (60.0 * rate));
+                    double noise = h == NOISY ? 0.65 : 0.05; // about 3% of the noisy host's records cross the threshold
+                    double latency = base + random.nextGaussian() * noise;
+                    for (RealIncident r : REAL) {
+                        if (r.host() == h && share >= r.from() && share < r.to()) {
+                            latency += 8;
+                        }
+                    }
+                    if (MAINTENANCE.host() == h && share >= MAINTENANCE.from() && share < MAINTENANCE.to()) {
+                        latency += 8;
+                    }
+                    String v = String.format(Locale.ROOT, "{\"cpu\":%.4f,\"memory\":{\"used\":%.4f},\"latency_ms\":%.4f}",
+                            base + random.nextGaussian() * noise, base + random.nextGaussian() * noise, latency);
+                    producer.send(new ProducerRecord<>("alerts-in", null, at, "host-" + h, v));
+                }
+            }
+            producer.flush();
+        }
+    }
+
+    /** Every committed record of a topic, read until none has come for 5 s. */
+    private static List<JsonNode> consume(String bootstrap, String topic) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        Map<String, Object> p = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG,
+                "bench-read-" + topic, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            c.subscribe(List.of(topic));
+            long last = System.nanoTime();
+            while (System.nanoTime() - last < Duration.ofSeconds(5).toNanos()) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(300))) {
+                    out.add(JSON.readTree(r.value()));
+                    last = System.nanoTime();
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A reconstruction model {@code recon = x·W}, W = ones/3 (projection onto the features' mean), with its sidecar:
+     * what a foreign export plus calibration looks like (docs/model-contract.md).
+     */
+    static Path writeModel(Path file) throws IOException {
+        int width = FEATURES.size();
+        ONNXContext ctx = new ONNXContext();
+        ONNXPlaceholder input = ctx.floatInput("input", width);
+        ONNXPlaceholder output = ctx.floatOutput("reconstruction", width);
+        ONNXInitializer w = ctx.floatTensor("W", List.of(width, width), fb -> {
+            for (int i = 0; i < width * width; i++) {
+                fb.put(1f / width);
+            }
+        });
+        ONNXInitializer b = ctx.array("b", new float[width]);
+        input.apply(ONNXOperators.GEMM, List.of(w, b)).assignTo(output);
+        byte[] onnx = OnnxMl.ModelProto.newBuilder().setIrVersion(8).setProducerName("kade-bench")
+                .setGraph(ctx.buildGraph())
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(13).build()).build().toByteArray();
+        ObjectNode sidecar = JSON.createObjectNode();
+        sidecar.put(ModelContract.KEY_CONTRACT_VERSION, "1");
+        sidecar.set(ModelContract.KEY_FEATURES, JSON.valueToTree(FEATURES));
+        sidecar.put(ModelContract.KEY_KIND, "reconstruction");
+        sidecar.put(ModelContract.KEY_THRESHOLD, "1.0");
+        ObjectNode q = sidecar.putObject(ModelContract.KEY_SCORE_QUANTILES);
+        q.set("p", JSON.valueToTree(new double[] {0, 0.5, 0.9, 0.99, 1.0}));
+        q.set("v", JSON.valueToTree(new double[] {0, 0.0015, 0.003, 0.006, 4.0}));
+        sidecar.put(ModelContract.KEY_MODEL_VERSION, "bench-alerts-1");
+        sidecar.put(ModelContract.KEY_CREATED_AT, "2026-12-03T00:00:00Z");
+        sidecar.put(ModelContract.KEY_FINGERPRINT, "bench-alerts");
+        Files.write(file.resolveSibling(file.getFileName() + ModelContract.SIDECAR_SUFFIX),
+                JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(sidecar));
+        Files.write(file, onnx);
+        return file;
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> m = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("expected --option value, got " + args[i]);
+            }
+            m.put(args[i].substring(2), args[i + 1]);
+        }
+        return m;
+    }
+
+    private static void log(String format, Object... args) {
+        System.err.println("[bench] " + String.format(Locale.ROOT, format, args));
+    }
+}

@@ -1,0 +1,66 @@
+package dev.kade.config;
+
+import static org.apache.kafka.common.config.ConfigDef.Importance.LOW;
+import static org.apache.kafka.common.config.ConfigDef.Importance.MEDIUM;
+
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+
+/**
+ * The settings of what the alert topic carries ({@code alerts.*}): per-record alerts or incidents, and how
+ * incidents open, update and resolve. A part of {@link KadeConfig#DEFINITION} kept apart like {@link SeriesKeys};
+ * each key is defined once, here. docs/alerting.md explains them.
+ */
+public final class AlertKeys {
+    public static final String ALERTS_MODE = "alerts.mode";
+    public static final String INCIDENT_ENTITY = "alerts.incident.entity";
+    public static final String INCIDENT_UPDATE_INTERVAL_MS = "alerts.incident.update.interval.ms";
+    public static final String INCIDENT_QUIET_MS = "alerts.incident.quiet.ms";
+    public static final String INCIDENT_RESOLVE_NORMAL_RECORDS = "alerts.incident.resolve.normal.records";
+    public static final String INCIDENT_FORMAT = "alerts.incident.format";
+    public static final String INCIDENT_RESOLVE_WALL_CLOCK = "alerts.incident.resolve.wall.clock";
+    public static final String LINK_TEMPLATE = "alerts.link.template";
+    public static final String MUTE_RULES = "alerts.mute.rules";
+
+    private AlertKeys() {
+    }
+
+    /** Adds the alert settings to {@code def} (KadeConfig's definition, in documentation order) and returns it. */
+    static ConfigDef define(ConfigDef def) {
+        return def
+                .define(ALERTS_MODE, Type.STRING, "record", ConfigDef.ValidString.in("record", "incident"), MEDIUM,
+                        "What the alert topic carries: record, one alert per anomalous record (the format since the first "
+                                + "version, so upgrades break no consumer); incident, consecutive anomalies of one entity and "
+                                + "model form one incident, sent as opened, updated and resolved events with a stable "
+                                + "incident_id (docs/alerting.md).")
+                .define(INCIDENT_ENTITY, Type.STRING, "partition", ConfigDef.ValidString.in("partition", "key"), LOW,
+                        "Incident mode, per-record models (windowed models use their entity): what an incident belongs to, "
+                                + "the input partition or the record key (keyless records: their partition).")
+                .define(INCIDENT_UPDATE_INTERVAL_MS, Type.LONG, 60_000L, Range.atLeast(0), MEDIUM,
+                        "Incident mode: least event time between two events of one incident; an updated event (count, peak "
+                                + "score, top features, first and last offsets) is sent at most once per interval.")
+                .define(INCIDENT_QUIET_MS, Type.LONG, 300_000L, Range.atLeast(1), MEDIUM,
+                        "Incident mode: an incident is resolved once the task's stream time passes its latest anomaly by "
+                                + "this much (event time, so a replay resolves it identically).")
+                .define(INCIDENT_RESOLVE_NORMAL_RECORDS, Type.INT, 0, Range.atLeast(0), LOW,
+                        "Incident mode: also resolve an incident after this many normal records of its entity in a row; "
+                                + "0: only the quiet time resolves.")
+                .define(INCIDENT_RESOLVE_WALL_CLOCK, Type.BOOLEAN, false, null, LOW,
+                        "Incident mode: also let the wall clock advance the quiet time, so that incidents of a task that "
+                                + "receives no records at all still resolve (the resolved event is the same; a record arriving "
+                                + "late, after its entity's incident was resolved by the clock, opens a new one). Off: event "
+                                + "time only, and a replay gives exactly the same events.")
+                .define(INCIDENT_FORMAT, Type.STRING, "kade", ConfigDef.ValidString.in("kade", "alertmanager"), LOW,
+                        "Incident mode: kade's incident event JSON, or one Alertmanager alert object per event (labels, "
+                                + "annotations, startsAt, endsAt on resolution, generatorURL) for a Kafka-to-HTTP bridge.")
+                .define(MUTE_RULES, Type.LIST, "", null, LOW,
+                        "Incident mode: maintenance windows, comma-separated ENTITY_PATTERN@START/END (ISO-8601 instants, "
+                                + "event time; * and ? in the pattern, * alone: every entity), e.g. "
+                                + "db-*@2026-12-03T02:00:00Z/2026-12-03T04:00:00Z. Anomalies inside one are scored and counted "
+                                + "(kade_incident_muted_total) but open and join no incident.")
+                .define(LINK_TEMPLATE, Type.STRING, "", null, LOW,
+                        "Incident mode: a link put on every event, with {entity}, {model} and {incident_id} filled in "
+                                + "(URL-encoded), e.g. https://grafana/d/x?var-entity={entity}. Empty: no link.");
+    }
+}

@@ -1,0 +1,57 @@
+package dev.kade.incident;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The {@code alerts.*} settings, typed.
+ *
+ * @param mode               per-record alerts or incident events
+ * @param perRecordEntity    what an incident of a per-record model belongs to
+ * @param updateInterval     least event time between two events of one incident ({@code updated} is rate-limited)
+ * @param quietTime          event time without an anomaly of the entity after which its incident is resolved
+ * @param resolveAfterNormal normal records of the entity in a row that resolve it; 0: only the quiet time does
+ * @param linkTemplate       a URL with {@code {entity}}, {@code {model}}, {@code {incident_id}} placeholders, or empty
+ * @param format             how events are rendered
+ * @param muteRules          maintenance windows: anomalies they match open no incident ({@code alerts.mute.rules})
+ * @param wallClockResolution also resolve by the wall clock, so that a task receiving no records still resolves its
+ *                           incidents (at the cost of event-time determinism; docs/alerting.md)
+ */
+public record IncidentSettings(AlertMode mode, IncidentEntity perRecordEntity, Duration updateInterval, Duration quietTime,
+                               int resolveAfterNormal, Optional<String> linkTemplate, IncidentFormat format,
+                               boolean wallClockResolution, List<MuteRule> muteRules) {
+    /** Per-record alerts (the default), with the incident defaults for when the mode is switched. */
+    public static final IncidentSettings DEFAULT = new IncidentSettings(AlertMode.RECORD, IncidentEntity.PARTITION,
+            Duration.ofMinutes(1), Duration.ofMinutes(5), 0, Optional.empty(), IncidentFormat.KADE, false, List.of());
+
+    public IncidentSettings {
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(perRecordEntity, "perRecordEntity");
+        Objects.requireNonNull(updateInterval, "updateInterval");
+        Objects.requireNonNull(quietTime, "quietTime");
+        Objects.requireNonNull(linkTemplate, "linkTemplate");
+        Objects.requireNonNull(format, "format");
+        muteRules = List.copyOf(muteRules);
+        if (updateInterval.isNegative()) {
+            throw new IllegalArgumentException("updateInterval must be >= 0");
+        }
+        if (quietTime.isNegative() || quietTime.isZero()) {
+            throw new IllegalArgumentException("quietTime must be > 0");
+        }
+        if (resolveAfterNormal < 0) {
+            throw new IllegalArgumentException("resolveAfterNormal must be >= 0");
+        }
+    }
+
+    public boolean incidents() {
+        return mode == AlertMode.INCIDENT;
+    }
+
+    /** These settings in incident mode (tests and benchmarks). */
+    public IncidentSettings inIncidentMode() {
+        return new IncidentSettings(AlertMode.INCIDENT, perRecordEntity, updateInterval, quietTime, resolveAfterNormal,
+                linkTemplate, format, wallClockResolution, muteRules);
+    }
+}

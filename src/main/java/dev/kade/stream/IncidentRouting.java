@@ -1,0 +1,172 @@
+package dev.kade.stream;
+
+import dev.kade.incident.IncidentEntity;
+import dev.kade.incident.IncidentEvent;
+import dev.kade.incident.IncidentSettings;
+import dev.kade.incident.IncidentTracker;
+import dev.kade.incident.IncidentWriter;
+import dev.kade.incident.TopFeatures;
+import dev.kade.metrics.KadeMetrics;
+import dev.kade.model.ModelMetadata;
+import dev.kade.output.Alert;
+import dev.kade.output.OutputLimits;
+import dev.kade.output.OutputTooLargeException;
+import dev.kade.output.OutputWriter;
+import dev.kade.output.Source;
+import java.time.Instant;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The processor's side of {@code alerts.mode=incident}: hands each scored record to the task's
+ * {@link IncidentTracker} and forwards the incident events it causes to the alert sink, keyed by incident id. The
+ * processor calls it from the batch flush, which runs before every commit, and {@link #endBatch} writes the batch's
+ * incident changes to {@link ScoringTopology#INCIDENT_STORE} in that same flush, so events, store and offsets
+ * commit together.
+ *
+ * <p>Owned by one processor, used on its stream thread only.
+ */
+final class IncidentRouting {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IncidentRouting.class);
+
+    private final IncidentSettings settings;
+    private final IncidentTracker tracker;
+    private final IncidentWriter writer;
+    private final KadeMetrics metrics;
+    private final ProcessorContext<byte[], byte[]> context;
+    private final Clock clock;
+    private final int topFeatures;
+    private final String task;
+    private final List<IncidentEvent> events = new ArrayList<>();
+    /** Renders the embedded per-record alerts (the processor's own writer: same thread, reused buffer). */
+    private final OutputWriter alerts;
+    private final OutputLimits limits;
+
+    IncidentRouting(TopologyConfig config, KeyValueStore<String, byte[]> kv, KadeMetrics metrics,
+                    ProcessorContext<byte[], byte[]> context, OutputWriter alerts) {
+        this.alerts = alerts;
+        this.limits = config.limits();
+        this.settings = config.incidents();
+        this.tracker = new IncidentTracker(settings, new KafkaStore(kv));
+        this.writer = new IncidentWriter(settings.format(), settings.linkTemplate());
+        this.metrics = metrics;
+        this.context = context;
+        this.clock = config.clock();
+        this.topFeatures = Math.max(1, config.topFeatures());
+        this.task = context.taskId().toString();
+        metrics.incidentsOpen(task, tracker.openCount());
+    }
+
+    /**
+     * A per-record model's scored record: its entity is its partition or its key ({@code alerts.incident.entity}).
+     *
+     * @param alert the record's per-record alert (views on the batch's arrays) when it is an anomaly, else null; an
+     *              opened or updated event it causes embeds it
+     */
+    void perRecord(PendingBatch.Entry e, ModelMetadata meta, float score, boolean anomaly, float[] errors, int offset,
+                   Alert alert) {
+        Record<byte[], byte[]> r = e.record();
+        String entity = settings.perRecordEntity() == IncidentEntity.KEY && r.key() != null
+                ? new String(r.key(), StandardCharsets.UTF_8) : partitionEntity(e.source());
+        List<String> top = anomaly ? TopFeatures.of(meta.features(), errors, offset, topFeatures) : null;
+        if (tracker.observe(entity, meta.version(), meta.kind().label(), e.source(), r.timestamp(), anomaly, score, top, events)) {
+            metrics.incidentMuted();
+        }
+        emit(r, alert);
+    }
+
+    /** A windowed model's judged record: its entity is the series entity; {@code alert} as for {@link #perRecord}. */
+    void windowed(PendingBatch.Entry e, ModelMetadata meta, SeriesScoring.Judged j, Alert alert) {
+        List<String> top = j.alert() ? TopFeatures.of(meta.features(), j.errors(), 0, topFeatures) : null;
+        if (tracker.observe(j.series().entity(), meta.version(), meta.kind().label(), e.source(), j.series().eventTime(),
+                j.alert(), j.score(), top, events)) {
+            metrics.incidentMuted();
+        }
+        emit(e.record(), alert);
+    }
+
+    /**
+     * The wall clock reached {@code now} ({@code alerts.incident.resolve.wall.clock}): resolves what that ends, forwards
+     * the events and writes the store (a punctuation; the processor emptied its batch first).
+     */
+    void wallClock(long now) {
+        tracker.advance(now, events);
+        emit(new Record<>(null, null, now), null);
+        endBatch();
+    }
+
+    /** Writes the batch's incident changes to the store (inside the flush that precedes the commit). */
+    void endBatch() {
+        tracker.flush();
+        metrics.incidentsOpen(task, tracker.openCount());
+    }
+
+    void close() {
+        metrics.incidentsClosed(task);
+    }
+
+    private void emit(Record<byte[], byte[]> record, Alert alert) {
+        if (events.isEmpty()) {
+            return;
+        }
+        for (IncidentEvent ev : events) {
+            byte[] value = render(ev, ev.kind() == IncidentEvent.Kind.RESOLVED ? null : alert);
+            context.forward(record.withKey(IncidentWriter.key(ev)).withValue(value).withHeaders(new RecordHeaders()),
+                    ScoringTopology.ALERTS_SINK);
+            metrics.incidentEvent(ev.kind());
+        }
+        events.clear();
+    }
+
+    /**
+     * The event with the causing record's alert embedded when both fit {@code output.max.bytes}; without it otherwise
+     * (the event alone always fits: see {@link IncidentWriter}).
+     */
+    private byte[] render(IncidentEvent ev, Alert alert) {
+        Instant now = clock.instant();
+        if (alert != null) {
+            try {
+                byte[] withAlert = writer.render(ev, now, alerts.alert(alert));
+                if (limits.fits(IncidentWriter.key(ev), withAlert.length, 0)) {
+                    return withAlert;
+                }
+            } catch (OutputTooLargeException | RuntimeException e) {
+                LOG.debug("incident {} sent without its record's alert: {}", ev.incident().id(), e.toString());
+            }
+        }
+        return writer.render(ev, now);
+    }
+
+    /** A per-record model's incident entity by partition: {@code topic/partition}. */
+    static String partitionEntity(Source s) {
+        return s.topic() + "/" + s.partition();
+    }
+
+    /** The incident store through the tracker's small interface. */
+    private record KafkaStore(KeyValueStore<String, byte[]> kv) implements IncidentTracker.Store {
+        @Override
+        public void put(String key, byte[] value) {
+            kv.put(key, value);
+        }
+
+        @Override
+        public void delete(String key) {
+            kv.delete(key);
+        }
+
+        @Override
+        public void forEach(BiConsumer<String, byte[]> action) {
+            try (KeyValueIterator<String, byte[]> it = kv.all()) {
+                it.forEachRemaining(kv -> action.accept(kv.key, kv.value));
+            }
+        }
+    }
+}
