@@ -166,10 +166,12 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
                 original = record.value();
                 record = record.withValue(decode.decode(original));
             } catch (DecodeException e) {
-                // dead-lettered now, with its original bytes: it never reaches a batch (counted in here, by itself)
-                metrics.recordsIn(source().topic(), 1);
+                // dead-lettered now, with its original bytes: it never reaches a batch (counted here, by itself, once forwarded)
+                Arrays.fill(deadLettered, 0);
                 deadLetter(new PendingBatch.Entry(record, source(), streamsContext, System.nanoTime()),
                         DecodeStep.reason(e.error()), e.getMessage(), null, models.metadata());
+                metrics.recordsIn(source().topic(), 1);
+                countDeadLetters();
                 return;
             }
         }
@@ -458,11 +460,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
      * once it has been forwarded entirely.
      */
     private void countIn(List<PendingBatch.Entry> batch) {
-        for (DeadLetterReason reason : DeadLetterReason.values()) {
-            for (int n = deadLettered[reason.ordinal()]; n > 0; n--) {
-                metrics.deadLetter(reason);
-            }
-        }
+        countDeadLetters();
         String topic = batch.get(0).source().topic();
         int run = 0;
         for (PendingBatch.Entry e : batch) {
@@ -474,6 +472,16 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             run++;
         }
         metrics.recordsIn(topic, run);
+    }
+
+    /** Reports the dead letters tallied since the last report (of a batch forwarded entirely), and clears the tally. */
+    private void countDeadLetters() {
+        for (DeadLetterReason reason : DeadLetterReason.values()) {
+            for (int n = deadLettered[reason.ordinal()]; n > 0; n--) {
+                metrics.deadLetter(reason);
+            }
+        }
+        Arrays.fill(deadLettered, 0);
     }
 
     private Source source() {
