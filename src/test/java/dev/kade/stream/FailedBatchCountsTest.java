@@ -61,8 +61,13 @@ class FailedBatchCountsTest {
     }
 
     private void start(ServableModel model, boolean windowed) {
+        start(model, windowed, Map.of());
+    }
+
+    private void start(ServableModel model, boolean windowed, Map<String, String> settings) {
         Map<String, String> m = new HashMap<>(Map.of("bootstrap.servers", "unused:9092", "input.topics", "metrics",
                 "model.path", dir.resolve("model.onnx").toString(), "scores.topic", "kade-scores"));
+        m.putAll(settings);
         KadeConfig config = KadeConfig.fromMap(m);
         metrics.bindTo(meters);
         metrics.modelServing(model.metadata(), java.time.Instant.parse("2026-12-01T00:00:00Z"));
@@ -123,6 +128,18 @@ class FailedBatchCountsTest {
         assertThat(count(KadeMetrics.RECORDS_IN)).as("records in").isEqualTo(3);
         assertThat(count(KadeMetrics.DEAD_LETTERS)).as("dead letters").isEqualTo(1);
         assertThat(count(KadeMetrics.RECORDS_SCORED)).as("scored").isEqualTo(2);
+    }
+
+    @Test
+    void aRecordThatFailedToDecodeIsCountedOnceItsDeadLetterIsForwarded() {
+        start(OnnxModel.load(TestModels.writeModel(dir.resolve("model.onnx"), "v1")), false, Map.of("input.format", "json_schema"));
+        // plain JSON without the wire-format header: dead-lettered at decoding, before any batch
+        failThenReadAgain("k1", TestModels.normal(new Random(1)), 1000);
+
+        assertThat(context.forwarded(ScoringTopology.DEAD_LETTER_SINK)).hasSize(1);
+        assertThat(count(KadeMetrics.RECORDS_IN)).as("records in").isEqualTo(1);
+        assertThat(count(KadeMetrics.DEAD_LETTERS)).as("dead letters").isEqualTo(1);
+        assertThat(count(KadeMetrics.RECORDS_SCORED)).as("scored").isZero();
     }
 
     @Test
