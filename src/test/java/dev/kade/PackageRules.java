@@ -40,7 +40,8 @@ final class PackageRules {
         m.put("output", Set.of("features", "model"));
         m.put("series", Set.of());
         m.put("entity", Set.of("model", "output", "series"));
-        m.put("metrics", Set.of("entity", "health", "model", "output"));
+        m.put("drift", Set.of("model"));
+        m.put("metrics", Set.of("drift", "entity", "health", "model", "output"));
         m.put("logging", Set.of("config"));
         m.put("admin", Set.of("config"));
         m.put("train", Set.of("features", "model", "series"));
@@ -50,7 +51,7 @@ final class PackageRules {
         m.put("tune", Set.of("eval", "features", "model", "train"));
         m.put("stream", Set.of("entity", "features", "metrics", "model", "output", "series"));
         m.put("backtest", Set.of("entity", "features", "metrics", "model", "output", "series", "stream"));
-        m.put("app", Set.of("admin", "config", "entity", "health", "metrics", "model", "onnx", "output", "stream"));
+        m.put("app", Set.of("admin", "config", "drift", "entity", "health", "metrics", "model", "onnx", "output", "stream"));
         m.put("cli", Set.of("admin", "app", "backtest", "config", "entity", "eval", "export", "features", "logging", "model", "onnx",
                 "series", "train", "tune"));
         return m;

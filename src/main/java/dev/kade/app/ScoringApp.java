@@ -121,12 +121,20 @@ public final class ScoringApp implements AutoCloseable {
         return start(config, meters, false);
     }
 
+    /** The {@code drift.*} settings, typed (ranges were checked when the settings were read). */
+    static dev.kade.drift.DriftSettings driftSettings(KadeConfig config) {
+        return new dev.kade.drift.DriftSettings(config.integer(dev.kade.config.DriftKeys.DRIFT_WINDOW_RECORDS),
+                config.number(dev.kade.config.DriftKeys.DRIFT_ALERT_PSI),
+                config.integer(dev.kade.config.DriftKeys.DRIFT_FEATURE_SERIES));
+    }
+
     private static ScoringApp start(KadeConfig config, PrometheusMeterRegistry meters, boolean prepareTopics) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(meters, "meters");
         LOG.info("starting kade scorer: {}", config.describe());
         KadeMetrics metrics = new KadeMetrics(config.applicationId());
         metrics.bindTo(meters);
+        metrics.attachDrift(new dev.kade.drift.DriftMonitor(driftSettings(config)));
         OnnxModel model;
         try {
             model = ModelLoader.load(config, config.modelPath());

@@ -44,6 +44,9 @@ import io.prometheus.metrics.model.snapshots.Labels;
  *   <li>health: {@code kade_partitions_assigned}, {@code kade_partitions_stalled},
  *       {@code kade_progress_age_seconds} (the longest time a partition with lag has gone without its
  *       committed offset moving), {@code kade_broker_reachable}, {@code kade_stream_thread_deaths_total}</li>
+ *   <li>drift ({@link #attachDrift}): {@code kade_drift_score_psi}, {@code kade_drift_feature_psi{feature}} (at most
+ *       {@code drift.feature.series} features), {@code kade_drift_feature_psi_max}, {@code kade_drift_alert_level},
+ *       {@code kade_drift_window_records}</li>
  * </ul>
  *
  * <p>Health meters are per instance, without a partition tag: partitions per instance are bounded, but
@@ -81,6 +84,12 @@ public final class KadeMetrics implements MeterBinder {
     public static final String SERIES_LATE = "kade.series.late";
     public static final String SERIES_GAPS = "kade.series.gaps";
     public static final String SERIES_EXPIRED = "kade.series.expired";
+    /** Drift ({@link DriftMeters}; only once {@link #attachDrift} was called). */
+    public static final String DRIFT_SCORE_PSI = "kade.drift.score.psi";
+    public static final String DRIFT_FEATURE_PSI = "kade.drift.feature.psi";
+    public static final String DRIFT_FEATURE_PSI_MAX = "kade.drift.feature.psi.max";
+    public static final String DRIFT_ALERT_LEVEL = "kade.drift.alert.level";
+    public static final String DRIFT_WINDOW_RECORDS = "kade.drift.window.records";
 
     /**
      * Score buckets, -100..1000. Scores have no common scale: an AE or VAE score is a standardised-space MSE
@@ -133,6 +142,7 @@ public final class KadeMetrics implements MeterBinder {
     private Counter seriesLate;
     private Counter seriesGaps;
     private Counter seriesExpired;
+    private volatile DriftMeters drift;
 
     /** @param applicationId value of the {@code application} tag on every meter */
     public KadeMetrics(String applicationId) {
@@ -249,6 +259,28 @@ public final class KadeMetrics implements MeterBinder {
         }
     }
 
+    /**
+     * Measures drift with {@code monitor} from now on and registers its gauges; call once, after {@link #bindTo}
+     * and before the first {@link #modelServing}.
+     */
+    public void attachDrift(dev.kade.drift.DriftMonitor monitor) {
+        if (drift != null) {
+            throw new IllegalStateException("a drift monitor is already attached");
+        }
+        drift = new DriftMeters(bound(), common, java.util.Objects.requireNonNull(monitor, "monitor"));
+    }
+
+    /**
+     * A per-record batch's scores and raw feature rows, for drift ({@code rowMajor} holds {@code rows} rows of
+     * {@code scoredBy}'s features). Does nothing without {@link #attachDrift}.
+     */
+    public void drift(ModelMetadata scoredBy, float[] scores, int count, float[] rowMajor, int rows) {
+        DriftMeters d = drift;
+        if (d != null) {
+            d.monitor().observe(scoredBy, scores, count, rowMajor, rows);
+        }
+    }
+
     /** One record sent to the dead-letter topic for the given reason. */
     public void deadLetter(DeadLetterReason reason) {
         Counter c = deadLetters.get(reason);
@@ -268,6 +300,10 @@ public final class KadeMetrics implements MeterBinder {
         loadSuccess.increment();
         threshold.set(metadata.threshold());
         serving.set(metadata);
+        DriftMeters d = drift;
+        if (d != null) {
+            d.serving(metadata);
+        }
         verified.set(metadata.probe().isPresent() ? 1.0 : 0.0);
         loadedAt.set(loadedAtTime.toEpochMilli() / 1000.0);
         Gauge next = Gauge.builder(MODEL_INFO, () -> 1.0).description("Serving model: 1 for the version and kind that scores records")

@@ -258,6 +258,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             forward(e.record(), out);
         }
         metrics.scoredBatch(trigger, scored, scoredCount, nanos, anomalies);
+        metrics.drift(meta, scored, scoredCount, batch.features(), batch.readable());
     }
 
     /**
