@@ -38,7 +38,19 @@ import java.util.SplittableRandom;
 public final class DriftBenchmark {
     private static final int BATCH = 256;
 
+    /** What one drift measurement found; {@code json} is the line {@link #main} prints. */
+    record Result(Long recordsToAlert, int cleanRuns, int falseAlarmRuns, String json) {
+    }
+
     public static void main(String[] args) throws Exception {
+        Result r = measure(args);
+        if (r != null) {
+            System.out.println(r.json());
+        }
+    }
+
+    /** Runs the measurement {@code args} ask for; null for {@code --select}, which prints its own lines. */
+    static Result measure(String[] args) throws Exception {
         String set = "shuttle";
         long records = 1_000_000;
         int seeds = 5;
@@ -80,7 +92,7 @@ public final class DriftBenchmark {
             float[] shiftedScores = score(model, shifted);
             if (select) {
                 selectWindow(meta, normal, cleanScores, records, seeds);
-                return;
+                return null;
             }
             DriftSettings settings = new DriftSettings(window, level, 32);
             List<String> runs = new ArrayList<>();
@@ -102,7 +114,8 @@ public final class DriftBenchmark {
                     + "feature PSI max %.4f, most drifted %s)", train.features().get(shiftFeature), shift,
                     s.recordsToAlert < 0 ? "never within 100,000" : String.format("%,d", s.recordsToAlert), s.scorePsi,
                     s.featurePsi, s.feature);
-            System.out.println(String.format(Locale.ROOT, "{\"benchmark\":\"drift\",\"set\":\"%s\",\"window\":%d,\"level\":%s,"
+            return new Result(s.recordsToAlert < 0 ? null : s.recordsToAlert, seeds - falseAlarms, falseAlarms,
+                    String.format(Locale.ROOT, "{\"benchmark\":\"drift\",\"set\":\"%s\",\"window\":%d,\"level\":%s,"
                     + "\"shift\":\"%s + %.2f sd\",\"drift_records_to_alert\":%s,\"drift_clean_runs\":%d,"
                     + "\"drift_false_alarm_runs\":%d,\"clean_max_score_psi\":%.5f,\"clean_max_feature_psi\":%.5f,\"runs\":[%s]}",
                     set, window, level, train.features().get(shiftFeature), shift,

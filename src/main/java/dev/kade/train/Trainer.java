@@ -192,7 +192,7 @@ public final class Trainer {
                 ScoreDistribution.fromScores(valScores), data.fingerprint(), created,
                 config.kind().label() + "-" + VERSION_TIME.format(created))
                 .withProbe(ModelProbe.sample(rowsAt(data.rows(), valIdx), valScores))
-                .withFeatureBinsOf(rowsAt(data.rows(), valIdx));
+                .withFeatureBinsOf(data.rows());
         return new TrainedModel(net, best, standardizer, metadata, config, history, valScores);
     }
 
@@ -243,7 +243,7 @@ public final class Trainer {
                 ScoreDistribution.fromScores(valScores), data.fingerprint(), created,
                 kind.label() + "-" + VERSION_TIME.format(created))
                 .withProbe(ModelProbe.sample(valRows, valScores))
-                .withFeatureBinsOf(valRows);
+                .withFeatureBinsOf(data.rows());
         return new TrainedEnsemble(members, scales, metadata, config, valScores);
     }
 
