@@ -99,6 +99,19 @@ def metrics():
         'kafka_consumer_fetch_manager_records_lag_max{%s,client_id="kade-1-StreamThread-1-consumer"} %d' % (APP, int(t) % 7),
         'kafka_consumer_fetch_manager_records_lag_max{%s,client_id="kade-1-StreamThread-1-restore-consumer"} NaN' % APP,
     ]
+    out += [
+        "# HELP kade_drift_score_psi Score PSI", "# TYPE kade_drift_score_psi gauge",
+        "kade_drift_score_psi{%s} 0.01" % APP,
+        "# HELP kade_drift_feature_psi Feature PSI", "# TYPE kade_drift_feature_psi gauge",
+        'kade_drift_feature_psi{%s,feature="f0"} 0.02' % APP,
+        'kade_drift_feature_psi{%s,feature="f1"} 0.01' % APP,
+        "# HELP kade_drift_feature_psi_max Largest feature PSI", "# TYPE kade_drift_feature_psi_max gauge",
+        "kade_drift_feature_psi_max{%s} 0.02" % APP,
+        "# HELP kade_drift_alert_level Drift level", "# TYPE kade_drift_alert_level gauge",
+        "kade_drift_alert_level{%s} 0.25" % APP,
+        "# HELP kade_drift_window_records Drift window", "# TYPE kade_drift_window_records gauge",
+        "kade_drift_window_records{%s} 5000" % APP,
+    ]
     out += broker_lag("kade")
     out += histogram("kade_score", "Scores", SCORE_BUCKETS, scored, 0.05)
     out += percentile_histogram(scored)
