@@ -78,6 +78,8 @@ public final class ScoringApp implements AutoCloseable {
     private StreamsRunner runner;
     private MetricsServer server;
     private ModelWatcher watcher;
+    /** The shadow model ({@code model.shadow.path}), or null. */
+    private ShadowSlot shadow;
     private volatile HealthMonitor monitor;
     private volatile TopicsWait topicsWait;
     private volatile String startFailure;
@@ -123,9 +125,9 @@ public final class ScoringApp implements AutoCloseable {
 
     /** The {@code drift.*} settings, typed (ranges were checked when the settings were read). */
     static dev.kade.drift.DriftSettings driftSettings(KadeConfig config) {
-        return new dev.kade.drift.DriftSettings(config.integer(dev.kade.config.DriftKeys.DRIFT_WINDOW_RECORDS),
-                config.number(dev.kade.config.DriftKeys.DRIFT_ALERT_PSI),
-                config.integer(dev.kade.config.DriftKeys.DRIFT_FEATURE_SERIES));
+        return new dev.kade.drift.DriftSettings(config.integer(dev.kade.config.LifecycleKeys.DRIFT_WINDOW_RECORDS),
+                config.number(dev.kade.config.LifecycleKeys.DRIFT_ALERT_PSI),
+                config.integer(dev.kade.config.LifecycleKeys.DRIFT_FEATURE_SERIES));
     }
 
     private static ScoringApp start(KadeConfig config, PrometheusMeterRegistry meters, boolean prepareTopics) {
@@ -155,6 +157,10 @@ public final class ScoringApp implements AutoCloseable {
         }
         ScoringApp app = new ScoringApp(config, meters, metrics, ModelRegistry.of(model));
         try {
+            app.shadow = ShadowSlot.open(config, app.models, metrics).orElse(null);
+            if (app.shadow != null) {
+                app.resources.push(app.shadow); // closed after Kafka Streams, which scores with it
+            }
             app.startServices(prepareTopics);
             return app;
         } catch (RuntimeException e) {
@@ -177,7 +183,8 @@ public final class ScoringApp implements AutoCloseable {
         java.util.Properties streamsProperties = StreamsSetup.properties(config, metrics);
         CrashLoopDetector crashLoops = new CrashLoopDetector(CRASH_LOOP_DEATHS, () -> monitor.snapshot());
         String instanceId = config.kafka().get("group.instance.id");
-        runner = new StreamsRunner(ScoringTopology.build(StreamsSetup.topology(config), models, metrics),
+        runner = new StreamsRunner(ScoringTopology.build(StreamsSetup.topology(config), models,
+                Optional.ofNullable(shadow).map(ShadowSlot::registry), metrics),
                 streamsProperties, instanceId == null ? null : new StableTransactionalIds(config.applicationId(), instanceId),
                 config.shutdownTimeout(),
                 state -> metrics.ready(readiness().healthy()), crashLoops, metrics::streamThreadDied);

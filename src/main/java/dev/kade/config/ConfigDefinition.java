@@ -20,7 +20,7 @@ final class ConfigDefinition {
     }
 
     static ConfigDef build() {
-        return DriftKeys.define(SeriesKeys.define(new ConfigDef()
+        return LifecycleKeys.define(SeriesKeys.define(new ConfigDef()
             .define(BOOTSTRAP_SERVERS, Type.STRING, NO_DEFAULT_VALUE, Validators.nonBlank("host:port,..."), HIGH,
                     "Kafka bootstrap servers.")
             .define(APPLICATION_ID, Type.STRING, "kade", Validators.topic(), HIGH,

@@ -47,6 +47,10 @@ import io.prometheus.metrics.model.snapshots.Labels;
  *   <li>drift ({@link #attachDrift}): {@code kade_drift_score_psi}, {@code kade_drift_feature_psi{feature}} (at most
  *       {@code drift.feature.series} features), {@code kade_drift_feature_psi_max}, {@code kade_drift_alert_level},
  *       {@code kade_drift_window_records}</li>
+ *   <li>shadow model ({@link #attachShadow}): {@code kade_shadow_info{version,kind}}, {@code kade_shadow_threshold},
+ *       {@code kade_shadow_loads_total{result}}, {@code kade_shadow_failures_total},
+ *       {@code kade_shadow_records_scored_total}, {@code kade_shadow_alerts_total{model=champion|shadow|both}},
+ *       {@code kade_shadow_rank_correlation}, {@code kade_shadow_alert_overlap}</li>
  * </ul>
  *
  * <p>Health meters are per instance, without a partition tag: partitions per instance are bounded, but
@@ -90,6 +94,15 @@ public final class KadeMetrics implements MeterBinder {
     public static final String DRIFT_FEATURE_PSI_MAX = "kade.drift.feature.psi.max";
     public static final String DRIFT_ALERT_LEVEL = "kade.drift.alert.level";
     public static final String DRIFT_WINDOW_RECORDS = "kade.drift.window.records";
+    /** Shadow model ({@link ShadowMeters}; only once {@link #attachShadow} was called). */
+    public static final String SHADOW_INFO = "kade.shadow.info";
+    public static final String SHADOW_THRESHOLD = "kade.shadow.threshold";
+    public static final String SHADOW_LOADS = "kade.shadow.loads";
+    public static final String SHADOW_FAILURES = "kade.shadow.failures";
+    public static final String SHADOW_RECORDS_SCORED = "kade.shadow.records.scored";
+    public static final String SHADOW_ALERTS = "kade.shadow.alerts";
+    public static final String SHADOW_RANK_CORRELATION = "kade.shadow.rank.correlation";
+    public static final String SHADOW_ALERT_OVERLAP = "kade.shadow.alert.overlap";
 
     /**
      * Score buckets, -100..1000. Scores have no common scale: an AE or VAE score is a standardised-space MSE
@@ -143,6 +156,7 @@ public final class KadeMetrics implements MeterBinder {
     private Counter seriesGaps;
     private Counter seriesExpired;
     private volatile DriftMeters drift;
+    private volatile ShadowMeters shadow;
 
     /** @param applicationId value of the {@code application} tag on every meter */
     public KadeMetrics(String applicationId) {
@@ -281,6 +295,47 @@ public final class KadeMetrics implements MeterBinder {
         }
     }
 
+    /** Compares a shadow model with the serving one from now on and registers its meters; call once, after {@link #bindTo}. */
+    public void attachShadow(dev.kade.drift.ShadowAgreement agreement) {
+        if (shadow != null) {
+            throw new IllegalStateException("a shadow is already attached");
+        }
+        shadow = new ShadowMeters(bound(), common, java.util.Objects.requireNonNull(agreement, "agreement"));
+    }
+
+    /** A shadow model was loaded (at start or on reload) and now shadows the serving one. */
+    public void shadowServing(ModelMetadata metadata, Instant at) {
+        ShadowMeters s = shadow;
+        if (s != null) {
+            s.serving(metadata, at);
+        }
+    }
+
+    /** A shadow model file was refused. */
+    public void shadowLoadFailed() {
+        ShadowMeters s = shadow;
+        if (s != null) {
+            s.loadFailed();
+        }
+    }
+
+    /** A batch the shadow model could not score. */
+    public void shadowFailed() {
+        ShadowMeters s = shadow;
+        if (s != null) {
+            s.failed();
+        }
+    }
+
+    /** Records {@code 0..count)} scored by both models, with each model's threshold. */
+    public void shadowBatch(float[] championScores, double championThreshold, float[] shadowScores, double shadowThreshold,
+                            int count) {
+        ShadowMeters s = shadow;
+        if (s != null) {
+            s.agreement().observe(championScores, championThreshold, shadowScores, shadowThreshold, count);
+        }
+    }
+
     /** One record sent to the dead-letter topic for the given reason. */
     public void deadLetter(DeadLetterReason reason) {
         Counter c = deadLetters.get(reason);
@@ -303,6 +358,10 @@ public final class KadeMetrics implements MeterBinder {
         DriftMeters d = drift;
         if (d != null) {
             d.serving(metadata);
+        }
+        ShadowMeters sh = shadow;
+        if (sh != null) {
+            sh.agreement().restart();
         }
         verified.set(metadata.probe().isPresent() ? 1.0 : 0.0);
         loadedAt.set(loadedAtTime.toEpochMilli() / 1000.0);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.kade.config.DriftKeys;
+import dev.kade.config.LifecycleKeys;
 import dev.kade.model.ModelKind;
 import dev.kade.model.ModelMetadata;
 import dev.kade.model.ReferenceBins;
@@ -140,8 +140,8 @@ class DriftMonitorTest {
 
     @Test
     void settingsAreCheckedAndTheDefaultsAreTheConfigDefaults() {
-        assertThat(DriftSettings.DEFAULT).isEqualTo(new DriftSettings(DriftKeys.DEFAULT_WINDOW_RECORDS,
-                DriftKeys.DEFAULT_ALERT_PSI, DriftKeys.DEFAULT_FEATURE_SERIES));
+        assertThat(DriftSettings.DEFAULT).isEqualTo(new DriftSettings(LifecycleKeys.DEFAULT_WINDOW_RECORDS,
+                LifecycleKeys.DEFAULT_ALERT_PSI, LifecycleKeys.DEFAULT_FEATURE_SERIES));
         assertThatThrownBy(() -> new DriftSettings(10, 0.25, 1)).hasMessageContaining("at least 100");
         assertThatThrownBy(() -> new DriftSettings(1000, 0, 1)).hasMessageContaining("positive");
     }
