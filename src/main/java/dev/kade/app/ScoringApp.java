@@ -217,7 +217,10 @@ public final class ScoringApp implements AutoCloseable {
         if (prepareTopics && !topicsPrepared()) {
             return; // startFailure says why; run exits 2 and closes what started
         }
-        watcher = new ModelWatcher(config.modelPath(), models, metrics, path -> ModelLoader.load(config, path), Clock.systemUTC(),
+        ModelWatcher.Listener served = new PromotionTracker(ModelWatcher.Listener.serving(metrics), metrics, models.metadata(),
+                () -> Optional.ofNullable(shadow).map(ShadowSlot::registry).filter(ModelRegistry::loaded)
+                        .map(r -> r.metadata().version()));
+        watcher = new ModelWatcher(config.modelPath(), models, served, path -> ModelLoader.load(config, path), Clock.systemUTC(),
                 config.modelMaxBytes()).start(config.modelPollInterval());
         resources.push(watcher);
         KadeTopics topics = KadeTopics.of(config, TOPICS_POLL);

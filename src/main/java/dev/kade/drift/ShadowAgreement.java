@@ -25,6 +25,8 @@ public final class ShadowAgreement {
     private long championAlerts;
     private long shadowAlerts;
     private long bothAlerts;
+    private long paired;
+    private long pairedShadowAlerts;
 
     /** @param window records the correlation and overlap are computed over, at least 2 */
     public ShadowAgreement(int window) {
@@ -61,6 +63,8 @@ public final class ShadowAgreement {
             championAlerts += ca ? 1 : 0;
             shadowAlerts += sa ? 1 : 0;
             bothAlerts += ca && sa ? 1 : 0;
+            paired++;
+            pairedShadowAlerts += sa ? 1 : 0;
         }
     }
 
@@ -68,6 +72,21 @@ public final class ShadowAgreement {
     public synchronized void restart() {
         size = 0;
         next = 0;
+        paired = 0;
+        pairedShadowAlerts = 0;
+    }
+
+    /**
+     * Records both models scored since the current pair began ({@link #restart}: another champion or shadow), not
+     * bounded by the window: what a promotion's "records in shadow" and "alert rate" criteria read.
+     */
+    public synchronized long pairedRecords() {
+        return paired;
+    }
+
+    /** Of {@link #pairedRecords()}, those the shadow would have alerted on. */
+    public synchronized long pairedShadowAlerts() {
+        return pairedShadowAlerts;
     }
 
     /** Records scored by both models since start. */

@@ -103,6 +103,11 @@ public final class KadeMetrics implements MeterBinder {
     public static final String SHADOW_ALERTS = "kade.shadow.alerts";
     public static final String SHADOW_RANK_CORRELATION = "kade.shadow.rank.correlation";
     public static final String SHADOW_ALERT_OVERLAP = "kade.shadow.alert.overlap";
+    public static final String SHADOW_PAIRED_RECORDS = "kade.shadow.paired.records";
+    public static final String SHADOW_PAIRED_ALERTS = "kade.shadow.paired.alerts";
+    public static final String SHADOW_PAIRED_SINCE = "kade.shadow.paired.since";
+    /** Promotions and rollbacks of the serving model ({@link PromotionMeters}), by {@code action}. */
+    public static final String MODEL_PROMOTIONS = "kade.model.promotions";
 
     /**
      * Score buckets, -100..1000. Scores have no common scale: an AE or VAE score is a standardised-space MSE
@@ -157,6 +162,7 @@ public final class KadeMetrics implements MeterBinder {
     private Counter seriesExpired;
     private volatile DriftMeters drift;
     private volatile ShadowMeters shadow;
+    private PromotionMeters promotions;
 
     /** @param applicationId value of the {@code application} tag on every meter */
     public KadeMetrics(String applicationId) {
@@ -174,6 +180,7 @@ public final class KadeMetrics implements MeterBinder {
                 .tags(common).register(r);
         loadSuccess = loadCounter(r, "success");
         loadFailure = loadCounter(r, "failure");
+        promotions = new PromotionMeters(r, common);
         score = histogram(r, SCORE, "Anomaly scores of scored records (the serving model's own score, on its own "
                 + "scale: compare with kade_model_threshold; kade_score_percentile is comparable across models)",
                 SCORE_BUCKETS);
@@ -361,7 +368,7 @@ public final class KadeMetrics implements MeterBinder {
         }
         ShadowMeters sh = shadow;
         if (sh != null) {
-            sh.agreement().restart();
+            sh.championChanged(loadedAtTime);
         }
         verified.set(metadata.probe().isPresent() ? 1.0 : 0.0);
         loadedAt.set(loadedAtTime.toEpochMilli() / 1000.0);
@@ -371,6 +378,12 @@ public final class KadeMetrics implements MeterBinder {
         if (previous != null && !previous.getId().equals(next.getId())) {
             r.remove(previous);
         }
+    }
+
+    /** The serving model just swapped in was a promotion of the shadow, or a rollback to the previous champion. */
+    public void modelPromoted(PromotionMeters.Action action) {
+        bound();
+        promotions.count(action);
     }
 
     /** A model file was refused (unreadable, breaks the contract, or does not fit the input features). */

@@ -24,6 +24,7 @@ final class ShadowMeters {
     private final Counter failures;
     private final AtomicReference<Gauge> info = new AtomicReference<>();
     private final AtomicReference<Double> threshold = new AtomicReference<>(Double.NaN);
+    private final AtomicReference<Double> pairedSince = new AtomicReference<>(Double.NaN);
 
     ShadowMeters(MeterRegistry r, Tags common, ShadowAgreement agreement) {
         this.registry = r;
@@ -47,6 +48,15 @@ final class ShadowMeters {
         Gauge.builder(KadeMetrics.SHADOW_ALERT_OVERLAP, agreement, ShadowAgreement::alertOverlap)
                 .description("Records both models would alert on over those either would, in the same window (NaN when "
                         + "neither would alert on any)").tags(common).strongReference(true).register(r);
+        Gauge.builder(KadeMetrics.SHADOW_PAIRED_RECORDS, agreement, ShadowAgreement::pairedRecords)
+                .description("Records both models scored since this shadow and this serving model were paired (either's "
+                        + "load): what kade promote's --min-records reads").tags(common).strongReference(true).register(r);
+        Gauge.builder(KadeMetrics.SHADOW_PAIRED_ALERTS, agreement, ShadowAgreement::pairedShadowAlerts)
+                .description("Of those, records the shadow would have alerted on: kade promote's --max-alert-rate reads "
+                        + "their ratio").tags(common).strongReference(true).register(r);
+        Gauge.builder(KadeMetrics.SHADOW_PAIRED_SINCE, pairedSince, AtomicReference::get)
+                .description("Unix time this shadow and this serving model were paired: kade promote's --min-age reads it")
+                .baseUnit("seconds").tags(common).strongReference(true).register(r);
         Gauge.builder(KadeMetrics.SHADOW_THRESHOLD, threshold, AtomicReference::get).description("Threshold of the shadow model")
                 .tags(common).strongReference(true).register(r);
     }
@@ -65,7 +75,7 @@ final class ShadowMeters {
     void serving(ModelMetadata metadata, Instant at) {
         loadSuccess.increment();
         threshold.set(metadata.threshold());
-        agreement.restart();
+        championChanged(at);
         Gauge next = Gauge.builder(KadeMetrics.SHADOW_INFO, () -> 1.0)
                 .description("Shadow model: 1 for the version and kind that shadows the serving model").tags(common)
                 .tag("version", metadata.version()).tag("kind", metadata.kind().label()).register(registry);
@@ -73,6 +83,12 @@ final class ShadowMeters {
         if (previous != null && !previous.getId().equals(next.getId())) {
             registry.remove(previous);
         }
+    }
+
+    /** Another pair (a new serving or shadow model): the agreement restarts and the pair's age with it. */
+    void championChanged(Instant at) {
+        agreement.restart();
+        pairedSince.set(at.toEpochMilli() / 1000.0);
     }
 
     void loadFailed() {

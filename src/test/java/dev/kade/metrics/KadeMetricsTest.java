@@ -78,7 +78,7 @@ class KadeMetricsTest {
                 "kade_progress_age_seconds", "kade_broker_reachable", "kade_stream_thread_deaths_total",
                 "kade_series_entities", "kade_series_state_bytes", "kade_series_new_entities_total",
                 "kade_series_warmups_total", "kade_series_imputed_total", "kade_series_late_total", "kade_series_gaps_total",
-                "kade_series_expired_total");
+                "kade_series_expired_total", "kade_model_promotions_total");
         for (String f : families) {
             assertThat(text).containsPattern("# HELP " + f + " \\S");
         }
