@@ -52,7 +52,7 @@ final class PackageRules {
         m.put("stream", Set.of("entity", "features", "metrics", "model", "output", "series"));
         m.put("backtest", Set.of("entity", "features", "metrics", "model", "output", "series", "stream"));
         m.put("app", Set.of("admin", "config", "drift", "entity", "health", "metrics", "model", "onnx", "output", "stream"));
-        m.put("cli", Set.of("admin", "app", "backtest", "config", "entity", "eval", "export", "features", "logging", "model", "onnx",
+        m.put("cli", Set.of("admin", "app", "backtest", "config", "drift", "entity", "eval", "export", "features", "logging", "model", "onnx",
                 "series", "train", "tune"));
         return m;
     }
