@@ -61,6 +61,11 @@ final class ScoringScenario {
     }
 
     static KadeConfig config(String bootstrap, String prefix, Path model, ProcessingGuarantee guarantee) {
+        return config(bootstrap, prefix, model, guarantee, Map.of());
+    }
+
+    /** The scenario's settings and {@code extra} (which wins). */
+    static KadeConfig config(String bootstrap, String prefix, Path model, ProcessingGuarantee guarantee, Map<String, String> extra) {
         Map<String, String> m = new HashMap<>();
         m.put("bootstrap.servers", bootstrap);
         m.put("application.id", prefix + "-app");
@@ -75,6 +80,7 @@ final class ScoringScenario {
         m.put("shutdown.timeout.ms", "10000");
         m.put("kafka.commit.interval.ms", "100");
         m.put("kafka.state.dir", model.getParent().resolve("state").toString());
+        m.putAll(extra);
         return KadeConfig.fromMap(m);
     }
 
