@@ -41,6 +41,7 @@ final class PackageRules {
         m.put("series", Set.of());
         m.put("entity", Set.of("model", "output", "series"));
         m.put("drift", Set.of("model"));
+        m.put("lifecycle", Set.of());
         m.put("metrics", Set.of("drift", "entity", "health", "model", "output"));
         m.put("logging", Set.of("config"));
         m.put("admin", Set.of("config"));
@@ -52,7 +53,7 @@ final class PackageRules {
         m.put("stream", Set.of("entity", "features", "metrics", "model", "output", "series"));
         m.put("backtest", Set.of("entity", "features", "metrics", "model", "output", "series", "stream"));
         m.put("app", Set.of("admin", "config", "drift", "entity", "health", "metrics", "model", "onnx", "output", "stream"));
-        m.put("cli", Set.of("admin", "app", "backtest", "config", "entity", "eval", "export", "features", "logging", "model", "onnx",
+        m.put("cli", Set.of("admin", "app", "backtest", "config", "entity", "eval", "export", "features", "lifecycle", "logging", "model", "onnx",
                 "series", "train", "tune"));
         return m;
     }
