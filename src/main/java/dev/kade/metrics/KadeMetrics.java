@@ -50,7 +50,7 @@ import io.prometheus.metrics.model.snapshots.Labels;
  *   <li>shadow model ({@link #attachShadow}): {@code kade_shadow_info{version,kind}}, {@code kade_shadow_threshold},
  *       {@code kade_shadow_loads_total{result}}, {@code kade_shadow_failures_total},
  *       {@code kade_shadow_records_scored_total}, {@code kade_shadow_alerts_total{model=champion|shadow|both}},
- *       {@code kade_shadow_rank_correlation}, {@code kade_shadow_alert_overlap}</li>
+ *       {@code kade_shadow_rank_correlation}, {@code kade_shadow_alert_overlap}, {@code kade_model_promotions_total}</li>
  * </ul>
  *
  * <p>Health meters are per instance, without a partition tag: partitions per instance are bounded, but
@@ -103,6 +103,7 @@ public final class KadeMetrics implements MeterBinder {
     public static final String SHADOW_ALERTS = "kade.shadow.alerts";
     public static final String SHADOW_RANK_CORRELATION = "kade.shadow.rank.correlation";
     public static final String SHADOW_ALERT_OVERLAP = "kade.shadow.alert.overlap";
+    public static final String MODEL_PROMOTIONS = "kade.model.promotions";
 
     /**
      * Score buckets, -100..1000. Scores have no common scale: an AE or VAE score is a standardised-space MSE
@@ -361,7 +362,7 @@ public final class KadeMetrics implements MeterBinder {
         }
         ShadowMeters sh = shadow;
         if (sh != null) {
-            sh.agreement().restart();
+            sh.championChanged(metadata);
         }
         verified.set(metadata.probe().isPresent() ? 1.0 : 0.0);
         loadedAt.set(loadedAtTime.toEpochMilli() / 1000.0);

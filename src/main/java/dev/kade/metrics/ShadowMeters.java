@@ -24,6 +24,8 @@ final class ShadowMeters {
     private final Counter failures;
     private final AtomicReference<Gauge> info = new AtomicReference<>();
     private final AtomicReference<Double> threshold = new AtomicReference<>(Double.NaN);
+    private final AtomicReference<String> shadowVersion = new AtomicReference<>();
+    private final Counter promotions;
 
     ShadowMeters(MeterRegistry r, Tags common, ShadowAgreement agreement) {
         this.registry = r;
@@ -47,6 +49,9 @@ final class ShadowMeters {
         Gauge.builder(KadeMetrics.SHADOW_ALERT_OVERLAP, agreement, ShadowAgreement::alertOverlap)
                 .description("Records both models would alert on over those either would, in the same window (NaN when "
                         + "neither would alert on any)").tags(common).strongReference(true).register(r);
+        promotions = Counter.builder(KadeMetrics.MODEL_PROMOTIONS)
+                .description("Times the serving model became the model that was shadowing it (kade promote, or any release "
+                        + "of the shadow's file as the serving model)").tags(common).register(r);
         Gauge.builder(KadeMetrics.SHADOW_THRESHOLD, threshold, AtomicReference::get).description("Threshold of the shadow model")
                 .tags(common).strongReference(true).register(r);
     }
@@ -64,6 +69,7 @@ final class ShadowMeters {
     /** A shadow model was loaded and now shadows. */
     void serving(ModelMetadata metadata, Instant at) {
         loadSuccess.increment();
+        shadowVersion.set(metadata.version());
         threshold.set(metadata.threshold());
         agreement.restart();
         Gauge next = Gauge.builder(KadeMetrics.SHADOW_INFO, () -> 1.0)
@@ -72,6 +78,14 @@ final class ShadowMeters {
         Gauge previous = info.getAndSet(next);
         if (previous != null && !previous.getId().equals(next.getId())) {
             registry.remove(previous);
+        }
+    }
+
+    /** Another serving model: the agreement window restarts; a promotion when it is the shadow's version. */
+    void championChanged(ModelMetadata champion) {
+        agreement.restart();
+        if (champion.version().equals(shadowVersion.get())) {
+            promotions.increment();
         }
     }
 
