@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
  */
 final class TrainingDataOptions {
 
-    @Option(names = "--data", paramLabel = "FILE", description = "Training data: .csv (header) or .jsonl; normal rows only. Or --from-topic.")
+    @Option(names = "--data", paramLabel = "FILE", description = "Training data: .csv (header), .jsonl or an .avro container file; normal rows only. Or --from-topic.")
     Path data;
 
     @Option(names = "--from-topic", paramLabel = "TOPIC", description = "Training data from a Kafka topic of JSON records instead "

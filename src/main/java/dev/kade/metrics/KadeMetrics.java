@@ -104,6 +104,7 @@ public final class KadeMetrics implements MeterBinder {
     public static final String SHADOW_RANK_CORRELATION = "kade.shadow.rank.correlation";
     public static final String SHADOW_ALERT_OVERLAP = "kade.shadow.alert.overlap";
     public static final String MODEL_PROMOTIONS = "kade.model.promotions";
+    public static final String CONTEXT_CUTS = "kade.output.context.cuts";
 
     /**
      * Score buckets, -100..1000. Scores have no common scale: an AE or VAE score is a standardised-space MSE
@@ -129,6 +130,7 @@ public final class KadeMetrics implements MeterBinder {
     private final Map<String, Counter> recordsIn = new ConcurrentHashMap<>();
     private final Map<DeadLetterReason, Counter> deadLetters = new EnumMap<>(DeadLetterReason.class);
     private final Map<BatchTrigger, Counter> batches = new java.util.EnumMap<>(BatchTrigger.class);
+    private final Map<dev.kade.output.ContextCut, Counter> contextCuts = new EnumMap<>(dev.kade.output.ContextCut.class);
     private Counter scored;
     private Counter anomalies;
     private Counter loadSuccess;
@@ -232,6 +234,10 @@ public final class KadeMetrics implements MeterBinder {
                 .tags(common).register(r);
         seriesExpired = Counter.builder(SERIES_EXPIRED)
                 .description("Entities that left the state after series.idle.expiry.ms without a record").tags(common).register(r);
+        for (dev.kade.output.ContextCut cut : dev.kade.output.ContextCut.values()) {
+            contextCuts.put(cut, counter(CONTEXT_CUTS, "Carried headers or fields cut to keep alerts and scores bounded",
+                    Tags.of("cut", cut.label())));
+        }
         for (DeadLetterReason reason : DeadLetterReason.values()) {
             // every reason registered up front: rate() has a zero series to start from, and the map is read-only after
             deadLetters.put(reason, counter(DEAD_LETTERS, "Records sent to the dead-letter topic, by reason",
@@ -335,6 +341,15 @@ public final class KadeMetrics implements MeterBinder {
         if (s != null) {
             s.agreement().observe(championScores, championThreshold, shadowScores, shadowThreshold, count);
         }
+    }
+
+    /** A carried header or field cut, or an output sent without its context (output.headers.*, output.fields.*). */
+    public void contextCut(dev.kade.output.ContextCut cut) {
+        Counter c = contextCuts.get(cut);
+        if (c == null) {
+            bound(); // throws: not bound yet
+        }
+        c.increment();
     }
 
     /** One record sent to the dead-letter topic for the given reason. */

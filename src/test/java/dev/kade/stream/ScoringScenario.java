@@ -61,6 +61,11 @@ final class ScoringScenario {
     }
 
     static KadeConfig config(String bootstrap, String prefix, Path model, ProcessingGuarantee guarantee) {
+        return KadeConfig.fromMap(settings(bootstrap, prefix, model, guarantee));
+    }
+
+    /** The settings {@link #config} reads, for a test to add its own. */
+    static Map<String, String> settings(String bootstrap, String prefix, Path model, ProcessingGuarantee guarantee) {
         Map<String, String> m = new HashMap<>();
         m.put("bootstrap.servers", bootstrap);
         m.put("application.id", prefix + "-app");
@@ -75,7 +80,7 @@ final class ScoringScenario {
         m.put("shutdown.timeout.ms", "10000");
         m.put("kafka.commit.interval.ms", "100");
         m.put("kafka.state.dir", model.getParent().resolve("state").toString());
-        return KadeConfig.fromMap(m);
+        return m;
     }
 
     /** Produces {@link #RECORDS} records: every 50th an anomaly, every 61st malformed (various ways). */
