@@ -36,11 +36,13 @@ final class PackageRules {
         m.put("config", Set.of());
         m.put("model", Set.of("series"));
         m.put("health", Set.of());
-        m.put("features", Set.of("model"));
+        m.put("features", Set.of("input", "model"));
+        m.put("input", Set.of());
         m.put("output", Set.of("features", "model"));
         m.put("series", Set.of());
         m.put("entity", Set.of("model", "output", "series"));
         m.put("drift", Set.of("model"));
+        m.put("lifecycle", Set.of());
         m.put("metrics", Set.of("drift", "entity", "health", "model", "output"));
         m.put("logging", Set.of("config"));
         m.put("admin", Set.of("config"));
@@ -49,10 +51,10 @@ final class PackageRules {
         m.put("export", Set.of("features", "model", "onnx", "series", "train"));
         m.put("eval", Set.of("features", "model", "onnx", "train"));
         m.put("tune", Set.of("eval", "features", "model", "train"));
-        m.put("stream", Set.of("entity", "features", "metrics", "model", "output", "series"));
-        m.put("backtest", Set.of("entity", "features", "metrics", "model", "output", "series", "stream"));
-        m.put("app", Set.of("admin", "config", "drift", "entity", "health", "metrics", "model", "onnx", "output", "stream"));
-        m.put("cli", Set.of("admin", "app", "backtest", "config", "drift", "entity", "eval", "export", "features", "logging", "model", "onnx",
+        m.put("stream", Set.of("entity", "features", "input", "metrics", "model", "output", "series"));
+        m.put("backtest", Set.of("entity", "features", "input", "metrics", "model", "output", "series", "stream"));
+        m.put("app", Set.of("admin", "config", "drift", "entity", "health", "input", "metrics", "model", "onnx", "output", "stream"));
+        m.put("cli", Set.of("admin", "app", "backtest", "config", "drift", "entity", "eval", "export", "features", "lifecycle", "logging", "model", "onnx",
                 "series", "train", "tune"));
         return m;
     }

@@ -481,9 +481,9 @@ class StreamBenchmark {
         }
         sb.append(String.format(Locale.ROOT, "%nOne run, one in-process KRaft broker, best of %d round(s) per case. Burst of "
                 + "%,d shuttle rows as JSON per partition count; latency at half the measured rate for %d s (first 10%% dropped), read_committed "
-                + "consumers. kade defaults: batch.max.records=256, batch.max.wait.ms=5; Kafka Streams defaults: "
-                + "commit.interval.ms 30000 (at_least_once) / 100 (exactly_once_v2). Machine: %s.%n", ROUNDS, BURST, LATENCY_SECONDS,
-                machine));
+                + "consumers. kade defaults: batch.max.records=256, batch.max.wait.ms=5, "
+                + "commit.interval.ms %d (at_least_once) / %d (exactly_once_v2). Machine: %s.%n", ROUNDS, BURST, LATENCY_SECONDS,
+                KadeConfig.DEFAULT_AT_LEAST_ONCE_COMMIT_INTERVAL_MS, KadeConfig.EXACTLY_ONCE_COMMIT_INTERVAL_MS, machine));
         return sb.toString();
     }
 

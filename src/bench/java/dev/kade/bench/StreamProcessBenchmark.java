@@ -700,6 +700,8 @@ public final class StreamProcessBenchmark {
                 put(s, "kade_shadow_records_per_s", values(runs, App.KADE_SHADOW, g, false));
                 put(s, "kade_shadow_cpu_us_per_record", sCpu);
                 put(s, "shadow_cpu_ratio", ratios(sCpu, kCpu));
+                put(s, "shadow_cpu_ratio_without_jit", ratios(values(runs, App.KADE_SHADOW, g, Run::cpuWithoutJitMicrosPerRecord),
+                        values(runs, App.KADE, g, Run::cpuWithoutJitMicrosPerRecord)));
                 put(s, "shadow_rate_ratio", ratios(values(runs, App.KADE_SHADOW, g, false), kRate));
             }
         }

@@ -90,7 +90,7 @@ class TuneBenchmark {
                 OnnxExporter.export(r.model(), file);
                 Evaluation e = Evaluator.evaluate(file, testFile, "label", ImputationPolicy.FAIL);
                 Metrics m = e.metrics();
-                double ifRef = QualityBenchmark.REFERENCE.get(set)[0];
+                double ifRef = QualityBenchmark.reference().get(set)[0];
                 double oracle = r.trials().stream().mapToDouble(Trial::labelledAuc).filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN);
                 double mix = r.trials().stream().filter(t -> t.candidate().mixed()).mapToDouble(Trial::labelledAuc).findFirst().orElse(Double.NaN);
                 double rho = spearman(r.trials().stream().filter(t -> !t.failed()).mapToDouble(Trial::syntheticAuc).toArray(),

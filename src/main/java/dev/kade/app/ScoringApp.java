@@ -333,6 +333,11 @@ public final class ScoringApp implements AutoCloseable {
         return runner.awaitTermination(timeout);
     }
 
+    /** The Kafka Streams instance, for tests in this package that pause it (StalledPartitionIT). */
+    KafkaStreams streams() {
+        return runner.streams();
+    }
+
     public KafkaStreams.State state() {
         return runner == null ? KafkaStreams.State.CREATED : runner.state();
     }

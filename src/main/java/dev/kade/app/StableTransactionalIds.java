@@ -33,15 +33,17 @@ import org.slf4j.LoggerFactory;
  * <p>The instance id is the static-membership id ({@code group.instance.id}, the pod name): unique among
  * live instances (two members with one id would fence each other in the group anyway) and the same after
  * a container restart. Without one, Streams' own ids are kept.
+ *
+ * <p>Public so that the batching tests (BatchCommitIT) run exactly-once through the clients production uses.
  */
-final class StableTransactionalIds implements KafkaClientSupplier {
+public final class StableTransactionalIds implements KafkaClientSupplier {
     private static final Logger LOG = LoggerFactory.getLogger(StableTransactionalIds.class);
     private static final Pattern STREAMS_ID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}-(\\d+)");
 
     private final String applicationId;
     private final String instanceId;
 
-    StableTransactionalIds(String applicationId, String instanceId) {
+    public StableTransactionalIds(String applicationId, String instanceId) {
         this.applicationId = Objects.requireNonNull(applicationId, "applicationId");
         this.instanceId = Objects.requireNonNull(instanceId, "instanceId");
     }

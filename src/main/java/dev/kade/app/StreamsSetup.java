@@ -1,6 +1,14 @@
 package dev.kade.app;
 
 import dev.kade.config.KadeConfig;
+import dev.kade.config.InputKeys;
+import dev.kade.config.OutputKeys;
+import dev.kade.input.AvroInput;
+import dev.kade.input.InputDecoding;
+import dev.kade.input.JsonSchemaInput;
+import dev.kade.input.RegistrySettings;
+import java.net.URI;
+import java.nio.file.Path;
 import dev.kade.config.SeriesKeys;
 import dev.kade.metrics.KadeMetrics;
 import dev.kade.output.OutputLimits;
@@ -10,6 +18,7 @@ import dev.kade.stream.KadeProductionExceptionHandler;
 import dev.kade.stream.Topics;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import dev.kade.config.ConfigException;
 import dev.kade.entity.EntitySpec;
@@ -21,6 +30,7 @@ import dev.kade.entity.SeriesSettings;
 import dev.kade.entity.TimeFormat;
 import dev.kade.entity.WarmUpPolicy;
 import dev.kade.stream.TopologyConfig;
+import dev.kade.output.ContextSettings;
 import java.time.Clock;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
@@ -88,7 +98,59 @@ public final class StreamsSetup {
     public static TopologyConfig topology(KadeConfig config) {
         return new TopologyConfig(topics(config), config.alertTopFeatures(), Clock.systemUTC(),
                 new Batching(config.batchMaxRecords(), config.batchMaxWait()), limits(config), config.scoresIncludeLatent(),
-                series(config));
+                series(config), context(config), input(config));
+    }
+
+    /**
+     * A registry lookup blocks the stream thread: at most half of {@code transaction.timeout.ms} under exactly-once
+     * (longer, and the broker aborts the task's open transaction: the task is fenced and its records read again) or
+     * of {@code max.poll.interval.ms} (longer, and the group evicts the thread).
+     */
+    static void checkLookupBound(KadeConfig config, RegistrySettings settings) {
+        boolean eos = config.processingGuarantee() != dev.kade.config.ProcessingGuarantee.AT_LEAST_ONCE;
+        Map<String, String> k = config.kafka();
+        String name = eos ? "transaction.timeout.ms" : "max.poll.interval.ms";
+        String set = eos ? k.getOrDefault("producer.transaction.timeout.ms", k.get("transaction.timeout.ms"))
+                : k.getOrDefault("main.consumer.max.poll.interval.ms",
+                        k.getOrDefault("consumer.max.poll.interval.ms", k.get("max.poll.interval.ms")));
+        long limit = set != null ? Long.parseLong(set.trim()) : eos ? 10_000L : 300_000L;
+        long worst = settings.worstCase().toMillis();
+        if (worst > limit / 2) {
+            throw new ConfigException(InputKeys.REGISTRY_TIMEOUT_MS, "with " + InputKeys.REGISTRY_RETRIES + "="
+                    + settings.retries() + " and " + InputKeys.REGISTRY_RETRY_BACKOFF_MS + "=" + settings.backoff().toMillis()
+                    + ", one schema lookup may hold the stream thread " + worst + " ms, more than half of " + name + " ("
+                    + limit + " ms); lower them or raise kafka." + (eos ? "producer." : "") + name);
+        }
+    }
+
+    /** How input values are read ({@code input.format}, {@code schema.registry.*}). */
+    public static InputDecoding input(KadeConfig config) {
+        String format = config.string(InputKeys.INPUT_FORMAT);
+        if (InputKeys.JSON_SCHEMA.equals(format)) {
+            return JsonSchemaInput.INSTANCE;
+        }
+        if (!InputKeys.AVRO.equals(format)) {
+            return InputDecoding.JSON;
+        }
+        String truststore = config.string(InputKeys.REGISTRY_TRUSTSTORE_LOCATION);
+        RegistrySettings settings = new RegistrySettings(URI.create(config.string(InputKeys.REGISTRY_URL)),
+                config.secret(InputKeys.REGISTRY_USER_INFO), truststore.isEmpty() ? null : Path.of(truststore),
+                config.secret(InputKeys.REGISTRY_TRUSTSTORE_PASSWORD), config.string(InputKeys.REGISTRY_TRUSTSTORE_TYPE),
+                Duration.ofMillis(config.integer(InputKeys.REGISTRY_TIMEOUT_MS)), config.integer(InputKeys.REGISTRY_RETRIES),
+                Duration.ofMillis(config.integer(InputKeys.REGISTRY_RETRY_BACKOFF_MS)),
+                Duration.ofMillis(config.integer(InputKeys.REGISTRY_COOLDOWN_MS)), config.integer(InputKeys.REGISTRY_CACHE_MAX));
+        checkLookupBound(config, settings);
+        try {
+            return AvroInput.fromRegistry(settings);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(InputKeys.REGISTRY_TRUSTSTORE_LOCATION, e.getMessage());
+        }
+    }
+
+    /** What alerts and scores carry from their input ({@code output.headers.*}, {@code output.fields.*}). */
+    public static ContextSettings context(KadeConfig config) {
+        return new ContextSettings(OutputKeys.copied(config.list(OutputKeys.HEADERS_COPY)), config.integer(OutputKeys.HEADERS_MAX_BYTES),
+                OutputKeys.copied(config.list(OutputKeys.FIELDS_COPY)), config.integer(OutputKeys.FIELDS_MAX_CHARS));
     }
 
     /**

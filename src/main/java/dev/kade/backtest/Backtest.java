@@ -36,7 +36,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -53,9 +55,14 @@ import org.apache.kafka.streams.test.TestRecord;
  * processor, state store, policies and outputs; the score records and dead letters it produces are what is
  * written out.
  *
- * <p>Output, one line per input row in file order: CSV ({@code row,entity,time,score,likelihood,anomaly_score,
- * warming_up,alert,dead_letter}) or JSON Lines (each score record as the scores topic carries it, plus
- * {@code row}; a dead-lettered row as {@code {"row":..,"dead_letter":reason}}).
+ * <p>The records come from a file (long format: rows become records) or from a Kafka topic over an offset or time
+ * range ({@link TopicRange}: the committed records as they are, merged across partitions by timestamp); both go
+ * through the same {@code Replay}, so a topic holding a file's records gives the file's scores.
+ *
+ * <p>Output, one line per input record in replay order: CSV ({@code row,entity,time,score,likelihood,anomaly_score,
+ * warming_up,alert,dead_letter}, and {@code partition,offset} for a topic) or JSON Lines (each score record as the
+ * scores topic carries it, plus {@code row}, with a topic's record's own {@code source}; a dead-lettered record as
+ * {@code {"row":..,"dead_letter":reason}}).
  */
 public final class Backtest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -168,30 +175,8 @@ public final class Backtest {
         if (keys != null && keys.size() != data.size()) {
             throw new DataSetException(options.data() + ": " + data.size() + " feature rows but " + keys.size() + " records");
         }
-        KadeMetrics metrics = new KadeMetrics("kade-backtest");
-        metrics.bindTo(new SimpleMeterRegistry());
-        Path state;
-        try {
-            state = Files.createTempDirectory("kade-backtest");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "kade-backtest");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "backtest:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
         RecordJson json = new RecordJson(features);
-        Tally tally = new Tally();
-        try (TopologyTestDriver driver = new TopologyTestDriver(ScoringTopology.build(config, models, metrics), props);
-             BufferedWriter out = Files.newBufferedWriter(options.out(), StandardCharsets.UTF_8)) {
-            var ser = new ByteArraySerializer();
-            var de = new ByteArrayDeserializer();
-            TestInputTopic<byte[], byte[]> in = driver.createInputTopic(INPUT, ser, ser);
-            TestOutputTopic<byte[], byte[]> scores = driver.createOutputTopic(config.topics().scores().orElseThrow(), de, de);
-            TestOutputTopic<byte[], byte[]> dead = driver.createOutputTopic(config.topics().deadLetter(), de, de);
-            if (options.format() == Format.CSV) {
-                out.write("row,entity,time,score,likelihood,anomaly_score,warming_up,alert,dead_letter\n");
-            }
+        try (Replay replay = new Replay(config, models, options.out(), options.format(), Optional.empty())) {
             int timeCol = options.entityColumn().isPresent() ? 1 : 0;
             for (int i = 0; i < data.size(); i++) {
                 byte[] key = options.entityColumn().isEmpty() ? new byte[0]
@@ -206,21 +191,163 @@ public final class Backtest {
                                 + options.timeColumn().get() + "': " + e.getMessage());
                     }
                 }
-                in.pipeInput(new TestRecord<>(key, json.toJson(data.rows()[i]).getBytes(StandardCharsets.UTF_8), null,
-                        Instant.ofEpochMilli(time)));
-                drain(scores, dead, out, options.format(), tally);
+                replay.send(key, json.toJson(data.rows()[i]).getBytes(StandardCharsets.UTF_8), null, time, -1, -1);
             }
-            // a batch still open is scored by the driver's final commit on close; drain what it produced
-            driver.advanceWallClockTime(java.time.Duration.ofMinutes(1));
-            drain(scores, dead, out, options.format(), tally);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + options.out(), e);
+            return replay.finish(data.size());
         }
-        return tally.summary(data.size());
+    }
+
+    /**
+     * Replays the committed records of {@code options.range()} through {@link ScoringTopology} serving {@code model}
+     * (which it closes) with {@code series} settings, as {@link #run(ServableModel, SeriesSettings, int, int, Options)}
+     * replays a file.
+     */
+    public static Summary run(ServableModel model, SeriesSettings series, int topFeatures, int batchMaxRecords,
+                              TopicOptions options) {
+        TopologyConfig config = new TopologyConfig(topics(), topFeatures, Clock.systemUTC(),
+                new Batching(batchMaxRecords, Batching.DEFAULT.maxWait()), OutputLimits.DEFAULT, false, series);
+        try (ModelRegistry models = ModelRegistry.of(model)) {
+            return run(config, models, options);
+        }
+    }
+
+    /**
+     * Replays the committed records of {@code options.range()}, merged across partitions by timestamp
+     * ({@link TopicSource}), through {@link ScoringTopology} built from {@code config} (whose topics must be
+     * {@link #topics()}) and {@code models}: each record goes in as {@code run} would read it (key, value, headers and
+     * timestamp as they are), so the entity and time settings ({@code entity.fields}, {@code entity.time.field}) apply
+     * as in the stream. Every score is written with the record's partition and offset.
+     *
+     * @throws TopicSourceException naming the topic or partition when the range cannot be read
+     */
+    public static Summary run(TopologyConfig config, ModelRegistry models, TopicOptions options) {
+        long n = 0;
+        try (TopicSource source = new TopicSource(options.client(), options.range());
+             Replay replay = new Replay(config, models, options.out(), options.format(), Optional.of(options.range().topic()))) {
+            for (ConsumerRecord<byte[], byte[]> r = source.next(); r != null; r = source.next()) {
+                replay.send(r.key(), r.value(), r.headers(), r.timestamp(), r.partition(), r.offset());
+                n++;
+            }
+            return replay.finish(n);
+        }
+    }
+
+    /**
+     * What to replay from Kafka.
+     *
+     * @param client properties of the consumer that reads the range: bootstrap servers and any security settings
+     * @param range  which records
+     * @param out    where every score goes
+     * @param format CSV or JSON Lines
+     */
+    public record TopicOptions(Map<String, Object> client, TopicRange range, Path out, Format format) {
+        public TopicOptions {
+            client = Map.copyOf(Objects.requireNonNull(client, "client"));
+            Objects.requireNonNull(range, "range");
+            Objects.requireNonNull(out, "out");
+            Objects.requireNonNull(format, "format");
+        }
+    }
+
+    /**
+     * One replay: the topology in a {@link TopologyTestDriver}, the records piped in one by one, each output drained
+     * to the writer as it appears. The same for a file and a topic; only where a record came from differs (a topic's
+     * records are written with their partition and offset, found by the driver's offset, which counts records in).
+     */
+    private static final class Replay implements AutoCloseable {
+        private final TopologyTestDriver driver;
+        private final TestInputTopic<byte[], byte[]> in;
+        private final TestOutputTopic<byte[], byte[]> scores;
+        private final TestOutputTopic<byte[], byte[]> dead;
+        private final BufferedWriter out;
+        private final Path outPath;
+        private final Format format;
+        private final Optional<String> topic;
+        /** Partition and offset of each record in, by driver offset, until its output is written. */
+        private final Map<Long, long[]> origins = new HashMap<>();
+        private final Tally tally = new Tally();
+        private long sent;
+
+        Replay(TopologyConfig config, ModelRegistry models, Path outPath, Format format, Optional<String> topic) {
+            KadeMetrics metrics = new KadeMetrics("kade-backtest");
+            metrics.bindTo(new SimpleMeterRegistry());
+            Path state;
+            try {
+                state = Files.createTempDirectory("kade-backtest");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Properties props = new Properties();
+            props.put(StreamsConfig.APPLICATION_ID_CONFIG, "kade-backtest");
+            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "backtest:9092");
+            props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
+            this.outPath = outPath;
+            this.format = format;
+            this.topic = topic;
+            try {
+                this.out = Files.newBufferedWriter(outPath, StandardCharsets.UTF_8);
+                if (format == Format.CSV) {
+                    out.write("row,entity,time,score,likelihood,anomaly_score,warming_up,alert,dead_letter"
+                            + (topic.isPresent() ? ",partition,offset\n" : "\n"));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + outPath, e);
+            }
+            this.driver = new TopologyTestDriver(ScoringTopology.build(config, models, metrics), props);
+            var ser = new ByteArraySerializer();
+            var de = new ByteArrayDeserializer();
+            in = driver.createInputTopic(INPUT, ser, ser);
+            scores = driver.createOutputTopic(config.topics().scores().orElseThrow(), de, de);
+            dead = driver.createOutputTopic(config.topics().deadLetter(), de, de);
+        }
+
+        /** Pipes one record in and writes what came out. */
+        void send(byte[] key, byte[] value, Headers headers, long time, int partition, long offset) {
+            if (topic.isPresent()) {
+                origins.put(sent, new long[] {partition, offset});
+            }
+            sent++;
+            in.pipeInput(new TestRecord<>(key, value, headers, Instant.ofEpochMilli(time)));
+            drain();
+        }
+
+        /** Scores what a batch still holds and writes it; the summary of {@code records} records in. */
+        Summary finish(long records) {
+            // a batch still open is scored by the wall-clock flush; drain what it produced
+            driver.advanceWallClockTime(java.time.Duration.ofMinutes(1));
+            drain();
+            return tally.summary(records);
+        }
+
+        private void drain() {
+            try {
+                Backtest.drain(scores, dead, out, format, tally, this);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + outPath, e);
+            }
+        }
+
+        /** The CSV columns, or JSON source, naming where row {@code row} came from; empty for a file. */
+        long[] origin(long row) {
+            return topic.isPresent() ? origins.remove(row) : null;
+        }
+
+        @Override
+        public void close() {
+            try {
+                driver.close();
+            } finally {
+                try {
+                    out.close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write " + outPath, e);
+                }
+            }
+        }
     }
 
     private static void drain(TestOutputTopic<byte[], byte[]> scores, TestOutputTopic<byte[], byte[]> dead, BufferedWriter out,
-                              Format format, Tally tally) throws IOException {
+                              Format format, Tally tally, Replay replay) throws IOException {
         // within one input row, its score record or its dead letter: at most one of the two
         while (!scores.isEmpty()) {
             JsonNode s = JSON.readTree(scores.readValue());
@@ -230,11 +357,16 @@ public final class Backtest {
                 out.write(row + "," + csv(s.path("entity").asText("")) + "," + s.path("event_time").asText("") + ","
                         + s.path("score").asText() + "," + (s.path("likelihood").isNull() ? "" : s.path("likelihood").asText()) + ","
                         + s.path("anomaly_score").asText("") + "," + s.path("warming_up").asBoolean(false) + ","
-                        + s.path("anomaly").asBoolean() + ",\n");
+                        + s.path("anomaly").asBoolean() + "," + originColumns(replay.origin(row)) + "\n");
             } else {
                 com.fasterxml.jackson.databind.node.ObjectNode o = JSON.createObjectNode();
                 o.put("row", row);
                 o.setAll((com.fasterxml.jackson.databind.node.ObjectNode) s);
+                long[] origin = replay.origin(row);
+                if (origin != null) {
+                    // where the record lies in Kafka, not in the driver's topic
+                    o.putObject("source").put("topic", replay.topic.get()).put("partition", origin[0]).put("offset", origin[1]);
+                }
                 out.write(o.toString());
                 out.write('\n');
             }
@@ -244,12 +376,20 @@ public final class Backtest {
             String reason = header(d, DeadLetterHeaders.REASON);
             String row = header(d, DeadLetterHeaders.SOURCE_OFFSET);
             tally.deadLettered(reason);
+            long[] origin = row.isEmpty() ? null : replay.origin(Long.parseLong(row));
             if (format == Format.CSV) {
-                out.write(row + ",,,,,,,," + reason + "\n");
-            } else {
+                out.write(row + ",,,,,,,," + reason + originColumns(origin) + "\n");
+            } else if (origin == null) {
                 out.write("{\"row\":" + row + ",\"dead_letter\":\"" + reason + "\"}\n");
+            } else {
+                out.write("{\"row\":" + row + ",\"dead_letter\":\"" + reason + "\",\"source\":{\"topic\":"
+                        + JSON.writeValueAsString(replay.topic.get()) + ",\"partition\":" + origin[0] + ",\"offset\":" + origin[1] + "}}\n");
             }
         }
+    }
+
+    private static String originColumns(long[] origin) {
+        return origin == null ? "" : "," + origin[0] + "," + origin[1];
     }
 
     private static String header(TestRecord<byte[], byte[]> r, String name) {

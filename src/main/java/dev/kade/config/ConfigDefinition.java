@@ -20,14 +20,15 @@ final class ConfigDefinition {
     }
 
     static ConfigDef build() {
-        return LifecycleKeys.define(SeriesKeys.define(new ConfigDef()
+        return LifecycleKeys.define(OutputKeys.define(SeriesKeys.define(InputKeys.define(new ConfigDef()
             .define(BOOTSTRAP_SERVERS, Type.STRING, NO_DEFAULT_VALUE, Validators.nonBlank("host:port,..."), HIGH,
                     "Kafka bootstrap servers.")
             .define(APPLICATION_ID, Type.STRING, "kade", Validators.topic(), HIGH,
                     "Kafka Streams application id: the consumer group, the transactional id prefix and the prefix of "
                             + "internal topics.")
             .define(INPUT_TOPICS, Type.LIST, NO_DEFAULT_VALUE, Validators.topics(), HIGH,
-                    "Topics of JSON records to score, comma-separated.")
+                    "Topics of records to score (JSON objects, or Avro with input.format=avro), comma-separated.")
+            ) // how input values are written (json, avro through a schema registry), in InputKeys, beside the topics
             .define(ALERT_TOPIC, Type.STRING, "kade-alerts", Validators.topic(), HIGH,
                     "Where anomalies go, one JSON alert each.")
             .define(SCORES_TOPIC, Type.STRING, null, Validators.topic(), MEDIUM,
@@ -71,6 +72,7 @@ final class ConfigDefinition {
             .define(OUTPUT_MAX_BYTES, Type.INT, null, Validators.optionalAtLeast(MIN_OUTPUT_MAX_BYTES), MEDIUM,
                     "Largest output record (key + value + headers) kade sends; larger alerts are truncated, larger dead "
                             + "letters sent as reference records. Unset: the producer's max.request.size less 1 KiB.")
+            ) // what alerts and scores carry from their input (headers, fields), in OutputKeys, beside the output bound
             .define(METRICS_PORT, Type.INT, 9404, Range.between(0, 65535), MEDIUM,
                     "HTTP port of /metrics and /health; 0 picks a free port.")
             .define(METRICS_BIND_ADDRESS, Type.STRING, "0.0.0.0", Validators.bindAddress(), LOW,

@@ -66,8 +66,8 @@ public final class KadeConfig {
      * the records in flight), at the cost of one offset commit per second per stream thread.
      */
     public static final long DEFAULT_AT_LEAST_ONCE_COMMIT_INTERVAL_MS = 1_000;
-    /** Kafka Streams' commit interval under exactly-once. */
-    static final long EXACTLY_ONCE_COMMIT_INTERVAL_MS = 100;
+    /** Kafka Streams' commit interval under exactly-once (public so benchmarks print what kade uses). */
+    public static final long EXACTLY_ONCE_COMMIT_INTERVAL_MS = 100;
     public static final String UNCHECKED_KAFKA_KEYS = "unchecked.kafka.keys";
     /** 256 MiB: far above any kade model, far below a heap-filling file. */
     public static final long DEFAULT_MODEL_MAX_BYTES = 256L * 1024 * 1024;
@@ -108,6 +108,7 @@ public final class KadeConfig {
             throw new ConfigException(SCORES_INCLUDE_LATENT, "is true but " + SCORES_TOPIC
                     + " is unset: the latent code goes on the scores topic");
         }
+        InputKeys.check(values);
         for (String k : this.kafka.keySet()) {
             KafkaPassThrough.check(k, this.kafka.get(k), uncheckedKafka);
         }
@@ -388,8 +389,14 @@ public final class KadeConfig {
         return Objects.hash(values, kafka);
     }
 
+    /** A password setting's value (never logged), or null when unset. */
+    public String secret(String key) {
+        return InputKeys.secret(values, key);
+    }
+
+    /** A list setting, each entry trimmed, empty entries left out. */
     @SuppressWarnings("unchecked")
-    private List<String> list(String key) {
+    public List<String> list(String key) {
         List<String> raw = (List<String>) values.get(key);
         List<String> out = new ArrayList<>();
         raw.stream().map(String::trim).filter(s -> !s.isEmpty()).forEach(out::add);

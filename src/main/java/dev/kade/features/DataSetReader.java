@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kade.input.AvroFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -63,12 +64,18 @@ public final class DataSetReader {
         }
     }
 
-    /** File formats, chosen by extension: {@code .jsonl}, {@code .ndjson}, {@code .json} are JSON Lines. */
+    /**
+     * File formats, chosen by extension: {@code .jsonl}, {@code .ndjson}, {@code .json} are JSON Lines, {@code .avro}
+     * an Avro object container file (each record read as the stream reads Avro input), anything else CSV.
+     */
     public enum Format {
-        CSV, JSON_LINES;
+        CSV, JSON_LINES, AVRO;
 
         public static Format of(String name) {
             String n = name.toLowerCase(Locale.ROOT);
+            if (n.endsWith(".avro")) {
+                return AVRO;
+            }
             return n.endsWith(".jsonl") || n.endsWith(".ndjson") || n.endsWith(".json") ? JSON_LINES : CSV;
         }
     }
@@ -124,6 +131,10 @@ public final class DataSetReader {
      */
     static List<Record> records(InputStream in, String name, Format format, List<String> csvColumns) {
         List<Record> records = new ArrayList<>();
+        if (format == Format.AVRO) {
+            readAvro(in, name, records);
+            return records;
+        }
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             if (format == Format.CSV) {
                 readCsv(reader, name, records, csvColumns);
@@ -203,6 +214,21 @@ public final class DataSetReader {
         }
         cells.add(cell.toString());
         return cells;
+    }
+
+    /** An Avro container file: record n (from 1) is "line" n in messages. */
+    private static void readAvro(InputStream in, String name, List<Record> records) {
+        try {
+            AvroFiles.forEach(in, json -> {
+                try {
+                    records.add(new Record(records.size() + 1, (ObjectNode) FeatureExtractor.json().readTree(json)));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new DataSetException("cannot read " + name + " as an Avro container file: " + e.getMessage(), e);
+        }
     }
 
     private static void readJsonLines(BufferedReader reader, String name, List<Record> records) throws IOException {

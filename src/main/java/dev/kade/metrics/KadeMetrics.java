@@ -50,7 +50,7 @@ import io.prometheus.metrics.model.snapshots.Labels;
  *   <li>shadow model ({@link #attachShadow}): {@code kade_shadow_info{version,kind}}, {@code kade_shadow_threshold},
  *       {@code kade_shadow_loads_total{result}}, {@code kade_shadow_failures_total},
  *       {@code kade_shadow_records_scored_total}, {@code kade_shadow_alerts_total{model=champion|shadow|both}},
- *       {@code kade_shadow_rank_correlation}, {@code kade_shadow_alert_overlap}</li>
+ *       {@code kade_shadow_rank_correlation}, {@code kade_shadow_alert_overlap}, {@code kade_model_promotions_total}</li>
  * </ul>
  *
  * <p>Health meters are per instance, without a partition tag: partitions per instance are bounded, but
@@ -108,6 +108,7 @@ public final class KadeMetrics implements MeterBinder {
     public static final String SHADOW_PAIRED_SINCE = "kade.shadow.paired.since";
     /** Promotions and rollbacks of the serving model ({@link PromotionMeters}), by {@code action}. */
     public static final String MODEL_PROMOTIONS = "kade.model.promotions";
+    public static final String CONTEXT_CUTS = "kade.output.context.cuts";
 
     /**
      * Score buckets, -100..1000. Scores have no common scale: an AE or VAE score is a standardised-space MSE
@@ -133,6 +134,7 @@ public final class KadeMetrics implements MeterBinder {
     private final Map<String, Counter> recordsIn = new ConcurrentHashMap<>();
     private final Map<DeadLetterReason, Counter> deadLetters = new EnumMap<>(DeadLetterReason.class);
     private final Map<BatchTrigger, Counter> batches = new java.util.EnumMap<>(BatchTrigger.class);
+    private final Map<dev.kade.output.ContextCut, Counter> contextCuts = new EnumMap<>(dev.kade.output.ContextCut.class);
     private Counter scored;
     private Counter anomalies;
     private Counter loadSuccess;
@@ -238,6 +240,10 @@ public final class KadeMetrics implements MeterBinder {
                 .tags(common).register(r);
         seriesExpired = Counter.builder(SERIES_EXPIRED)
                 .description("Entities that left the state after series.idle.expiry.ms without a record").tags(common).register(r);
+        for (dev.kade.output.ContextCut cut : dev.kade.output.ContextCut.values()) {
+            contextCuts.put(cut, counter(CONTEXT_CUTS, "Carried headers or fields cut to keep alerts and scores bounded",
+                    Tags.of("cut", cut.label())));
+        }
         for (DeadLetterReason reason : DeadLetterReason.values()) {
             // every reason registered up front: rate() has a zero series to start from, and the map is read-only after
             deadLetters.put(reason, counter(DEAD_LETTERS, "Records sent to the dead-letter topic, by reason",
@@ -341,6 +347,15 @@ public final class KadeMetrics implements MeterBinder {
         if (s != null) {
             s.agreement().observe(championScores, championThreshold, shadowScores, shadowThreshold, count);
         }
+    }
+
+    /** A carried header or field cut, or an output sent without its context (output.headers.*, output.fields.*). */
+    public void contextCut(dev.kade.output.ContextCut cut) {
+        Counter c = contextCuts.get(cut);
+        if (c == null) {
+            bound(); // throws: not bound yet
+        }
+        c.increment();
     }
 
     /** One record sent to the dead-letter topic for the given reason. */

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Renders {@link Alert}s and {@link ScoreRecord}s as JSON with one reused {@link JsonGenerator} over one
@@ -51,7 +52,7 @@ public final class OutputWriter {
     /** The alert's value bytes, truncated if needed to fit with its key. */
     public byte[] alert(Alert a) throws OutputTooLargeException {
         for (Truncation t : Truncation.values()) {
-            render(() -> writeAlert(a, t));
+            render(() -> writeAlert(a, t, CarriedContext.NONE));
             if (limits.fits(a.key(), buffer.size(), 0)) {
                 return buffer.toByteArray();
             }
@@ -60,9 +61,36 @@ public final class OutputWriter {
                 + (a.key() == null ? 0 : a.key().length) + " bytes)");
     }
 
+    /**
+     * The alert with its record's carried context (docs/output-formats.md "Carried context"): the fields in its
+     * {@code context} object and the copied headers. An alert that does not fit with its context whole is sent
+     * without it (fields and headers), truncated as {@link #alert(Alert)} if still needed, and says so in
+     * {@link RenderedOutput#contextDropped()}; the context never makes an alert fail.
+     */
+    public RenderedOutput alert(Alert a, CarriedContext c) throws OutputTooLargeException {
+        if (!c.isEmpty()) {
+            render(() -> writeAlert(a, Truncation.NONE, c));
+            if (limits.fits(a.key(), buffer.size(), c.headerBytes())) {
+                return new RenderedOutput(buffer.toByteArray(), c.newHeaders(), false);
+            }
+        }
+        return new RenderedOutput(alert(a), new RecordHeaders(), !c.isEmpty());
+    }
+
+    /** The score record with its record's carried context, as {@link #alert(Alert, CarriedContext)} carries it. */
+    public RenderedOutput score(ScoreRecord s, byte[] key, CarriedContext c) throws OutputTooLargeException {
+        if (!c.isEmpty()) {
+            render(() -> writeScore(s, c));
+            if (limits.fits(key, buffer.size(), c.headerBytes())) {
+                return new RenderedOutput(buffer.toByteArray(), c.newHeaders(), false);
+            }
+        }
+        return new RenderedOutput(score(s, key), new RecordHeaders(), !c.isEmpty());
+    }
+
     /** The score record's value bytes; {@code key} is the record key it will be sent with. */
     public byte[] score(ScoreRecord s, byte[] key) throws OutputTooLargeException {
-        render(() -> writeScore(s));
+        render(() -> writeScore(s, CarriedContext.NONE));
         if (!limits.fits(key, buffer.size(), 0)) {
             throw new OutputTooLargeException("score record does not fit output.max.bytes=" + limits.maxBytes() + " (key "
                     + (key == null ? 0 : key.length) + " bytes)");
@@ -109,7 +137,7 @@ public final class OutputWriter {
         }
     }
 
-    private void writeAlert(Alert a, Truncation t) throws IOException {
+    private void writeAlert(Alert a, Truncation t, CarriedContext c) throws IOException {
         List<String> names = a.model().features();
         int width = names.size();
         gen.writeStartObject();
@@ -140,6 +168,7 @@ public final class OutputWriter {
         }
         gen.writeStringField("event_time", a.eventTime().toString());
         gen.writeStringField("detection_time", a.detectionTime().toString());
+        writeContext(c);
         writeSource(a.source());
         if (t != Truncation.NONE) {
             gen.writeBooleanField("truncated", true);
@@ -147,7 +176,7 @@ public final class OutputWriter {
         gen.writeEndObject();
     }
 
-    private void writeScore(ScoreRecord s) throws IOException {
+    private void writeScore(ScoreRecord s, CarriedContext c) throws IOException {
         gen.writeStartObject();
         gen.writeFieldName("score");
         writeFloat(s.score());
@@ -168,6 +197,7 @@ public final class OutputWriter {
             }
             gen.writeEndArray();
         }
+        writeContext(c);
         writeSource(s.source());
         gen.writeEndObject();
     }
@@ -312,6 +342,24 @@ public final class OutputWriter {
             gen.writeEndObject();
         }
         gen.writeEndArray();
+    }
+
+    /** The carried fields as {@code "context": {...}}, each as the JSON type it had; nothing when there are none. */
+    private void writeContext(CarriedContext c) throws IOException {
+        if (c.fields().isEmpty()) {
+            return;
+        }
+        gen.writeObjectFieldStart("context");
+        for (CarriedContext.Field f : c.fields()) {
+            gen.writeFieldName(f.name());
+            switch (f.kind()) {
+                case STRING -> gen.writeString(f.text());
+                case NUMBER -> gen.writeNumber(f.text());
+                case BOOLEAN -> gen.writeBoolean(Boolean.parseBoolean(f.text()));
+                case NULL -> gen.writeNull();
+            }
+        }
+        gen.writeEndObject();
     }
 
     private void writeSource(Source s) throws IOException {

@@ -37,9 +37,19 @@ final class PendingBatch {
      * @param source        its topic, partition and offset
      * @param streamsContext Kafka Streams' record context for it (internal type), or null outside a real task
      * @param bufferedNanos {@link System#nanoTime()} when it was buffered
+     * @param original      the value as read from Kafka when {@code record}'s is decoded from it (Avro input: the
+     *                      record holds its JSON), so a dead letter keeps the original bytes; null when the same
      */
     record Entry(Record<byte[], byte[]> record, Source source, ProcessorRecordContext streamsContext,
-                 long bufferedNanos) {
+                 long bufferedNanos, byte[] original) {
+        Entry(Record<byte[], byte[]> record, Source source, ProcessorRecordContext streamsContext, long bufferedNanos) {
+            this(record, source, streamsContext, bufferedNanos, null);
+        }
+
+        /** The value as read from Kafka: what a dead letter carries. */
+        byte[] originalValue() {
+            return original != null ? original : record.value();
+        }
     }
 
     private final Thread owner = Thread.currentThread();

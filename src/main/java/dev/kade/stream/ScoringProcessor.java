@@ -1,20 +1,24 @@
 package dev.kade.stream;
 
+import dev.kade.input.DecodeException;
 import dev.kade.metrics.BatchTrigger;
 import dev.kade.metrics.KadeMetrics;
 import dev.kade.model.ModelMetadata;
 import dev.kade.output.Alert;
+import dev.kade.output.CarriedContext;
+import dev.kade.output.ContextCopier;
+import dev.kade.output.ContextCut;
 import dev.kade.output.DeadLetterReason;
 import dev.kade.output.DeadLetters;
 import dev.kade.output.OutputTooLargeException;
 import dev.kade.output.OutputWriter;
+import dev.kade.output.RenderedOutput;
 import dev.kade.output.ScoreRecord;
 import dev.kade.output.Source;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -59,6 +63,10 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     private final KadeMetrics metrics;
     private final OutputWriter writer;
     private final DeadLetters deadLetters;
+    /** What alerts and scores carry from their input record (output.headers.copy, output.fields.copy). */
+    private final ContextCopier carried;
+    /** Decodes input values that are not JSON (input.format=avro) before they are buffered. */
+    private final DecodeStep decode;
     /** The batch being scored: each buffered record's features and outcome; reused, grown, never shrunk. */
     private final ScoredBatch batch = new ScoredBatch();
     private ProcessorContext<byte[], byte[]> context;
@@ -96,6 +104,8 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         this.metrics = metrics;
         this.writer = new OutputWriter(config.limits());
         this.deadLetters = new DeadLetters(writer, config.clock());
+        this.carried = new ContextCopier(config.context(), metrics::contextCut);
+        this.decode = new DecodeStep(config.input());
     }
 
     @Override
@@ -134,6 +144,19 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     @Override
     public void process(Record<byte[], byte[]> record) {
         ProcessorRecordContext streamsContext = internal == null ? null : internal.recordContext();
+        byte[] original = null;
+        if (decode.active()) {
+            try {
+                original = record.value();
+                record = record.withValue(decode.decode(original));
+            } catch (DecodeException e) {
+                // dead-lettered now, with its original bytes: it never reaches a batch (counted in here, by itself)
+                metrics.recordsIn(source().topic(), 1);
+                deadLetter(new PendingBatch.Entry(record, source(), streamsContext, System.nanoTime()),
+                        DecodeStep.reason(e.error()), e.getMessage(), null, models.metadata());
+                return;
+            }
+        }
         boolean windowed = series != null && (series.open() || models.metadata().window() > 1);
         if (windowed != pendingWindowed && !pending.isEmpty()) {
             // the serving model changed kind: the batch so far is scored as what it is before this record
@@ -143,7 +166,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             windowed = false; // swapped to a per-record model in between
         }
         pendingWindowed = windowed;
-        pending.add(new PendingBatch.Entry(record, source(), streamsContext, System.nanoTime()));
+        pending.add(new PendingBatch.Entry(record, source(), streamsContext, System.nanoTime(), original));
         if (windowed) {
             // admitted now, not at flush: the next record of this entity in the batch sees the window as of this one
             series.admit(record);
@@ -326,11 +349,12 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     private Outputs renderWindowed(PendingBatch.Entry e, SeriesScoring.Judged j, ModelMetadata meta)
             throws OutputTooLargeException {
         Record<byte[], byte[]> record = e.record();
-        byte[] alert = j.alert() ? writer.alert(new Alert(record.key(), e.source(), Instant.ofEpochMilli(j.series().eventTime()),
-                config.clock().instant(), meta, j.score(), j.record(), j.errors(), 0, config.topFeatures(), j.alertPart()))
+        CarriedContext c = carried.copy(record.headers(), record.value());
+        RenderedOutput alert = j.alert() ? writer.alert(new Alert(record.key(), e.source(), Instant.ofEpochMilli(j.series().eventTime()),
+                config.clock().instant(), meta, j.score(), j.record(), j.errors(), 0, config.topFeatures(), j.alertPart()), c)
                 : null;
-        byte[] scoreRecord = config.topics().scores().isPresent()
-                ? writer.score(new ScoreRecord(j.score(), j.alert(), meta, e.source(), null, 0, 0, j.series()), record.key())
+        RenderedOutput scoreRecord = config.topics().scores().isPresent()
+                ? writer.score(new ScoreRecord(j.score(), j.alert(), meta, e.source(), null, 0, 0, j.series()), record.key(), c)
                 : null;
         return new Outputs(scoreRecord, alert);
     }
@@ -343,31 +367,39 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         PendingBatch.Entry e = row.entry();
         Record<byte[], byte[]> record = e.record();
         boolean anomaly = score >= meta.threshold();
-        byte[] alert = anomaly ? writer.alert(new Alert(record.key(), e.source(), Instant.ofEpochMilli(record.timestamp()),
+        CarriedContext c = carried.copy(record.headers(), record.value());
+        RenderedOutput alert = anomaly ? writer.alert(new Alert(record.key(), e.source(), Instant.ofEpochMilli(record.timestamp()),
                 config.clock().instant(), meta, score, batch.features(), batch.featureErrors(), batch.featureOffset(row),
-                config.topFeatures())) : null;
-        byte[] scoreRecord = config.topics().scores().isPresent()
+                config.topFeatures()), c) : null;
+        RenderedOutput scoreRecord = config.topics().scores().isPresent()
                 ? writer.score(new ScoreRecord(score, anomaly, meta, e.source(), batch.latent(), batch.latentOffset(row),
-                        batch.latentWidth()), record.key()) : null;
+                        batch.latentWidth()), record.key(), c) : null;
         return new Outputs(scoreRecord, alert);
     }
 
-    /** A scored record's rendered outputs; either may be null (no scores topic, not an anomaly). */
-    private record Outputs(byte[] score, byte[] alert) {
+    /** A scored record's rendered outputs, each with its headers; either may be null (no scores topic, not an anomaly). */
+    private record Outputs(RenderedOutput score, RenderedOutput alert) {
     }
 
     private void forward(Record<byte[], byte[]> record, Outputs out) {
         if (out.score() != null) {
-            context.forward(record.withValue(out.score()).withHeaders(new RecordHeaders()), ScoringTopology.SCORES_SINK);
+            forward(record, out.score(), ScoringTopology.SCORES_SINK);
         }
         if (out.alert() != null) {
-            context.forward(record.withValue(out.alert()).withHeaders(new RecordHeaders()), ScoringTopology.ALERTS_SINK);
+            forward(record, out.alert(), ScoringTopology.ALERTS_SINK);
         }
+    }
+
+    private void forward(Record<byte[], byte[]> record, RenderedOutput out, String sink) {
+        if (out.contextDropped()) {
+            metrics.contextCut(ContextCut.CONTEXT_DROPPED);
+        }
+        context.forward(record.withValue(out.value()).withHeaders(out.headers()), sink);
     }
 
     private void deadLetter(PendingBatch.Entry e, DeadLetterReason reason, String detail, String feature, ModelMetadata model) {
         Record<byte[], byte[]> record = e.record();
-        DeadLetters.DeadLetter d = deadLetters.build(record.key(), record.value(), record.headers(), reason, detail, feature,
+        DeadLetters.DeadLetter d = deadLetters.build(record.key(), e.originalValue(), record.headers(), reason, detail, feature,
                 e.source(), model.version());
         metrics.deadLetter(reason);
         context.forward(record.withKey(d.key()).withValue(d.value()).withHeaders(d.headers()), ScoringTopology.DEAD_LETTER_SINK);

@@ -1,5 +1,7 @@
 package dev.kade.stream;
 
+import dev.kade.input.InputDecoding;
+import dev.kade.output.ContextSettings;
 import dev.kade.output.OutputLimits;
 import dev.kade.entity.SeriesSettings;
 import java.time.Clock;
@@ -15,10 +17,14 @@ import java.util.Objects;
  * @param limits      the size every output record must fit
  * @param includeLatent whether scores records carry the model's latent code ({@code scores.include.latent})
  * @param series      entity, event time and series policies for windowed models (ignored for per-record ones)
+ * @param context     what alerts and scores carry from their input record (headers, fields)
+ * @param input       how input values are read ({@code input.format}: JSON as is, or Avro through a registry)
  */
 public record TopologyConfig(Topics topics, int topFeatures, Clock clock, Batching batching, OutputLimits limits,
-                             boolean includeLatent, SeriesSettings series) {
+                             boolean includeLatent, SeriesSettings series, ContextSettings context, InputDecoding input) {
     public TopologyConfig {
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(context, "context");
         Objects.requireNonNull(series, "series");
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(clock, "clock");
@@ -27,6 +33,12 @@ public record TopologyConfig(Topics topics, int topFeatures, Clock clock, Batchi
         if (topFeatures < 0) {
             throw new IllegalArgumentException("topFeatures must be >= 0");
         }
+    }
+
+    /** With the default carried context (W3C trace headers, no fields). */
+    public TopologyConfig(Topics topics, int topFeatures, Clock clock, Batching batching, OutputLimits limits,
+                          boolean includeLatent, SeriesSettings series) {
+        this(topics, topFeatures, clock, batching, limits, includeLatent, series, ContextSettings.DEFAULT, InputDecoding.JSON);
     }
 
     /** Per-record settings only (windowed models get {@link SeriesSettings#DEFAULT}). */
@@ -52,16 +64,26 @@ public record TopologyConfig(Topics topics, int topFeatures, Clock clock, Batchi
 
     /** The same settings with other batching (tests and benchmarks). */
     public TopologyConfig withBatching(Batching other) {
-        return new TopologyConfig(topics, topFeatures, clock, other, limits, includeLatent, series);
+        return new TopologyConfig(topics, topFeatures, clock, other, limits, includeLatent, series, context, input);
     }
 
     /** The same settings with another output limit (tests). */
     public TopologyConfig withLimits(OutputLimits other) {
-        return new TopologyConfig(topics, topFeatures, clock, batching, other, includeLatent, series);
+        return new TopologyConfig(topics, topFeatures, clock, batching, other, includeLatent, series, context, input);
+    }
+
+    /** The same settings reading input values another way. */
+    public TopologyConfig withInput(InputDecoding other) {
+        return new TopologyConfig(topics, topFeatures, clock, batching, limits, includeLatent, series, context, other);
+    }
+
+    /** The same settings with another carried context. */
+    public TopologyConfig withContext(ContextSettings other) {
+        return new TopologyConfig(topics, topFeatures, clock, batching, limits, includeLatent, series, other, input);
     }
 
     /** The same settings with other entity, time and series settings (windowed models). */
     public TopologyConfig withSeries(SeriesSettings other) {
-        return new TopologyConfig(topics, topFeatures, clock, batching, limits, includeLatent, other);
+        return new TopologyConfig(topics, topFeatures, clock, batching, limits, includeLatent, other, context, input);
     }
 }

@@ -45,14 +45,25 @@ final class FaultScenario {
      * One recovery: the fault; the time from the restart (process launch, or broker launch) to the first new
      * output; of that, the part from Kafka Streams' start (CREATED -> REBALANCING in kade's log) to the first
      * output, which is what the group protocol and transactions cost, without JVM and model start-up
-     * (-1 when not a kade restart); how long /health/ready took to answer 503 (broker kill); the exit code.
+     * (-1 when not a kade restart); how long /health/ready took to answer 503 (broker kill); the exit code;
+     * the consumer group's members the broker still listed once the stopped process had exited (SIGTERM; -1
+     * otherwise: a {@code kill -9}ed member stays until its session times out).
      */
-    record Recovery(Fault fault, long restartToOutputMs, long streamsStartToOutputMs, long notReadyAfterMs, int exitCode) {
+    record Recovery(Fault fault, long restartToOutputMs, long streamsStartToOutputMs, long notReadyAfterMs, int exitCode,
+                    int groupMembersAfterExit) {
     }
 
-    /** What a run found. */
+    /**
+     * What a run found; {@code finalGroupMembers} are the group's members right after the final SIGTERM's exit. The
+     * tally is taken after that exit, once the ledger has read each output partition to its end, so a duplicate
+     * written at any time in the run, the last close included, is counted.
+     */
     record Figures(ProcessingGuarantee guarantee, List<Recovery> recoveries, OutputLedger.Tally tally,
-                   long stalledClientLiveMs, int finalExitCode) {
+                   long stalledClientLiveMs, int finalExitCode, int finalGroupMembers, int inputPerSecond) {
+        long kills() {
+            return recoveries.stream().filter(r -> r.fault() == Fault.KILL_KADE).count();
+        }
+
         List<Long> restartTimes(Fault fault) {
             return recoveries.stream().filter(r -> r.fault() == fault).map(Recovery::restartToOutputMs).toList();
         }
@@ -113,6 +124,12 @@ final class FaultScenario {
                 long stalledClientLiveMs = stalledClientProbe(current);
                 for (Fault fault : plan) {
                     Thread.sleep(1000 + random.nextInt(2500)); // land the fault at a random point mid-stream
+                    if (fault == Fault.KILL_KADE && guarantee == ProcessingGuarantee.AT_LEAST_ONCE) {
+                        // the duplicate bound is a steady-state claim: a kill while kade catches up on input that
+                        // queued during its start repeats one commit interval of that faster catch-up instead
+                        require(awaitCaughtUp(ledger, feeder, inputPerSecond, Duration.ofSeconds(60)),
+                                "kade did not catch up with the input before the kill", log);
+                    }
                     recoveries.add(apply(fault, ledger, log, config, pod));
                 }
                 long[] ends = feeder.stop();
@@ -120,10 +137,11 @@ final class FaultScenario {
                 while (!ledger.complete(ends) && System.nanoTime() < deadline) {
                     Thread.sleep(200);
                 }
-                ledger.drain(Duration.ofSeconds(2), Duration.ofSeconds(10));
-                OutputLedger.Tally tally = ledger.tally(ends);
                 int exit = current.jvm().sigterm(Duration.ofSeconds(60));
-                return new Figures(guarantee, recoveries, tally, stalledClientLiveMs, exit);
+                int members = groupMembers();
+                require(ledger.awaitEndOfOutputs(Duration.ofSeconds(60)), "the ledger did not read the outputs to their end", log);
+                OutputLedger.Tally tally = ledger.tally(ends);
+                return new Figures(guarantee, recoveries, tally, stalledClientLiveMs, exit, members, inputPerSecond);
             } finally {
                 current.close();
             }
@@ -138,10 +156,12 @@ final class FaultScenario {
         switch (fault) {
             case KILL_KADE, SIGTERM_KADE -> {
                 int exit = 137;
+                int members = -1;
                 if (fault == Fault.KILL_KADE) {
                     kade.jvm().kill9();
                 } else {
                     exit = kade.jvm().sigterm(Duration.ofSeconds(60));
+                    members = groupMembers(); // at once: a member that did not leave stays for its session timeout (45 s)
                 }
                 long before = ledger.drain(Duration.ofMillis(500), Duration.ofSeconds(15));
                 long logFrom = Files.readString(log).length();
@@ -151,7 +171,7 @@ final class FaultScenario {
                 require(first != null, fault + ": no output within 120 s of the restart", log);
                 long streamsStart = streamsStartWallMs(log, logFrom);
                 return new Recovery(fault, (first.nanos() - t0) / 1_000_000,
-                        streamsStart < 0 ? -1 : first.wallMs() - streamsStart, -1, exit);
+                        streamsStart < 0 ? -1 : first.wallMs() - streamsStart, -1, exit, members);
             }
             case KILL_BROKER -> {
                 broker.kill9();
@@ -170,9 +190,45 @@ final class FaultScenario {
                 require(first != null, "no output within 180 s of the broker restart", log);
                 require(kade.awaitStatus("/health/ready", 200, Duration.ofSeconds(120)) >= 0,
                         "/health/ready did not come back after the broker", log);
-                return new Recovery(fault, (first.nanos() - t0) / 1_000_000, -1, notReady, -1);
+                require(awaitMetric(kade, "kade_broker_reachable{application=\"" + prefix + "-app\"} 1.0", Duration.ofSeconds(30)),
+                        "kade_broker_reachable did not return to 1 after the broker came back", log);
+                require(kade.get("/health/live").status() == 200, "/health/live after the broker came back", log);
+                return new Recovery(fault, (first.nanos() - t0) / 1_000_000, -1, notReady, -1, -1);
             }
             default -> throw new IllegalArgumentException(fault.toString());
+        }
+    }
+
+    /** Waits until the outputs answer all but half a second of the input sent so far; false on timeout. */
+    private static boolean awaitCaughtUp(OutputLedger ledger, InputFeeder feeder, int inputPerSecond, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (ledger.inputsAnswered() >= feeder.sent() - inputPerSecond / 2) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    /** Polls /metrics until it contains {@code line}; false on timeout. */
+    private static boolean awaitMetric(KadeProcess kade, String line, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (kade.get("/metrics").body().contains(line)) {
+                return true;
+            }
+            Thread.sleep(200);
+        }
+        return false;
+    }
+
+    /** The members the broker lists in kade's consumer group (its application id) now. */
+    private int groupMembers() throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            return admin.describeConsumerGroups(List.of(prefix + "-app")).all().get(30, TimeUnit.SECONDS)
+                    .get(prefix + "-app").members().size();
         }
     }
 
@@ -227,18 +283,25 @@ final class FaultScenario {
         return file;
     }
 
+    /** kade's text log line starts with the full local date and time ({@code KadeLogConfigurator.TEXT_PATTERN}). */
     private static final java.util.regex.Pattern STREAMS_START = java.util.regex.Pattern.compile(
-            "(\\d{2}:\\d{2}:\\d{2}\\.\\d{3}) .*Kafka Streams CREATED -> REBALANCING");
+            "(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}) .*Kafka Streams CREATED -> REBALANCING");
 
-    /** Wall-clock time (epoch ms, today) of the first "CREATED -> REBALANCING" after {@code from}; -1 if none. */
+    /** Wall-clock time (epoch ms) of the first "CREATED -> REBALANCING" after {@code from}; -1 if none. */
     private static long streamsStartWallMs(Path log, long from) throws IOException {
-        String text = Files.readString(log);
+        return streamsStartWallMs(Files.readString(log), from, java.time.ZoneId.systemDefault());
+    }
+
+    /**
+     * The same from the log's text. The whole timestamp is parsed, date included: a time of day alone, put on
+     * today's date, is a day off for a line written before midnight and read after it.
+     */
+    static long streamsStartWallMs(String text, long from, java.time.ZoneId zone) {
         java.util.regex.Matcher m = STREAMS_START.matcher(text);
         if (!m.find((int) Math.min(from, text.length()))) {
             return -1;
         }
-        return java.time.LocalTime.parse(m.group(1)).atDate(java.time.LocalDate.now())
-                .atZone(java.time.ZoneId.systemDefault()).toInstant().toEpochMilli();
+        return java.time.LocalDateTime.parse(m.group(1)).atZone(zone).toInstant().toEpochMilli();
     }
 
     /** Deletes {@code dir} if it exists and creates it empty; returns its absolute path. */

@@ -19,7 +19,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Writes input at a steady rate across the partitions for as long as the suite runs, so that kills land
  * while records are in flight: mostly normal records, every 50th an anomaly, every 97th malformed (a dead
- * letter). The producer is idempotent, so a broker restart neither loses nor duplicates input.
+ * letter). The producer is deliberately not idempotent (the comment in {@code run} says why): a failed send fails
+ * {@link #stop}, and a retried send may write an input record twice, each copy with its own offset, which is harmless
+ * because the suite checks outputs per input offset.
  */
 final class InputFeeder implements AutoCloseable {
     private final String bootstrap;

@@ -31,11 +31,14 @@ final class OutputLedger implements AutoCloseable {
     private final AtomicLong outputs = new AtomicLong();
     private final AtomicLong lastArrival = new AtomicLong();
     private final AtomicLong lastArrivalWallMs = new AtomicLong();
+    private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
+    private final String bootstrap;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Throwable failure;
 
     OutputLedger(String bootstrap, String scoresTopic, String deadLetterTopic, int partitions) {
+        this.bootstrap = bootstrap;
         thread = new Thread(() -> run(bootstrap, List.of(scoresTopic, deadLetterTopic), partitions), "fault-ledger");
         thread.setDaemon(true);
         thread.start();
@@ -62,6 +65,9 @@ final class OutputLedger implements AutoCloseable {
                     outputs.incrementAndGet();
                     lastArrival.set(System.nanoTime());
                     lastArrivalWallMs.set(System.currentTimeMillis());
+                }
+                for (TopicPartition tp : tps) {
+                    positions.put(tp, consumer.position(tp));
                 }
             }
         } catch (Throwable t) {
@@ -99,6 +105,12 @@ final class OutputLedger implements AutoCloseable {
         return outputs.get();
     }
 
+    /** Input offsets with at least one output so far. */
+    long inputsAnswered() {
+        check();
+        return seen.size();
+    }
+
     /** Waits until no output arrived for {@code quiet}; returns the count then. */
     long drain(Duration quiet, Duration max) throws InterruptedException {
         long deadline = System.nanoTime() + max.toNanos();
@@ -122,6 +134,35 @@ final class OutputLedger implements AutoCloseable {
             Thread.sleep(5);
         }
         return null;
+    }
+
+    /**
+     * Waits until the ledger has read every output partition to its end as a {@code read_committed} consumer sees
+     * it now (the last stable offset); call it once kade has exited, so that nothing it wrote, a late duplicate
+     * included, is missed by the tally. False on timeout.
+     */
+    boolean awaitEndOfOutputs(Duration timeout) throws InterruptedException {
+        Map<TopicPartition, Long> ends;
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            ends = c.endOffsets(List.copyOf(positionsOrFail().keySet()), Duration.ofSeconds(30));
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (ends.entrySet().stream().allMatch(e -> positions.getOrDefault(e.getKey(), 0L) >= e.getValue())) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return false;
+    }
+
+    private Map<TopicPartition, Long> positionsOrFail() {
+        check();
+        if (positions.isEmpty()) {
+            throw new IllegalStateException("the ledger has not polled yet");
+        }
+        return positions;
     }
 
     /** Counts per input offset: how many were missing, seen once, and duplicated (extra copies). */

@@ -67,7 +67,8 @@ class KadeMetricsTest {
                 .contains("kade_partitions_stalled{application=\"kade-test\"} 1.0")
                 .contains("kade_progress_age_seconds{application=\"kade-test\"} 75.5")
                 .contains("kade_broker_reachable{application=\"kade-test\"} 0.0")
-                .contains("kade_stream_thread_deaths_total{application=\"kade-test\"} 1.0");
+                .contains("kade_stream_thread_deaths_total{application=\"kade-test\"} 1.0")
+                .contains("kade_output_context_cuts_total{application=\"kade-test\",cut=\"context_dropped\"} 0.0");
         // every kade family has HELP text (promtool check metrics wants it)
         Set<String> families = Arrays.stream(text.split("\n")).filter(l -> l.startsWith("# TYPE kade_"))
                 .map(l -> l.split(" ")[2]).collect(Collectors.toSet());
@@ -78,7 +79,7 @@ class KadeMetricsTest {
                 "kade_progress_age_seconds", "kade_broker_reachable", "kade_stream_thread_deaths_total",
                 "kade_series_entities", "kade_series_state_bytes", "kade_series_new_entities_total",
                 "kade_series_warmups_total", "kade_series_imputed_total", "kade_series_late_total", "kade_series_gaps_total",
-                "kade_series_expired_total", "kade_model_promotions_total");
+                "kade_series_expired_total", "kade_output_context_cuts_total", "kade_model_promotions_total");
         for (String f : families) {
             assertThat(text).containsPattern("# HELP " + f + " \\S");
         }

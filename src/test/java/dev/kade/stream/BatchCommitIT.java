@@ -3,6 +3,7 @@ package dev.kade.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kade.app.ScoringApp;
+import dev.kade.app.StableTransactionalIds;
 import dev.kade.app.StreamsSetup;
 import dev.kade.config.KadeConfig;
 import dev.kade.config.ProcessingGuarantee;
@@ -32,6 +33,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaClientSupplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -62,7 +64,21 @@ class BatchCommitIT {
     @ParameterizedTest
     @EnumSource(ProcessingGuarantee.class)
     void rebalancesAndCommitRequestsMidBatchLoseNothingAndCommitNoBufferedRecord(ProcessingGuarantee g) throws Exception {
-        String p = SharedKafka.unique("rb-" + tag(g));
+        rebalancesMidBatch(g, false);
+    }
+
+    /**
+     * The same under exactly-once through the clients production uses: static membership ({@code group.instance.id},
+     * the pod name in Kubernetes) and {@code StableTransactionalIds}, which gives each stream thread's producer a
+     * {@code transactional.id} built from it. The restarted node takes the first node's instance id, as a restarted pod does.
+     */
+    @org.junit.jupiter.api.Test
+    void exactlyOnceHoldsThroughTheProductionClientSupplier() throws Exception {
+        rebalancesMidBatch(ProcessingGuarantee.EXACTLY_ONCE_V2, true);
+    }
+
+    private void rebalancesMidBatch(ProcessingGuarantee g, boolean production) throws Exception {
+        String p = SharedKafka.unique((production ? "rbp-" : "rb-") + tag(g));
         BROKER.kafka().createTopics(PARTITIONS, p + "-in", p + "-scores", p + "-alerts", p + "-dlq");
         BROKER.kafka().createTopics(1, p + "-commit");
         Path model = TestModels.writeModel(dir.resolve("model.onnx"), "v1");
@@ -70,10 +86,10 @@ class BatchCommitIT {
         List<Node> nodes = new ArrayList<>();
         Trickle trickle = new Trickle(p, true);
         try {
-            Node a = start(nodes, "a", p, g, model, guard, 200);
+            Node a = start(nodes, "a", p, g, model, guard, production, 200);
             trickle.start();
             sleep(1200);
-            Node b = start(nodes, "b", p, g, model, guard, 200); // joins: partitions move mid-batch
+            Node b = start(nodes, "b", p, g, model, guard, production, 200); // joins: partitions move mid-batch
             sleep(1500);
             b.close(); // leaves: its partitions come back mid-batch
             sleep(1200);
@@ -83,14 +99,22 @@ class BatchCommitIT {
             sleep(1000);
             a.close(); // clean close with records buffered
             trickle.stop();
-            Node again = start(nodes, "a2", p, g, model, guard, 200);
-            Map<String, Integer> seen = readUntilAllSeen(p, trickle.sent());
-            again.close();
+            Node again = start(nodes, "a2", p, g, model, guard, production, 200);
+            Map<String, Integer> seen = readUntilAllSeen(p, trickle.sent(), again);
 
             assertThat(guard.violations()).as("commit guard").isEmpty();
             assertGuaranteeHeld(g, seen, trickle.sent());
             assertThat(guard.commitsChecked()).as("commits checked").isGreaterThan(10);
             assertThat(guard.closesChecked()).as("producer closes checked").isGreaterThanOrEqualTo(3);
+            if (production) {
+                List<String> ids = BROKER.kafka().admin().listTransactions().all().get(30, TimeUnit.SECONDS).stream()
+                        .map(org.apache.kafka.clients.admin.TransactionListing::transactionalId)
+                        .filter(id -> id.startsWith(p + "-app-")).sorted().toList();
+                // b may leave before it is given a task, and so before its producer registers an id
+                assertThat(ids).as("transactional ids on the broker: <application.id>-<instance id>-<thread index>, "
+                        + "the restart reusing a's, never Streams' random process id")
+                        .contains(p + "-app-a-1", p + "-app-a-2").allMatch(id -> id.matches(java.util.regex.Pattern.quote(p + "-app-") + "[ab]-[12]"));
+            }
             assertBatchesWereRealAndEmptiedByCommits(nodes);
         } finally {
             trickle.stop();
@@ -110,7 +134,7 @@ class BatchCommitIT {
         List<Node> nodes = new ArrayList<>();
         try {
             // a long commit interval and wait: records stay buffered until the close commits
-            Node a = start(nodes, "a", p, g, model, guard, 30_000);
+            Node a = start(nodes, "a", p, g, model, guard, false, 30_000);
             int first = 40;
             produce(p, 0, first);
             await(() -> LiveBatches.heldEverywhere() == first, "all " + first + " records buffered");
@@ -121,10 +145,9 @@ class BatchCommitIT {
                     .isEqualTo(first);
             assertThat(a.metrics.batches(BatchTrigger.COMMIT)).isPositive();
 
-            Node b = start(nodes, "a2", p, g, model, guard, 200);
+            Node b = start(nodes, "a2", p, g, model, guard, false, 200);
             produce(p, first, first);
-            Map<String, Integer> seen = readUntilAllSeen(p, 2 * first);
-            b.close();
+            Map<String, Integer> seen = readUntilAllSeen(p, 2 * first, b);
             // a clean close and restart duplicate nothing, under either guarantee
             assertThat(guard.violations()).as("commit guard").isEmpty();
             assertGuaranteeHeld(ProcessingGuarantee.EXACTLY_ONCE_V2, seen, 2 * first);
@@ -185,8 +208,12 @@ class BatchCommitIT {
         return v.getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * Starts a node; with {@code production}, through the clients production uses: static membership under the
+     * instance id {@code name} ("a2" is "a" restarted) and {@link StableTransactionalIds} behind the guard.
+     */
     private Node start(List<Node> nodes, String name, String p, ProcessingGuarantee g, Path model, CommitGuard guard,
-                       long commitIntervalMs) throws InterruptedException {
+                       boolean production, long commitIntervalMs) throws InterruptedException {
         Map<String, String> m = new HashMap<>();
         m.put("bootstrap.servers", BROKER.kafka().bootstrapServers());
         m.put("application.id", p + "-app");
@@ -202,7 +229,13 @@ class BatchCommitIT {
         m.put("kafka.state.dir", dir.resolve("state-" + name).toString());
         m.put("kafka.num.stream.threads", "1");
         m.put("kafka.producer.transaction.timeout.ms", "60000"); // exactly-once wants commit interval below it
-        Node n = new Node(KadeConfig.fromMap(m), guard, p + "-commit");
+        KafkaClientSupplier clients = guard;
+        if (production) {
+            String instance = name.equals("a2") ? "a" : name;
+            m.put("kafka.group.instance.id", instance);
+            clients = guard.around(new StableTransactionalIds(p + "-app", instance));
+        }
+        Node n = new Node(KadeConfig.fromMap(m), clients, p + "-commit");
         nodes.add(n);
         await(() -> n.streams.state() == KafkaStreams.State.RUNNING, name + " RUNNING");
         return n;
@@ -215,7 +248,7 @@ class BatchCommitIT {
         final KadeMetrics metrics;
         private boolean closed;
 
-        Node(KadeConfig config, CommitGuard guard, String commitTopic) {
+        Node(KadeConfig config, KafkaClientSupplier clients, String commitTopic) {
             metrics = new KadeMetrics(config.applicationId());
             metrics.bindTo(new SimpleMeterRegistry());
             OnnxModel model = OnnxModel.load(config.modelPath());
@@ -225,7 +258,7 @@ class BatchCommitIT {
             // another task on the same thread that asks for commits: one request commits every task on the thread
             t.addSource("commit-requests", commitTopic);
             t.addProcessor("commit-requester", CommitRequester::new, "commit-requests");
-            streams = new KafkaStreams(t, StreamsSetup.properties(config, metrics), guard);
+            streams = new KafkaStreams(t, StreamsSetup.properties(config, metrics), clients);
             streams.start();
         }
 
@@ -314,24 +347,35 @@ class BatchCommitIT {
         }
     }
 
-    /** Counts outputs per input key on the scores and dead-letter topics (committed only) until every key is seen. */
-    private static Map<String, Integer> readUntilAllSeen(String p, int keys) {
+    /**
+     * Counts outputs per input key on the scores and dead-letter topics (committed only) until every key is seen; then
+     * closes {@code last}, the last running instance, and reads each output partition to its end, so that a duplicate
+     * written at any time in the test, the last close included, is counted (not only within a short grace window).
+     */
+    private static Map<String, Integer> readUntilAllSeen(String p, int keys, Node last) {
         Map<String, Integer> seen = new HashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.kafka().bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "verify-" + p + "-" + System.nanoTime(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(p + "-scores", p + "-dlq"));
+            List<org.apache.kafka.common.TopicPartition> tps = new ArrayList<>();
+            for (String topic : List.of(p + "-scores", p + "-dlq")) {
+                for (int i = 0; i < PARTITIONS; i++) {
+                    tps.add(new org.apache.kafka.common.TopicPartition(topic, i));
+                }
+            }
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (seen.size() < keys && System.nanoTime() < deadline) {
                 count(consumer, seen);
             }
-            long grace = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
-            while (System.nanoTime() < grace) {
-                count(consumer, seen); // more would be duplicates
+            last.close(); // nothing is written after this
+            Map<org.apache.kafka.common.TopicPartition, Long> ends = consumer.endOffsets(tps);
+            while (tps.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp)) && System.nanoTime() < deadline) {
+                count(consumer, seen);
             }
+            assertThat(tps).as("output partitions read to their end").allMatch(tp -> consumer.position(tp) >= ends.get(tp));
         }
         return seen;
     }

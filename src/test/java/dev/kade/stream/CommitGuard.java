@@ -1,23 +1,18 @@
 package dev.kade.stream;
 
-import java.time.Duration;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.consumer.OffsetCommitCallback;
-import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -34,13 +29,32 @@ import org.apache.kafka.streams.KafkaClientSupplier;
 final class CommitGuard implements KafkaClientSupplier {
     private static final ThreadLocal<int[]> SENT_SINCE_COMMIT = ThreadLocal.withInitial(() -> new int[1]);
 
-    private final List<String> violations = java.util.Collections.synchronizedList(new ArrayList<>());
-    private final AtomicInteger commitsChecked = new AtomicInteger();
-    private final AtomicInteger closesChecked = new AtomicInteger();
+    private final List<String> violations;
+    private final AtomicInteger commitsChecked;
+    private final AtomicInteger closesChecked;
+    private final KafkaClientSupplier clients;
 
     /** Starts watching the scoring batches ({@link LiveBatches}) so that commits can be checked against them. */
     CommitGuard() {
+        this(new PlainClients(), java.util.Collections.synchronizedList(new ArrayList<>()), new AtomicInteger(), new AtomicInteger());
+    }
+
+    private CommitGuard(KafkaClientSupplier clients, List<String> violations, AtomicInteger commitsChecked,
+                        AtomicInteger closesChecked) {
+        this.clients = java.util.Objects.requireNonNull(clients, "clients");
+        this.violations = violations;
+        this.commitsChecked = commitsChecked;
+        this.closesChecked = closesChecked;
         LiveBatches.install();
+    }
+
+    /**
+     * The clients {@code clients} makes (the production supplier, {@code StableTransactionalIds}, for one), checked
+     * by this guard (the same violations and counts): every producer and consumer is wrapped in a proxy that checks
+     * each call before passing it on.
+     */
+    KafkaClientSupplier around(KafkaClientSupplier clients) {
+        return new CommitGuard(clients, violations, commitsChecked, closesChecked);
     }
 
     List<String> violations() {
@@ -82,69 +96,94 @@ final class CommitGuard implements KafkaClientSupplier {
 
     @Override
     public Admin getAdmin(Map<String, Object> config) {
-        return Admin.create(config);
+        return clients.getAdmin(config);
     }
 
     @Override
     public Producer<byte[], byte[]> getProducer(Map<String, Object> config) {
-        return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer()) {
-            @Override
-            public Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record, Callback callback) {
-                SENT_SINCE_COMMIT.get()[0]++;
-                return super.send(record, callback);
+        Producer<byte[], byte[]> producer = clients.getProducer(config);
+        return watch(Producer.class, producer, (method, args) -> {
+            switch (method.getName()) {
+                case "send" -> SENT_SINCE_COMMIT.get()[0]++;
+                case "sendOffsetsToTransaction" -> checkCommit("sendOffsetsToTransaction", partitions(args[0]));
+                case "abortTransaction" -> SENT_SINCE_COMMIT.get()[0] = 0; // aborted output is never read by read_committed consumers
+                case "close" -> checkProducerClose();
+                default -> { }
             }
-
-            @Override
-            public void sendOffsetsToTransaction(Map<TopicPartition, OffsetAndMetadata> offsets,
-                                                 ConsumerGroupMetadata groupMetadata) {
-                checkCommit("sendOffsetsToTransaction", offsets.keySet());
-                super.sendOffsetsToTransaction(offsets, groupMetadata);
-            }
-
-            @Override
-            public void abortTransaction() {
-                SENT_SINCE_COMMIT.get()[0] = 0; // aborted output is never read by read_committed consumers
-                super.abortTransaction();
-            }
-
-            @Override
-            public void close(Duration timeout) {
-                checkProducerClose();
-                super.close(timeout);
-            }
-        };
+        });
     }
 
     @Override
     public Consumer<byte[], byte[]> getConsumer(Map<String, Object> config) {
-        return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer()) {
-            @Override
-            public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
-                checkCommit("commitSync", offsets.keySet());
-                super.commitSync(offsets);
+        Consumer<byte[], byte[]> consumer = clients.getConsumer(config);
+        return watch(Consumer.class, consumer, (method, args) -> {
+            String name = method.getName();
+            if ((name.equals("commitSync") || name.equals("commitAsync")) && args != null && args.length > 0
+                    && args[0] instanceof Map<?, ?> offsets) {
+                checkCommit(name, partitions(offsets));
             }
-
-            @Override
-            public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
-                checkCommit("commitSync", offsets.keySet());
-                super.commitSync(offsets, timeout);
-            }
-
-            @Override
-            public void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback) {
-                checkCommit("commitAsync", offsets.keySet());
-                super.commitAsync(offsets, callback);
-            }
-        };
+        });
     }
 
     @Override
     public Consumer<byte[], byte[]> getRestoreConsumer(Map<String, Object> config) {
-        return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return clients.getRestoreConsumer(config);
     }
 
     @Override
     public Consumer<byte[], byte[]> getGlobalConsumer(Map<String, Object> config) {
-        return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return clients.getGlobalConsumer(config);
+    }
+
+    /** The partitions of an offsets map ({@code Map<TopicPartition, OffsetAndMetadata>}). */
+    @SuppressWarnings("unchecked")
+    private static Collection<TopicPartition> partitions(Object offsets) {
+        return ((Map<TopicPartition, ?>) offsets).keySet();
+    }
+
+    /** What to check before a call reaches the client. */
+    private interface Check {
+        void before(Method method, Object[] args);
+    }
+
+    /** {@code client} behind a proxy of {@code type} that runs {@code check} before every call. */
+    @SuppressWarnings("unchecked")
+    private static <T> T watch(Class<?> type, Object client, Check check) {
+        return (T) Proxy.newProxyInstance(CommitGuard.class.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
+            check.before(method, args);
+            try {
+                return method.invoke(client, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        });
+    }
+
+    /** Plain clients, as Kafka Streams' default supplier makes them. */
+    private static final class PlainClients implements KafkaClientSupplier {
+        @Override
+        public Admin getAdmin(Map<String, Object> config) {
+            return Admin.create(config);
+        }
+
+        @Override
+        public Producer<byte[], byte[]> getProducer(Map<String, Object> config) {
+            return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        }
+
+        @Override
+        public Consumer<byte[], byte[]> getConsumer(Map<String, Object> config) {
+            return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        }
+
+        @Override
+        public Consumer<byte[], byte[]> getRestoreConsumer(Map<String, Object> config) {
+            return getConsumer(config);
+        }
+
+        @Override
+        public Consumer<byte[], byte[]> getGlobalConsumer(Map<String, Object> config) {
+            return getConsumer(config);
+        }
     }
 }

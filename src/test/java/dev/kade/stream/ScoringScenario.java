@@ -61,11 +61,18 @@ final class ScoringScenario {
     }
 
     static KadeConfig config(String bootstrap, String prefix, Path model, ProcessingGuarantee guarantee) {
-        return config(bootstrap, prefix, model, guarantee, Map.of());
+        return KadeConfig.fromMap(settings(bootstrap, prefix, model, guarantee));
     }
 
     /** The scenario's settings and {@code extra} (which wins). */
     static KadeConfig config(String bootstrap, String prefix, Path model, ProcessingGuarantee guarantee, Map<String, String> extra) {
+        Map<String, String> m = settings(bootstrap, prefix, model, guarantee);
+        m.putAll(extra);
+        return KadeConfig.fromMap(m);
+    }
+
+    /** The settings {@link #config} reads, for a test to add its own. */
+    static Map<String, String> settings(String bootstrap, String prefix, Path model, ProcessingGuarantee guarantee) {
         Map<String, String> m = new HashMap<>();
         m.put("bootstrap.servers", bootstrap);
         m.put("application.id", prefix + "-app");
@@ -80,8 +87,7 @@ final class ScoringScenario {
         m.put("shutdown.timeout.ms", "10000");
         m.put("kafka.commit.interval.ms", "100");
         m.put("kafka.state.dir", model.getParent().resolve("state").toString());
-        m.putAll(extra);
-        return KadeConfig.fromMap(m);
+        return m;
     }
 
     /** Produces {@link #RECORDS} records: every 50th an anomaly, every 61st malformed (various ways). */

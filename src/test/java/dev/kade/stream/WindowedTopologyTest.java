@@ -67,6 +67,7 @@ class WindowedTopologyTest {
         TopologyConfig topology = StreamsSetup.topology(config).withLimits(dev.kade.output.OutputLimits.DEFAULT);
         topology = new TopologyConfig(topology.topics(), topology.topFeatures(), Clock.fixed(T0, ZoneOffset.UTC),
                 topology.batching(), topology.limits(), false, topology.series());
+        topology = topology.withContext(StreamsSetup.context(config));
         driver = new TopologyTestDriver(ScoringTopology.build(topology, models, metrics), StreamsSetup.properties(config, metrics));
         var ser = new ByteArraySerializer();
         var de = new ByteArrayDeserializer();
@@ -97,6 +98,27 @@ class WindowedTopologyTest {
             out.add(JSON.readTree(v));
         }
         return out;
+    }
+
+    @Test
+    void aWindowedModelsScoresAndAlertsCarryTheTraceHeaderAndChosenFields() throws Exception {
+        start(Map.of("output.fields.copy", "host"));
+        for (int i = 0; i < 8; i++) {
+            org.apache.kafka.common.header.internals.RecordHeaders h = new org.apache.kafka.common.header.internals.RecordHeaders();
+            h.add("traceparent", bytes("00-" + "0".repeat(31) + i + "-00f067aa0ba902b7-01"));
+            in.pipeInput(new TestRecord<>(bytes("e1"), bytes("{\"v\":" + (i == 7 ? 10_000 : 10 + i % 3) + ",\"host\":\"h" + i + "\"}"),
+                    h, T0.plusSeconds(i)));
+        }
+        List<TestRecord<byte[], byte[]>> out = scores.readRecordsToList();
+        assertThat(out).hasSize(8);
+        for (int i = 0; i < 8; i++) {
+            assertThat(new String(out.get(i).headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8))
+                    .endsWith(i + "-00f067aa0ba902b7-01");
+            assertThat(JSON.readTree(out.get(i).value()).get("context").get("host").asText()).isEqualTo("h" + i);
+        }
+        TestRecord<byte[], byte[]> alert = alerts.readRecord();
+        assertThat(JSON.readTree(alert.value()).get("context").get("host").asText()).isEqualTo("h7");
+        assertThat(alert.headers().lastHeader("traceparent")).isNotNull();
     }
 
     @Test
