@@ -50,8 +50,10 @@ final class PromotionTracker implements ModelWatcher.Listener {
             LOG.info("model {}: version {} now serves in place of {}", a == Action.PROMOTE ? "PROMOTED from shadow"
                     : "ROLLED BACK", version, current);
         });
-        previous = current;
-        current = version;
+        if (!version.equals(current)) { // a re-release of the same version keeps the rollback target
+            previous = current;
+            current = version;
+        }
     }
 
     /** What serving {@code version} now is, given what served and the shadow. */
