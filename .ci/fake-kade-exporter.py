@@ -78,6 +78,9 @@ def metrics():
         "# HELP kade_model_loads_total Model loads", "# TYPE kade_model_loads_total counter",
         'kade_model_loads_total{%s,result="success"} 1' % APP,
         'kade_model_loads_total{%s,result="failure"} 0' % APP,
+        "# HELP kade_model_promotions_total Promotions", "# TYPE kade_model_promotions_total counter",
+        'kade_model_promotions_total{%s,action="promote"} 1' % APP,
+        'kade_model_promotions_total{%s,action="rollback"} 0' % APP,
         "# HELP kade_model_info Serving model", "# TYPE kade_model_info gauge",
         'kade_model_info{%s,kind="ae",version="demo-1"} 1' % APP,
         "# HELP kade_model_threshold Threshold", "# TYPE kade_model_threshold gauge",
@@ -98,6 +101,19 @@ def metrics():
         "# HELP kafka_consumer_fetch_manager_records_lag_max Lag", "# TYPE kafka_consumer_fetch_manager_records_lag_max gauge",
         'kafka_consumer_fetch_manager_records_lag_max{%s,client_id="kade-1-StreamThread-1-consumer"} %d' % (APP, int(t) % 7),
         'kafka_consumer_fetch_manager_records_lag_max{%s,client_id="kade-1-StreamThread-1-restore-consumer"} NaN' % APP,
+    ]
+    out += [
+        "# HELP kade_drift_score_psi Score PSI", "# TYPE kade_drift_score_psi gauge",
+        "kade_drift_score_psi{%s} 0.01" % APP,
+        "# HELP kade_drift_feature_psi Feature PSI", "# TYPE kade_drift_feature_psi gauge",
+        'kade_drift_feature_psi{%s,feature="f0"} 0.02' % APP,
+        'kade_drift_feature_psi{%s,feature="f1"} 0.01' % APP,
+        "# HELP kade_drift_feature_psi_max Largest feature PSI", "# TYPE kade_drift_feature_psi_max gauge",
+        "kade_drift_feature_psi_max{%s} 0.02" % APP,
+        "# HELP kade_drift_alert_level Drift level", "# TYPE kade_drift_alert_level gauge",
+        "kade_drift_alert_level{%s} 0.25" % APP,
+        "# HELP kade_drift_window_records Drift window", "# TYPE kade_drift_window_records gauge",
+        "kade_drift_window_records{%s} 5000" % APP,
     ]
     out += broker_lag("kade")
     out += histogram("kade_score", "Scores", SCORE_BUCKETS, scored, 0.05)

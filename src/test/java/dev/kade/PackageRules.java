@@ -42,7 +42,9 @@ final class PackageRules {
         m.put("series", Set.of());
         m.put("entity", Set.of("model", "output", "series"));
         m.put("incident", Set.of("output"));
-        m.put("metrics", Set.of("entity", "health", "incident", "model", "output"));
+        m.put("drift", Set.of("model"));
+        m.put("lifecycle", Set.of());
+        m.put("metrics", Set.of("drift", "entity", "health", "incident", "model", "output"));
         m.put("logging", Set.of("config"));
         m.put("admin", Set.of("config"));
         m.put("train", Set.of("features", "model", "series"));
@@ -52,8 +54,8 @@ final class PackageRules {
         m.put("tune", Set.of("eval", "features", "model", "train"));
         m.put("stream", Set.of("entity", "features", "incident", "input", "metrics", "model", "output", "series"));
         m.put("backtest", Set.of("entity", "features", "input", "metrics", "model", "output", "series", "stream"));
-        m.put("app", Set.of("admin", "config", "entity", "health", "incident", "input", "metrics", "model", "onnx", "output", "stream"));
-        m.put("cli", Set.of("admin", "app", "backtest", "config", "entity", "eval", "export", "features", "logging", "model", "onnx",
+        m.put("app", Set.of("admin", "config", "drift", "entity", "health", "incident", "input", "metrics", "model", "onnx", "output", "stream"));
+        m.put("cli", Set.of("admin", "app", "backtest", "config", "drift", "entity", "eval", "export", "features", "lifecycle", "logging", "model", "onnx",
                 "series", "train", "tune"));
         return m;
     }

@@ -64,9 +64,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class StreamProcessBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String END_KEY = "end";
+    /** {@code -Dkade.bench.shadow=true} (the script's {@code KADE_BENCH_SHADOW=1}): a third app, kade with a shadow model. */
+    private static final boolean SHADOW = Boolean.getBoolean("kade.bench.shadow");
 
     enum App {
-        PASS_THROUGH("pass-through"), KADE("kade, scores on");
+        PASS_THROUGH("pass-through"), KADE("kade, scores on"),
+        /** kade with a shadow model ({@code model.shadow.path}, a second AE) beside the serving one: issue 20's shadow cost. */
+        KADE_SHADOW("kade + shadow");
 
         final String label;
 
@@ -133,6 +137,10 @@ public final class StreamProcessBenchmark {
             model = dir.resolve("shuttle-ae.onnx");
             DataSet train = DataSetReader.readResource(DemoData.TRAIN_RESOURCE, DataSetReader.Options.defaults());
             OnnxExporter.export(new Trainer().train(train, TrainConfig.defaults(ModelKind.AE), ProgressListener.NONE), model);
+            if (SHADOW) {
+                OnnxExporter.export(new Trainer().train(train, TrainConfig.defaults(ModelKind.AE).withSeed(7), ProgressListener.NONE),
+                        shadowModel(model));
+            }
         } else {
             model = trainWindowed(o, dir);
         }
@@ -155,6 +163,10 @@ public final class StreamProcessBenchmark {
                 for (int round = 1; round <= o.rounds(); round++) {
                     for (ProcessingGuarantee g : o.guarantees()) {
                         List<App> order = round % 2 == 1 ? List.of(App.PASS_THROUGH, App.KADE) : List.of(App.KADE, App.PASS_THROUGH);
+                        if (SHADOW) {
+                            order = round % 2 == 1 ? List.of(App.PASS_THROUGH, App.KADE, App.KADE_SHADOW)
+                                    : List.of(App.KADE_SHADOW, App.KADE, App.PASS_THROUGH);
+                        }
                         for (App app : order) {
                             Run r = measure(o, admin, bootstrap, dir, model, "r" + (++n), round, app, g);
                             runs.add(r);
@@ -253,10 +265,13 @@ public final class StreamProcessBenchmark {
         settings.put("metrics.port", "0");
         settings.put("kafka.state.dir", dir.resolve("state-" + prefix).toString());
         settings.put("kafka.num.stream.threads", "1");
-        if (app == App.KADE) {
+        if (app != App.PASS_THROUGH) {
             Files.writeString(dir.resolve(prefix + ".guarantee"), g.streamsValue());
         }
-        if (app == App.KADE) {
+        if (app == App.KADE_SHADOW) {
+            settings.put("model.shadow.path", shadowModel(model).toString());
+        }
+        if (app != App.PASS_THROUGH) {
             settings.put("scores.topic", out);
             settings.put("alert.topic", prefix + "-other");
         } else {
@@ -266,7 +281,7 @@ public final class StreamProcessBenchmark {
         Files.writeString(config, String.join("\n", settings.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()) + "\n");
         List<String> cmd = new ArrayList<>(List.of(javaBin()));
         cmd.addAll(o.jvmArgs());
-        if (app == App.KADE) {
+        if (app != App.PASS_THROUGH) {
             o.kadeJvmArgs().forEach(a -> cmd.add(a.replace("{run}", prefix)));
             cmd.addAll(List.of("-jar", o.kadeJar().toString(), "run", "--config", config.toString()));
         } else {
@@ -609,6 +624,14 @@ public final class StreamProcessBenchmark {
                     stat(ratios(kCpu, ptCpu), "%.2f"), stat(noJit, "%.2f")));
         }
         sb.append("\nRatios are paired within each round (kade's run and the pass-through's run of the same round and guarantee).");
+        for (ProcessingGuarantee g : SHADOW ? o.guarantees() : List.<ProcessingGuarantee>of()) {
+            double[] sCpu = values(runs, App.KADE_SHADOW, g, true);
+            double[] kCpu = values(runs, App.KADE, g, true);
+            sb.append(String.format(Locale.ROOT, "%nShadow model (%s): kade + shadow %s records/s, %s CPU µs/record; shadow cost "
+                    + "ratio (CPU per record, kade + shadow / kade, paired per round) %s; rate ratio %s.", g.streamsValue(),
+                    stat(values(runs, App.KADE_SHADOW, g, false), "%,.0f"), stat(sCpu, "%.1f"), stat(ratios(sCpu, kCpu), "%.2f"),
+                    stat(ratios(values(runs, App.KADE_SHADOW, g, false), values(runs, App.KADE, g, false)), "%.2f")));
+        }
         return sb.toString();
     }
 
@@ -672,6 +695,15 @@ public final class StreamProcessBenchmark {
             put(s, "cpu_ratio", ratios(kCpu, ptCpu));
             put(s, "cpu_ratio_without_jit", ratios(values(runs, App.KADE, g, Run::cpuWithoutJitMicrosPerRecord),
                     values(runs, App.PASS_THROUGH, g, Run::cpuWithoutJitMicrosPerRecord)));
+            if (SHADOW) {
+                double[] sCpu = values(runs, App.KADE_SHADOW, g, true);
+                put(s, "kade_shadow_records_per_s", values(runs, App.KADE_SHADOW, g, false));
+                put(s, "kade_shadow_cpu_us_per_record", sCpu);
+                put(s, "shadow_cpu_ratio", ratios(sCpu, kCpu));
+                put(s, "shadow_cpu_ratio_without_jit", ratios(values(runs, App.KADE_SHADOW, g, Run::cpuWithoutJitMicrosPerRecord),
+                        values(runs, App.KADE, g, Run::cpuWithoutJitMicrosPerRecord)));
+                put(s, "shadow_rate_ratio", ratios(values(runs, App.KADE_SHADOW, g, false), kRate));
+            }
         }
         ArrayNode results = root.putArray("results");
         for (Run r : runs) {
@@ -683,6 +715,11 @@ public final class StreamProcessBenchmark {
                     .put("jit_cpu_seconds", r.jitSeconds()).put("gc_cpu_seconds", r.gcSeconds());
         }
         return root.toString();
+    }
+
+    /** Where the shadow model lies: beside the serving model. */
+    private static Path shadowModel(Path model) {
+        return model.resolveSibling("shadow-ae.onnx");
     }
 
     private static void put(ObjectNode node, String name, double[] v) {

@@ -48,10 +48,52 @@ public final class ModelWatcher implements AutoCloseable {
     /** What a check did. */
     public enum Outcome { UNCHANGED, SWAPPED, REFUSED }
 
+    /**
+     * What the watcher reports: the serving model's watcher reports to {@link KadeMetrics#modelServing} and
+     * {@link KadeMetrics#modelLoadFailed}, the shadow model's to the shadow's meters ({@link #shadow}).
+     */
+    public interface Listener {
+        void served(ModelMetadata metadata, java.time.Instant at);
+
+        void refused();
+
+        /** The serving model's meters. */
+        static Listener serving(KadeMetrics metrics) {
+            Objects.requireNonNull(metrics, "metrics");
+            return new Listener() {
+                @Override
+                public void served(ModelMetadata metadata, java.time.Instant at) {
+                    metrics.modelServing(metadata, at);
+                }
+
+                @Override
+                public void refused() {
+                    metrics.modelLoadFailed();
+                }
+            };
+        }
+
+        /** The shadow model's meters. */
+        static Listener shadow(KadeMetrics metrics) {
+            Objects.requireNonNull(metrics, "metrics");
+            return new Listener() {
+                @Override
+                public void served(ModelMetadata metadata, java.time.Instant at) {
+                    metrics.shadowServing(metadata, at);
+                }
+
+                @Override
+                public void refused() {
+                    metrics.shadowLoadFailed();
+                }
+            };
+        }
+    }
+
     private final Path path;
     private final Path sidecar;
     private final ModelRegistry registry;
-    private final KadeMetrics metrics;
+    private final Listener metrics;
     private final Function<Path, ServableModel> loader;
     private final Clock clock;
     private final long maxBytes;
@@ -76,6 +118,12 @@ public final class ModelWatcher implements AutoCloseable {
      */
     public ModelWatcher(Path path, ModelRegistry registry, KadeMetrics metrics, Function<Path, ServableModel> loader, Clock clock,
                         long maxBytes) {
+        this(path, registry, Listener.serving(metrics), loader, clock, maxBytes);
+    }
+
+    /** A watcher that reports to {@code listener} (the shadow model's watcher: {@link Listener#shadow}). */
+    public ModelWatcher(Path path, ModelRegistry registry, Listener listener, Function<Path, ServableModel> loader, Clock clock,
+                        long maxBytes) {
         if (maxBytes < 1) {
             throw new IllegalArgumentException("maxBytes must be positive, got " + maxBytes);
         }
@@ -83,7 +131,7 @@ public final class ModelWatcher implements AutoCloseable {
         this.path = Objects.requireNonNull(path, "path");
         this.sidecar = ModelFiles.sidecar(path);
         this.registry = Objects.requireNonNull(registry, "registry");
-        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.metrics = Objects.requireNonNull(listener, "listener");
         this.loader = Objects.requireNonNull(loader, "loader");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.observed = observe();
@@ -145,7 +193,7 @@ public final class ModelWatcher implements AutoCloseable {
             return refuse(e.getMessage(), e);
         }
         ModelMetadata old = registry.swap(next);
-        metrics.modelServing(fresh, clock.instant());
+        metrics.served(fresh, clock.instant());
         lastRefusal = null;
         LOG.info("model reloaded from {}: version {} ({}, threshold {}) replaces {}", path, fresh.version(),
                 fresh.kind().label(), fresh.threshold(), old.version());
@@ -158,7 +206,7 @@ public final class ModelWatcher implements AutoCloseable {
 
     private Outcome refuse(String why, Throwable cause) {
         lastRefusal = why;
-        metrics.modelLoadFailed();
+        metrics.refused();
         LOG.error("refused new model file {}: {}; model {} keeps serving", path, why, registry.metadata().version());
         if (cause != null && !(cause instanceof InvalidModelException)) {
             LOG.debug("cause", cause);
@@ -178,7 +226,7 @@ public final class ModelWatcher implements AutoCloseable {
         } catch (Throwable t) {
             try {
                 lastRefusal = "model check failed: " + t;
-                metrics.modelLoadFailed();
+                metrics.refused();
                 LOG.error("model check of {} failed; model {} keeps serving; will look again at the next poll", path,
                         registry.loaded() ? registry.metadata().version() : "(none)", t);
             } catch (Throwable secondary) {

@@ -78,6 +78,8 @@ public final class ScoringApp implements AutoCloseable {
     private StreamsRunner runner;
     private MetricsServer server;
     private ModelWatcher watcher;
+    /** The shadow model ({@code model.shadow.path}), or null. */
+    private ShadowSlot shadow;
     private volatile HealthMonitor monitor;
     private volatile TopicsWait topicsWait;
     private volatile String startFailure;
@@ -121,12 +123,20 @@ public final class ScoringApp implements AutoCloseable {
         return start(config, meters, false);
     }
 
+    /** The {@code drift.*} settings, typed (ranges were checked when the settings were read). */
+    static dev.kade.drift.DriftSettings driftSettings(KadeConfig config) {
+        return new dev.kade.drift.DriftSettings(config.integer(dev.kade.config.LifecycleKeys.DRIFT_WINDOW_RECORDS),
+                config.number(dev.kade.config.LifecycleKeys.DRIFT_ALERT_PSI),
+                config.integer(dev.kade.config.LifecycleKeys.DRIFT_FEATURE_SERIES));
+    }
+
     private static ScoringApp start(KadeConfig config, PrometheusMeterRegistry meters, boolean prepareTopics) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(meters, "meters");
         LOG.info("starting kade scorer: {}", config.describe());
         KadeMetrics metrics = new KadeMetrics(config.applicationId());
         metrics.bindTo(meters);
+        metrics.attachDrift(new dev.kade.drift.DriftMonitor(driftSettings(config)));
         OnnxModel model;
         try {
             model = ModelLoader.load(config, config.modelPath());
@@ -147,6 +157,10 @@ public final class ScoringApp implements AutoCloseable {
         }
         ScoringApp app = new ScoringApp(config, meters, metrics, ModelRegistry.of(model));
         try {
+            app.shadow = ShadowSlot.open(config, app.models, metrics).orElse(null);
+            if (app.shadow != null) {
+                app.resources.push(app.shadow); // closed after Kafka Streams, which scores with it
+            }
             app.startServices(prepareTopics);
             return app;
         } catch (RuntimeException e) {
@@ -169,7 +183,8 @@ public final class ScoringApp implements AutoCloseable {
         java.util.Properties streamsProperties = StreamsSetup.properties(config, metrics);
         CrashLoopDetector crashLoops = new CrashLoopDetector(CRASH_LOOP_DEATHS, () -> monitor.snapshot());
         String instanceId = config.kafka().get("group.instance.id");
-        runner = new StreamsRunner(ScoringTopology.build(StreamsSetup.topology(config), models, metrics),
+        runner = new StreamsRunner(ScoringTopology.build(StreamsSetup.topology(config), models,
+                Optional.ofNullable(shadow).map(ShadowSlot::registry), metrics),
                 streamsProperties, instanceId == null ? null : new StableTransactionalIds(config.applicationId(), instanceId),
                 config.shutdownTimeout(),
                 state -> metrics.ready(readiness().healthy()), crashLoops, metrics::streamThreadDied);
@@ -202,7 +217,10 @@ public final class ScoringApp implements AutoCloseable {
         if (prepareTopics && !topicsPrepared()) {
             return; // startFailure says why; run exits 2 and closes what started
         }
-        watcher = new ModelWatcher(config.modelPath(), models, metrics, path -> ModelLoader.load(config, path), Clock.systemUTC(),
+        ModelWatcher.Listener served = new PromotionTracker(ModelWatcher.Listener.serving(metrics), metrics, models.metadata(),
+                () -> Optional.ofNullable(shadow).map(ShadowSlot::registry).filter(ModelRegistry::loaded)
+                        .map(r -> r.metadata().version()));
+        watcher = new ModelWatcher(config.modelPath(), models, served, path -> ModelLoader.load(config, path), Clock.systemUTC(),
                 config.modelMaxBytes()).start(config.modelPollInterval());
         resources.push(watcher);
         KadeTopics topics = KadeTopics.of(config, TOPICS_POLL);

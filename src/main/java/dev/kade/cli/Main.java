@@ -43,6 +43,8 @@ public final class Main implements Runnable {
         cl.addSubcommand("calibrate", new CalibrateCommand());
         cl.addSubcommand("sample", new SampleCommand());
         cl.addSubcommand("backtest", new BacktestCommand());
+        cl.addSubcommand("promote", new PromoteCommand());
+        cl.addSubcommand("rollback", new RollbackCommand());
         cl.addSubcommand("help", new CommandLine.HelpCommand());
         return cl.setCaseInsensitiveEnumValuesAllowed(true);
     }

@@ -90,6 +90,7 @@ public final class TrainCommand implements Callable<Integer> {
             config = config();
             trainer = run.trainer();
             series.check();
+            input.checkSource();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -98,9 +99,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         DataSet set;
         try {
-            set = input.read();
+            set = input.read(config.seed());
             set.notes().forEach(n -> err.println("kade train: note: " + n));
-        } catch (DataSetException e) {
+        } catch (DataSetException | IllegalArgumentException | IllegalStateException | org.apache.kafka.common.KafkaException e) {
             err.println("kade train: " + e.getMessage());
             return 1;
         }

@@ -4,8 +4,11 @@ import dev.kade.features.DataSet;
 import dev.kade.features.DataSetException;
 import dev.kade.features.DataSetReader;
 import dev.kade.features.ImputationPolicy;
+import dev.kade.lifecycle.TopicSampler;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import picocli.CommandLine;
@@ -18,8 +21,39 @@ import picocli.CommandLine.Option;
  */
 final class TrainingDataOptions {
 
-    @Option(names = "--data", required = true, paramLabel = "FILE", description = "Training data: .csv (header), .jsonl or an .avro container file; normal rows only.")
+    @Option(names = "--data", paramLabel = "FILE", description = "Training data: .csv (header), .jsonl or an .avro container file; normal rows only. Or --from-topic.")
     Path data;
+
+    @Option(names = "--from-topic", paramLabel = "TOPIC", description = "Training data from a Kafka topic of JSON records instead "
+            + "of --data: read read_committed up to its end at the start (or --until), sampled to at most --sample records.")
+    String fromTopic;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "With --from-topic: the Kafka cluster.")
+    String bootstrapServers;
+
+    @Option(names = "--consumer-property", paramLabel = "KEY=VALUE", description = "With --from-topic: a Kafka consumer "
+            + "property (security settings, e.g. security.protocol=SSL); repeatable.")
+    Map<String, String> consumerProperties = new LinkedHashMap<>();
+
+    @Option(names = "--since", paramLabel = "TIME|DURATION", description = "With --from-topic: records from this ISO-8601 "
+            + "instant, or this long before now (e.g. PT24H, P7D). Default: the topic's start.")
+    String since;
+
+    @Option(names = "--until", paramLabel = "TIME", description = "With --from-topic: records before this ISO-8601 instant. "
+            + "Default: the end offsets when reading starts.")
+    String until;
+
+    @Option(names = "--last", paramLabel = "N", description = "With --from-topic: the last N records of each partition.")
+    Long last;
+
+    @Option(names = "--sample", paramLabel = "N", defaultValue = "100000", description = "With --from-topic: at most this many "
+            + "records are kept (a uniform reservoir sample of the range, seeded by --seed); memory is bounded by it, never by "
+            + "the topic (default: ${DEFAULT-VALUE}).")
+    int sample;
+
+    @Option(names = "--exclude-alerts-topic", paramLabel = "TOPIC", description = "With --from-topic: leave out the records "
+            + "kade alerted on, as the alerts on this topic name them (source topic, partition and offset).")
+    String excludeAlertsTopic;
 
     @Option(names = "--features", split = ",", paramLabel = "NAME", description = "Feature columns in order; dotted names are nested JSON paths. Default: every numeric column except those named like a label, id or time (listed as notes).")
     List<String> features = List.of();
@@ -31,9 +65,70 @@ final class TrainingDataOptions {
             description = "What to do with a missing or non-numeric value (default: ${DEFAULT-VALUE}: stop, naming file, line and column).")
     ImputationPolicy imputation;
 
-    /** The training file, read with these options. */
+    /** The training file or topic sample, read with these options (the topic seeded by {@code seed}). */
+    DataSet read(long seed) throws DataSetException {
+        checkSource();
+        return fromTopic == null ? read(Set.of()) : fromTopic(seed);
+    }
+
+    /** The training file or topic sample (a topic sampled with seed 1). */
     DataSet read() throws DataSetException {
-        return read(Set.of());
+        return read(1L);
+    }
+
+    /** Exactly one of --data and --from-topic; the topic options only with a topic. */
+    void checkSource() {
+        if ((data == null) == (fromTopic == null)) {
+            throw new IllegalArgumentException("give either --data FILE or --from-topic TOPIC");
+        }
+        if (fromTopic != null && (bootstrapServers == null || bootstrapServers.isBlank())) {
+            throw new IllegalArgumentException("--from-topic needs --bootstrap-servers");
+        }
+        if (fromTopic == null && (since != null || until != null || last != null || excludeAlertsTopic != null)) {
+            throw new IllegalArgumentException("--since, --until, --last and --exclude-alerts-topic go with --from-topic");
+        }
+    }
+
+    /** Where the data came from, for reports. */
+    String source() {
+        return fromTopic != null ? "topic " + fromTopic : data.toString();
+    }
+
+    private DataSet fromTopic(long seed) throws DataSetException {
+        java.util.Properties p = new java.util.Properties();
+        p.putAll(consumerProperties);
+        p.put("bootstrap.servers", bootstrapServers);
+        java.time.Duration timeout = java.time.Duration.ofSeconds(30);
+        TopicSampler.Range range;
+        try {
+            range = new TopicSampler.Range(fromTopic, java.util.Optional.ofNullable(since).map(TrainingDataOptions::instant),
+                    java.util.Optional.ofNullable(until).map(java.time.Instant::parse), java.util.Optional.ofNullable(last),
+                    sample, seed);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("--since/--until: " + e.getMessage());
+        }
+        Set<TopicSampler.Position> alerted = excludeAlertsTopic == null ? Set.of()
+                : TopicSampler.alerted(p, excludeAlertsTopic, fromTopic, timeout);
+        TopicSampler.Sample s = TopicSampler.sample(p, range, alerted, timeout);
+        java.io.ByteArrayOutputStream lines = new java.io.ByteArrayOutputStream();
+        for (byte[] v : s.values()) {
+            lines.writeBytes(v);
+            lines.write('\n');
+        }
+        String name = "topic " + fromTopic + " (" + s.read() + " records read, " + s.values().size() + " sampled, "
+                + s.excluded() + " alerted left out, " + s.empty() + " without value)";
+        DataSet set = DataSetReader.read(new java.io.ByteArrayInputStream(lines.toByteArray()), name,
+                DataSetReader.Format.JSON_LINES, DataSetReader.Options.defaults().withFeatures(features)
+                        .withExcludeColumns(Set.copyOf(exclude)).withImputation(imputation));
+        java.util.List<String> notes = new java.util.ArrayList<>(set.notes());
+        notes.add(0, name);
+        return new DataSet(set.features(), set.rows(), set.labelsIfAny().orElse(null), set.source(), notes);
+    }
+
+    /** An ISO-8601 instant, or a duration back from now. */
+    private static java.time.Instant instant(String text) {
+        return text.startsWith("P") || text.startsWith("p")
+                ? java.time.Instant.now().minus(java.time.Duration.parse(text)) : java.time.Instant.parse(text);
     }
 
     /**
@@ -42,6 +137,11 @@ final class TrainingDataOptions {
      * @throws IllegalArgumentException when {@code --features} names one of the key columns
      */
     DataSet read(Set<String> keyColumns) throws DataSetException {
+        checkSource();
+        if (fromTopic != null) {
+            throw new IllegalArgumentException("--from-topic samples records, which breaks series apart: a windowed model "
+                    + "(--window) trains from a file in time order");
+        }
         for (String k : keyColumns) {
             if (features.contains(k)) {
                 throw new IllegalArgumentException("--features names '" + k + "', which is the entity or time column");

@@ -107,7 +107,7 @@ public final class TuneCommand implements Callable<Integer> {
         OnnxExporter.export(model, out);
         TuneReport.printTable(result, outW);
         TrainingSummary.print(outW, model, set, out, result.chosenConfig(), result.finalSeconds(), !run.noReport);
-        outW.printf(Locale.ROOT, "tuned     %s (%d candidates, %.1f s training in all)%n", TuneReport.writeJson(result, out, input.data.toString(),
+        outW.printf(Locale.ROOT, "tuned     %s (%d candidates, %.1f s training in all)%n", TuneReport.writeJson(result, out, input.source(),
                 base.seed()), result.trials().size(), result.totalTrainSeconds());
         outW.flush();
         return 0;

@@ -20,7 +20,7 @@ final class ConfigDefinition {
     }
 
     static ConfigDef build() {
-        return OutputKeys.define(AlertKeys.define(SeriesKeys.define(InputKeys.define(new ConfigDef()
+        return LifecycleKeys.define(OutputKeys.define(AlertKeys.define(SeriesKeys.define(InputKeys.define(new ConfigDef()
             .define(BOOTSTRAP_SERVERS, Type.STRING, NO_DEFAULT_VALUE, Validators.nonBlank("host:port,..."), HIGH,
                     "Kafka bootstrap servers.")
             .define(APPLICATION_ID, Type.STRING, "kade", Validators.topic(), HIGH,
@@ -86,6 +86,6 @@ final class ConfigDefinition {
                             + "longer than the commit interval.")
             .define(UNCHECKED_KAFKA_KEYS, Type.LIST, "", null, LOW,
                     "Pass-through keys Kafka does not define (a plugin's own options), passed without checking and "
-                            + "always redacted in logs, e.g. `basic.auth.user.info`.");
+                            + "always redacted in logs, e.g. `basic.auth.user.info`."));
     }
 }

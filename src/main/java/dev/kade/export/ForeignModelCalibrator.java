@@ -83,7 +83,7 @@ public final class ForeignModelCalibrator {
         double threshold = ScoreDistribution.quantile(sorted, thresholdQuantile);
         ModelMetadata metadata = new ModelMetadata(normal.features(), ModelKind.RECONSTRUCTION, threshold,
                 ScoreDistribution.fromScores(scores), normal.fingerprint(), clock.instant(), version, scales,
-                Optional.of(ModelProbe.sample(normal.rows(), scores)));
+                Optional.of(ModelProbe.sample(normal.rows(), scores))).withFeatureBinsOf(normal.rows());
         Path sidecar = ModelFiles.sidecar(model);
         writeAtomically(sidecar, metadata.toOnnxMetadata());
         return new Result(metadata, sidecar, normal.size());

@@ -47,6 +47,13 @@ import io.prometheus.metrics.model.snapshots.Labels;
  *   <li>health: {@code kade_partitions_assigned}, {@code kade_partitions_stalled},
  *       {@code kade_progress_age_seconds} (the longest time a partition with lag has gone without its
  *       committed offset moving), {@code kade_broker_reachable}, {@code kade_stream_thread_deaths_total}</li>
+ *   <li>drift ({@link #attachDrift}): {@code kade_drift_score_psi}, {@code kade_drift_feature_psi{feature}} (at most
+ *       {@code drift.feature.series} features), {@code kade_drift_feature_psi_max}, {@code kade_drift_alert_level},
+ *       {@code kade_drift_window_records}</li>
+ *   <li>shadow model ({@link #attachShadow}): {@code kade_shadow_info{version,kind}}, {@code kade_shadow_threshold},
+ *       {@code kade_shadow_loads_total{result}}, {@code kade_shadow_failures_total},
+ *       {@code kade_shadow_records_scored_total}, {@code kade_shadow_alerts_total{model=champion|shadow|both}},
+ *       {@code kade_shadow_rank_correlation}, {@code kade_shadow_alert_overlap}, {@code kade_model_promotions_total}</li>
  * </ul>
  *
  * <p>Health meters are per instance, without a partition tag: partitions per instance are bounded, but
@@ -90,6 +97,26 @@ public final class KadeMetrics implements MeterBinder {
     public static final String SERIES_LATE = "kade.series.late";
     public static final String SERIES_GAPS = "kade.series.gaps";
     public static final String SERIES_EXPIRED = "kade.series.expired";
+    /** Drift ({@link DriftMeters}; only once {@link #attachDrift} was called). */
+    public static final String DRIFT_SCORE_PSI = "kade.drift.score.psi";
+    public static final String DRIFT_FEATURE_PSI = "kade.drift.feature.psi";
+    public static final String DRIFT_FEATURE_PSI_MAX = "kade.drift.feature.psi.max";
+    public static final String DRIFT_ALERT_LEVEL = "kade.drift.alert.level";
+    public static final String DRIFT_WINDOW_RECORDS = "kade.drift.window.records";
+    /** Shadow model ({@link ShadowMeters}; only once {@link #attachShadow} was called). */
+    public static final String SHADOW_INFO = "kade.shadow.info";
+    public static final String SHADOW_THRESHOLD = "kade.shadow.threshold";
+    public static final String SHADOW_LOADS = "kade.shadow.loads";
+    public static final String SHADOW_FAILURES = "kade.shadow.failures";
+    public static final String SHADOW_RECORDS_SCORED = "kade.shadow.records.scored";
+    public static final String SHADOW_ALERTS = "kade.shadow.alerts";
+    public static final String SHADOW_RANK_CORRELATION = "kade.shadow.rank.correlation";
+    public static final String SHADOW_ALERT_OVERLAP = "kade.shadow.alert.overlap";
+    public static final String SHADOW_PAIRED_RECORDS = "kade.shadow.paired.records";
+    public static final String SHADOW_PAIRED_ALERTS = "kade.shadow.paired.alerts";
+    public static final String SHADOW_PAIRED_SINCE = "kade.shadow.paired.since";
+    /** Promotions and rollbacks of the serving model ({@link PromotionMeters}), by {@code action}. */
+    public static final String MODEL_PROMOTIONS = "kade.model.promotions";
     public static final String CONTEXT_CUTS = "kade.output.context.cuts";
 
     /**
@@ -148,6 +175,9 @@ public final class KadeMetrics implements MeterBinder {
     private Counter seriesLate;
     private Counter seriesGaps;
     private Counter seriesExpired;
+    private volatile DriftMeters drift;
+    private volatile ShadowMeters shadow;
+    private PromotionMeters promotions;
 
     /** @param applicationId value of the {@code application} tag on every meter */
     public KadeMetrics(String applicationId) {
@@ -165,6 +195,7 @@ public final class KadeMetrics implements MeterBinder {
                 .tags(common).register(r);
         loadSuccess = loadCounter(r, "success");
         loadFailure = loadCounter(r, "failure");
+        promotions = new PromotionMeters(r, common);
         score = histogram(r, SCORE, "Anomaly scores of scored records (the serving model's own score, on its own "
                 + "scale: compare with kade_model_threshold; kade_score_percentile is comparable across models)",
                 SCORE_BUCKETS);
@@ -279,6 +310,69 @@ public final class KadeMetrics implements MeterBinder {
         }
     }
 
+    /**
+     * Measures drift with {@code monitor} from now on and registers its gauges; call once, after {@link #bindTo}
+     * and before the first {@link #modelServing}.
+     */
+    public void attachDrift(dev.kade.drift.DriftMonitor monitor) {
+        if (drift != null) {
+            throw new IllegalStateException("a drift monitor is already attached");
+        }
+        drift = new DriftMeters(bound(), common, java.util.Objects.requireNonNull(monitor, "monitor"));
+    }
+
+    /**
+     * A per-record batch's scores and raw feature rows, for drift ({@code rowMajor} holds {@code rows} rows of
+     * {@code scoredBy}'s features). Does nothing without {@link #attachDrift}.
+     */
+    public void drift(ModelMetadata scoredBy, float[] scores, int count, float[] rowMajor, int rows) {
+        DriftMeters d = drift;
+        if (d != null) {
+            d.monitor().observe(scoredBy, scores, count, rowMajor, rows);
+        }
+    }
+
+    /** Compares a shadow model with the serving one from now on and registers its meters; call once, after {@link #bindTo}. */
+    public void attachShadow(dev.kade.drift.ShadowAgreement agreement) {
+        if (shadow != null) {
+            throw new IllegalStateException("a shadow is already attached");
+        }
+        shadow = new ShadowMeters(bound(), common, java.util.Objects.requireNonNull(agreement, "agreement"));
+    }
+
+    /** A shadow model was loaded (at start or on reload) and now shadows the serving one. */
+    public void shadowServing(ModelMetadata metadata, Instant at) {
+        ShadowMeters s = shadow;
+        if (s != null) {
+            s.serving(metadata, at);
+        }
+    }
+
+    /** A shadow model file was refused. */
+    public void shadowLoadFailed() {
+        ShadowMeters s = shadow;
+        if (s != null) {
+            s.loadFailed();
+        }
+    }
+
+    /** A batch the shadow model could not score. */
+    public void shadowFailed() {
+        ShadowMeters s = shadow;
+        if (s != null) {
+            s.failed();
+        }
+    }
+
+    /** Records {@code 0..count)} scored by both models, with each model's threshold. */
+    public void shadowBatch(float[] championScores, double championThreshold, float[] shadowScores, double shadowThreshold,
+                            int count) {
+        ShadowMeters s = shadow;
+        if (s != null) {
+            s.agreement().observe(championScores, championThreshold, shadowScores, shadowThreshold, count);
+        }
+    }
+
     /** A carried header or field cut, or an output sent without its context (output.headers.*, output.fields.*). */
     public void contextCut(dev.kade.output.ContextCut cut) {
         Counter c = contextCuts.get(cut);
@@ -307,6 +401,14 @@ public final class KadeMetrics implements MeterBinder {
         loadSuccess.increment();
         threshold.set(metadata.threshold());
         serving.set(metadata);
+        DriftMeters d = drift;
+        if (d != null) {
+            d.serving(metadata);
+        }
+        ShadowMeters sh = shadow;
+        if (sh != null) {
+            sh.championChanged(loadedAtTime);
+        }
         verified.set(metadata.probe().isPresent() ? 1.0 : 0.0);
         loadedAt.set(loadedAtTime.toEpochMilli() / 1000.0);
         Gauge next = Gauge.builder(MODEL_INFO, () -> 1.0).description("Serving model: 1 for the version and kind that scores records")
@@ -315,6 +417,12 @@ public final class KadeMetrics implements MeterBinder {
         if (previous != null && !previous.getId().equals(next.getId())) {
             r.remove(previous);
         }
+    }
+
+    /** The serving model just swapped in was a promotion of the shadow, or a rollback to the previous champion. */
+    public void modelPromoted(PromotionMeters.Action action) {
+        bound();
+        promotions.count(action);
     }
 
     /** A model file was refused (unreadable, breaks the contract, or does not fit the input features). */

@@ -72,6 +72,11 @@ public final class ModelContract {
     public static final String KEY_LATENT_MEMBER = "kade.latent_member";
     /** Optional {@link ModelProbe}: calibration rows at evenly spaced score ranks, with their scores. */
     public static final String KEY_PROBE = "kade.probe";
+    /**
+     * Optional: per-feature training histograms, {@code {"edges":[[...],...],"shares":[[...],...]}} in feature order
+     * ({@link ReferenceBins}); the reference of per-feature drift. Absent from models made before it.
+     */
+    public static final String KEY_FEATURE_BINS = "kade.feature_bins";
 
     /** A probe score reproduces when ONNX Runtime is within this absolute error of the stored one ... */
     public static final double SCORE_ABSOLUTE_TOLERANCE = 1e-4;

@@ -32,6 +32,9 @@ import java.util.Optional;
  * @param series        for a windowed model ({@value SeriesSpec#KEY_WINDOW} ≥ 2): its window, features per step
  *                      (= the number of features) and per-entity normalisation, read from and written to the
  *                      {@code kade.window} and {@code kade.series.*} keys; empty for a per-record model
+ * @param featureBins   optional training histogram of each feature's raw values, in feature order
+ *                      ({@value ModelContract#KEY_FEATURE_BINS}), the reference of per-feature drift; models made
+ *                      before it existed have none and get score drift only
  */
 public record ModelMetadata(
         List<String> features,
@@ -43,7 +46,8 @@ public record ModelMetadata(
         String version,
         Optional<double[]> featureScales,
         Optional<ModelProbe> probe,
-        Optional<SeriesSpec> series) {
+        Optional<SeriesSpec> series,
+        Optional<List<ReferenceBins>> featureBins) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -57,6 +61,12 @@ public record ModelMetadata(
         Objects.requireNonNull(featureScales, "featureScales");
         Objects.requireNonNull(probe, "probe");
         Objects.requireNonNull(series, "series");
+        Objects.requireNonNull(featureBins, "featureBins");
+        featureBins = featureBins.map(List::copyOf);
+        if (featureBins.isPresent() && featureBins.get().size() != features.size()) {
+            throw new InvalidModelException(ModelContract.KEY_FEATURE_BINS + " has " + featureBins.get().size()
+                    + " histograms for " + features.size() + " features");
+        }
         features = List.copyOf(features);
         if (features.isEmpty()) {
             throw new InvalidModelException("model names no features (" + ModelContract.KEY_FEATURES + ")");
@@ -107,6 +117,14 @@ public record ModelMetadata(
         }
     }
 
+    /** Metadata without per-feature training histograms (models made before drift monitoring). */
+    public ModelMetadata(List<String> features, ModelKind kind, double threshold, ScoreDistribution distribution,
+                         String fingerprint, Instant createdAt, String version, Optional<double[]> featureScales,
+                         Optional<ModelProbe> probe, Optional<SeriesSpec> series) {
+        this(features, kind, threshold, distribution, fingerprint, createdAt, version, featureScales, probe, series,
+                Optional.empty());
+    }
+
     /** Metadata of a per-record model. */
     public ModelMetadata(List<String> features, ModelKind kind, double threshold, ScoreDistribution distribution,
                          String fingerprint, Instant createdAt, String version, Optional<double[]> featureScales,
@@ -145,7 +163,7 @@ public record ModelMetadata(
     /** Same metadata for a windowed model with this series spec. */
     public ModelMetadata withSeries(SeriesSpec spec) {
         return new ModelMetadata(features, kind, threshold, distribution, fingerprint, createdAt, version, featureScales,
-                probe, Optional.of(spec));
+                probe, Optional.of(spec), featureBins);
     }
 
     /** Percentile (0..100) of a score among the model's training scores. */
@@ -156,19 +174,38 @@ public record ModelMetadata(
     /** Same metadata with another threshold (used when calibrating). */
     public ModelMetadata withThreshold(double newThreshold) {
         return new ModelMetadata(features, kind, newThreshold, distribution, fingerprint, createdAt, version, featureScales,
-                probe, series);
+                probe, series, featureBins);
     }
 
     /** Same metadata with another version string. */
     public ModelMetadata withVersion(String newVersion) {
         return new ModelMetadata(features, kind, threshold, distribution, fingerprint, createdAt, newVersion, featureScales,
-                probe, series);
+                probe, series, featureBins);
     }
 
     /** Same metadata with a probe of the calibration data the distribution was built from. */
     public ModelMetadata withProbe(ModelProbe newProbe) {
         return new ModelMetadata(features, kind, threshold, distribution, fingerprint, createdAt, version, featureScales,
-                Optional.of(newProbe), series);
+                Optional.of(newProbe), series, featureBins);
+    }
+
+    /** Same metadata with the training histogram of each feature (drift monitoring's per-feature reference). */
+    public ModelMetadata withFeatureBins(List<ReferenceBins> bins) {
+        return new ModelMetadata(features, kind, threshold, distribution, fingerprint, createdAt, version, featureScales,
+                probe, series, Optional.of(bins));
+    }
+
+    /** Same metadata with a histogram of each column of {@code rows} (raw feature values, in feature order). */
+    public ModelMetadata withFeatureBinsOf(float[][] rows) {
+        List<ReferenceBins> bins = new java.util.ArrayList<>(features.size());
+        double[] column = new double[rows.length];
+        for (int j = 0; j < features.size(); j++) {
+            for (int i = 0; i < rows.length; i++) {
+                column[i] = rows[i][j];
+            }
+            bins.add(ReferenceBins.ofSample(column));
+        }
+        return withFeatureBins(bins);
     }
 
     /** The string map written into the ONNX model's metadata_props. */
@@ -188,6 +225,12 @@ public record ModelMetadata(
         featureScales.ifPresent(s -> m.put(ModelContract.KEY_FEATURE_SCALES, toJson(s)));
         probe.ifPresent(p -> m.put(ModelContract.KEY_PROBE, p.toJson()));
         series.ifPresent(s -> m.putAll(s.toMetadata()));
+        featureBins.ifPresent(b -> {
+            ObjectNode node = JSON.createObjectNode();
+            node.set("edges", JSON.valueToTree(b.stream().map(ReferenceBins::edges).toList()));
+            node.set("shares", JSON.valueToTree(b.stream().map(ReferenceBins::shares).toList()));
+            m.put(ModelContract.KEY_FEATURE_BINS, node.toString());
+        });
         return m;
     }
 
@@ -235,9 +278,31 @@ public record ModelMetadata(
         } catch (IllegalArgumentException e) {
             throw new InvalidModelException(e.getMessage(), e);
         }
+        Optional<List<ReferenceBins>> featureBins = Optional.empty();
+        if (m.containsKey(ModelContract.KEY_FEATURE_BINS)) {
+            BinsJson b = readJson(m, ModelContract.KEY_FEATURE_BINS, BinsJson.class);
+            try {
+                if (b.edges.length != b.shares.length) {
+                    throw new IllegalArgumentException(b.edges.length + " edge lists, " + b.shares.length + " share lists");
+                }
+                List<ReferenceBins> list = new java.util.ArrayList<>();
+                for (int i = 0; i < b.edges.length; i++) {
+                    list.add(new ReferenceBins(b.edges[i], b.shares[i]));
+                }
+                featureBins = Optional.of(list);
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new InvalidModelException(ModelContract.KEY_FEATURE_BINS + ": " + e.getMessage());
+            }
+        }
         return new ModelMetadata(features, kind, threshold, distribution,
                 m.getOrDefault(ModelContract.KEY_FINGERPRINT, "unknown"), created,
-                require(m, ModelContract.KEY_MODEL_VERSION), scales, probe, series);
+                require(m, ModelContract.KEY_MODEL_VERSION), scales, probe, series, featureBins);
+    }
+
+    /** Shape of {@link ModelContract#KEY_FEATURE_BINS}. */
+    private static final class BinsJson {
+        public double[][] edges;
+        public double[][] shares;
     }
 
     /** Shape of {@link ModelContract#KEY_SCORE_QUANTILES}. */

@@ -187,6 +187,7 @@ final class ScoredBatch {
             d = new DeadLetter(DeadLetterReason.SCORING_FAILED, "model failed: " + e, null);
         }
         rows[batchRow[featureRow]].deadLetter = d;
+        score[featureRow] = Float.NaN;
     }
 
     /** Records in this batch. */
@@ -207,6 +208,11 @@ final class ScoredBatch {
     /** A scored row's score. */
     float score(Row row) {
         return score[row.featureRow];
+    }
+
+    /** Every readable row's score, by feature row ({@link #readable()} of them); NaN for a row the model failed on. */
+    float[] scores() {
+        return score;
     }
 
     /** Every readable row's features, row-major; a row's start is {@link #featureOffset}. */

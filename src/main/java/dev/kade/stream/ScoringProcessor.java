@@ -91,12 +91,21 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
      * forwarded: a batch that throws half way is read again, and would otherwise be counted twice.
      */
     private final int[] deadLettered = new int[DeadLetterReason.values().length];
+    /** Scores each per-record batch again with the shadow model, for metrics only; null without one. */
+    private final ShadowScoring shadow;
 
     ScoringProcessor(TopologyConfig config, ModelRegistry models, KadeMetrics metrics) {
         this(config, models, metrics, false);
     }
 
     ScoringProcessor(TopologyConfig config, ModelRegistry models, KadeMetrics metrics, boolean windowedTopology) {
+        this(config, models, metrics, windowedTopology, null);
+    }
+
+    /** @param shadow the shadow model's registry, or null for none (it scores per-record batches only) */
+    ScoringProcessor(TopologyConfig config, ModelRegistry models, KadeMetrics metrics, boolean windowedTopology,
+                     ModelRegistry shadow) {
+        this.shadow = shadow == null ? null : new ShadowScoring(shadow, metrics);
         this.windowedTopology = windowedTopology;
         this.config = config;
         this.models = models;
@@ -276,6 +285,9 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         long t0 = System.nanoTime();
         batch.score(model);
         long nanos = System.nanoTime() - t0;
+        if (shadow != null) {
+            shadow.score(batch, model.metadata());
+        }
         ModelMetadata meta = model.metadata();
         float[] scored = new float[batch.readable()];
         int scoredCount = 0;
@@ -313,6 +325,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         }
         countIn(entries);
         metrics.scoredBatch(trigger, scored, scoredCount, nanos, anomalies);
+        metrics.drift(meta, scored, scoredCount, batch.features(), batch.readable());
     }
 
     /**

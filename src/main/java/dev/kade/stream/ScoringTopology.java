@@ -40,6 +40,16 @@ public final class ScoringTopology {
     }
 
     public static Topology build(TopologyConfig config, ModelRegistry models, KadeMetrics metrics) {
+        return build(config, models, java.util.Optional.empty(), metrics);
+    }
+
+    /**
+     * The topology with a shadow model: {@code shadow}'s model scores every per-record batch after the serving model,
+     * for the {@code kade_shadow_*} metrics only (it adds no sink: nothing it computes is sent).
+     */
+    public static Topology build(TopologyConfig config, ModelRegistry models, java.util.Optional<ModelRegistry> shadow,
+                                 KadeMetrics metrics) {
+        Objects.requireNonNull(shadow, "shadow");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(models, "models");
         Objects.requireNonNull(metrics, "metrics");
@@ -50,7 +60,8 @@ public final class ScoringTopology {
         t.addSource(SOURCE, bytesIn, bytesIn, topics.input().toArray(String[]::new));
         // a windowed model at start gets the entity store (a per-record topology stays exactly as it was)
         boolean windowed = models.metadata().window() > 1;
-        t.addProcessor(PROCESSOR, () -> new ScoringProcessor(config, models, metrics, windowed), SOURCE);
+        ModelRegistry shadowModels = shadow.orElse(null);
+        t.addProcessor(PROCESSOR, () -> new ScoringProcessor(config, models, metrics, windowed, shadowModels), SOURCE);
         if (config.batching().maxRecords() > 1) {
             t.addStateStore(new PreCommitFlushStore.Builder(BATCH_STORE), PROCESSOR);
         }

@@ -191,7 +191,8 @@ public final class Trainer {
         ModelMetadata metadata = new ModelMetadata(data.features(), config.kind(), threshold,
                 ScoreDistribution.fromScores(valScores), data.fingerprint(), created,
                 config.kind().label() + "-" + VERSION_TIME.format(created))
-                .withProbe(ModelProbe.sample(rowsAt(data.rows(), valIdx), valScores));
+                .withProbe(ModelProbe.sample(rowsAt(data.rows(), valIdx), valScores))
+                .withFeatureBinsOf(data.rows());
         return new TrainedModel(net, best, standardizer, metadata, config, history, valScores);
     }
 
@@ -241,7 +242,8 @@ public final class Trainer {
         ModelMetadata metadata = new ModelMetadata(data.features(), kind, threshold,
                 ScoreDistribution.fromScores(valScores), data.fingerprint(), created,
                 kind.label() + "-" + VERSION_TIME.format(created))
-                .withProbe(ModelProbe.sample(valRows, valScores));
+                .withProbe(ModelProbe.sample(valRows, valScores))
+                .withFeatureBinsOf(data.rows());
         return new TrainedEnsemble(members, scales, metadata, config, valScores);
     }
 

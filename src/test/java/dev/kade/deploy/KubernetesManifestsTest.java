@@ -204,6 +204,10 @@ class KubernetesManifestsTest {
         if (model.getConfigMap() != null) {
             assertThat(modelMount.getSubPath()).isNull();
             assertThat(model.getConfigMap().getName()).isEqualTo("kade-model");
+        } else if (model.getPersistentVolumeClaim() != null) {
+            // k8s/components/model-lifecycle: the jobs write the claim, kade only reads it
+            assertThat(model.getPersistentVolumeClaim().getReadOnly()).as("model claim read-only").isTrue();
+            assertThat(modelMount.getSubPath()).isNull();
         } else if (model.getImage() == null) {
             assertThat(model.getEmptyDir()).as("model volume of %s", kustomization).isNotNull();
             assertThat(pod.getInitContainers()).as("an init container fills the model's emptyDir")

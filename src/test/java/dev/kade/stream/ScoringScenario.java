@@ -64,6 +64,13 @@ final class ScoringScenario {
         return KadeConfig.fromMap(settings(bootstrap, prefix, model, guarantee));
     }
 
+    /** The scenario's settings and {@code extra} (which wins). */
+    static KadeConfig config(String bootstrap, String prefix, Path model, ProcessingGuarantee guarantee, Map<String, String> extra) {
+        Map<String, String> m = settings(bootstrap, prefix, model, guarantee);
+        m.putAll(extra);
+        return KadeConfig.fromMap(m);
+    }
+
     /** The settings {@link #config} reads, for a test to add its own. */
     static Map<String, String> settings(String bootstrap, String prefix, Path model, ProcessingGuarantee guarantee) {
         Map<String, String> m = new HashMap<>();

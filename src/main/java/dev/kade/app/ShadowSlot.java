@@ -1,0 +1,107 @@
+package dev.kade.app;
+
+import dev.kade.config.ConfigException;
+import dev.kade.config.KadeConfig;
+import dev.kade.config.LifecycleKeys;
+import dev.kade.drift.ShadowAgreement;
+import dev.kade.metrics.KadeMetrics;
+import dev.kade.model.InvalidModelException;
+import dev.kade.model.ModelContract;
+import dev.kade.model.ModelFiles;
+import dev.kade.model.ModelMetadata;
+import dev.kade.onnx.OnnxModel;
+import dev.kade.stream.ModelRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shadow (challenger) model of a running scorer ({@code model.shadow.path}): loaded at start by the same policy
+ * as the serving model ({@link ModelLoader}: size limit, self-check against its probe, fingerprint pin) and held to
+ * what a hot reload of the serving model must pass ({@link ModelContract#verifyReplacement} against the serving model:
+ * same features, and it does not call the serving model's probe rows anomalous), so a model that lies about itself or
+ * would page on normal data is refused here as it would be there. Watched and hot-reloaded like the serving model, with
+ * its own registry (reference-counted swap) and meters. A bad shadow at start stops kade naming the setting; a bad one
+ * on reload is refused and the previous shadow goes on.
+ */
+final class ShadowSlot implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ShadowSlot.class);
+
+    private final ModelRegistry registry;
+    private final ModelWatcher watcher;
+
+    private ShadowSlot(ModelRegistry registry, ModelWatcher watcher) {
+        this.registry = registry;
+        this.watcher = watcher;
+    }
+
+    /** The shadow {@code config} names, loaded, registered with {@code metrics} and watched; empty when none is set. */
+    static Optional<ShadowSlot> open(KadeConfig config, ModelRegistry serving, KadeMetrics metrics) {
+        String setting = config.string(LifecycleKeys.MODEL_SHADOW_PATH);
+        if (setting.isEmpty()) {
+            return Optional.empty();
+        }
+        Path path = Path.of(setting);
+        metrics.attachShadow(new ShadowAgreement(config.integer(LifecycleKeys.DRIFT_WINDOW_RECORDS)));
+        OnnxModel model;
+        try {
+            model = load(config, path, serving);
+        } catch (InvalidModelException e) {
+            metrics.shadowLoadFailed();
+            throw new ConfigException(LifecycleKeys.MODEL_SHADOW_PATH, "cannot shadow with '" + path + "': " + e.getMessage());
+        }
+        ModelMetadata meta = model.metadata();
+        metrics.shadowServing(meta, Clock.systemUTC().instant());
+        LOG.info("shadow model {} ({}, threshold {}, sha256 {}) scores beside {}; it sends nothing", meta.version(),
+                meta.kind().label(), meta.threshold(), model.sha256(), serving.metadata().version());
+        ModelRegistry registry = ModelRegistry.of(model);
+        ModelWatcher watcher;
+        try {
+            watcher = new ModelWatcher(path, registry, ModelWatcher.Listener.shadow(metrics), p -> load(config, p, serving),
+                    Clock.systemUTC(), config.modelMaxBytes()).start(config.modelPollInterval());
+        } catch (RuntimeException e) {
+            registry.close();
+            throw e;
+        }
+        return Optional.of(new ShadowSlot(registry, watcher));
+    }
+
+    /** Loads a shadow file as the serving model's loader does, and checks it could replace the serving model. */
+    static OnnxModel load(KadeConfig config, Path path, ModelRegistry serving) {
+        OnnxModel m = ModelLoader.load(config, path);
+        try {
+            if (m.metadata().window() > 1 || serving.metadata().window() > 1) {
+                throw new InvalidModelException("a shadow scores per-record models only (it or the serving model is windowed)");
+            }
+            ModelContract.verifyReplacement(serving.metadata(), m);
+        } catch (RuntimeException e) {
+            ModelFiles.closeQuietly(m);
+            throw e;
+        }
+        return m;
+    }
+
+    /** The shadow's registry, for the topology. */
+    ModelRegistry registry() {
+        return registry;
+    }
+
+    /** The shadow's file watcher (tests check it now instead of waiting for a poll). */
+    ModelWatcher watcher() {
+        return watcher;
+    }
+
+    @Override
+    public void close() {
+        watcher.close();
+        registry.close();
+    }
+
+    @Override
+    public String toString() {
+        return "shadow " + Objects.toString(registry.loaded() ? registry.metadata().version() : "(closed)");
+    }
+}

@@ -1,0 +1,49 @@
+package dev.kade.config;
+
+import static org.apache.kafka.common.config.ConfigDef.Importance.LOW;
+import static org.apache.kafka.common.config.ConfigDef.Importance.MEDIUM;
+
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+
+/**
+ * The settings of keeping a model current: drift monitoring ({@code drift.*}) and the shadow model
+ * ({@code model.shadow.path}); a part of {@link KadeConfig#DEFINITION} kept apart, as {@link SeriesKeys} is. Each key
+ * is defined once, here. Why the defaults are what they are: docs/model-lifecycle.md.
+ */
+public final class LifecycleKeys {
+    public static final String DRIFT_WINDOW_RECORDS = "drift.window.records";
+    public static final String DRIFT_ALERT_PSI = "drift.alert.psi";
+    public static final String DRIFT_FEATURE_SERIES = "drift.feature.series";
+    public static final String MODEL_SHADOW_PATH = "model.shadow.path";
+
+    /** Defaults, repeated by {@code drift.DriftSettings.DEFAULT} (a test holds the two equal). */
+    public static final int DEFAULT_WINDOW_RECORDS = 5000;
+    public static final double DEFAULT_ALERT_PSI = 0.25;
+    public static final int DEFAULT_FEATURE_SERIES = 32;
+
+    private LifecycleKeys() {
+    }
+
+    /** Adds these settings to {@code def} (at the end of the documentation) and returns it. */
+    static ConfigDef define(ConfigDef def) {
+        return def
+                .define(DRIFT_WINDOW_RECORDS, Type.INT, DEFAULT_WINDOW_RECORDS, Range.between(100, 10_000_000), MEDIUM,
+                        "Drift: the sliding window of latest scored records (per instance) whose score and feature "
+                                + "distributions are compared with the serving model's training data (PSI over the "
+                                + "training deciles). Larger: fewer false alarms, slower to see drift.")
+                .define(DRIFT_ALERT_PSI, Type.DOUBLE, DEFAULT_ALERT_PSI, Range.between(1e-6, 100.0), MEDIUM,
+                        "Drift: the population stability index at and above which the score or a feature counts as "
+                                + "drifted; exported as kade_drift_alert_level, which the shipped alert rules compare with.")
+                .define(DRIFT_FEATURE_SERIES, Type.INT, DEFAULT_FEATURE_SERIES, Range.between(0, 1000), LOW,
+                        "Drift: how many features (the first, in model order) get their own kade_drift_feature_psi "
+                                + "series; every feature counts towards kade_drift_feature_psi_max.")
+                .define(MODEL_SHADOW_PATH, Type.STRING, null, null, MEDIUM,
+                        "Optional: a challenger ONNX model that scores the same records in the same batches as the serving "
+                                + "model, for comparison only: its scores and would-be alerts go to the kade_shadow_* metrics, "
+                                + "never to the alert topic. It must pass the checks a hot reload of the serving model passes "
+                                + "(self-check, same features, the serving model's probe rows not anomalous); watched and "
+                                + "hot-reloaded like model.path. Unset: no shadow.");
+    }
+}

@@ -1,0 +1,101 @@
+package dev.kade.metrics;
+
+import dev.kade.drift.ShadowAgreement;
+import dev.kade.model.ModelMetadata;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The shadow model's meters of {@link KadeMetrics} (names there), registered once a shadow is configured: which model
+ * shadows, its loads, its batches' failures, and its agreement with the serving model ({@link ShadowAgreement}). The
+ * label {@code model} of {@code kade_shadow_alerts_total} is the closed set champion / shadow / both.
+ */
+final class ShadowMeters {
+    private final MeterRegistry registry;
+    private final Tags common;
+    private final ShadowAgreement agreement;
+    private final Counter loadSuccess;
+    private final Counter loadFailure;
+    private final Counter failures;
+    private final AtomicReference<Gauge> info = new AtomicReference<>();
+    private final AtomicReference<Double> threshold = new AtomicReference<>(Double.NaN);
+    private final AtomicReference<Double> pairedSince = new AtomicReference<>(Double.NaN);
+
+    ShadowMeters(MeterRegistry r, Tags common, ShadowAgreement agreement) {
+        this.registry = r;
+        this.common = common;
+        this.agreement = agreement;
+        loadSuccess = Counter.builder(KadeMetrics.SHADOW_LOADS).description("Shadow model load attempts at start and on reload, by result")
+                .tags(common).tag("result", "success").register(r);
+        loadFailure = Counter.builder(KadeMetrics.SHADOW_LOADS).description("Shadow model load attempts at start and on reload, by result")
+                .tags(common).tag("result", "failure").register(r);
+        failures = Counter.builder(KadeMetrics.SHADOW_FAILURES)
+                .description("Batches the shadow model could not score (the serving model's results were sent as usual)")
+                .tags(common).register(r);
+        FunctionCounter.builder(KadeMetrics.SHADOW_RECORDS_SCORED, agreement, ShadowAgreement::scored)
+                .description("Records scored by both the serving and the shadow model").tags(common).register(r);
+        alerts(r, "champion", ShadowAgreement::championAlerts);
+        alerts(r, "shadow", ShadowAgreement::shadowAlerts);
+        alerts(r, "both", ShadowAgreement::bothAlerts);
+        Gauge.builder(KadeMetrics.SHADOW_RANK_CORRELATION, agreement, ShadowAgreement::rankCorrelation)
+                .description("Spearman rank correlation of the serving and shadow models' scores over the last "
+                        + "drift.window.records records both scored (NaN below 2)").tags(common).strongReference(true).register(r);
+        Gauge.builder(KadeMetrics.SHADOW_ALERT_OVERLAP, agreement, ShadowAgreement::alertOverlap)
+                .description("Records both models would alert on over those either would, in the same window (NaN when "
+                        + "neither would alert on any)").tags(common).strongReference(true).register(r);
+        Gauge.builder(KadeMetrics.SHADOW_PAIRED_RECORDS, agreement, ShadowAgreement::pairedRecords)
+                .description("Records both models scored since this shadow and this serving model were paired (either's "
+                        + "load): what kade promote's --min-records reads").tags(common).strongReference(true).register(r);
+        Gauge.builder(KadeMetrics.SHADOW_PAIRED_ALERTS, agreement, ShadowAgreement::pairedShadowAlerts)
+                .description("Of those, records the shadow would have alerted on: kade promote's --max-alert-rate reads "
+                        + "their ratio").tags(common).strongReference(true).register(r);
+        Gauge.builder(KadeMetrics.SHADOW_PAIRED_SINCE, pairedSince, AtomicReference::get)
+                .description("Unix time this shadow and this serving model were paired: kade promote's --min-age reads it")
+                .baseUnit("seconds").tags(common).strongReference(true).register(r);
+        Gauge.builder(KadeMetrics.SHADOW_THRESHOLD, threshold, AtomicReference::get).description("Threshold of the shadow model")
+                .tags(common).strongReference(true).register(r);
+    }
+
+    private void alerts(MeterRegistry r, String model, java.util.function.ToDoubleFunction<ShadowAgreement> count) {
+        FunctionCounter.builder(KadeMetrics.SHADOW_ALERTS, agreement, count)
+                .description("Records scored by both models that each would alert on (champion, shadow) and both would; "
+                        + "the shadow's are never sent").tags(common).tag("model", model).register(r);
+    }
+
+    ShadowAgreement agreement() {
+        return agreement;
+    }
+
+    /** A shadow model was loaded and now shadows. */
+    void serving(ModelMetadata metadata, Instant at) {
+        loadSuccess.increment();
+        threshold.set(metadata.threshold());
+        championChanged(at);
+        Gauge next = Gauge.builder(KadeMetrics.SHADOW_INFO, () -> 1.0)
+                .description("Shadow model: 1 for the version and kind that shadows the serving model").tags(common)
+                .tag("version", metadata.version()).tag("kind", metadata.kind().label()).register(registry);
+        Gauge previous = info.getAndSet(next);
+        if (previous != null && !previous.getId().equals(next.getId())) {
+            registry.remove(previous);
+        }
+    }
+
+    /** Another pair (a new serving or shadow model): the agreement restarts and the pair's age with it. */
+    void championChanged(Instant at) {
+        agreement.restart();
+        pairedSince.set(at.toEpochMilli() / 1000.0);
+    }
+
+    void loadFailed() {
+        loadFailure.increment();
+    }
+
+    void failed() {
+        failures.increment();
+    }
+}
