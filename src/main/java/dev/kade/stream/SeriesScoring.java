@@ -74,6 +74,8 @@ final class SeriesScoring {
     private String[] sides;
     private WindowScores scores;
     private final int[] offFeature = new int[1];
+    /** Sweeps that came due while a batch was open, run when a batch is next written ({@link #sweep}). */
+    private int deferredSweeps;
 
     SeriesScoring(SeriesSettings settings, KeyValueStore<Bytes, byte[]> kv, KadeMetrics metrics, String task) {
         this.settings = settings;
@@ -203,6 +205,10 @@ final class SeriesScoring {
     void finish() {
         view.commit();
         end(true);
+        // the sweeps that came due while this batch was open, now against the clock it has just written
+        for (; deferredSweeps > 0; deferredSweeps--) {
+            sweepNow();
+        }
     }
 
     /**
@@ -233,11 +239,23 @@ final class SeriesScoring {
     }
 
     /**
-     * One bounded idle-expiry sweep (a stream-time punctuation). It may run while a batch is open: its deletions go
-     * to the store now, not with the batch, and a discard does not bring them back, so they are reported now; the
-     * open batch's own counts are not (they wait for {@link #finish}).
+     * One bounded idle-expiry sweep (a stream-time punctuation). Inside an open batch it is deferred to that batch's
+     * {@link #finish}: a sweep then could only judge idleness by the clock of the last commit (the open batch may yet
+     * be discarded and read again, see {@link SeriesView#sweep}), so an entity that the batch's own records make idle
+     * would be passed over, and the punctuation that would have deleted it may not come again until more records
+     * advance stream time. Made up at the commit, the same sweeps run, each still bounded, against the clock the batch
+     * wrote; a discarded batch's deferred sweeps wait for the next batch that is written.
      */
     void sweep() {
+        if (open()) {
+            deferredSweeps++;
+            return;
+        }
+        sweepNow();
+    }
+
+    /** Runs one bounded sweep now (no batch open) and reports its deletions, which are written to the store at once. */
+    private void sweepNow() {
         int n = view != null ? view.sweep() : sweeper.sweep(store, k -> false);
         if (n > 0) {
             metrics.series(new SeriesCounts(0, 0, 0, 0, 0, n));
