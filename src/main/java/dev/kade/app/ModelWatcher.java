@@ -166,7 +166,11 @@ public final class ModelWatcher implements AutoCloseable {
         }
         if (!Files.isRegularFile(path)) {
             // mid-replacement (or deleted): keep serving, look again at the next poll
-            LOG.warn("model file {} is missing; model {} keeps serving", path, servingVersion());
+            if (registry.loaded()) {
+                LOG.warn("model file {} is missing; model {} keeps serving", path, servingVersion());
+            } else {
+                LOG.debug("model file {} is not there yet (its sidecar changed); the slot stays empty", path);
+            }
             return Outcome.UNCHANGED;
         }
         observed = now;
