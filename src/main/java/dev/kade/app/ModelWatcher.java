@@ -38,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * counted ({@code kade_model_loads_total{result="failure"}}) and the old model keeps serving. A refused
  * file is not retried until it changes again.
  *
+ * <p>The registry may start empty (the shadow slot before its first candidate, {@link ModelRegistry#empty()}): the
+ * first file that appears and loads fills it, one that does not load is refused and counted as on any reload. A
+ * model file that disappears later is treated as mid-replacement: the last model loaded keeps serving (so a shadow,
+ * once loaded, stays until a new file replaces it or kade restarts without {@code model.shadow.path}).
+ *
  * <p>The scheduled check catches every {@link Throwable}, an {@link OutOfMemoryError} included: a
  * scheduled task that throws is never run again, and a watcher that dies silently never loads the next
  * good model. Such a failure is logged, counted like a refusal, and the next poll runs as usual.
@@ -161,7 +166,11 @@ public final class ModelWatcher implements AutoCloseable {
         }
         if (!Files.isRegularFile(path)) {
             // mid-replacement (or deleted): keep serving, look again at the next poll
-            LOG.warn("model file {} is missing; model {} keeps serving", path, registry.metadata().version());
+            if (registry.loaded()) {
+                LOG.warn("model file {} is missing; model {} keeps serving", path, servingVersion());
+            } else {
+                LOG.debug("model file {} is not there yet (its sidecar changed); the slot stays empty", path);
+            }
             return Outcome.UNCHANGED;
         }
         observed = now;
@@ -186,17 +195,21 @@ public final class ModelWatcher implements AutoCloseable {
             return refuse("it does not load: " + e.getMessage(), e);
         }
         ModelMetadata fresh = next.metadata();
-        try {
-            ModelContract.verifyReplacement(registry.metadata(), next);
-        } catch (RuntimeException e) {
-            ModelFiles.closeQuietly(next);
-            return refuse(e.getMessage(), e);
+        if (registry.loaded()) {
+            // an empty registry (an empty shadow slot) has no model to compare with: the loader holds the file to
+            // what it must pass (the shadow's checks it against the serving model)
+            try {
+                ModelContract.verifyReplacement(registry.metadata(), next);
+            } catch (RuntimeException e) {
+                ModelFiles.closeQuietly(next);
+                return refuse(e.getMessage(), e);
+            }
         }
-        ModelMetadata old = registry.swap(next);
+        Optional<ModelMetadata> old = registry.replace(next);
         metrics.served(fresh, clock.instant());
         lastRefusal = null;
         LOG.info("model reloaded from {}: version {} ({}, threshold {}) replaces {}", path, fresh.version(),
-                fresh.kind().label(), fresh.threshold(), old.version());
+                fresh.kind().label(), fresh.threshold(), old.map(ModelMetadata::version).orElse("(none: the slot was empty)"));
         if (fresh.probe().isEmpty()) {
             LOG.warn("model {} carries no probe ({}): its scores and quantiles were not verified at load "
                     + "(kade_model_verified 0); re-export it with this kade", fresh.version(), ModelContract.KEY_PROBE);
@@ -207,7 +220,7 @@ public final class ModelWatcher implements AutoCloseable {
     private Outcome refuse(String why, Throwable cause) {
         lastRefusal = why;
         metrics.refused();
-        LOG.error("refused new model file {}: {}; model {} keeps serving", path, why, registry.metadata().version());
+        LOG.error("refused new model file {}: {}; model {} keeps serving", path, why, servingVersion());
         if (cause != null && !(cause instanceof InvalidModelException)) {
             LOG.debug("cause", cause);
         }
@@ -228,10 +241,19 @@ public final class ModelWatcher implements AutoCloseable {
                 lastRefusal = "model check failed: " + t;
                 metrics.refused();
                 LOG.error("model check of {} failed; model {} keeps serving; will look again at the next poll", path,
-                        registry.loaded() ? registry.metadata().version() : "(none)", t);
+                        servingVersion(), t);
             } catch (Throwable secondary) {
                 // logging itself failed (e.g. still out of memory): stay alive for the next poll
             }
+        }
+    }
+
+    /** The version serving now, for logs; "(none)" while the registry is empty (an empty shadow slot) or closed. */
+    private String servingVersion() {
+        try {
+            return registry.loaded() ? registry.metadata().version() : "(none)";
+        } catch (IllegalStateException closedMeanwhile) {
+            return "(none)";
         }
     }
 
@@ -261,7 +283,9 @@ public final class ModelWatcher implements AutoCloseable {
             MessageDigest md = ModelFiles.newSha256();
             byte[] buffer = new byte[64 * 1024];
             for (Path p : new Path[] {path, sidecar}) {
-                if (Files.isRegularFile(p)) {
+                boolean present = Files.isRegularFile(p);
+                md.update((byte) (present ? 1 : 0)); // an empty file is not the same content as no file
+                if (present) {
                     // streamed: the file's size is checked, but it may grow between the check and the read
                     try (InputStream in = Files.newInputStream(p)) {
                         for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {

@@ -11,9 +11,9 @@ import dev.kade.model.ModelFiles;
 import dev.kade.model.ModelMetadata;
 import dev.kade.onnx.OnnxModel;
 import dev.kade.stream.ModelRegistry;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * would page on normal data is refused here as it would be there. Watched and hot-reloaded like the serving model, with
  * its own registry (reference-counted swap) and meters. A bad shadow at start stops kade naming the setting; a bad one
  * on reload is refused and the previous shadow goes on.
+ *
+ * <p>An absent file is an empty slot, a normal state (the retrain CronJob writes the first candidate after kade
+ * started): kade starts without a shadow ({@code kade_shadow_loaded 0}, logged once at INFO), nothing pairs, and the
+ * watcher loads the file when it appears, held to the same checks. A shadow file deleted later is taken for one being
+ * replaced: the last shadow loaded goes on (to stop shadowing, unset {@code model.shadow.path} and restart).
  */
 final class ShadowSlot implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ShadowSlot.class);
@@ -38,7 +43,10 @@ final class ShadowSlot implements AutoCloseable {
         this.watcher = watcher;
     }
 
-    /** The shadow {@code config} names, loaded, registered with {@code metrics} and watched; empty when none is set. */
+    /**
+     * The shadow {@code config} names, loaded (or an empty slot when the file does not exist yet), registered with
+     * {@code metrics} and watched; empty when none is set.
+     */
     static Optional<ShadowSlot> open(KadeConfig config, ModelRegistry serving, KadeMetrics metrics) {
         String setting = config.string(LifecycleKeys.MODEL_SHADOW_PATH);
         if (setting.isEmpty()) {
@@ -46,6 +54,12 @@ final class ShadowSlot implements AutoCloseable {
         }
         Path path = Path.of(setting);
         metrics.attachShadow(new ShadowAgreement(config.integer(LifecycleKeys.DRIFT_WINDOW_RECORDS)));
+        if (!Files.exists(path)) {
+            // a normal state: the retrain CronJob has not written its first candidate yet
+            LOG.info("shadow slot {} ({}) is empty: kade scores without a shadow and loads one when the file appears",
+                    path, LifecycleKeys.MODEL_SHADOW_PATH);
+            return Optional.of(watch(config, path, serving, metrics, ModelRegistry.empty()));
+        }
         OnnxModel model;
         try {
             model = load(config, path, serving);
@@ -57,7 +71,12 @@ final class ShadowSlot implements AutoCloseable {
         metrics.shadowServing(meta, Clock.systemUTC().instant());
         LOG.info("shadow model {} ({}, threshold {}, sha256 {}) scores beside {}; it sends nothing", meta.version(),
                 meta.kind().label(), meta.threshold(), model.sha256(), serving.metadata().version());
-        ModelRegistry registry = ModelRegistry.of(model);
+        return Optional.of(watch(config, path, serving, metrics, ModelRegistry.of(model)));
+    }
+
+    /** Watches {@code path} for {@code registry} (loaded, or empty until the file appears). */
+    private static ShadowSlot watch(KadeConfig config, Path path, ModelRegistry serving, KadeMetrics metrics,
+                                    ModelRegistry registry) {
         ModelWatcher watcher;
         try {
             watcher = new ModelWatcher(path, registry, ModelWatcher.Listener.shadow(metrics), p -> load(config, p, serving),
@@ -66,7 +85,7 @@ final class ShadowSlot implements AutoCloseable {
             registry.close();
             throw e;
         }
-        return Optional.of(new ShadowSlot(registry, watcher));
+        return new ShadowSlot(registry, watcher);
     }
 
     /** Loads a shadow file as the serving model's loader does, and checks it could replace the serving model. */
@@ -102,6 +121,6 @@ final class ShadowSlot implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "shadow " + Objects.toString(registry.loaded() ? registry.metadata().version() : "(closed)");
+        return "shadow " + (registry.loaded() ? registry.metadata().version() : "(empty or closed)");
     }
 }

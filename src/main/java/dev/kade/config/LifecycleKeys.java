@@ -44,6 +44,8 @@ public final class LifecycleKeys {
                                 + "model, for comparison only: its scores and would-be alerts go to the kade_shadow_* metrics, "
                                 + "never to the alert topic. It must pass the checks a hot reload of the serving model passes "
                                 + "(self-check, same features, the serving model's probe rows not anomalous); watched and "
-                                + "hot-reloaded like model.path. Unset: no shadow.");
+                                + "hot-reloaded like model.path. A file that does not exist yet is an empty slot: kade starts "
+                                + "without a shadow (kade_shadow_loaded 0) and loads it when it appears; a file that is "
+                                + "there but bad stops kade at start. Unset: no shadow.");
     }
 }

@@ -50,7 +50,7 @@ import io.prometheus.metrics.model.snapshots.Labels;
  *   <li>drift ({@link #attachDrift}): {@code kade_drift_score_psi}, {@code kade_drift_feature_psi{feature}} (at most
  *       {@code drift.feature.series} features), {@code kade_drift_feature_psi_max}, {@code kade_drift_alert_level},
  *       {@code kade_drift_window_records}</li>
- *   <li>shadow model ({@link #attachShadow}): {@code kade_shadow_info{version,kind}}, {@code kade_shadow_threshold},
+ *   <li>shadow model ({@link #attachShadow}): {@code kade_shadow_info{version,kind}}, {@code kade_shadow_loaded}, {@code kade_shadow_threshold},
  *       {@code kade_shadow_loads_total{result}}, {@code kade_shadow_failures_total},
  *       {@code kade_shadow_records_scored_total}, {@code kade_shadow_alerts_total{model=champion|shadow|both}},
  *       {@code kade_shadow_rank_correlation}, {@code kade_shadow_alert_overlap}, {@code kade_model_promotions_total}</li>
@@ -105,6 +105,7 @@ public final class KadeMetrics implements MeterBinder {
     public static final String DRIFT_WINDOW_RECORDS = "kade.drift.window.records";
     /** Shadow model ({@link ShadowMeters}; only once {@link #attachShadow} was called). */
     public static final String SHADOW_INFO = "kade.shadow.info";
+    public static final String SHADOW_LOADED = "kade.shadow.loaded";
     public static final String SHADOW_THRESHOLD = "kade.shadow.threshold";
     public static final String SHADOW_LOADS = "kade.shadow.loads";
     public static final String SHADOW_FAILURES = "kade.shadow.failures";

@@ -25,6 +25,7 @@ final class ShadowMeters {
     private final AtomicReference<Gauge> info = new AtomicReference<>();
     private final AtomicReference<Double> threshold = new AtomicReference<>(Double.NaN);
     private final AtomicReference<Double> pairedSince = new AtomicReference<>(Double.NaN);
+    private final AtomicReference<Double> loaded = new AtomicReference<>(0.0);
 
     ShadowMeters(MeterRegistry r, Tags common, ShadowAgreement agreement) {
         this.registry = r;
@@ -57,6 +58,9 @@ final class ShadowMeters {
         Gauge.builder(KadeMetrics.SHADOW_PAIRED_SINCE, pairedSince, AtomicReference::get)
                 .description("Unix time this shadow and this serving model were paired: kade promote's --min-age reads it")
                 .baseUnit("seconds").tags(common).strongReference(true).register(r);
+        Gauge.builder(KadeMetrics.SHADOW_LOADED, loaded, AtomicReference::get)
+                .description("1 while a shadow model is loaded, 0 while the shadow slot (model.shadow.path) is still empty")
+                .tags(common).strongReference(true).register(r);
         Gauge.builder(KadeMetrics.SHADOW_THRESHOLD, threshold, AtomicReference::get).description("Threshold of the shadow model")
                 .tags(common).strongReference(true).register(r);
     }
@@ -74,6 +78,7 @@ final class ShadowMeters {
     /** A shadow model was loaded and now shadows. */
     void serving(ModelMetadata metadata, Instant at) {
         loadSuccess.increment();
+        loaded.set(1.0);
         threshold.set(metadata.threshold());
         championChanged(at);
         Gauge next = Gauge.builder(KadeMetrics.SHADOW_INFO, () -> 1.0)

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * its arrays are reused from batch to batch.
  *
  * <p>A shadow failure never fails the batch: it is logged, counted ({@code kade_shadow_failures_total}) and the batch
- * goes on. The shadow is held by a lease of its own registry for the call, so its hot reload never closes a session
+ * goes on. An empty shadow slot (no file yet) skips the batch silently: an empty slot is a normal state, not a failure.
+ * The shadow is held by a lease of its own registry for the call, so its hot reload never closes a session
  * under a running inference. It reads the serving model's feature rows, so it must have the same features (the load
  * check ensures it; a batch of a serving model swapped to other features is skipped and counted as a failure).
  */
@@ -36,7 +37,10 @@ final class ShadowScoring {
         if (n == 0) {
             return;
         }
-        try (ModelRegistry.Lease lease = shadow.acquire()) {
+        try (ModelRegistry.Lease lease = shadow.tryAcquire().orElse(null)) {
+            if (lease == null) {
+                return; // the shadow slot is empty (no candidate written yet): nothing pairs, nothing failed
+            }
             ServingModel model = lease.model();
             ModelMetadata meta = model.metadata();
             if (!meta.features().equals(champion.features())) {

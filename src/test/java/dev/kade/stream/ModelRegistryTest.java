@@ -91,4 +91,42 @@ class ModelRegistryTest {
         assertThat(violations).hasValue(0);
         assertThat(swapped).allSatisfy(c -> assertThat(c.closed).hasValue(1));
     }
+
+    @Test
+    void anEmptyRegistryServesNothingUntilReplaceFillsIt() {
+        ModelRegistry registry = ModelRegistry.empty();
+        assertThat(registry.loaded()).isFalse();
+        assertThat(registry.tryAcquire()).isEmpty();
+        assertThatThrownBy(registry::acquire).isInstanceOf(IllegalStateException.class).hasMessageContaining("no model");
+        assertThatThrownBy(registry::metadata).isInstanceOf(IllegalStateException.class).hasMessageContaining("no model");
+        Closable refused = new Closable("v0");
+        assertThatThrownBy(() -> registry.swap(refused)).as("swap replaces a model; an empty slot is filled by replace")
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(refused.closed).as("what swap did not take is closed").hasValue(1);
+        assertThat(registry.loaded()).isFalse();
+
+        Closable v1 = new Closable("v1");
+        assertThat(registry.replace(v1)).as("nothing was replaced").isEmpty();
+        assertThat(registry.loaded()).isTrue();
+        try (ModelRegistry.Lease lease = registry.tryAcquire().orElseThrow()) {
+            assertThat(lease.model().metadata().version()).isEqualTo("v1");
+        }
+        Closable v2 = new Closable("v2");
+        assertThat(registry.replace(v2)).hasValueSatisfying(m -> assertThat(m.version()).isEqualTo("v1"));
+        assertThat(v1.closed).hasValue(1);
+        registry.close();
+        assertThat(v2.closed).hasValue(1);
+        assertThat(registry.loaded()).isFalse();
+        Closable late = new Closable("v3");
+        assertThatThrownBy(() -> registry.replace(late)).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThat(late.closed).hasValue(1);
+        assertThatThrownBy(registry::tryAcquire).as("closed is not empty").isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void closingAnEmptyRegistryClosesNothing() {
+        ModelRegistry registry = ModelRegistry.empty();
+        registry.close();
+        assertThatThrownBy(registry::metadata).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
 }
