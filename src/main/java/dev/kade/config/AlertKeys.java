@@ -22,6 +22,10 @@ public final class AlertKeys {
     public static final String INCIDENT_RESOLVE_WALL_CLOCK = "alerts.incident.resolve.wall.clock";
     public static final String LINK_TEMPLATE = "alerts.link.template";
     public static final String MUTE_RULES = "alerts.mute.rules";
+    public static final String FEEDBACK_TOPIC = "alerts.feedback.topic";
+    public static final String FEEDBACK_FACTOR = "alerts.feedback.factor";
+    public static final String FEEDBACK_MAX_FACTOR = "alerts.feedback.max.factor";
+    public static final String FEEDBACK_REFRESH_MS = "alerts.feedback.refresh.ms";
 
     private AlertKeys() {
     }
@@ -61,6 +65,19 @@ public final class AlertKeys {
                                 + "(kade_incident_muted_total) but open and join no incident.")
                 .define(LINK_TEMPLATE, Type.STRING, "", null, LOW,
                         "Incident mode: a link put on every event, with {entity}, {model} and {incident_id} filled in "
-                                + "(URL-encoded), e.g. https://grafana/d/x?var-entity={entity}. Empty: no link.");
+                                + "(URL-encoded), e.g. https://grafana/d/x?var-entity={entity}. Empty: no link.")
+                .define(FEEDBACK_TOPIC, Type.STRING, "", null, LOW,
+                        "Incident mode: a compacted topic alert consumers write labels to, keyed by incident id, "
+                                + "{\"incident_id\",\"entity\",\"label\":\"false_positive|true_positive|new_normal\"} "
+                                + "(docs/output-formats.md). Every instance reads it whole (a global store). Empty: no feedback.")
+                .define(FEEDBACK_FACTOR, Type.DOUBLE, 2.0, Range.atLeast(1.0), LOW,
+                        "Incident mode with feedback: each false_positive or new_normal label of an entity multiplies the "
+                                + "score (in units of the model's threshold) its next incident needs to open by this much.")
+                .define(FEEDBACK_MAX_FACTOR, Type.DOUBLE, 8.0, Range.atLeast(1.0), LOW,
+                        "Incident mode with feedback: the most an entity's bar may be raised, so that a real incident far "
+                                + "above the noise still opens.")
+                .define(FEEDBACK_REFRESH_MS, Type.LONG, 1_000L, Range.atLeast(0), LOW,
+                        "Incident mode with feedback: how often (wall clock) a task reads the labels again; they apply from "
+                                + "its next batch.");
     }
 }
