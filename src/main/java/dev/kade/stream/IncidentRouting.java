@@ -82,6 +82,7 @@ final class IncidentRouting {
      */
     void perRecord(PendingBatch.Entry e, ModelMetadata meta, float score, boolean anomaly, float[] errors, int offset,
                    Alert alert) {
+        beginRecord();
         Record<byte[], byte[]> r = e.record();
         String entity = settings.perRecordEntity() == IncidentEntity.KEY && r.key() != null
                 ? new String(r.key(), StandardCharsets.UTF_8) : partitionEntity(e.source());
@@ -95,6 +96,7 @@ final class IncidentRouting {
 
     /** A windowed model's judged record: its entity is the series entity; {@code alert} as for {@link #perRecord}. */
     void windowed(PendingBatch.Entry e, ModelMetadata meta, SeriesScoring.Judged j, Alert alert) {
+        beginRecord();
         boolean anomaly = j.alert() && opensOrJoins(j.series().entity(), meta, j.score(), j.series().eventTime());
         List<String> top = anomaly ? TopFeatures.of(meta.features(), j.errors(), 0, topFeatures) : null;
         if (tracker.observe(j.series().entity(), meta.version(), meta.kind().label(), e.source(), j.series().eventTime(),
@@ -114,6 +116,14 @@ final class IncidentRouting {
         endBatch();
     }
 
+    /** Before a batch's first record, reads the feedback labels again when due (and dead-letters bad ones). */
+    private void beginRecord() {
+        if (!inBatch && feedback != null) {
+            inBatch = true;
+            feedback.refresh();
+        }
+    }
+
     /**
      * Whether an anomaly of {@code entity} counts for its incidents: always when it has no feedback or an incident is
      * open (the bar gates opening only, so an open incident is followed to its end); else only when its score reaches
@@ -123,10 +133,6 @@ final class IncidentRouting {
     private boolean opensOrJoins(String entity, ModelMetadata meta, float score, long at) {
         if (feedback == null) {
             return true;
-        }
-        if (!inBatch) {
-            inBatch = true;
-            feedback.refresh();
         }
         double bar = feedback.book().bar(entity);
         if (bar <= 1.0 || score >= meta.threshold() * bar) {

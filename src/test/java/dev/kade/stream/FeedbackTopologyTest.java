@@ -160,6 +160,8 @@ class FeedbackTopologyTest {
         label("b", "{\"incident_id\":\"0123456789abcdef0123456789abcdef\",\"entity\":\"host-1\",\"label\":\"meh\"}");
         label("c", "{\"entity\":\"host-1\",\"label\":\"false_positive\"}");
         label("d", "{\"incident_id\":\"no-such-incident\",\"entity\":\"host-1\",\"label\":\"false_positive\"}");
+        send("host-2", TestModels.normal(random), T0);
+        assertThat(deadLetters.getQueueSize()).as("dead-lettered before any anomaly").isEqualTo(3);
         long at = burst(T0, 3, "host-1");
         burst(at, 3, "host-1");
 
