@@ -30,6 +30,25 @@ public final class AlertKeys {
     private AlertKeys() {
     }
 
+    /**
+     * Fails on a feedback topic that cannot work: one set outside incident mode (it would be ignored), or one that is
+     * also an input, the alert or the dead-letter topic (kade would read its own output as labels).
+     */
+    static void check(java.util.Map<String, Object> values, java.util.List<String> inputs, String alerts, String deadLetters) {
+        String feedback = ((String) values.get(FEEDBACK_TOPIC)).trim();
+        if (feedback.isEmpty()) {
+            return;
+        }
+        if (!"incident".equals(values.get(ALERTS_MODE))) {
+            throw new ConfigException(FEEDBACK_TOPIC, "invalid value '" + feedback + "': labels act on incidents, set "
+                    + ALERTS_MODE + "=incident, or leave this unset");
+        }
+        if (inputs.contains(feedback) || feedback.equals(alerts) || feedback.equals(deadLetters)) {
+            throw new ConfigException(FEEDBACK_TOPIC, "invalid value '" + feedback
+                    + "', it is also an input, the alert or the dead-letter topic");
+        }
+    }
+
     /** Adds the alert settings to {@code def} (KadeConfig's definition, in documentation order) and returns it. */
     static ConfigDef define(ConfigDef def) {
         return def
