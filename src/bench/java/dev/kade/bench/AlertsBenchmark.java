@@ -48,8 +48,14 @@ import org.tribuo.util.onnx.ONNXPlaceholder;
  * is a reconstruction model that projects the three features onto their mean (records whose features agree
  * reconstruct; a feature off by d scores about 2d²/9), with a threshold of 1.
  *
+ * <p>Feedback ({@code alerts.feedback.topic}): with the default quiet time the flapping host is one long incident, so
+ * the stream goes through two more incident runs with a 5 s quiet time, under which it flaps into many: one without
+ * labels ({@code noisy_incidents_before_feedback}), then, after 3 {@code false_positive} labels for its first 3 incidents
+ * on a compacted feedback topic, a fresh kade reading that topic ({@code noisy_incidents_after_feedback}, and whether
+ * every real incident is still found).
+ *
  * <p>Prints the counts to stderr and ends with ONE JSON line on stdout (src/bench/README.md). Figures not built yet
- * (feedback, alert budgets) are {@code null}, and what is not built is named in {@code "not_built"}.
+ * (alert budgets) are {@code null}, and what is not built is named in {@code "not_built"}.
  */
 public final class AlertsBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -81,7 +87,8 @@ public final class AlertsBenchmark {
         Path model = writeModel(dir.resolve("model.onnx"));
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             String bootstrap = kafka.bootstrapServers();
-            kafka.createTopics(2, "alerts-in", "alerts-record", "alerts-incident", "alerts-dlq-record", "alerts-dlq-incident");
+            kafka.createTopics(2, "alerts-in", "alerts-record", "alerts-incident", "alerts-dlq-record", "alerts-dlq-incident",
+                    "alerts-feedback-before", "alerts-dlq-feedback-before", "alerts-feedback-after", "alerts-dlq-feedback-after");
             long steps = (long) minutes * 60 * rate;
             long records = steps * hosts;
             long t0 = (System.currentTimeMillis() / 60_000L) * 60_000L - minutes * 60_000L;
@@ -93,9 +100,9 @@ public final class AlertsBenchmark {
             long muteTo = t0 + (long) (MUTE_TO * periodMs);
             String muteRule = "host-" + MAINTENANCE.host() + "@" + Instant.ofEpochMilli(muteFrom) + "/" + Instant.ofEpochMilli(muteTo);
             long[] muted = new long[1];
-            long anomalies = runKade(bootstrap, "record", model, dir, records, "", muted);
+            long anomalies = runKade(bootstrap, "record", "record", model, dir, records, "", Map.of(), muted);
             List<JsonNode> perRecord = consume(bootstrap, "alerts-record");
-            long incidentAnomalies = runKade(bootstrap, "incident", model, dir, records, muteRule, muted);
+            long incidentAnomalies = runKade(bootstrap, "incident", "incident", model, dir, records, muteRule, Map.of(), muted);
             List<JsonNode> events = consume(bootstrap, "alerts-incident");
 
             Map<String, Long> byEvent = new LinkedHashMap<>();
@@ -120,6 +127,27 @@ public final class AlertsBenchmark {
                     && Instant.parse(e.get("started_at").asText()).toEpochMilli() >= muteFrom
                     && Instant.parse(e.get("started_at").asText()).toEpochMilli() < muteTo).count();
             long others = opened.size() - noisy - found - inMute;
+
+            // feedback. With the default quiet time (5 min) the flapping host is one long incident (it is never quiet that
+            // long), so feedback is measured with a short one (FEEDBACK_QUIET_MS), under which it flaps into many: the
+            // stream once without labels; an on-call person labels the noisy host's first 3 incidents false positives on
+            // the compacted feedback topic; the same stream through a fresh kade reading that topic
+            Map<String, String> shortQuiet = Map.of("alerts.incident.quiet.ms", Long.toString(FEEDBACK_QUIET_MS));
+            runKade(bootstrap, "incident", "feedback-before", model, dir, records, muteRule, shortQuiet, new long[1]);
+            List<JsonNode> openedBefore = opened(consume(bootstrap, "alerts-feedback-before"));
+            long noisyBefore = openedBefore.stream().filter(e -> e.get("entity").asText().equals("host-" + NOISY)).count();
+            List<String> labelled = openedBefore.stream().filter(e -> e.get("entity").asText().equals("host-" + NOISY)).limit(3)
+                    .map(e -> e.get("incident_id").asText()).toList();
+            writeLabels(bootstrap, labelled);
+            Map<String, String> withFeedback = new HashMap<>(shortQuiet);
+            withFeedback.put("alerts.feedback.topic", FEEDBACK_TOPIC);
+            runKade(bootstrap, "incident", "feedback-after", model, dir, records, muteRule, withFeedback, new long[1]);
+            List<JsonNode> openedAfter = opened(consume(bootstrap, "alerts-feedback-after"));
+            long noisyAfter = openedAfter.stream().filter(e -> e.get("entity").asText().equals("host-" + NOISY)).count();
+            int foundBefore = found(openedBefore, t0, periodMs);
+            int foundAfter = found(openedAfter, t0, periodMs);
+            long othersAfter = openedAfter.size() - noisyAfter - foundAfter;
+            double noisyDrop = noisyBefore == 0 ? Double.NaN : 1.0 - (double) noisyAfter / noisyBefore;
             double reduction = events.isEmpty() ? Double.NaN : (double) perRecord.size() / events.size();
             double seconds = (System.nanoTime() - started) / 1e9;
 
@@ -135,6 +163,10 @@ public final class AlertsBenchmark {
                     found, missed.isEmpty() ? "" : " (missed " + missed + ")", NOISY, noisy, others);
             log("maintenance of host-%d muted by %s: %,d anomalies muted, %d incidents opened inside the window",
                     MAINTENANCE.host(), muteRule, muted[0], inMute);
+            log("feedback (alerts.incident.quiet.ms=%d): %d false_positive labels for host-%d's incidents; its incidents %d -> %d "
+                    + "(%.1f%% fewer); real incidents found %d -> %d of %d; other incidents opened after: %d", FEEDBACK_QUIET_MS,
+                    labelled.size(), NOISY, noisyBefore, noisyAfter, 100 * noisyDrop, foundBefore, foundAfter, REAL.size(),
+                    othersAfter);
             log("done in %.1f s", seconds);
 
             ObjectNode out = JSON.createObjectNode();
@@ -151,36 +183,86 @@ public final class AlertsBenchmark {
             out.put("real_incidents", REAL.size());
             out.put("real_incidents_found", found);
             out.put("other_incidents", others);
-            out.put("noisy_incidents_before_feedback", noisy);
-            out.putNull("noisy_incidents_after_feedback");
+            out.put("noisy_incidents_default_quiet", noisy);
+            out.put("feedback_quiet_ms", FEEDBACK_QUIET_MS);
+            out.put("noisy_incidents_before_feedback", noisyBefore);
+            out.put("noisy_incidents_after_feedback", noisyAfter);
+            out.put("feedback_labels", labelled.size());
+            out.put("noisy_incident_drop", Math.round(noisyDrop * 1000) / 1000.0);
+            out.put("real_incidents_found_before_feedback", foundBefore);
+            out.put("real_incidents_found_after_feedback", foundAfter);
+            out.put("other_incidents_after_feedback", othersAfter);
             out.put("incidents_in_mute_windows", inMute);
             out.put("muted_anomalies", muted[0]);
             out.put("mute_rule", muteRule);
             out.putNull("budget_target");
             out.putNull("budget_result");
-            out.set("not_built", JSON.valueToTree(List.of("feedback", "mute_rules_from_control_topic",
+            out.set("not_built", JSON.valueToTree(List.of("mute_rules_from_control_topic",
                     "recurring_mute_schedules", "baseline_freeze_in_mute_windows", "alert_budgets")));
             out.put("seconds", Math.round(seconds * 10) / 10.0);
             System.out.println(out);
         }
     }
 
-    /** Runs kade in one alert mode until every record is counted; returns the anomalies it counted. */
-    private static long runKade(String bootstrap, String mode, Path model, Path dir, long records, String muteRules,
-                                long[] muted) throws Exception {
+    private static final String FEEDBACK_TOPIC = "alerts-feedback-labels";
+    /** The quiet time of the feedback runs: short enough that the flapping host's anomalies form many incidents. */
+    private static final long FEEDBACK_QUIET_MS = 5_000;
+
+    private static List<JsonNode> opened(List<JsonNode> events) {
+        return events.stream().filter(e -> e.get("event").asText().equals("opened")).toList();
+    }
+
+    /** How many of the real incidents an opened event starts inside of (same host, started within its span). */
+    private static int found(List<JsonNode> opened, long t0, long periodMs) {
+        int found = 0;
+        for (RealIncident r : REAL) {
+            long from = t0 + (long) (r.from() * periodMs);
+            long to = t0 + (long) (r.to() * periodMs);
+            if (opened.stream().anyMatch(e -> e.get("entity").asText().equals("host-" + r.host())
+                    && Instant.parse(e.get("started_at").asText()).toEpochMilli() >= from
+                    && Instant.parse(e.get("started_at").asText()).toEpochMilli() < to)) {
+                found++;
+            }
+        }
+        return found;
+    }
+
+    /** Writes one false_positive label per incident id to the compacted feedback topic, keyed by the id. */
+    private static void writeLabels(String bootstrap, List<String> ids) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(FEEDBACK_TOPIC, 1, (short) 1)
+                    .configs(Map.of("cleanup.policy", "compact")))).all().get();
+        }
+        Map<String, Object> p = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            for (String id : ids) {
+                producer.send(new ProducerRecord<>(FEEDBACK_TOPIC, id, "{\"incident_id\":\"" + id + "\",\"entity\":\"host-" + NOISY
+                        + "\",\"label\":\"false_positive\",\"model\":\"bench-alerts-1\",\"by\":\"bench\"}")).get();
+            }
+        }
+    }
+
+    /**
+     * Runs kade in one alert mode (application id, alert and dead-letter topics named by {@code name}) until every record
+     * is counted; returns the anomalies it counted.
+     */
+    private static long runKade(String bootstrap, String mode, String name, Path model, Path dir, long records,
+                                String muteRules, Map<String, String> extra, long[] muted) throws Exception {
         Map<String, String> m = new HashMap<>();
         m.put("bootstrap.servers", bootstrap);
-        m.put("application.id", "bench-alerts-" + mode);
+        m.put("application.id", "bench-alerts-" + name);
         m.put("input.topics", "alerts-in");
-        m.put("alert.topic", "alerts-" + mode);
-        m.put("dead.letter.topic", "alerts-dlq-" + mode);
+        m.put("alert.topic", "alerts-" + name);
+        m.put("dead.letter.topic", "alerts-dlq-" + name);
         m.put("model.path", model.toString());
         m.put("processing.guarantee", "exactly_once_v2");
         m.put("metrics.port", "0");
-        m.put("kafka.state.dir", dir.resolve("state-" + mode).toString());
+        m.put("kafka.state.dir", dir.resolve("state-" + name).toString());
         m.put("alerts.mode", mode);
         m.put("alerts.incident.entity", "key");
         m.put("alerts.mute.rules", muteRules);
+        m.putAll(extra);
         long t = System.nanoTime();
         try (ScoringApp app = ScoringApp.start(KadeConfig.fromMap(m))) {
             if (!app.awaitReady(Duration.ofSeconds(120))) {

@@ -117,7 +117,15 @@ public final class StreamsSetup {
                 config.integer(AlertKeys.INCIDENT_RESOLVE_NORMAL_RECORDS),
                 link.isEmpty() ? Optional.empty() : Optional.of(link),
                 IncidentFormat.ofLabel(config.string(AlertKeys.INCIDENT_FORMAT)),
-                config.bool(AlertKeys.INCIDENT_RESOLVE_WALL_CLOCK), muteRules(config));
+                config.bool(AlertKeys.INCIDENT_RESOLVE_WALL_CLOCK), muteRules(config), feedback(config));
+    }
+
+    /** {@code alerts.feedback.*}: the feedback topic (empty: off) and how its labels raise an entity's bar. */
+    private static dev.kade.incident.FeedbackSettings feedback(KadeConfig config) {
+        String topic = config.string(AlertKeys.FEEDBACK_TOPIC);
+        return new dev.kade.incident.FeedbackSettings(topic.isBlank() ? Optional.empty() : Optional.of(topic.trim()),
+                config.number(AlertKeys.FEEDBACK_FACTOR), config.number(AlertKeys.FEEDBACK_MAX_FACTOR),
+                Duration.ofMillis(config.longValue(AlertKeys.FEEDBACK_REFRESH_MS)));
     }
 
     /** {@code alerts.mute.rules}, each parsed; a bad one fails the start naming the key. */

@@ -22,8 +22,31 @@ public final class AlertKeys {
     public static final String INCIDENT_RESOLVE_WALL_CLOCK = "alerts.incident.resolve.wall.clock";
     public static final String LINK_TEMPLATE = "alerts.link.template";
     public static final String MUTE_RULES = "alerts.mute.rules";
+    public static final String FEEDBACK_TOPIC = "alerts.feedback.topic";
+    public static final String FEEDBACK_FACTOR = "alerts.feedback.factor";
+    public static final String FEEDBACK_MAX_FACTOR = "alerts.feedback.max.factor";
+    public static final String FEEDBACK_REFRESH_MS = "alerts.feedback.refresh.ms";
 
     private AlertKeys() {
+    }
+
+    /**
+     * Fails on a feedback topic that cannot work: one set outside incident mode (it would be ignored), or one that is
+     * also an input, the alert or the dead-letter topic (kade would read its own output as labels).
+     */
+    static void check(java.util.Map<String, Object> values, java.util.List<String> inputs, String alerts, String deadLetters) {
+        String feedback = ((String) values.get(FEEDBACK_TOPIC)).trim();
+        if (feedback.isEmpty()) {
+            return;
+        }
+        if (!"incident".equals(values.get(ALERTS_MODE))) {
+            throw new ConfigException(FEEDBACK_TOPIC, "invalid value '" + feedback + "': labels act on incidents, set "
+                    + ALERTS_MODE + "=incident, or leave this unset");
+        }
+        if (inputs.contains(feedback) || feedback.equals(alerts) || feedback.equals(deadLetters)) {
+            throw new ConfigException(FEEDBACK_TOPIC, "invalid value '" + feedback
+                    + "', it is also an input, the alert or the dead-letter topic");
+        }
     }
 
     /** Adds the alert settings to {@code def} (KadeConfig's definition, in documentation order) and returns it. */
@@ -61,6 +84,19 @@ public final class AlertKeys {
                                 + "(kade_incident_muted_total) but open and join no incident.")
                 .define(LINK_TEMPLATE, Type.STRING, "", null, LOW,
                         "Incident mode: a link put on every event, with {entity}, {model} and {incident_id} filled in "
-                                + "(URL-encoded), e.g. https://grafana/d/x?var-entity={entity}. Empty: no link.");
+                                + "(URL-encoded), e.g. https://grafana/d/x?var-entity={entity}. Empty: no link.")
+                .define(FEEDBACK_TOPIC, Type.STRING, "", null, LOW,
+                        "Incident mode: a compacted topic alert consumers write labels to, keyed by incident id, "
+                                + "{\"incident_id\",\"entity\",\"label\":\"false_positive|true_positive|new_normal\"} "
+                                + "(docs/output-formats.md). Every instance reads it whole (a global store). Empty: no feedback.")
+                .define(FEEDBACK_FACTOR, Type.DOUBLE, 2.0, Range.atLeast(1.0), LOW,
+                        "Incident mode with feedback: each false_positive or new_normal label of an entity multiplies the "
+                                + "score (in units of the model's threshold) its next incident needs to open by this much.")
+                .define(FEEDBACK_MAX_FACTOR, Type.DOUBLE, 8.0, Range.atLeast(1.0), LOW,
+                        "Incident mode with feedback: the most an entity's bar may be raised, so that a real incident far "
+                                + "above the noise still opens.")
+                .define(FEEDBACK_REFRESH_MS, Type.LONG, 1_000L, Range.atLeast(0), LOW,
+                        "Incident mode with feedback: how often (wall clock) a task reads the labels again; they apply from "
+                                + "its next batch.");
     }
 }

@@ -104,6 +104,7 @@ public final class KadeConfig {
             notAlsoInput(DEAD_LETTER_TOPIC, deadLetterTopic(), in);
             scoresTopic().ifPresent(s -> notAlsoInput(SCORES_TOPIC, s, in));
         }
+        AlertKeys.check(values, inputTopics(), alertTopic(), deadLetterTopic());
         if (scoresIncludeLatent() && scoresTopic().isEmpty()) {
             throw new ConfigException(SCORES_INCLUDE_LATENT, "is true but " + SCORES_TOPIC
                     + " is unset: the latent code goes on the scores topic");

@@ -28,4 +28,18 @@ public final class IncidentIds {
         byte[] digest = sha.digest(text.getBytes(StandardCharsets.UTF_8));
         return HexFormat.of().formatHex(digest, 0, 16);
     }
+
+    /** Whether {@code id} has the form {@link #of} gives: 32 lower-case hex digits. */
+    public static boolean wellFormed(String id) {
+        if (id.length() != 32) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

@@ -18,13 +18,23 @@ import java.util.Optional;
  * @param muteRules          maintenance windows: anomalies they match open no incident ({@code alerts.mute.rules})
  * @param wallClockResolution also resolve by the wall clock, so that a task receiving no records still resolves its
  *                           incidents (at the cost of event-time determinism; docs/alerting.md)
+ * @param feedback           the feedback topic and how labels raise an entity's bar ({@code alerts.feedback.*})
  */
 public record IncidentSettings(AlertMode mode, IncidentEntity perRecordEntity, Duration updateInterval, Duration quietTime,
                                int resolveAfterNormal, Optional<String> linkTemplate, IncidentFormat format,
-                               boolean wallClockResolution, List<MuteRule> muteRules) {
+                               boolean wallClockResolution, List<MuteRule> muteRules, FeedbackSettings feedback) {
     /** Per-record alerts (the default), with the incident defaults for when the mode is switched. */
     public static final IncidentSettings DEFAULT = new IncidentSettings(AlertMode.RECORD, IncidentEntity.PARTITION,
-            Duration.ofMinutes(1), Duration.ofMinutes(5), 0, Optional.empty(), IncidentFormat.KADE, false, List.of());
+            Duration.ofMinutes(1), Duration.ofMinutes(5), 0, Optional.empty(), IncidentFormat.KADE, false, List.of(),
+            FeedbackSettings.OFF);
+
+    /** Settings without feedback. */
+    public IncidentSettings(AlertMode mode, IncidentEntity perRecordEntity, Duration updateInterval, Duration quietTime,
+                            int resolveAfterNormal, Optional<String> linkTemplate, IncidentFormat format,
+                            boolean wallClockResolution, List<MuteRule> muteRules) {
+        this(mode, perRecordEntity, updateInterval, quietTime, resolveAfterNormal, linkTemplate, format, wallClockResolution,
+                muteRules, FeedbackSettings.OFF);
+    }
 
     public IncidentSettings {
         Objects.requireNonNull(mode, "mode");
@@ -33,6 +43,7 @@ public record IncidentSettings(AlertMode mode, IncidentEntity perRecordEntity, D
         Objects.requireNonNull(quietTime, "quietTime");
         Objects.requireNonNull(linkTemplate, "linkTemplate");
         Objects.requireNonNull(format, "format");
+        Objects.requireNonNull(feedback, "feedback");
         muteRules = List.copyOf(muteRules);
         if (updateInterval.isNegative()) {
             throw new IllegalArgumentException("updateInterval must be >= 0");
@@ -52,6 +63,12 @@ public record IncidentSettings(AlertMode mode, IncidentEntity perRecordEntity, D
     /** These settings in incident mode (tests and benchmarks). */
     public IncidentSettings inIncidentMode() {
         return new IncidentSettings(AlertMode.INCIDENT, perRecordEntity, updateInterval, quietTime, resolveAfterNormal,
-                linkTemplate, format, wallClockResolution, muteRules);
+                linkTemplate, format, wallClockResolution, muteRules, feedback);
+    }
+
+    /** These settings with other feedback settings (tests and benchmarks). */
+    public IncidentSettings withFeedback(FeedbackSettings other) {
+        return new IncidentSettings(mode, perRecordEntity, updateInterval, quietTime, resolveAfterNormal, linkTemplate, format,
+                wallClockResolution, muteRules, other);
     }
 }

@@ -45,6 +45,11 @@ public final class IncidentTracker {
 
     /** The store key of the task's stream time; incident keys all hold a NUL, this one none, so they never meet. */
     static final String STREAM_TIME_KEY = "stream-time";
+    /**
+     * Keys under this prefix in the incident store belong to others sharing it (the feedback loop's bookkeeping); the
+     * tracker neither reads nor writes them. An incident key starts with its entity, never with a NUL and "~".
+     */
+    public static final String FOREIGN_PREFIX = "\0~";
 
     private final IncidentSettings settings;
     private final Store store;
@@ -63,6 +68,9 @@ public final class IncidentTracker {
         this.quietMs = settings.quietTime().toMillis();
         this.updateMs = settings.updateInterval().toMillis();
         store.forEach((k, v) -> {
+            if (k.startsWith(FOREIGN_PREFIX)) {
+                return;
+            }
             if (k.equals(STREAM_TIME_KEY)) {
                 streamTime = storedStreamTime = java.nio.ByteBuffer.wrap(v).getLong();
                 return;

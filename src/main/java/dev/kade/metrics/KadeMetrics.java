@@ -90,6 +90,10 @@ public final class KadeMetrics implements MeterBinder {
     public static final String INCIDENT_MUTED = "kade.incident.muted";
     /** Incidents open now in this instance's tasks. */
     public static final String INCIDENTS_OPEN = "kade.incidents.open";
+    /** Labels on the feedback topic now, by label (and {@code refused}, {@code unknown_incident}): a gauge. */
+    public static final String FEEDBACK_LABELS = "kade.feedback.labels";
+    /** Per model version: labelled true positives ÷ labelled true or false positives. */
+    public static final String FEEDBACK_PRECISION = "kade.feedback.precision";
     public static final String SERIES_STATE_BYTES = "kade.series.state.bytes";
     public static final String SERIES_CREATED = "kade.series.new.entities";
     public static final String SERIES_WARMUPS = "kade.series.warmups";
@@ -561,6 +565,31 @@ public final class KadeMetrics implements MeterBinder {
 
     private Counter counter(String name, String description, Tags tags) {
         return Counter.builder(name).description(description).tags(common).tags(tags).register(bound());
+    }
+
+    /** The feedback topic's labels as the newest read of it counts them (alerts.feedback.topic). */
+    public void feedback(dev.kade.incident.FeedbackBook book) {
+        MeterRegistry r = bound();
+        for (dev.kade.incident.FeedbackLabel l : dev.kade.incident.FeedbackLabel.values()) {
+            feedbackGauge(r, FEEDBACK_LABELS, "label", l.label()).set((double) book.labels(l));
+        }
+        feedbackGauge(r, FEEDBACK_LABELS, "label", "refused").set((double) book.refused());
+        feedbackGauge(r, FEEDBACK_LABELS, "label", "unknown_incident").set((double) book.unknown());
+        book.precision().forEach((model, p) -> feedbackGauge(r, FEEDBACK_PRECISION, "model", model).set(p));
+    }
+
+    private final Map<String, java.util.concurrent.atomic.AtomicReference<Double>> feedbackGauges = new ConcurrentHashMap<>();
+
+    private java.util.concurrent.atomic.AtomicReference<Double> feedbackGauge(MeterRegistry r, String name, String tag,
+                                                                              String value) {
+        return feedbackGauges.computeIfAbsent(name + '\0' + value, k -> {
+            var ref = new java.util.concurrent.atomic.AtomicReference<Double>(0.0);
+            Gauge.builder(name, ref, java.util.concurrent.atomic.AtomicReference::get)
+                    .description(name.equals(FEEDBACK_LABELS) ? "Labels on the feedback topic now, by label"
+                            : "Measured precision per model: labelled true positives / labelled true or false positives")
+                    .tags(common).tag(tag, value).strongReference(true).register(r);
+            return ref;
+        });
     }
 
     private MeterRegistry bound() {

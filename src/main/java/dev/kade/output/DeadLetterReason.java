@@ -24,6 +24,7 @@ public enum DeadLetterReason {
     LATE_RECORD("a windowed model's record is older than its entity's newest, and `series.late=dead_letter`"),
     SCORING_FAILED("the model threw, or returned NaN"),
     OUTPUT_TOO_LARGE("an output for this record would not fit `output.max.bytes` even truncated (e.g. a huge key)"),
+    FEEDBACK_INVALID("a record of `alerts.feedback.topic` that is no label: not a JSON object, no `incident_id` or `entity`, or a `label` other than `false_positive`, `true_positive`, `new_normal` (the detail header says which)"),
     PROCESSING_ERROR("an unexpected exception (a bug); sent by Kafka Streams' KIP-1034 handler with its own `__streams.errors.*` headers");
 
     private final String description;

@@ -3,6 +3,7 @@ package dev.kade.stream;
 import dev.kade.incident.IncidentEntity;
 import dev.kade.incident.IncidentEvent;
 import dev.kade.incident.IncidentSettings;
+import dev.kade.incident.IncidentState;
 import dev.kade.incident.IncidentTracker;
 import dev.kade.incident.IncidentWriter;
 import dev.kade.incident.TopFeatures;
@@ -49,6 +50,10 @@ final class IncidentRouting {
     /** Renders the embedded per-record alerts (the processor's own writer: same thread, reused buffer). */
     private final OutputWriter alerts;
     private final OutputLimits limits;
+    /** The feedback loop ({@code alerts.feedback.topic}); null without it. */
+    private final FeedbackRouting feedback;
+    /** Whether the current batch has begun (the labels are read again, when due, before its first record). */
+    private boolean inBatch;
 
     IncidentRouting(TopologyConfig config, KeyValueStore<String, byte[]> kv, KadeMetrics metrics,
                     ProcessorContext<byte[], byte[]> context, OutputWriter alerts) {
@@ -62,6 +67,10 @@ final class IncidentRouting {
         this.clock = config.clock();
         this.topFeatures = Math.max(1, config.topFeatures());
         this.task = context.taskId().toString();
+        this.feedback = settings.feedback().enabled()
+                ? new FeedbackRouting(settings.feedback(), context.getStateStore(ScoringTopology.FEEDBACK_STORE), kv, context,
+                        new dev.kade.output.DeadLetters(alerts, config.clock()), metrics, config.clock())
+                : null;
         metrics.incidentsOpen(task, tracker.openCount());
     }
 
@@ -73,9 +82,11 @@ final class IncidentRouting {
      */
     void perRecord(PendingBatch.Entry e, ModelMetadata meta, float score, boolean anomaly, float[] errors, int offset,
                    Alert alert) {
+        beginRecord();
         Record<byte[], byte[]> r = e.record();
         String entity = settings.perRecordEntity() == IncidentEntity.KEY && r.key() != null
                 ? new String(r.key(), StandardCharsets.UTF_8) : partitionEntity(e.source());
+        anomaly = anomaly && opensOrJoins(entity, meta, score, r.timestamp());
         List<String> top = anomaly ? TopFeatures.of(meta.features(), errors, offset, topFeatures) : null;
         if (tracker.observe(entity, meta.version(), meta.kind().label(), e.source(), r.timestamp(), anomaly, score, top, events)) {
             metrics.incidentMuted();
@@ -85,9 +96,11 @@ final class IncidentRouting {
 
     /** A windowed model's judged record: its entity is the series entity; {@code alert} as for {@link #perRecord}. */
     void windowed(PendingBatch.Entry e, ModelMetadata meta, SeriesScoring.Judged j, Alert alert) {
-        List<String> top = j.alert() ? TopFeatures.of(meta.features(), j.errors(), 0, topFeatures) : null;
+        beginRecord();
+        boolean anomaly = j.alert() && opensOrJoins(j.series().entity(), meta, j.score(), j.series().eventTime());
+        List<String> top = anomaly ? TopFeatures.of(meta.features(), j.errors(), 0, topFeatures) : null;
         if (tracker.observe(j.series().entity(), meta.version(), meta.kind().label(), e.source(), j.series().eventTime(),
-                j.alert(), j.score(), top, events)) {
+                anomaly, j.score(), top, events)) {
             metrics.incidentMuted();
         }
         emit(e.record(), alert);
@@ -103,8 +116,36 @@ final class IncidentRouting {
         endBatch();
     }
 
+    /** Before a batch's first record, reads the feedback labels again when due (and dead-letters bad ones). */
+    private void beginRecord() {
+        if (!inBatch && feedback != null) {
+            inBatch = true;
+            feedback.refresh();
+        }
+    }
+
+    /**
+     * Whether an anomaly of {@code entity} counts for its incidents: always when it has no feedback or an incident is
+     * open (the bar gates opening only, so an open incident is followed to its end); else only when its score reaches
+     * the model's threshold times the entity's bar ({@link dev.kade.incident.FeedbackBook#bar}). An anomaly below it
+     * is still scored and counted as an anomaly; for the incidents it is a normal record.
+     */
+    private boolean opensOrJoins(String entity, ModelMetadata meta, float score, long at) {
+        if (feedback == null) {
+            return true;
+        }
+        double bar = feedback.book().bar(entity);
+        if (bar <= 1.0 || score >= meta.threshold() * bar) {
+            return true;
+        }
+        // joins an incident still open (one quiet for longer would be resolved and a new one opened: that is gated)
+        IncidentState open = tracker.openIncident(entity, meta.version());
+        return open != null && at - open.lastAt() < settings.quietTime().toMillis();
+    }
+
     /** Writes the batch's incident changes to the store (inside the flush that precedes the commit). */
     void endBatch() {
+        inBatch = false;
         tracker.flush();
         metrics.incidentsOpen(task, tracker.openCount());
     }

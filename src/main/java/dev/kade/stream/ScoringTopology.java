@@ -35,6 +35,13 @@ public final class ScoringTopology {
      * batch store, whose pre-commit hook writes here. It holds open incidents only, so it stays small and restores fast.
      */
     public static final String INCIDENT_STORE = "kade-incidents";
+    /**
+     * The feedback topic's labels ({@code alerts.feedback.topic}, incident mode only): a global in-memory store whose
+     * changelog is the compacted feedback topic itself ({@link FeedbackStoreProcessor} says why).
+     */
+    public static final String FEEDBACK_STORE = "kade-feedback";
+    static final String FEEDBACK_SOURCE = "kade-feedback-source";
+    static final String FEEDBACK_PROCESSOR = "kade-feedback";
 
     private ScoringTopology() {
     }
@@ -73,6 +80,11 @@ public final class ScoringTopology {
         if (config.incidents().incidents()) {
             t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(INCIDENT_STORE), Serdes.String(),
                     Serdes.ByteArray()).withCachingDisabled().withLoggingEnabled(Map.of()), PROCESSOR);
+            config.incidents().feedback().topic().ifPresent(feedback -> t.addGlobalStore(
+                    Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(FEEDBACK_STORE), Serdes.String(), Serdes.ByteArray())
+                            .withLoggingDisabled(),
+                    FEEDBACK_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), feedback,
+                    FEEDBACK_PROCESSOR, FeedbackStoreProcessor::new));
         }
         t.addSink(ALERTS_SINK, topics.alerts(), bytesOut, bytesOut, PROCESSOR);
         topics.scores().ifPresent(s -> t.addSink(SCORES_SINK, s, bytesOut, bytesOut, PROCESSOR));

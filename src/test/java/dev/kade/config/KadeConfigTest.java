@@ -305,6 +305,21 @@ class KadeConfigTest {
     }
 
     @Test
+    void aFeedbackTopicNeedsIncidentModeAndMayNotBeKadesOwnTopic() {
+        Map<String, String> m = minimal();
+        m.put("alerts.feedback.topic", "labels");
+        assertThatThrownBy(() -> KadeConfig.fromMap(m)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("alerts.feedback.topic").hasMessageContaining("alerts.mode=incident");
+        m.put("alerts.mode", "incident");
+        assertThat(KadeConfig.fromMap(m).string("alerts.feedback.topic")).isEqualTo("labels");
+        for (String own : List.of("metrics", "kade-alerts", "kade-dead-letters")) {
+            m.put("alerts.feedback.topic", own);
+            assertThatThrownBy(() -> KadeConfig.fromMap(m)).as(own).isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith("alerts.feedback.topic").hasMessageContaining(own);
+        }
+    }
+
+    @Test
     void documentedSettingsTableIsTheGeneratedOne() throws Exception {
         String doc = Files.readString(Path.of("docs/configuration.md"));
         int from = doc.indexOf(ConfigDocumentation.BEGIN);

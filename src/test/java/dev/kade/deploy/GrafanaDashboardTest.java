@@ -91,7 +91,8 @@ class GrafanaDashboardTest {
                 "kade_inference_seconds_bucket", "kafka_consumer_fetch_manager_records_lag_max", "kade_model_info",
                 "kade_model_loads_total", "kade_model_loaded_timestamp_seconds", "kade_partitions_stalled",
                 "kade_progress_age_seconds", "kade_broker_reachable", "kade_stream_thread_deaths_total", "kade_ready",
-                "kade_incident_events_total", "kade_incidents_open", "kade_incident_muted_total");
+                "kade_incident_events_total", "kade_incidents_open", "kade_incident_muted_total", "kade_feedback_labels",
+                "kade_feedback_precision");
     }
 
     /**

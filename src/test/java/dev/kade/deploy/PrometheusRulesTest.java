@@ -59,7 +59,7 @@ class PrometheusRulesTest {
         assertThat(alerts).extracting(a -> a.get("alert").asString()).contains("KadeNoInstanceReady",
                 "KadeMetricsAbsent", "KadeAnomalyRateHigh", "KadeDeadLetters", "KadeConsumerLagGrowing",
                 "KadeModelReloadFailed", "KadePartitionStalled", "KadeStreamThreadCrashLoop", "KadeBrokerUnreachable",
-                "KadeConsumerGroupLagGrowing", "KadeIncidentStorm");
+                "KadeConsumerGroupLagGrowing", "KadeIncidentStorm", "KadeFeedbackPrecisionLow");
         assertThat(alerts).allSatisfy(alert -> {
             assertThat(alert.path("labels").path("severity").asString("")).isIn("critical", "warning");
             for (String annotation : List.of("summary", "description", "runbook_url")) {
