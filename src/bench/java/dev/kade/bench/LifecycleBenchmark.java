@@ -7,8 +7,11 @@ import java.util.Locale;
  * records of a shifted copy until the alert level is crossed, and clean runs of 1,000,000 resampled records over 5
  * seeds with and without a false alarm), and the shadow model's cost from the stream-process benchmark's JSON line
  * ({@code -Dkade.bench.streamJson=FILE}, written by the script: the median over rounds of kade + shadow's CPU per record
- * over kade's, exactly_once_v2; null without the file). {@code loop_ok} is null: the retrain-shadow-promote loop is not
- * built, and the line says so in {@code not_built}. Arguments are {@link DriftBenchmark}'s (default {@code --set shuttle}).
+ * over kade's, exactly_once_v2; null without the file). {@code loop_ok} is the outcome of the whole-loop integration
+ * test {@code ModelLoopIT} (drift → {@code train --from-topic} → shadow → promote → alerts with the new version, no record
+ * lost or duplicated under exactly_once_v2), which the script runs through Maven's failsafe and passes in as
+ * {@code -Dkade.bench.loopOk=true|false} with its wall time {@code -Dkade.bench.loopSeconds}; null when the script did not
+ * run it ({@code --drift-only}, {@code --no-loop}). Arguments are {@link DriftBenchmark}'s (default {@code --set shuttle}).
  */
 public final class LifecycleBenchmark {
     private LifecycleBenchmark() {
@@ -20,6 +23,15 @@ public final class LifecycleBenchmark {
         if (drift == null) {
             return; // --select printed its own lines
         }
+        String loopOk = switch (System.getProperty("kade.bench.loopOk", "")) {
+            case "true" -> "true";
+            case "false" -> "false";
+            default -> "null"; // not run: an absent outcome is never reported as a pass or a failure
+        };
+        String loopSeconds = System.getProperty("kade.bench.loopSeconds", "");
+        String loop = loopOk.equals("null") ? "null" : String.format(Locale.ROOT,
+                "{\"test\":\"dev.kade.stream.ModelLoopIT\",\"passed\":%s,\"seconds\":%s}", loopOk,
+                loopSeconds.matches("[0-9]+") ? loopSeconds : "null");
         String streamFile = System.getProperty("kade.bench.streamJson", "");
         String ratio = "null";
         String stream = "null";
@@ -39,10 +51,9 @@ public final class LifecycleBenchmark {
             }
         }
         System.out.println(String.format(Locale.ROOT, "{\"benchmark\":\"lifecycle\",\"commit\":\"%s\",\"drift_records_to_alert\":%s,"
-                        + "\"drift_clean_runs\":%d,\"drift_false_alarm_runs\":%d,\"shadow_cost_ratio\":%s,\"loop_ok\":null,"
-                        + "\"not_built\":[\"train --from-topic, promote and the whole-loop IT (loop_ok)\"],"
-                        + "\"shadow_stream\":%s,\"drift\":%s}",
+                        + "\"drift_clean_runs\":%d,\"drift_false_alarm_runs\":%d,\"shadow_cost_ratio\":%s,\"loop_ok\":%s,"
+                        + "\"not_built\":[],\"loop\":%s,\"shadow_stream\":%s,\"drift\":%s}",
                 System.getProperty("kade.bench.commit", "unknown"), drift.recordsToAlert() == null ? "null" : drift.recordsToAlert(),
-                drift.cleanRuns(), drift.falseAlarmRuns(), ratio, stream, drift.json()));
+                drift.cleanRuns(), drift.falseAlarmRuns(), ratio, loopOk, loop, stream, drift.json()));
     }
 }

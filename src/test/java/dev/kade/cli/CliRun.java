@@ -4,10 +4,13 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import picocli.CommandLine;
 
-/** One in-process run of the {@code kade} command line ({@link Main#commandLine()}): exit code, stdout and stderr. */
-record CliRun(int exit, String out, String err) {
+/**
+ * One in-process run of the {@code kade} command line ({@link Main#commandLine()}): exit code, stdout and stderr. Public
+ * so the integration tests of other packages run kade through the same entry point as a user does.
+ */
+public record CliRun(int exit, String out, String err) {
 
-    static CliRun execute(String... args) {
+    public static CliRun execute(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cl = Main.commandLine();

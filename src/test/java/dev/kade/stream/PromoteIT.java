@@ -6,13 +6,11 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kade.app.ScoringApp;
-import dev.kade.cli.Main;
+import dev.kade.cli.CliRun;
 import dev.kade.config.ProcessingGuarantee;
 import dev.kade.metrics.KadeMetrics;
 import dev.kade.testing.SharedKafka;
 import dev.kade.testing.TestModels;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +28,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code kade promote} and {@code kade rollback} against a running kade with a shadow model, records streaming through
@@ -43,19 +40,6 @@ class PromoteIT {
     static final SharedKafka KAFKA = new SharedKafka();
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    private record Cli(int exit, String out, String err) {
-    }
-
-    private static Cli kade(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Cli(exit, out.toString(), err.toString());
-    }
 
     @Test
     void aShadowIsPromotedByItsCriteriaOrRefusedNamingOneAndRolledBackWithoutLosingOrDuplicatingARecord(@TempDir Path dir)
@@ -108,7 +92,7 @@ class PromoteIT {
 
                 // refused: one criterion unmet; the file and the serving model stay
                 byte[] before = Files.readAllBytes(model);
-                Cli refused = kade("promote", "--model", model.toString(), "--shadow", shadow.toString(),
+                CliRun refused = CliRun.execute("promote", "--model", model.toString(), "--shadow", shadow.toString(),
                         "--metrics-url", metrics, "--max-alert-rate", "0.2", "--min-records", "100000000", "--min-age", "0s");
                 assertThat(refused.exit()).as(refused.err()).isEqualTo(1);
                 assertThat(refused.err()).contains("refused to promote shadow challenger-2")
@@ -119,7 +103,7 @@ class PromoteIT {
                 assertThat(app.modelVersion()).isEqualTo("champion-1");
 
                 // met: the two models agree fully (the same network), the shadow alerts on about 10% of records
-                Cli promoted = kade("promote", "--model", model.toString(), "--shadow", shadow.toString(),
+                CliRun promoted = CliRun.execute("promote", "--model", model.toString(), "--shadow", shadow.toString(),
                         "--metrics-url", metrics, "--min-rank-correlation", "0.9", "--min-alert-overlap", "0.9",
                         "--max-alert-rate", "0.2", "--min-records", "500", "--min-age", "0s", "--wait", "30s");
                 assertThat(promoted.exit()).as(promoted.err()).isZero();
@@ -137,7 +121,7 @@ class PromoteIT {
                 await().atMost(Duration.ofSeconds(10)).until(paused::get);
                 long rollbackStart = sent.get();
                 await().atMost(Duration.ofSeconds(60)).until(() -> app.counts().scored() == rollbackStart);
-                Cli back = kade("rollback", "--model", model.toString(), "--metrics-url", metrics, "--wait", "30s");
+                CliRun back = CliRun.execute("rollback", "--model", model.toString(), "--metrics-url", metrics, "--wait", "30s");
                 assertThat(back.exit()).as(back.err()).isZero();
                 long rolledBackAt = sent.get();
                 pause.set(false);
