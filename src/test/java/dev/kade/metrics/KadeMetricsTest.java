@@ -91,7 +91,7 @@ class KadeMetricsTest {
                 "kade_series_entities", "kade_series_state_bytes", "kade_series_new_entities_total",
                 "kade_series_warmups_total", "kade_series_imputed_total", "kade_series_late_total", "kade_series_gaps_total",
                 "kade_series_expired_total", "kade_incident_events_total", "kade_incidents_open", "kade_incident_muted_total",
-                "kade_output_context_cuts_total", "kade_model_promotions_total");
+                "kade_output_context_cuts_total", "kade_model_promotions_total", "kade_feedback_labels", "kade_feedback_precision");
         for (String f : families) {
             assertThat(text).containsPattern("# HELP " + f + " \\S");
         }
@@ -126,6 +126,20 @@ class KadeMetricsTest {
                 .contains("kade_score_percentile_bucket{application=\"kade-test\",le=\"99.9\"} 4")
                 .contains("kade_score_percentile_bucket{application=\"kade-test\",le=\"99.99\"} 4")
                 .contains("kade_score_percentile_count{application=\"kade-test\"} 5");
+    }
+
+    @Test
+    void feedbackSeriesExistBeforeAnyLabelSoThatTheirPanelAndRuleReadNoneRatherThanNothing() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        KadeMetrics m = new KadeMetrics("kade-test");
+        m.bindTo(registry);
+        assertThat(registry.scrape())
+                .contains("kade_feedback_labels{application=\"kade-test\",label=\"false_positive\"} 0.0")
+                .contains("kade_feedback_labels{application=\"kade-test\",label=\"unknown_incident\"} 0.0")
+                .doesNotContain("kade_feedback_precision{");
+        m.modelServing(model("v1", 1.5), Instant.ofEpochSecond(1_700_000_000));
+        assertThat(registry.scrape()).as("0 labelled of 0: precision unknown, not 0 or 1")
+                .contains("kade_feedback_precision{application=\"kade-test\",model=\"v1\"} NaN");
     }
 
     @Test
