@@ -106,7 +106,8 @@ public final class StreamProcessBenchmark {
      *                    {@code {run}} in them becomes the run's name ({@code r1}, {@code r2}, ...)
      */
     record Options(int records, int rounds, List<ProcessingGuarantee> guarantees, Path kadeJar, String classPath,
-                   List<String> jvmArgs, List<String> kadeJvmArgs, String commit, Windowed windowed) {
+                   List<String> jvmArgs, List<String> kadeJvmArgs, String commit, Windowed windowed,
+                   Map<String, String> kadeSettings) {
         String name() {
             return windowed == null ? "stream-process" : "series-stream";
         }
@@ -130,6 +131,9 @@ public final class StreamProcessBenchmark {
         String machine = machine();
         log("machine: %s; commit %s; %,d records, %d rounds, %s", machine, o.commit(), o.records(), o.rounds(),
                 o.guarantees());
+        if (!o.kadeSettings().isEmpty()) {
+            log("kade's own settings (the pass-through keeps the defaults): %s", o.kadeSettings());
+        }
         Path dir = Files.createTempDirectory("kade-bench-process-");
         long t0 = System.nanoTime();
         Path model;
@@ -206,6 +210,7 @@ public final class StreamProcessBenchmark {
         int entities = 100_000;
         int perEntity = 3;
         List<ProcessingGuarantee> guarantees = List.of(ProcessingGuarantee.AT_LEAST_ONCE, ProcessingGuarantee.EXACTLY_ONCE_V2);
+        Map<String, String> kadeSettings = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--records" -> records = Integer.parseInt(args[++i]);
@@ -217,12 +222,22 @@ public final class StreamProcessBenchmark {
                 }
                 case "--windowed" -> windowed = true;
                 case "--entities" -> entities = Integer.parseInt(args[++i]);
+                case "--kade-setting" -> {
+                    // a setting of kade's process only (the pass-through keeps the defaults), e.g. to measure a
+                    // producer setting: --kade-setting kafka.producer.compression.type=lz4
+                    String kv = args[++i];
+                    int eq = kv.indexOf('=');
+                    if (eq < 1) {
+                        throw new IllegalArgumentException("--kade-setting takes KEY=VALUE, got " + kv);
+                    }
+                    kadeSettings.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+                }
                 case "--records-per-entity" -> perEntity = Integer.parseInt(args[++i]);
                 case "--guarantees" -> guarantees = Arrays.stream(args[++i].split(","))
                         .map(s -> ProcessingGuarantee.valueOf(s.trim().toUpperCase(Locale.ROOT))).toList();
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + " (known: --records N, --rounds N, --full, --guarantees at_least_once,exactly_once_v2, --windowed, "
-                        + "--entities N, --records-per-entity N)");
+                        + "--entities N, --records-per-entity N, --kade-setting KEY=VALUE)");
             }
         }
         Windowed w = null;
@@ -242,7 +257,7 @@ public final class StreamProcessBenchmark {
             throw new IllegalArgumentException("no kade jar at " + jar + " (build it: mvn -pl src/main package -DskipTests)");
         }
         return new Options(records, rounds, guarantees, jar, System.getProperty("java.class.path"), words("kade.bench.jvmArgs"),
-                words("kade.bench.kadeJvmArgs"), System.getProperty("kade.bench.commit", "unknown"), w);
+                words("kade.bench.kadeJvmArgs"), System.getProperty("kade.bench.commit", "unknown"), w, Map.copyOf(kadeSettings));
     }
 
     private static List<String> words(String property) {
@@ -272,6 +287,7 @@ public final class StreamProcessBenchmark {
             settings.put("model.shadow.path", shadowModel(model).toString());
         }
         if (app != App.PASS_THROUGH) {
+            settings.putAll(o.kadeSettings());
             settings.put("scores.topic", out);
             settings.put("alert.topic", prefix + "-other");
         } else {
@@ -668,6 +684,10 @@ public final class StreamProcessBenchmark {
         ObjectNode root = JSON.createObjectNode().put("benchmark", o.name()).put("commit", o.commit())
                 .put("machine", machine).put("records", o.records()).put("rounds", o.rounds()).put("partitions", 1)
                 .put("stream_threads", 1);
+        if (!o.kadeSettings().isEmpty()) {
+            ObjectNode ks = root.putObject("kade_settings");
+            o.kadeSettings().forEach(ks::put);
+        }
         if (o.windowed() != null) {
             root.put("entities", o.windowed().entities()).put("records_per_entity", o.windowed().perEntity()).put("window", 32)
                     .put("features", 1);

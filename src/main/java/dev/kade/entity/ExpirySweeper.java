@@ -67,7 +67,7 @@ public final class ExpirySweeper {
 
     /** How long before {@code now} the entity's newest record is; 0 for a value this cannot read (left alone). */
     static long idleFor(byte[] state, long now) {
-        if (state == null || state.length < 9 || state[0] != EntityState.VERSION) {
+        if (state == null || state.length < 9 || (state[0] != EntityState.VERSION && state[0] != EntityState.VERSION_1)) {
             return 0;
         }
         long last = ByteBuffer.wrap(state, 1, 8).getLong();

@@ -204,6 +204,60 @@ public final class EntityStats {
     }
 
     /**
+     * Writes the F means and F variances (float64), then the F minimums and F maximums (float32), with no header
+     * ({@code 24·F} bytes), at {@code b}'s position: the part of an entity state's compact form whose count and F
+     * the state's own header gives. Nothing is written before the first step ({@link #count()} 0: all are zero).
+     */
+    public void writeValuesTo(ByteBuffer b) {
+        if (count == 0) {
+            return;
+        }
+        for (double m : mean) {
+            b.putDouble(m);
+        }
+        for (double v : var) {
+            b.putDouble(v);
+        }
+        for (float v : min) {
+            b.putFloat(v);
+        }
+        for (float v : max) {
+            b.putFloat(v);
+        }
+    }
+
+    /** Length of what {@link #writeValuesTo} writes. */
+    public int valuesSize() {
+        return count == 0 ? 0 : BYTES_PER_FEATURE * mean.length;
+    }
+
+    /** Reads what {@link #writeValuesTo} wrote for {@code count} steps, advancing {@code b}. */
+    public static EntityStats readValues(SeriesSpec spec, long count, ByteBuffer b) {
+        if (count < 0) {
+            throw new IllegalArgumentException("corrupt entity statistics: count=" + count);
+        }
+        EntityStats s = new EntityStats(spec);
+        s.count = count;
+        if (count == 0) {
+            return s;
+        }
+        int f = spec.features();
+        for (int j = 0; j < f; j++) {
+            s.mean[j] = b.getDouble();
+        }
+        for (int j = 0; j < f; j++) {
+            s.var[j] = b.getDouble();
+        }
+        for (int j = 0; j < f; j++) {
+            s.min[j] = b.getFloat();
+        }
+        for (int j = 0; j < f; j++) {
+            s.max[j] = b.getFloat();
+        }
+        return s;
+    }
+
+    /**
      * Reads {@link #toBytes()} for an entity of a model with {@code spec}.
      *
      * @throws IllegalArgumentException if the bytes are not statistics of this format and of F features

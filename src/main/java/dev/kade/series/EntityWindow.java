@@ -140,6 +140,35 @@ public final class EntityWindow {
     }
 
     /**
+     * Writes only the steps held, oldest first, F float32 each ({@code size·F·4} bytes, no header) at {@code b}'s
+     * position: the part of an entity state's compact form that the state's own header describes.
+     */
+    public void writeStepsTo(ByteBuffer b) {
+        int first = Math.min(size, window - head) * features;
+        int all = size * features;
+        b.asFloatBuffer().put(values, head * features, first).put(values, 0, all - first);
+        b.position(b.position() + 4 * all);
+    }
+
+    /**
+     * Reads {@code steps} steps written by {@link #writeStepsTo} into a new window of {@code window} steps of
+     * {@code features} floats, advancing {@code b}.
+     *
+     * @throws IllegalArgumentException if {@code steps} is more than {@code window}
+     */
+    public static EntityWindow readSteps(int window, int features, int steps, ByteBuffer b) {
+        EntityWindow out = new EntityWindow(window, features);
+        if (steps < 0 || steps > window) {
+            throw new IllegalArgumentException("corrupt entity window: W=" + window + " steps=" + steps);
+        }
+        int n = steps * features;
+        b.asFloatBuffer().get(out.values, 0, n);
+        b.position(b.position() + 4 * n);
+        out.size = steps;
+        return out;
+    }
+
+    /**
      * Reads {@link #toBytes()}.
      *
      * @throws IllegalArgumentException if the bytes are not a window of this format
