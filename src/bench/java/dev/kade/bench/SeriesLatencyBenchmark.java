@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,20 +78,8 @@ public final class SeriesLatencyBenchmark {
         Path dir = Files.createTempDirectory("kade-bench-latency-");
         Path model = trainWindowed(o, dir);
         List<Run> runs = new ArrayList<>();
-        Process broker = null;
-        try {
-            int port = freePort();
-            Path brokerLog = dir.resolve("broker.log");
-            broker = start(List.of(javaBin(), "-Xmx1g", "-cp", System.getProperty("java.class.path"), BenchBroker.class.getName(),
-                    dir.resolve("broker").toString(), Integer.toString(port), Integer.toString(freePort())), brokerLog);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (!Files.readString(brokerLog).contains(BenchBroker.READY)) {
-                if (!broker.isAlive() || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the broker did not start; see " + brokerLog + ":\n" + tail(brokerLog));
-                }
-                Thread.sleep(50);
-            }
-            String bootstrap = "127.0.0.1:" + port;
+        try (BenchProcess broker = BenchProcess.startBroker(System.getProperty("java.class.path"), dir)) {
+            String bootstrap = broker.extra();
             int n = 0;
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
                 for (int round = 1; round <= o.rounds(); round++) {
@@ -104,13 +91,6 @@ public final class SeriesLatencyBenchmark {
                                 round, g, r.burstRate(), r.paced(), r.p50(), r.p99(), r.max(), r.samples(), r.commitMs(),
                                 r.commitMs() + 50, r.p50First(), r.p50Last());
                     }
-                }
-            }
-        } finally {
-            if (broker != null) {
-                broker.destroy();
-                if (!broker.waitFor(30, TimeUnit.SECONDS)) {
-                    broker.destroyForcibly();
                 }
             }
         }
@@ -184,8 +164,9 @@ public final class SeriesLatencyBenchmark {
         Files.writeString(config, String.join("\n", s.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()) + "\n");
         long commitMs = g.equals("exactly_once_v2") ? 100 : 1000;
         Path log = dir.resolve(prefix + "-kade.log");
-        Process kade = start(List.of(javaBin(), "-jar", o.kadeJar().toString(), "run", "--config", config.toString()), log);
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
+        try (BenchProcess kade = BenchProcess.start(List.of(BenchProcess.javaBin(), "-jar", o.kadeJar().toString(), "run",
+                "--config", config.toString()), log, "");
+             KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
             TopicPartition tp = new TopicPartition(out, 0);
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
@@ -201,7 +182,7 @@ public final class SeriesLatencyBenchmark {
                 var records = consumer.poll(Duration.ofMillis(5));
                 if (records.isEmpty()) {
                     if (!kade.isAlive()) {
-                        throw new IllegalStateException("kade exited (" + kade.exitValue() + "); see " + log + ":\n" + tail(log));
+                        throw new IllegalStateException("kade exited (" + kade.process().exitValue() + "); see " + log + ":\n" + BenchProcess.tail(log));
                     }
                     if (System.nanoTime() > deadline) {
                         throw new IllegalStateException("kade scored " + count + " of " + burst + " in 10 minutes; see " + log);
@@ -231,11 +212,6 @@ public final class SeriesLatencyBenchmark {
             return new Run(round, g, commitMs, rate, half, steady.length, steady[steady.length / 2],
                     steady[Math.min(steady.length - 1, (int) (steady.length * 0.99))], steady[steady.length - 1], firstQuarter,
                     lastQuarter);
-        } finally {
-            kade.destroy();
-            if (!kade.waitFor(30, TimeUnit.SECONDS)) {
-                kade.destroyForcibly();
-            }
         }
     }
 
@@ -350,7 +326,7 @@ public final class SeriesLatencyBenchmark {
         }
         Files.writeString(data, sb);
         Path model = dir.resolve("series-ae.onnx");
-        List<String> cmd = List.of(javaBin(), "-jar", o.kadeJar().toString(), "train", "--data", data.toString(), "--out",
+        List<String> cmd = List.of(BenchProcess.javaBin(), "-jar", o.kadeJar().toString(), "train", "--data", data.toString(), "--out",
                 model.toString(), "--features", "value", "--window", "32", "--entity-column", "entity", "--time-column",
                 "timestamp", "--no-seasonal", "--kind", "ae", "--hidden", "32", "--latent-dim", "8", "--activation", "tanh",
                 "--epochs", "5", "--early-stopping-patience", "0", "--validation-split", "0.1", "--no-report", "--quiet");
@@ -358,7 +334,7 @@ public final class SeriesLatencyBenchmark {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0 || !Files.isRegularFile(model)) {
             p.destroyForcibly();
-            throw new IllegalStateException("kade train failed; see " + log + ":\n" + tail(log));
+            throw new IllegalStateException("kade train failed; see " + log + ":\n" + BenchProcess.tail(log));
         }
         return model;
     }
@@ -407,31 +383,6 @@ public final class SeriesLatencyBenchmark {
                     .put("p99_within_target", r.p99() <= r.commitMs() + 50);
         }
         return root.toString();
-    }
-
-    private static Process start(List<String> cmd, Path log) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("KADE_") || k.equals("JDK_JAVA_OPTIONS") || k.equals("JAVA_TOOL_OPTIONS"));
-        return pb.start();
-    }
-
-    private static String javaBin() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
     }
 
     private static void log(String format, Object... args) {

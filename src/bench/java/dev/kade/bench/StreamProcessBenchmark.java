@@ -14,8 +14,6 @@ import dev.kade.train.ProgressListener;
 import dev.kade.train.TrainConfig;
 import dev.kade.train.Trainer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -152,7 +150,7 @@ public final class StreamProcessBenchmark {
         Restore restore = null;
         String restoreApp = null;
         List<Run> runs = new ArrayList<>();
-        try (Child broker = startBroker(o, dir)) {
+        try (BenchProcess broker = startBroker(o, dir)) {
             String bootstrap = broker.extra();
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
                 createTopics(admin, "in");
@@ -295,7 +293,7 @@ public final class StreamProcessBenchmark {
         }
         Path config = dir.resolve(prefix + ".properties");
         Files.writeString(config, String.join("\n", settings.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()) + "\n");
-        List<String> cmd = new ArrayList<>(List.of(javaBin()));
+        List<String> cmd = new ArrayList<>(List.of(BenchProcess.javaBin()));
         cmd.addAll(o.jvmArgs());
         if (app != App.PASS_THROUGH) {
             o.kadeJvmArgs().forEach(a -> cmd.add(a.replace("{run}", prefix)));
@@ -310,7 +308,7 @@ public final class StreamProcessBenchmark {
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
             consumer.position(tp);
-            try (Child child = Child.start(cmd, dir.resolve(prefix + "-" + app.name().toLowerCase(Locale.ROOT) + ".log"), "")) {
+            try (BenchProcess child = BenchProcess.start(cmd, dir.resolve(prefix + "-" + app.name().toLowerCase(Locale.ROOT) + ".log"), "")) {
                 long count = 0;
                 long tFirst = 0;
                 long cpuFirst = 0;
@@ -321,7 +319,7 @@ public final class StreamProcessBenchmark {
                     if (records.isEmpty()) {
                         if (!child.process().isAlive()) {
                             throw new IllegalStateException(app.label + " exited (" + child.process().exitValue() + "); see " + child.log()
-                                    + ":\n" + tail(child.log()));
+                                    + ":\n" + BenchProcess.tail(child.log()));
                         }
                         if (System.nanoTime() > deadline) {
                             throw new IllegalStateException(app.label + ": no end of output within 10 minutes; see " + child.log());
@@ -342,9 +340,9 @@ public final class StreamProcessBenchmark {
                                 throw new IllegalStateException(app.label + " wrote " + count + " outputs for " + o.records() + " inputs");
                             }
                             long[] threadsLast = child.jitAndGcTicks();
-                            return new Run(round, app, g, count - 1, (now - tFirst) / 1e9, (cpu - cpuFirst) / (double) Child.TICKS,
-                                    (threadsLast[0] - threadsFirst[0]) / (double) Child.TICKS,
-                                    (threadsLast[1] - threadsFirst[1]) / (double) Child.TICKS);
+                            return new Run(round, app, g, count - 1, (now - tFirst) / 1e9, (cpu - cpuFirst) / (double) BenchProcess.TICKS,
+                                    (threadsLast[0] - threadsFirst[0]) / (double) BenchProcess.TICKS,
+                                    (threadsLast[1] - threadsFirst[1]) / (double) BenchProcess.TICKS);
                         }
                     }
                 }
@@ -352,86 +350,10 @@ public final class StreamProcessBenchmark {
         }
     }
 
-    private static Child startBroker(Options o, Path dir) throws IOException, InterruptedException {
-        int brokerPort = freePort();
-        int controllerPort = freePort();
-        Path log = dir.resolve("broker.log");
-        Child broker = Child.start(List.of(javaBin(), "-Xmx1g", "-cp", o.classPath(), BenchBroker.class.getName(),
-                dir.resolve("broker").toString(), Integer.toString(brokerPort), Integer.toString(controllerPort)), log,
-                "127.0.0.1:" + brokerPort);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (!Files.readString(log).contains(BenchBroker.READY)) {
-            if (!broker.process().isAlive() || System.nanoTime() > deadline) {
-                broker.close();
-                throw new IllegalStateException("the broker did not start; see " + log + ":\n" + tail(log));
-            }
-            Thread.sleep(50);
-        }
+    private static BenchProcess startBroker(Options o, Path dir) throws IOException, InterruptedException {
+        BenchProcess broker = BenchProcess.startBroker(o.classPath(), dir);
         log("broker process %d ready on %s", broker.process().pid(), broker.extra());
         return broker;
-    }
-
-    /** A child process, its output in a log file; SIGTERM on close, SIGKILL if it has not exited 30 s later. */
-    private record Child(Process process, Path log, String extra) implements AutoCloseable {
-        /** Clock ticks per second of /proc/PID/stat's utime and stime (USER_HZ, 100 on Linux). */
-        static final long TICKS = Long.getLong("kade.bench.clockTicks", 100);
-
-        static Child start(List<String> cmd, Path log, String extra) throws IOException {
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-            pb.environment().keySet().removeIf(k -> k.startsWith("KADE_") || k.equals("JDK_JAVA_OPTIONS")
-                    || k.equals("JAVA_TOOL_OPTIONS"));
-            return new Child(pb.start(), log, extra);
-        }
-
-        /** utime + stime of the whole process (all threads), in clock ticks. */
-        long cpuTicks() {
-            try {
-                String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of proc(5)
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the CPU time of process " + process.pid(), e);
-            }
-        }
-
-        /**
-         * utime + stime of the JIT compiler threads ({@code C1/C2 CompilerThre...}) and of the garbage collector's
-         * threads ({@code GC Thread#N}, {@code G1 ...}), in clock ticks, from /proc/PID/task/TID/stat.
-         */
-        long[] jitAndGcTicks() {
-            long jit = 0;
-            long gc = 0;
-            try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
-                for (Path t : (Iterable<Path>) tasks::iterator) {
-                    String stat;
-                    try {
-                        stat = Files.readString(t.resolve("stat"));
-                    } catch (IOException gone) {
-                        continue; // the thread ended between listing and reading
-                    }
-                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-                    if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
-                        jit += ticks;
-                    } else if (comm.startsWith("GC Thread") || comm.startsWith("G1 ")) {
-                        gc += ticks;
-                    }
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot list the threads of process " + process.pid(), e);
-            }
-            return new long[] {jit, gc};
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(30, TimeUnit.SECONDS);
-            }
-        }
     }
 
     private static void createTopics(Admin admin, String... names) throws Exception {
@@ -474,7 +396,7 @@ public final class StreamProcessBenchmark {
         }
         Files.writeString(data, sb);
         Path model = dir.resolve("series-ae.onnx");
-        List<String> cmd = List.of(javaBin(), "-jar", o.kadeJar().toString(), "train", "--data", data.toString(), "--out",
+        List<String> cmd = List.of(BenchProcess.javaBin(), "-jar", o.kadeJar().toString(), "train", "--data", data.toString(), "--out",
                 model.toString(), "--features", "value", "--window", "32", "--entity-column", "entity", "--time-column",
                 "timestamp", "--no-seasonal", "--kind", "ae", "--hidden", "32", "--latent-dim", "8", "--activation", "tanh",
                 "--epochs", "5", "--early-stopping-patience", "0", "--validation-split", "0.1", "--no-report", "--quiet");
@@ -483,7 +405,7 @@ public final class StreamProcessBenchmark {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0 || !Files.isRegularFile(model)) {
             p.destroyForcibly();
-            throw new IllegalStateException("kade train failed; see " + log + ":\n" + tail(log));
+            throw new IllegalStateException("kade train failed; see " + log + ":\n" + BenchProcess.tail(log));
         }
         return model;
     }
@@ -561,10 +483,10 @@ public final class StreamProcessBenchmark {
      * restored, so the second figure cannot end before the restore does.
      */
     private static double[] timeToReady(Options o, String bootstrap, Path dir, String prefix, String what) throws Exception {
-        int port = freePort();
+        int port = BenchProcess.freePort();
         Path config = dir.resolve(prefix + "-" + what + ".properties");
         Files.writeString(config, Files.readString(dir.resolve(prefix + ".properties")).replace("metrics.port=0", "metrics.port=" + port));
-        List<String> cmd = new ArrayList<>(List.of(javaBin()));
+        List<String> cmd = new ArrayList<>(List.of(BenchProcess.javaBin()));
         cmd.addAll(o.jvmArgs());
         cmd.addAll(List.of("-jar", o.kadeJar().toString(), "run", "--config", config.toString()));
         java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
@@ -583,7 +505,7 @@ public final class StreamProcessBenchmark {
         long t0 = System.nanoTime();
         double ready = -1;
         double scored = -1;
-        try (consumer; Child child = Child.start(cmd, dir.resolve(prefix + "-" + what + ".log"), "")) {
+        try (consumer; BenchProcess child = BenchProcess.start(cmd, dir.resolve(prefix + "-" + what + ".log"), "")) {
             long deadline = t0 + TimeUnit.MINUTES.toNanos(15);
             while (true) {
                 if (ready < 0) {
@@ -603,7 +525,7 @@ public final class StreamProcessBenchmark {
                 }
                 if (!child.process().isAlive()) {
                     throw new IllegalStateException("kade exited (" + child.process().exitValue() + "); see " + child.log() + ":\n"
-                            + tail(child.log()));
+                            + BenchProcess.tail(child.log()));
                 }
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("kade not ready within 15 minutes; see " + child.log());
@@ -773,25 +695,6 @@ public final class StreamProcessBenchmark {
             return Path.of(PassThroughApp.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException("cannot locate the benchmark's classes", e);
-        }
-    }
-
-    private static String javaBin() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
         }
     }
 
