@@ -441,12 +441,13 @@ public final class StreamProcessBenchmark {
      * state directory ({@code restoreSeconds}: the same plus restoring every entity from the changelog).
      */
     record Restore(String guarantee, double warmSeconds, double restoreSeconds, long changelogRecords, double warmScoredSeconds,
-                   double restoreScoredSeconds) {
+                   double restoreScoredSeconds, long changelogBytes) {
         String describe(long entities) {
-            return String.format(Locale.ROOT, "Restore (%s, %,d entities, changelog end offset %,d): ready in %.1f s with the "
+            return String.format(Locale.ROOT, "Restore (%s, %,d entities, changelog end offset %,d, %,d bytes on the broker): "
+                    + "ready in %.1f s with the "
                     + "local state, %.1f s after deleting the state directory (%.1f s more); first new record scored at "
                     + "%.1f s with the local state, %.1f s after deleting it (restore from the changelog: %.1f s more)",
-                    guarantee, entities, changelogRecords, warmSeconds, restoreSeconds, restoreSeconds - warmSeconds,
+                    guarantee, entities, changelogRecords, changelogBytes, warmSeconds, restoreSeconds, restoreSeconds - warmSeconds,
                     warmScoredSeconds, restoreScoredSeconds, restoreScoredSeconds - warmScoredSeconds);
         }
     }
@@ -454,12 +455,26 @@ public final class StreamProcessBenchmark {
     private static Restore restore(Options o, String bootstrap, Path dir, String prefix) throws Exception {
         String guarantee = Files.readString(dir.resolve(prefix + ".guarantee")).trim();
         long changelog = 0;
+        long changelogBytes = 0;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            List<TopicPartition> parts = new ArrayList<>();
             for (String t : admin.listTopics().names().get(60, TimeUnit.SECONDS)) {
                 if (t.startsWith(prefix + "-app-") && t.endsWith("-changelog")) {
                     var tp = new TopicPartition(t, 0);
+                    parts.add(tp);
                     changelog += admin.listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()))
                             .partitionResult(tp).get(60, TimeUnit.SECONDS).offset();
+                }
+            }
+            // the bytes the changelog takes in the broker's log (batches as written: what each commit had to send)
+            List<Integer> brokers = admin.describeCluster().nodes().get(60, TimeUnit.SECONDS).stream()
+                    .map(org.apache.kafka.common.Node::id).toList();
+            for (var dirs : admin.describeLogDirs(brokers).allDescriptions().get(60, TimeUnit.SECONDS).values()) {
+                for (var d : dirs.values()) {
+                    for (TopicPartition tp : parts) {
+                        var info = d.replicaInfos().get(tp);
+                        changelogBytes += info == null ? 0 : info.size();
+                    }
                 }
             }
         }
@@ -473,8 +488,8 @@ public final class StreamProcessBenchmark {
         }
         double[] cold = timeToReady(o, bootstrap, dir, prefix, "restore");
         log("restore: %s ready in %.1f s after deleting its state directory, first new record scored at %.1f s (changelog end "
-                + "offset %,d)", prefix, cold[0], cold[1], changelog);
-        return new Restore(guarantee, warm[0], cold[0], changelog, warm[1], cold[1]);
+                + "offset %,d, %,d bytes on the broker)", prefix, cold[0], cold[1], changelog, changelogBytes);
+        return new Restore(guarantee, warm[0], cold[0], changelog, warm[1], cold[1], changelogBytes);
     }
 
     /**
@@ -620,7 +635,7 @@ public final class StreamProcessBenchmark {
                     .put("ready_seconds_state_dir_deleted", round3(restore.restoreSeconds()))
                     .put("first_scored_seconds_with_local_state", round3(restore.warmScoredSeconds()))
                     .put("first_scored_seconds_state_dir_deleted", round3(restore.restoreScoredSeconds()))
-                    .put("changelog_records", restore.changelogRecords());
+                    .put("changelog_records", restore.changelogRecords()).put("changelog_bytes", restore.changelogBytes());
         }
         ArrayNode summary = root.putArray("summary");
         for (ProcessingGuarantee g : o.guarantees()) {

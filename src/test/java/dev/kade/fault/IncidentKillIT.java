@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kade.testing.TestModels;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,10 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -45,45 +40,17 @@ class IncidentKillIT {
     void killsMidIncidentGiveTheIncidentEventsOfAnUninterruptedRun() throws Exception {
         Path dir = FaultScenario.freshDirectory(Path.of("target", "incident-kill"));
         try (BrokerProcess broker = BrokerProcess.start(dir.resolve("broker"))) {
-            String bootstrap = broker.bootstrapServers();
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-                List<NewTopic> topics = new ArrayList<>();
-                topics.add(new NewTopic("ik-in", PARTITIONS, (short) 1));
-                for (String run : List.of("a", "b")) {
-                    for (String t : List.of("-alerts", "-dlq")) {
-                        topics.add(new NewTopic("ik-" + run + t, PARTITIONS, (short) 1));
-                    }
-                }
-                admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
-            }
+            KillRuns runs = new KillRuns(dir, "ik", broker.bootstrapServers());
+            runs.createTopics(PARTITIONS, List.of("-alerts", "-dlq"));
             Path modelFile = TestModels.writeModel(dir.resolve("model.onnx"), "ik-v1");
-            // run b: kade starts first, records arrive while it runs, and it is killed three times mid-stream
-            Path configB = writeConfig(dir, "b", bootstrap, modelFile);
-            Path logB = dir.resolve("kade-b.log");
-            KadeProcess kade = KadeProcess.start(logB, configB, "ik-b-0");
-            Thread producer = new Thread(() -> produce(bootstrap), "ik-producer");
-            List<String> b;
-            try {
-                assertThat(kade.awaitStatus("/health/ready", 200, Duration.ofSeconds(120))).isNotNegative();
-                producer.start();
-                for (int kill = 0; kill < 3; kill++) {
-                    // each kill lands once the restarted kade is processing again, while records still arrive
-                    assertThat(kade.awaitStatus("/health/ready", 200, Duration.ofSeconds(120))).isNotNegative();
-                    Thread.sleep(2500);
-                    kade.jvm().kill9();
-                    kade = KadeProcess.start(logB, configB, "ik-b-0");
-                }
-                producer.join();
-                b = collect(bootstrap, "ik-b-alerts", Duration.ofSeconds(180), Duration.ofSeconds(20));
-            } finally {
-                kade.close();
-            }
+            // run b: kade starts first, records arrive while it runs, and it is killed three times mid-stream, each
+            // kill once the restarted kade is processing again, while records still arrive
+            List<String> b = runs.killed(writeConfig(runs, "b", modelFile), 3, Duration.ofMillis(2500), true,
+                    IncidentKillIT::produce,
+                    () -> collect(runs, runs.topic("b", "-alerts"), Duration.ofSeconds(180), Duration.ofSeconds(20)));
             // run a: the same input, uninterrupted
-            List<String> a;
-            try (KadeProcess uninterrupted = KadeProcess.start(dir.resolve("kade-a.log"), writeConfig(dir, "a", bootstrap, modelFile),
-                    "ik-a-0")) {
-                a = collect(bootstrap, "ik-a-alerts", Duration.ofSeconds(180), Duration.ofSeconds(20));
-            }
+            List<String> a = runs.uninterrupted(writeConfig(runs, "a", modelFile),
+                    () -> collect(runs, runs.topic("a", "-alerts"), Duration.ofSeconds(180), Duration.ofSeconds(20)));
             assertThat(a).as("incident events of the uninterrupted run").hasSizeGreaterThan(10);
             assertThat(a.stream().filter(e -> e.contains("\"event\":\"opened\"")).count()).as("incidents opened").isGreaterThan(3);
             Map<String, Long> openedPerId = b.stream().filter(e -> e.contains("\"event\":\"opened\""))
@@ -125,13 +92,8 @@ class IncidentKillIT {
     }
 
     /** Every committed incident event, normalised (detection_time removed), until none came for {@code idle}. */
-    private static List<String> collect(String bootstrap, String topic, Duration timeout, Duration idle)
-            throws Exception {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, topic + "-reader");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    private static List<String> collect(KillRuns runs, String topic, Duration timeout, Duration idle) {
+        Properties p = runs.committedReader(topic + "-reader");
         List<String> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             c.subscribe(List.of(topic));
@@ -162,17 +124,9 @@ class IncidentKillIT {
         }
     }
 
-    private static Path writeConfig(Path dir, String run, String bootstrap, Path model) throws Exception {
+    private static Path writeConfig(KillRuns runs, String run, Path model) throws Exception {
         Map<String, String> s = new LinkedHashMap<>();
-        s.put("bootstrap.servers", bootstrap);
-        s.put("application.id", "ik-" + run + "-app");
-        s.put("input.topics", "ik-in");
-        s.put("alert.topic", "ik-" + run + "-alerts");
-        s.put("dead.letter.topic", "ik-" + run + "-dlq");
-        s.put("model.path", model.toString());
-        s.put("processing.guarantee", "exactly_once_v2");
-        s.put("metrics.port", "0");
-        s.put("kafka.state.dir", dir.resolve("state-" + run).toString());
+        s.put("alert.topic", runs.topic(run, "-alerts"));
         s.put("alerts.mode", "incident");
         s.put("alerts.incident.entity", "key");
         s.put("alerts.incident.quiet.ms", "60000");
@@ -181,10 +135,6 @@ class IncidentKillIT {
         // mid-incident while the input is still being read
         s.put("batch.max.wait.ms", "5000");
         s.put("kafka.max.poll.records", "50");
-        StringBuilder b = new StringBuilder();
-        s.forEach((k, v) -> b.append(k).append('=').append(v).append('\n'));
-        Path file = dir.resolve("kade-" + run + ".properties");
-        Files.writeString(file, b.toString());
-        return file;
+        return runs.writeConfig(run, model, s);
     }
 }

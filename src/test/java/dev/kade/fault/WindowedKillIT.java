@@ -10,20 +10,14 @@ import dev.kade.series.SeriesSpec;
 import dev.kade.train.SeriesFixtures;
 import dev.kade.train.WindowedModel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -50,47 +44,19 @@ class WindowedKillIT {
     void killsUnderExactlyOnceGiveTheScoresOfAnUninterruptedRunRecordForRecord() throws Exception {
         Path dir = FaultScenario.freshDirectory(Path.of("target", "windowed-kill"));
         try (BrokerProcess broker = BrokerProcess.start(dir.resolve("broker"))) {
-            String bootstrap = broker.bootstrapServers();
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-                List<NewTopic> topics = new ArrayList<>();
-                topics.add(new NewTopic("wk-in", PARTITIONS, (short) 1));
-                for (String run : List.of("a", "b")) {
-                    for (String t : List.of("-scores", "-alerts", "-dlq")) {
-                        topics.add(new NewTopic("wk-" + run + t, PARTITIONS, (short) 1));
-                    }
-                }
-                admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
-            }
+            KillRuns runs = new KillRuns(dir, "wk", broker.bootstrapServers());
+            runs.createTopics(PARTITIONS, List.of("-scores", "-alerts", "-dlq"));
             SeriesSpec spec = SeriesSpec.of(8, 1);
             WindowedModel model = SeriesFixtures.train(spec, ModelKind.AE, false);
             Path modelFile = dir.resolve("model.onnx");
             WindowedExporter.export(model, modelFile);
 
             // run b: kade starts first, records arrive while it runs, and it is killed three times mid-stream
-            Path configB = writeConfig(dir, "b", bootstrap, modelFile);
-            Path logB = dir.resolve("kade-b.log");
-            KadeProcess kade = KadeProcess.start(logB, configB, "wk-b-0");
-            Thread producer = new Thread(() -> produce(bootstrap), "wk-producer");
-            Map<String, String> b;
-            try {
-                assertThat(kade.awaitStatus("/health/ready", 200, Duration.ofSeconds(120))).isNotNegative();
-                producer.start();
-                for (int kill = 0; kill < 3; kill++) {
-                    Thread.sleep(2500);
-                    kade.jvm().kill9();
-                    kade = KadeProcess.start(logB, configB, "wk-b-0");
-                }
-                producer.join();
-                b = collect(bootstrap, "wk-b-scores", Duration.ofSeconds(180));
-            } finally {
-                kade.close();
-            }
+            Map<String, String> b = runs.killed(writeConfig(runs, "b", modelFile), 3, Duration.ofMillis(2500), false,
+                    WindowedKillIT::produce, () -> collect(runs, runs.topic("b", "-scores"), Duration.ofSeconds(180)));
             // run a: the same input, uninterrupted
-            Path configA = writeConfig(dir, "a", bootstrap, modelFile);
-            Map<String, String> a;
-            try (KadeProcess uninterrupted = KadeProcess.start(dir.resolve("kade-a.log"), configA, "wk-a-0")) {
-                a = collect(bootstrap, "wk-a-scores", Duration.ofSeconds(180));
-            }
+            Map<String, String> a = runs.uninterrupted(writeConfig(runs, "a", modelFile),
+                    () -> collect(runs, runs.topic("a", "-scores"), Duration.ofSeconds(180)));
             assertThat(a).hasSize(RECORDS);
             assertThat(b).as("every record scored exactly once despite the kills").hasSize(RECORDS);
             List<String> differing = a.keySet().stream().filter(k -> !a.get(k).equals(b.get(k))).sorted().limit(10)
@@ -129,12 +95,8 @@ class WindowedKillIT {
     }
 
     /** Every score record (read_committed), by its source partition and offset; a duplicate would be a lost key. */
-    private static Map<String, String> collect(String bootstrap, String topic, Duration timeout) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, topic + "-reader");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    private static Map<String, String> collect(KillRuns runs, String topic, Duration timeout) {
+        Properties p = runs.committedReader(topic + "-reader");
         Map<String, String> out = new HashMap<>();
         int duplicates = 0;
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -161,25 +123,13 @@ class WindowedKillIT {
         return out;
     }
 
-    private static Path writeConfig(Path dir, String run, String bootstrap, Path model) throws Exception {
+    private static Path writeConfig(KillRuns runs, String run, Path model) throws Exception {
         Map<String, String> s = new LinkedHashMap<>();
-        s.put("bootstrap.servers", bootstrap);
-        s.put("application.id", "wk-" + run + "-app");
-        s.put("input.topics", "wk-in");
-        s.put("alert.topic", "wk-" + run + "-alerts");
-        s.put("scores.topic", "wk-" + run + "-scores");
-        s.put("dead.letter.topic", "wk-" + run + "-dlq");
-        s.put("model.path", model.toString());
-        s.put("processing.guarantee", "exactly_once_v2");
-        s.put("metrics.port", "0");
-        s.put("kafka.state.dir", dir.resolve("state-" + run).toString());
+        s.put("alert.topic", runs.topic(run, "-alerts"));
+        s.put("scores.topic", runs.topic(run, "-scores"));
         // batches that wait: only the pre-commit flush empties them, so kills land mid-batch
         s.put("batch.max.wait.ms", "5000");
         s.put("series.likelihood.learning.period", "20");
-        StringBuilder b = new StringBuilder();
-        s.forEach((k, v) -> b.append(k).append('=').append(v).append('\n'));
-        Path file = dir.resolve("kade-" + run + ".properties");
-        Files.writeString(file, b.toString());
-        return file;
+        return runs.writeConfig(run, model, s);
     }
 }
