@@ -68,7 +68,9 @@ public final class StreamProcessBenchmark {
     enum App {
         PASS_THROUGH("pass-through"), KADE("kade, scores on"),
         /** kade with a shadow model ({@code model.shadow.path}, a second AE) beside the serving one: issue 20's shadow cost. */
-        KADE_SHADOW("kade + shadow");
+        KADE_SHADOW("kade + shadow"),
+        /** kade with the {@code --variant-setting}s on top of its own: a setting measured against kade in the same round. */
+        KADE_VARIANT("kade, variant");
 
         final String label;
 
@@ -105,7 +107,7 @@ public final class StreamProcessBenchmark {
      */
     record Options(int records, int rounds, List<ProcessingGuarantee> guarantees, Path kadeJar, String classPath,
                    List<String> jvmArgs, List<String> kadeJvmArgs, String commit, Windowed windowed,
-                   Map<String, String> kadeSettings) {
+                   Map<String, String> kadeSettings, Map<String, String> variantSettings) {
         String name() {
             return windowed == null ? "stream-process" : "series-stream";
         }
@@ -131,6 +133,9 @@ public final class StreamProcessBenchmark {
                 o.guarantees());
         if (!o.kadeSettings().isEmpty()) {
             log("kade's own settings (the pass-through keeps the defaults): %s", o.kadeSettings());
+        }
+        if (!o.variantSettings().isEmpty()) {
+            log("variant: kade with %s too, each round", o.variantSettings());
         }
         Path dir = Files.createTempDirectory("kade-bench-process-");
         long t0 = System.nanoTime();
@@ -168,6 +173,10 @@ public final class StreamProcessBenchmark {
                         if (SHADOW) {
                             order = round % 2 == 1 ? List.of(App.PASS_THROUGH, App.KADE, App.KADE_SHADOW)
                                     : List.of(App.KADE_SHADOW, App.KADE, App.PASS_THROUGH);
+                        }
+                        if (!o.variantSettings().isEmpty()) {
+                            order = round % 2 == 1 ? List.of(App.PASS_THROUGH, App.KADE, App.KADE_VARIANT)
+                                    : List.of(App.KADE_VARIANT, App.KADE, App.PASS_THROUGH);
                         }
                         for (App app : order) {
                             Run r = measure(o, admin, bootstrap, dir, model, "r" + (++n), round, app, g);
@@ -209,6 +218,7 @@ public final class StreamProcessBenchmark {
         int perEntity = 3;
         List<ProcessingGuarantee> guarantees = List.of(ProcessingGuarantee.AT_LEAST_ONCE, ProcessingGuarantee.EXACTLY_ONCE_V2);
         Map<String, String> kadeSettings = new LinkedHashMap<>();
+        Map<String, String> variantSettings = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--records" -> records = Integer.parseInt(args[++i]);
@@ -220,22 +230,17 @@ public final class StreamProcessBenchmark {
                 }
                 case "--windowed" -> windowed = true;
                 case "--entities" -> entities = Integer.parseInt(args[++i]);
-                case "--kade-setting" -> {
-                    // a setting of kade's process only (the pass-through keeps the defaults), e.g. to measure a
-                    // producer setting: --kade-setting kafka.producer.compression.type=lz4
-                    String kv = args[++i];
-                    int eq = kv.indexOf('=');
-                    if (eq < 1) {
-                        throw new IllegalArgumentException("--kade-setting takes KEY=VALUE, got " + kv);
-                    }
-                    kadeSettings.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
-                }
+                // a setting of kade's process only (the pass-through keeps the defaults), e.g. to measure a
+                // producer setting: --kade-setting kafka.producer.compression.type=lz4
+                case "--kade-setting" -> setting(kadeSettings, args[i], args[++i]);
+                // a third app each round, kade with this setting too, paired with kade per round: what a setting changes
+                case "--variant-setting" -> setting(variantSettings, args[i], args[++i]);
                 case "--records-per-entity" -> perEntity = Integer.parseInt(args[++i]);
                 case "--guarantees" -> guarantees = Arrays.stream(args[++i].split(","))
                         .map(s -> ProcessingGuarantee.valueOf(s.trim().toUpperCase(Locale.ROOT))).toList();
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + " (known: --records N, --rounds N, --full, --guarantees at_least_once,exactly_once_v2, --windowed, "
-                        + "--entities N, --records-per-entity N, --kade-setting KEY=VALUE)");
+                        + "--entities N, --records-per-entity N, --kade-setting KEY=VALUE, --variant-setting KEY=VALUE)");
             }
         }
         Windowed w = null;
@@ -255,7 +260,16 @@ public final class StreamProcessBenchmark {
             throw new IllegalArgumentException("no kade jar at " + jar + " (build it: mvn -pl src/main package -DskipTests)");
         }
         return new Options(records, rounds, guarantees, jar, System.getProperty("java.class.path"), words("kade.bench.jvmArgs"),
-                words("kade.bench.kadeJvmArgs"), System.getProperty("kade.bench.commit", "unknown"), w, Map.copyOf(kadeSettings));
+                words("kade.bench.kadeJvmArgs"), System.getProperty("kade.bench.commit", "unknown"), w, Map.copyOf(kadeSettings),
+                Map.copyOf(variantSettings));
+    }
+
+    private static void setting(Map<String, String> into, String option, String kv) {
+        int eq = kv.indexOf('=');
+        if (eq < 1) {
+            throw new IllegalArgumentException(option + " takes KEY=VALUE, got " + kv);
+        }
+        into.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
     }
 
     private static List<String> words(String property) {
@@ -286,6 +300,9 @@ public final class StreamProcessBenchmark {
         }
         if (app != App.PASS_THROUGH) {
             settings.putAll(o.kadeSettings());
+            if (app == App.KADE_VARIANT) {
+                settings.putAll(o.variantSettings());
+            }
             settings.put("scores.topic", out);
             settings.put("alert.topic", prefix + "-other");
         } else {
@@ -585,6 +602,17 @@ public final class StreamProcessBenchmark {
                     stat(values(runs, App.KADE_SHADOW, g, false), "%,.0f"), stat(sCpu, "%.1f"), stat(ratios(sCpu, kCpu), "%.2f"),
                     stat(ratios(values(runs, App.KADE_SHADOW, g, false), values(runs, App.KADE, g, false)), "%.2f")));
         }
+        for (ProcessingGuarantee g : o.variantSettings().isEmpty() ? List.<ProcessingGuarantee>of() : o.guarantees()) {
+            double[] vRate = values(runs, App.KADE_VARIANT, g, false);
+            double[] vCpu = values(runs, App.KADE_VARIANT, g, true);
+            sb.append(String.format(Locale.ROOT, "%nVariant %s (%s): %s records/s, %s CPU µs/record (%s without JIT); paired per "
+                    + "round with kade: rate ratio %s, CPU ratio %s; rate ratio to the pass-through %s.", o.variantSettings(),
+                    g.streamsValue(), stat(vRate, "%,.0f"), stat(vCpu, "%.1f"),
+                    stat(values(runs, App.KADE_VARIANT, g, Run::cpuWithoutJitMicrosPerRecord), "%.1f"),
+                    stat(ratios(vRate, values(runs, App.KADE, g, false)), "%.2f"),
+                    stat(ratios(vCpu, values(runs, App.KADE, g, true)), "%.2f"),
+                    stat(ratios(vRate, values(runs, App.PASS_THROUGH, g, false)), "%.2f")));
+        }
         return sb.toString();
     }
 
@@ -625,6 +653,10 @@ public final class StreamProcessBenchmark {
             ObjectNode ks = root.putObject("kade_settings");
             o.kadeSettings().forEach(ks::put);
         }
+        if (!o.variantSettings().isEmpty()) {
+            ObjectNode vs = root.putObject("variant_settings");
+            o.variantSettings().forEach(vs::put);
+        }
         if (o.windowed() != null) {
             root.put("entities", o.windowed().entities()).put("records_per_entity", o.windowed().perEntity()).put("window", 32)
                     .put("features", 1);
@@ -660,6 +692,15 @@ public final class StreamProcessBenchmark {
                 put(s, "shadow_cpu_ratio_without_jit", ratios(values(runs, App.KADE_SHADOW, g, Run::cpuWithoutJitMicrosPerRecord),
                         values(runs, App.KADE, g, Run::cpuWithoutJitMicrosPerRecord)));
                 put(s, "shadow_rate_ratio", ratios(values(runs, App.KADE_SHADOW, g, false), kRate));
+            }
+            if (!o.variantSettings().isEmpty()) {
+                double[] vRate = values(runs, App.KADE_VARIANT, g, false);
+                double[] vCpu = values(runs, App.KADE_VARIANT, g, true);
+                put(s, "variant_records_per_s", vRate);
+                put(s, "variant_cpu_us_per_record", vCpu);
+                put(s, "variant_rate_ratio_to_kade", ratios(vRate, kRate));
+                put(s, "variant_cpu_ratio_to_kade", ratios(vCpu, kCpu));
+                put(s, "variant_rate_ratio_to_pass_through", ratios(vRate, ptRate));
             }
         }
         ArrayNode results = root.putArray("results");
