@@ -85,9 +85,17 @@ public final class StreamProcessBenchmark {
      * interval takes its time with it), so that a short run's warm-up can be told from the per-record cost.
      */
     record Run(int round, App app, ProcessingGuarantee guarantee, long records, double seconds, double cpuSeconds,
-               double jitSeconds, double gcSeconds) {
+               double jitSeconds, double gcSeconds, double brokerCpuSeconds) {
         double recordsPerSecond() {
             return records / seconds;
+        }
+
+        /**
+         * The broker process's CPU per record over the same interval (it also serves the benchmark's consumer, the same
+         * for every app): what the app's produce requests and transactions cost the broker.
+         */
+        double brokerCpuMicrosPerRecord() {
+            return brokerCpuSeconds * 1e6 / records;
         }
 
         double cpuMicrosPerRecord() {
@@ -179,13 +187,13 @@ public final class StreamProcessBenchmark {
                                     : List.of(App.KADE_VARIANT, App.KADE, App.PASS_THROUGH);
                         }
                         for (App app : order) {
-                            Run r = measure(o, admin, bootstrap, dir, model, "r" + (++n), round, app, g);
+                            Run r = measure(o, admin, broker, dir, model, "r" + (++n), round, app, g);
                             runs.add(r);
                             log("round %d: %-16s %-15s %,9.0f records/s  %6.2f µs CPU/record (%.2f without JIT)  "
-                                    + "(%,d records in %.2f s, %.2f s CPU of which JIT %.2f s, GC %.2f s)",
+                                    + "(%,d records in %.2f s, %.2f s CPU of which JIT %.2f s, GC %.2f s; broker %.2f µs CPU/record)",
                                     round, app.label, g.streamsValue(), r.recordsPerSecond(), r.cpuMicrosPerRecord(),
                                     r.cpuWithoutJitMicrosPerRecord(), r.records(), r.seconds(), r.cpuSeconds(), r.jitSeconds(),
-                                    r.gcSeconds());
+                                    r.gcSeconds(), r.brokerCpuMicrosPerRecord());
                             if (app == App.KADE) {
                                 restoreApp = "r" + n;
                             }
@@ -278,8 +286,10 @@ public final class StreamProcessBenchmark {
     }
 
     /** One app, one guarantee: start its process, wait for the last output, stop it. */
-    private static Run measure(Options o, Admin admin, String bootstrap, Path dir, Path model, String prefix, int round,
+    private static Run measure(Options o, Admin admin, BenchProcess broker, Path dir, Path model, String prefix, int round,
                                App app, ProcessingGuarantee g) throws Exception {
+        String bootstrap = broker.extra();
+        long brokerFirst = 0;
         String out = prefix + "-out";
         createTopics(admin, out, prefix + "-other", prefix + "-dlq");
         Map<String, String> settings = new LinkedHashMap<>();
@@ -351,6 +361,7 @@ public final class StreamProcessBenchmark {
                             tFirst = now;
                             cpuFirst = cpu;
                             threadsFirst = child.jitAndGcTicks();
+                            brokerFirst = broker.cpuTicks();
                         }
                         if (END_KEY.equals(new String(r.key(), StandardCharsets.UTF_8))) {
                             if (count != o.records()) {
@@ -359,7 +370,8 @@ public final class StreamProcessBenchmark {
                             long[] threadsLast = child.jitAndGcTicks();
                             return new Run(round, app, g, count - 1, (now - tFirst) / 1e9, (cpu - cpuFirst) / (double) BenchProcess.TICKS,
                                     (threadsLast[0] - threadsFirst[0]) / (double) BenchProcess.TICKS,
-                                    (threadsLast[1] - threadsFirst[1]) / (double) BenchProcess.TICKS);
+                                    (threadsLast[1] - threadsFirst[1]) / (double) BenchProcess.TICKS,
+                                    (broker.cpuTicks() - brokerFirst) / (double) BenchProcess.TICKS);
                         }
                     }
                 }
@@ -606,11 +618,13 @@ public final class StreamProcessBenchmark {
             double[] vRate = values(runs, App.KADE_VARIANT, g, false);
             double[] vCpu = values(runs, App.KADE_VARIANT, g, true);
             sb.append(String.format(Locale.ROOT, "%nVariant %s (%s): %s records/s, %s CPU µs/record (%s without JIT); paired per "
-                    + "round with kade: rate ratio %s, CPU ratio %s; rate ratio to the pass-through %s.", o.variantSettings(),
-                    g.streamsValue(), stat(vRate, "%,.0f"), stat(vCpu, "%.1f"),
+                    + "round with kade: rate ratio %s, CPU ratio %s, broker CPU ratio %s; rate ratio to the pass-through %s.",
+                    o.variantSettings(), g.streamsValue(), stat(vRate, "%,.0f"), stat(vCpu, "%.1f"),
                     stat(values(runs, App.KADE_VARIANT, g, Run::cpuWithoutJitMicrosPerRecord), "%.1f"),
                     stat(ratios(vRate, values(runs, App.KADE, g, false)), "%.2f"),
                     stat(ratios(vCpu, values(runs, App.KADE, g, true)), "%.2f"),
+                    stat(ratios(values(runs, App.KADE_VARIANT, g, Run::brokerCpuMicrosPerRecord),
+                            values(runs, App.KADE, g, Run::brokerCpuMicrosPerRecord)), "%.2f"),
                     stat(ratios(vRate, values(runs, App.PASS_THROUGH, g, false)), "%.2f")));
         }
         return sb.toString();
@@ -700,6 +714,8 @@ public final class StreamProcessBenchmark {
                 put(s, "variant_cpu_us_per_record", vCpu);
                 put(s, "variant_rate_ratio_to_kade", ratios(vRate, kRate));
                 put(s, "variant_cpu_ratio_to_kade", ratios(vCpu, kCpu));
+                put(s, "variant_broker_cpu_ratio_to_kade", ratios(values(runs, App.KADE_VARIANT, g, Run::brokerCpuMicrosPerRecord),
+                        values(runs, App.KADE, g, Run::brokerCpuMicrosPerRecord)));
                 put(s, "variant_rate_ratio_to_pass_through", ratios(vRate, ptRate));
             }
         }
@@ -710,7 +726,8 @@ public final class StreamProcessBenchmark {
                     .put("cpu_us_per_record", Math.round(r.cpuMicrosPerRecord() * 100) / 100.0)
                     .put("cpu_us_per_record_without_jit", Math.round(r.cpuWithoutJitMicrosPerRecord() * 100) / 100.0)
                     .put("seconds", Math.round(r.seconds() * 1000) / 1000.0).put("cpu_seconds", r.cpuSeconds())
-                    .put("jit_cpu_seconds", r.jitSeconds()).put("gc_cpu_seconds", r.gcSeconds());
+                    .put("jit_cpu_seconds", r.jitSeconds()).put("gc_cpu_seconds", r.gcSeconds())
+                    .put("broker_cpu_us_per_record", Math.round(r.brokerCpuMicrosPerRecord() * 100) / 100.0);
         }
         return root.toString();
     }
