@@ -7,6 +7,7 @@ import dev.kade.config.OutputKeys;
 import dev.kade.input.AvroInput;
 import dev.kade.input.InputDecoding;
 import dev.kade.input.JsonSchemaInput;
+import dev.kade.input.ProtobufInput;
 import dev.kade.input.RegistrySettings;
 import java.net.URI;
 import java.nio.file.Path;
@@ -169,7 +170,7 @@ public final class StreamsSetup {
         if (InputKeys.JSON_SCHEMA.equals(format)) {
             return JsonSchemaInput.INSTANCE;
         }
-        if (!InputKeys.AVRO.equals(format)) {
+        if (!InputKeys.AVRO.equals(format) && !InputKeys.PROTOBUF.equals(format)) {
             return InputDecoding.JSON;
         }
         String truststore = config.string(InputKeys.REGISTRY_TRUSTSTORE_LOCATION);
@@ -181,7 +182,7 @@ public final class StreamsSetup {
                 Duration.ofMillis(config.integer(InputKeys.REGISTRY_COOLDOWN_MS)), config.integer(InputKeys.REGISTRY_CACHE_MAX));
         checkLookupBound(config, settings);
         try {
-            return AvroInput.fromRegistry(settings);
+            return InputKeys.PROTOBUF.equals(format) ? ProtobufInput.fromRegistry(settings) : AvroInput.fromRegistry(settings);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(InputKeys.REGISTRY_TRUSTSTORE_LOCATION, e.getMessage());
         }
