@@ -127,7 +127,6 @@ final class TrainingDataOptions {
         java.util.Properties p = new java.util.Properties();
         p.putAll(consumerProperties);
         p.put("bootstrap.servers", bootstrapServers);
-        java.time.Duration timeout = java.time.Duration.ofSeconds(30);
         TopicSampler.Range range;
         try {
             range = new TopicSampler.Range(fromTopic, java.util.Optional.ofNullable(since).map(TrainingDataOptions::instant),
@@ -137,8 +136,8 @@ final class TrainingDataOptions {
             throw new IllegalArgumentException("--since/--until: " + e.getMessage());
         }
         Set<TopicSampler.Position> alerted = excludeAlertsTopic == null ? Set.of()
-                : TopicSampler.alerted(p, excludeAlertsTopic, fromTopic, timeout);
-        TopicSampler.Sample s = TopicSampler.sample(p, range, alerted, timeout);
+                : TopicSampler.alerted(p, excludeAlertsTopic, fromTopic);
+        TopicSampler.Sample s = TopicSampler.sample(p, range, alerted);
         java.io.ByteArrayOutputStream lines = new java.io.ByteArrayOutputStream();
         Map<String, Integer> undecodable = new java.util.TreeMap<>();
         String firstFailure = decode(s.values(), lines, undecodable);
