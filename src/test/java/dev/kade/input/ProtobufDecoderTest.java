@@ -34,8 +34,9 @@ class ProtobufDecoderTest {
 
     @Test
     void aMessageIsItsFieldsAsJsonWithNestedMessagesAsObjectsAndTheSetOneofBranch() throws Exception {
-        JsonNode n = decode(ProtobufRecords.framed(3, ProtobufRecords.metric(1.5, 2.5, 3.5, "web-1")));
-        assertThat(n.get("cpu").asDouble()).isEqualTo(1.5);
+        JsonNode n = decode(ProtobufRecords.framed(3, ProtobufRecords.metric(6.5, 2.5, 3.5, "web-1")));
+        assertThat(n.get("cpu").asDouble()).isEqualTo(6.5);
+        assertThat(n.get("level").asText()).as("an enum is its value's name").isEqualTo("HIGH");
         assertThat(n.get("memory").get("used").asDouble()).isEqualTo(2.5);
         assertThat(n.get("latency_ms").asDouble()).isEqualTo(3.5);
         assertThat(n.get("host").asText()).isEqualTo("web-1");
@@ -50,6 +51,7 @@ class ProtobufDecoderTest {
         assertThat(n.get("cpu").asDouble()).isZero();
         assertThat(n.get("memory").get("used").asDouble()).isZero();
         assertThat(n.get("host").asText()).isEmpty();
+        assertThat(n.get("level").asText()).as("an enum left out is its zero value").isEqualTo("LOW");
         assertThat(n.has("latency_ms")).as("optional: unset is absent").isFalse();
         assertThat(n.has("spare")).as("oneof member: unset is absent").isFalse();
     }

@@ -1,6 +1,8 @@
 package dev.kade.testing;
 
 import com.google.protobuf.DescriptorProtos.DescriptorProto;
+import com.google.protobuf.DescriptorProtos.EnumDescriptorProto;
+import com.google.protobuf.DescriptorProtos.EnumValueDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FieldDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.DescriptorProtos.OneofDescriptorProto;
@@ -29,7 +31,9 @@ public final class ProtobufRecords {
               optional double latency_ms = 3;
               string host = 4;
               oneof extra { double spare = 5; string note = 6; }
+              Level level = 7;
               message Memory { double used = 1; }
+              enum Level { LOW = 0; HIGH = 1; }
             }
 
             message Envelope {
@@ -52,6 +56,11 @@ public final class ProtobufRecords {
                 .addField(field("host", 4, FieldDescriptorProto.Type.TYPE_STRING))
                 .addField(field("spare", 5, dbl).toBuilder().setOneofIndex(0))
                 .addField(field("note", 6, FieldDescriptorProto.Type.TYPE_STRING).toBuilder().setOneofIndex(0))
+                .addField(field("level", 7, FieldDescriptorProto.Type.TYPE_ENUM).toBuilder()
+                        .setTypeName(".dev.kade.test.Metric.Level"))
+                .addEnumType(EnumDescriptorProto.newBuilder().setName("Level")
+                        .addValue(EnumValueDescriptorProto.newBuilder().setName("LOW").setNumber(0))
+                        .addValue(EnumValueDescriptorProto.newBuilder().setName("HIGH").setNumber(1)))
                 .addOneofDecl(OneofDescriptorProto.newBuilder().setName("extra"))
                 .addOneofDecl(OneofDescriptorProto.newBuilder().setName("_latency_ms"))
                 .addNestedType(memory).build();
@@ -78,7 +87,7 @@ public final class ProtobufRecords {
                 .setLabel(FieldDescriptorProto.Label.LABEL_OPTIONAL).build();
     }
 
-    /** A {@code Metric}'s payload; {@code latencyMs} null to leave the explicit-presence field unset. */
+    /** A {@code Metric}'s payload; {@code latencyMs} null to leave the explicit-presence field unset; level HIGH when cpu > 5. */
     public static byte[] metric(double cpu, double memoryUsed, Double latencyMs, String host) {
         DynamicMessage memory = DynamicMessage.newBuilder(METRIC.findNestedTypeByName("Memory"))
                 .setField(METRIC.findNestedTypeByName("Memory").findFieldByName("used"), memoryUsed).build();
@@ -86,7 +95,8 @@ public final class ProtobufRecords {
                 .setField(METRIC.findFieldByName("cpu"), cpu)
                 .setField(METRIC.findFieldByName("memory"), memory)
                 .setField(METRIC.findFieldByName("host"), host)
-                .setField(METRIC.findFieldByName("note"), "oneof branch");
+                .setField(METRIC.findFieldByName("note"), "oneof branch")
+                .setField(METRIC.findFieldByName("level"), METRIC.findEnumTypeByName("Level").findValueByNumber(cpu > 5 ? 1 : 0));
         if (latencyMs != null) {
             b.setField(METRIC.findFieldByName("latency_ms"), latencyMs);
         }
