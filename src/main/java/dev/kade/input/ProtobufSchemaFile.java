@@ -44,7 +44,7 @@ public final class ProtobufSchemaFile {
     private static final Pattern SCAN = Pattern.compile("//[^\\n]*|/\\*.*?\\*/|\"(?:[^\"\\\\]|\\\\.)*\""
             + "|\\bmessage\\s+(\\w+)\\s*\\{|\\{|\\}|\\boptional\\s+[\\w.]+\\s+(\\w+)\\s*=", Pattern.DOTALL);
 
-    /** One message of the file: its Jackson schema, a reader bound to it, and its path. */
+    /** One message of the file: its name, its Jackson schema and a reader bound to it. */
     record Message(String name, ProtobufSchema schema, ObjectReader reader) {
     }
 
