@@ -43,7 +43,8 @@ final class PackageRules {
         m.put("entity", Set.of("model", "output", "series"));
         m.put("incident", Set.of("output"));
         m.put("drift", Set.of("model"));
-        m.put("lifecycle", Set.of());
+        m.put("topic", Set.of());
+        m.put("lifecycle", Set.of("topic"));
         m.put("metrics", Set.of("drift", "entity", "health", "incident", "model", "output"));
         m.put("logging", Set.of("config"));
         m.put("admin", Set.of("config"));
@@ -53,10 +54,10 @@ final class PackageRules {
         m.put("eval", Set.of("features", "model", "onnx", "train"));
         m.put("tune", Set.of("eval", "features", "model", "train"));
         m.put("stream", Set.of("entity", "features", "incident", "input", "metrics", "model", "output", "series"));
-        m.put("backtest", Set.of("entity", "features", "input", "metrics", "model", "output", "series", "stream"));
+        m.put("backtest", Set.of("entity", "features", "input", "metrics", "model", "output", "series", "stream", "topic"));
         m.put("app", Set.of("admin", "config", "drift", "entity", "health", "incident", "input", "metrics", "model", "onnx", "output", "stream"));
-        m.put("cli", Set.of("admin", "app", "backtest", "config", "drift", "entity", "eval", "export", "features", "lifecycle", "logging", "model", "onnx",
-                "series", "train", "tune"));
+        m.put("cli", Set.of("admin", "app", "backtest", "config", "drift", "entity", "eval", "export", "features", "input", "lifecycle", "logging", "model",
+                "onnx", "series", "topic", "train", "tune"));
         return m;
     }
 

@@ -4,9 +4,8 @@ import dev.kade.config.KadeConfig;
 import dev.kade.config.AlertKeys;
 import dev.kade.config.InputKeys;
 import dev.kade.config.OutputKeys;
-import dev.kade.input.AvroInput;
 import dev.kade.input.InputDecoding;
-import dev.kade.input.JsonSchemaInput;
+import dev.kade.input.InputFormats;
 import dev.kade.input.RegistrySettings;
 import java.net.URI;
 import java.nio.file.Path;
@@ -183,14 +182,11 @@ public final class StreamsSetup {
         }
     }
 
-    /** How input values are read ({@code input.format}, {@code schema.registry.*}). */
+    /** How input values are read ({@code input.format}, {@code schema.registry.*}): {@link InputFormats}' decoding. */
     public static InputDecoding input(KadeConfig config) {
         String format = config.string(InputKeys.INPUT_FORMAT);
-        if (InputKeys.JSON_SCHEMA.equals(format)) {
-            return JsonSchemaInput.INSTANCE;
-        }
-        if (!InputKeys.AVRO.equals(format)) {
-            return InputDecoding.JSON;
+        if (!InputFormats.needsRegistry(format)) {
+            return InputFormats.decoding(format, null);
         }
         String truststore = config.string(InputKeys.REGISTRY_TRUSTSTORE_LOCATION);
         RegistrySettings settings = new RegistrySettings(URI.create(config.string(InputKeys.REGISTRY_URL)),
@@ -201,7 +197,7 @@ public final class StreamsSetup {
                 Duration.ofMillis(config.integer(InputKeys.REGISTRY_COOLDOWN_MS)), config.integer(InputKeys.REGISTRY_CACHE_MAX));
         checkLookupBound(config, settings);
         try {
-            return AvroInput.fromRegistry(settings);
+            return InputFormats.decoding(format, settings);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(InputKeys.REGISTRY_TRUSTSTORE_LOCATION, e.getMessage());
         }

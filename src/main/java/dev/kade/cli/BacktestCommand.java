@@ -2,13 +2,13 @@ package dev.kade.cli;
 
 import dev.kade.app.StreamsSetup;
 import dev.kade.backtest.Backtest;
-import dev.kade.backtest.TopicRange;
-import dev.kade.backtest.TopicSourceException;
 import dev.kade.config.ConfigException;
 import dev.kade.config.KadeConfig;
 import dev.kade.features.DataSetException;
 import dev.kade.model.InvalidModelException;
 import dev.kade.onnx.OnnxModel;
+import dev.kade.topic.TopicRange;
+import dev.kade.topic.TopicSourceException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;

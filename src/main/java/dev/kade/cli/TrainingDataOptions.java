@@ -4,6 +4,11 @@ import dev.kade.features.DataSet;
 import dev.kade.features.DataSetException;
 import dev.kade.features.DataSetReader;
 import dev.kade.features.ImputationPolicy;
+import dev.kade.input.DecodeException;
+import dev.kade.input.InputDecoding;
+import dev.kade.input.InputFormats;
+import dev.kade.input.RecordDecoder;
+import dev.kade.input.RegistrySettings;
 import dev.kade.lifecycle.TopicSampler;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -24,7 +29,7 @@ final class TrainingDataOptions {
     @Option(names = "--data", paramLabel = "FILE", description = "Training data: .csv (header), .jsonl or an .avro container file; normal rows only. Or --from-topic.")
     Path data;
 
-    @Option(names = "--from-topic", paramLabel = "TOPIC", description = "Training data from a Kafka topic of JSON records instead "
+    @Option(names = "--from-topic", paramLabel = "TOPIC", description = "Training data from a Kafka topic (JSON, or as --input-format says) instead "
             + "of --data: read read_committed up to its end at the start (or --until), sampled to at most --sample records.")
     String fromTopic;
 
@@ -50,6 +55,19 @@ final class TrainingDataOptions {
             + "records are kept (a uniform reservoir sample of the range, seeded by --seed); memory is bounded by it, never by "
             + "the topic (default: ${DEFAULT-VALUE}).")
     int sample;
+
+    @Option(names = "--input-format", paramLabel = "FORMAT", defaultValue = "json", description = "With --from-topic: how "
+            + "the topic's values are written, as the setting input.format: json, avro, protobuf (schemas from "
+            + "--schema-registry-url) or json_schema; decoded by the stream's own decoders (default: ${DEFAULT-VALUE}).")
+    String inputFormat;
+
+    @Option(names = "--schema-registry-url", paramLabel = "URL", description = "With --input-format avro or protobuf: the "
+            + "registry's Confluent-compatible API, as schema.registry.url.")
+    String registryUrl;
+
+    @Option(names = "--schema-registry-user-info", paramLabel = "USER:PASSWORD", description = "With --schema-registry-url: "
+            + "basic authentication, as schema.registry.basic.auth.user.info.")
+    String registryUserInfo;
 
     @Option(names = "--exclude-alerts-topic", paramLabel = "TOPIC", description = "With --from-topic: leave out the records "
             + "kade alerted on, as the alerts on this topic name them (source topic, partition and offset).")
@@ -84,8 +102,19 @@ final class TrainingDataOptions {
         if (fromTopic != null && (bootstrapServers == null || bootstrapServers.isBlank())) {
             throw new IllegalArgumentException("--from-topic needs --bootstrap-servers");
         }
-        if (fromTopic == null && (since != null || until != null || last != null || excludeAlertsTopic != null)) {
-            throw new IllegalArgumentException("--since, --until, --last and --exclude-alerts-topic go with --from-topic");
+        if (fromTopic == null && (since != null || until != null || last != null || excludeAlertsTopic != null
+                || !"json".equals(inputFormat) || registryUrl != null)) {
+            throw new IllegalArgumentException("--since, --until, --last, --exclude-alerts-topic, --input-format and "
+                    + "--schema-registry-url go with --from-topic");
+        }
+        if (!InputFormats.NAMES.contains(inputFormat)) {
+            throw new IllegalArgumentException("--input-format: expected one of " + InputFormats.NAMES + ", got '" + inputFormat + "'");
+        }
+        if (InputFormats.needsRegistry(inputFormat) && (registryUrl == null || registryUrl.isBlank())) {
+            throw new IllegalArgumentException("--input-format " + inputFormat + " needs --schema-registry-url");
+        }
+        if (registryUserInfo != null && !registryUserInfo.contains(":")) {
+            throw new IllegalArgumentException("--schema-registry-user-info must be user:password");
         }
     }
 
@@ -98,7 +127,6 @@ final class TrainingDataOptions {
         java.util.Properties p = new java.util.Properties();
         p.putAll(consumerProperties);
         p.put("bootstrap.servers", bootstrapServers);
-        java.time.Duration timeout = java.time.Duration.ofSeconds(30);
         TopicSampler.Range range;
         try {
             range = new TopicSampler.Range(fromTopic, java.util.Optional.ofNullable(since).map(TrainingDataOptions::instant),
@@ -108,21 +136,49 @@ final class TrainingDataOptions {
             throw new IllegalArgumentException("--since/--until: " + e.getMessage());
         }
         Set<TopicSampler.Position> alerted = excludeAlertsTopic == null ? Set.of()
-                : TopicSampler.alerted(p, excludeAlertsTopic, fromTopic, timeout);
-        TopicSampler.Sample s = TopicSampler.sample(p, range, alerted, timeout);
+                : TopicSampler.alerted(p, excludeAlertsTopic, fromTopic);
+        TopicSampler.Sample s = TopicSampler.sample(p, range, alerted);
         java.io.ByteArrayOutputStream lines = new java.io.ByteArrayOutputStream();
-        for (byte[] v : s.values()) {
-            lines.writeBytes(v);
-            lines.write('\n');
+        Map<String, Integer> undecodable = new java.util.TreeMap<>();
+        String firstFailure = decode(s.values(), lines, undecodable);
+        int failed = undecodable.values().stream().mapToInt(Integer::intValue).sum();
+        if (failed > 0 && failed == s.values().size()) {
+            throw new IllegalArgumentException("none of the " + failed + " sampled records of " + fromTopic + " decodes as "
+                    + "--input-format " + inputFormat + " " + undecodable + "; the first: " + firstFailure);
         }
         String name = "topic " + fromTopic + " (" + s.read() + " records read, " + s.values().size() + " sampled, "
-                + s.excluded() + " alerted left out, " + s.empty() + " without value)";
+                + s.excluded() + " alerted left out, " + s.empty() + " without value"
+                + (failed == 0 ? "" : ", " + failed + " not decodable " + undecodable) + ")";
         DataSet set = DataSetReader.read(new java.io.ByteArrayInputStream(lines.toByteArray()), name,
                 DataSetReader.Format.JSON_LINES, DataSetReader.Options.defaults().withFeatures(features)
                         .withExcludeColumns(Set.copyOf(exclude)).withImputation(imputation));
         java.util.List<String> notes = new java.util.ArrayList<>(set.notes());
         notes.add(0, name);
         return new DataSet(set.features(), set.rows(), set.labelsIfAny().orElse(null), set.source(), notes);
+    }
+
+    /**
+     * Writes each sampled value as one JSON line, decoded as {@code --input-format} says by the stream's decoders;
+     * counts those that do not decode by their dead-letter reason (they are left out, as the stream would
+     * dead-letter them) and returns the first one's detail, or null.
+     */
+    private String decode(List<byte[]> values, java.io.ByteArrayOutputStream lines, Map<String, Integer> undecodable) {
+        RegistrySettings registry = registryUrl == null ? null
+                : RegistrySettings.of(java.net.URI.create(registryUrl.trim())).withUserInfo(registryUserInfo);
+        String first = null;
+        try (InputDecoding decoding = InputFormats.decoding(inputFormat, registry)) {
+            RecordDecoder decoder = decoding.newDecoder();
+            for (byte[] v : values) {
+                try {
+                    lines.writeBytes(decoder == null ? v : decoder.toJson(v));
+                    lines.write('\n');
+                } catch (DecodeException e) {
+                    undecodable.merge(e.error().name().toLowerCase(Locale.ROOT), 1, Integer::sum);
+                    first = first == null ? e.getMessage() : first;
+                }
+            }
+        }
+        return first;
     }
 
     /** An ISO-8601 instant, or a duration back from now. */

@@ -33,6 +33,7 @@ public final class InputKeys {
     public static final String JSON = "json";
     public static final String AVRO = "avro";
     public static final String JSON_SCHEMA = "json_schema";
+    public static final String PROTOBUF = "protobuf";
 
     private InputKeys() {
     }
@@ -40,13 +41,14 @@ public final class InputKeys {
     /** Adds the input-format settings to {@code def} (in documentation order) and returns it. */
     static ConfigDef define(ConfigDef def) {
         return def
-                .define(INPUT_FORMAT, Type.STRING, JSON, ConfigDef.ValidString.in(JSON, AVRO, JSON_SCHEMA), HIGH,
+                .define(INPUT_FORMAT, Type.STRING, JSON, ConfigDef.ValidString.in(JSON, AVRO, PROTOBUF, JSON_SCHEMA), HIGH,
                         "How input values are written: json (a JSON object); avro (Avro binary in the schema-registry "
                                 + "wire format: magic byte 0, 4-byte schema id, payload; writer schemas fetched by id from "
-                                + "schema.registry.url), scored as the JSON it maps to; json_schema (a JSON object after the "
+                                + "schema.registry.url), scored as the JSON it maps to; protobuf (Protobuf in Confluent's wire format: the "
+                                + "same header, a message-index array, the payload; .proto files fetched by id the same way); json_schema (a JSON object after the "
                                 + "same 5-byte header, as JSON Schema serializers write it). See docs/input-formats.md.")
                 .define(REGISTRY_URL, Type.STRING, "", null, HIGH,
-                        "With input.format=avro (required then): base URL of a Confluent-compatible registry API, "
+                        "With input.format=avro or protobuf (required then): base URL of a Confluent-compatible registry API, "
                                 + "e.g. http://registry:8081 or Apicurio's http://registry:8080/apis/ccompat/v7.")
                 .define(REGISTRY_USER_INFO, Type.PASSWORD, null, null, MEDIUM,
                         "user:password for the registry's HTTP basic authentication; unset: none.")
@@ -73,10 +75,11 @@ public final class InputKeys {
                         "Schemas kept in memory (least recently used evicted); a schema id never changes its schema.");
     }
 
-    /** The cross-setting check: Avro input needs a registry. Called by {@link KadeConfig} at construction. */
+    /** The cross-setting check: Avro and Protobuf input need a registry. Called by {@link KadeConfig} at construction. */
     static void check(Map<String, Object> values) {
-        if (AVRO.equals(values.get(INPUT_FORMAT)) && String.valueOf(values.get(REGISTRY_URL)).isBlank()) {
-            throw new ConfigException(REGISTRY_URL, "is required with " + INPUT_FORMAT + "=" + AVRO
+        Object format = values.get(INPUT_FORMAT);
+        if ((AVRO.equals(format) || PROTOBUF.equals(format)) && String.valueOf(values.get(REGISTRY_URL)).isBlank()) {
+            throw new ConfigException(REGISTRY_URL, "is required with " + INPUT_FORMAT + "=" + format
                     + " (the registry kade fetches writer schemas from)");
         }
         Object url = values.get(REGISTRY_URL);

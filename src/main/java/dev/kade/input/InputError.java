@@ -8,10 +8,15 @@ package dev.kade.input;
 public enum InputError {
     /** Shorter than 5 bytes, or its first byte is not the wire format's magic byte 0. */
     NOT_WIRE_FORMAT,
-    /** The registry answered that it has no schema under the id (404), or the schema is not Avro or does not parse. */
+    /** The registry answered that it has no schema under the id (404), or the schema is not of the input's format or does not parse. */
     UNKNOWN_SCHEMA,
     /** The registry did not answer usefully (no connection, timeout, 5xx, 401/403, a reply that is not its JSON). */
     SCHEMA_UNAVAILABLE,
     /** The payload does not decode by its writer schema (truncated, corrupt, or bytes left over). */
-    UNDECODABLE
+    UNDECODABLE,
+    /**
+     * Protobuf only: the message-index array after the header is cut off or corrupt, or names a message the
+     * registered {@code .proto} file does not have.
+     */
+    BAD_MESSAGE_INDEX
 }

@@ -38,6 +38,12 @@ public record RegistrySettings(URI url, String userInfo, Path truststore, String
                 Duration.ofSeconds(30), 1000);
     }
 
+    /** These settings with basic authentication as {@code userInfo} ({@code user:password}, or null for none). */
+    public RegistrySettings withUserInfo(String info) {
+        return new RegistrySettings(url, info, truststore, truststorePassword, truststoreType, timeout, retries, backoff,
+                cooldown, cacheMax);
+    }
+
     /** The longest one lookup may hold a stream thread: every attempt timing out, with the backoffs between. */
     public Duration worstCase() {
         Duration waits = Duration.ZERO;

@@ -1,119 +1,28 @@
 package dev.kade.input;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
-import org.apache.avro.Schema;
 import org.apache.avro.AvroRuntimeException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.avro.Schema;
 
 /**
- * Avro writer schemas by id: a bounded least-recently-used cache in front of the registry, bounded retries for an
- * outage, and a memory of failures so that an outage never holds a stream thread per record.
- *
- * <p>The policy (docs/input-formats.md "When the registry fails"): a schema id's schema never changes, so a
- * schema once fetched is kept until evicted. A lookup that misses asks the registry, retrying an outage
- * ({@link InputError#SCHEMA_UNAVAILABLE}) {@code retries} times with doubling backoff; it never waits longer than
- * {@link RegistrySettings#worstCase()}, which start-up holds to half of the producer's
- * {@code transaction.timeout.ms} under exactly-once (a longer block would let the broker abort the open
- * transaction) or of {@code max.poll.interval.ms}. When it still fails, the
- * record is dead-lettered (its original bytes kept, so it can be replayed once the registry is back: nothing is
- * lost) and the failure is remembered for {@code cooldown}: records with that id in the meantime are dead-lettered
- * at once with the same reason. An unknown id (404) is remembered the same way. Stalling the partition until the
- * registry returns was rejected: one registry outage would stop all scoring, and a wrong id in one record would
- * stop its partition forever.
- *
- * <p>Thread-safe: stream threads share one source. A miss is fetched outside the lock (two threads may fetch the
- * same id once each; both get the same schema).
+ * Avro writer schemas by id: {@link RegistrySchemas} (bounded cache, bounded retries, failure memory; the policy is
+ * documented there) with a parser that accepts Avro schemas only. Thread-safe: stream threads share one source.
  */
 public final class SchemaSource {
-    private static final Logger LOG = LoggerFactory.getLogger(SchemaSource.class);
+    private final RegistrySchemas<Schema> schemas;
 
-    /** What {@link SchemaSource} asks; the registry client in production. */
-    @FunctionalInterface
-    public interface Fetcher {
-        SchemaRegistryClient.RegisteredSchema fetch(int id) throws DecodeException;
-    }
-
-    private record Failure(DecodeException cause, long untilNanos) {
-    }
-
-    private final Fetcher fetcher;
-    private final RegistrySettings settings;
-    private final Map<Integer, Schema> schemas;
-    private final Map<Integer, Failure> failures = new LinkedHashMap<>();
-
-    public SchemaSource(Fetcher fetcher, RegistrySettings settings) {
-        this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
-        this.settings = Objects.requireNonNull(settings, "settings");
-        int max = settings.cacheMax();
-        this.schemas = new LinkedHashMap<>(16, 0.75f, true) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Integer, Schema> eldest) {
-                return size() > max;
-            }
-        };
+    public SchemaSource(RegistrySchemas.Fetcher fetcher, RegistrySettings settings) {
+        this.schemas = new RegistrySchemas<>(fetcher, SchemaSource::parse, Objects.requireNonNull(settings, "settings"));
     }
 
     /** The writer schema registered under {@code id}. */
     public Schema schema(int id) throws DecodeException {
-        synchronized (this) {
-            Schema cached = schemas.get(id);
-            if (cached != null) {
-                return cached;
-            }
-            Failure f = failures.get(id);
-            if (f != null) {
-                if (System.nanoTime() - f.untilNanos() < 0) {
-                    throw new DecodeException(f.cause().error(), f.cause().getMessage() + " (remembered for "
-                            + settings.cooldown().toMillis() + " ms: schema.registry.failure.cooldown.ms)");
-                }
-                failures.remove(id);
-            }
-        }
-        try {
-            Schema s = fetchWithRetries(id);
-            synchronized (this) {
-                schemas.put(id, s);
-            }
-            return s;
-        } catch (DecodeException e) {
-            synchronized (this) {
-                failures.put(id, new Failure(e, System.nanoTime() + settings.cooldown().toNanos()));
-                if (failures.size() > settings.cacheMax()) {
-                    failures.remove(failures.keySet().iterator().next());
-                }
-            }
-            throw e;
-        }
+        return schemas.schema(id);
     }
 
     /** Schemas held now (for tests and the cache bound). */
-    public synchronized int cached() {
-        return schemas.size();
-    }
-
-    private Schema fetchWithRetries(int id) throws DecodeException {
-        DecodeException last = null;
-        for (int attempt = 0; attempt <= settings.retries(); attempt++) {
-            if (attempt > 0) {
-                sleep(settings.backoff().toMillis() << (attempt - 1));
-            }
-            try {
-                return parse(id, fetcher.fetch(id));
-            } catch (DecodeException e) {
-                if (e.error() != InputError.SCHEMA_UNAVAILABLE) {
-                    throw e;
-                }
-                last = e;
-                LOG.warn("schema registry: attempt {} of {} for schema {} failed: {}", attempt + 1, settings.retries() + 1,
-                        id, e.getMessage());
-            }
-        }
-        throw last;
+    public int cached() {
+        return schemas.cached();
     }
 
     private static Schema parse(int id, SchemaRegistryClient.RegisteredSchema r) throws DecodeException {
@@ -125,15 +34,6 @@ public final class SchemaSource {
             return new Schema.Parser().parse(r.schema());
         } catch (AvroRuntimeException | IllegalArgumentException e) {
             throw new DecodeException(InputError.UNKNOWN_SCHEMA, "schema " + id + " does not parse as Avro: " + e.getMessage());
-        }
-    }
-
-    private static void sleep(long millis) throws DecodeException {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DecodeException(InputError.SCHEMA_UNAVAILABLE, "interrupted waiting to retry the registry");
         }
     }
 }

@@ -39,6 +39,7 @@ final class DecodeStep {
             case UNKNOWN_SCHEMA -> DeadLetterReason.UNKNOWN_SCHEMA;
             case SCHEMA_UNAVAILABLE -> DeadLetterReason.SCHEMA_UNAVAILABLE;
             case UNDECODABLE -> DeadLetterReason.UNDECODABLE;
+            case BAD_MESSAGE_INDEX -> DeadLetterReason.BAD_MESSAGE_INDEX;
         };
     }
 }

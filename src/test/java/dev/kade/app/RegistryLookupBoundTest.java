@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kade.config.ConfigException;
 import dev.kade.config.KadeConfig;
 import dev.kade.input.AvroInput;
+import dev.kade.input.ProtobufInput;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -42,5 +43,15 @@ class RegistryLookupBoundTest {
                 "kafka.producer.transaction.timeout.ms", "60000"))).isInstanceOf(AvroInput.class);
         assertThat(StreamsSetup.input(config("schema.registry.request.timeout.ms", "5000", "schema.registry.retries", "2",
                 "processing.guarantee", "at_least_once"))).isInstanceOf(AvroInput.class);
+    }
+
+    @Test
+    void protobufInputIsHeldToTheSameBoundAndNeedsARegistryURL() {
+        assertThat(StreamsSetup.input(config("input.format", "protobuf"))).isInstanceOf(ProtobufInput.class);
+        assertThatThrownBy(() -> StreamsSetup.input(config("input.format", "protobuf", "schema.registry.request.timeout.ms",
+                "5000", "schema.registry.retries", "2"))).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("schema.registry.request.timeout.ms");
+        assertThatThrownBy(() -> config("input.format", "protobuf", "schema.registry.url", "")).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("schema.registry.url").hasMessageContaining("input.format=protobuf");
     }
 }

@@ -4,27 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kade.app.StreamsSetup;
-import dev.kade.config.KadeConfig;
 import dev.kade.metrics.KadeMetrics;
-import dev.kade.onnx.OnnxModel;
 import dev.kade.output.DeadLetterHeaders;
 import dev.kade.testing.AvroRecords;
 import dev.kade.testing.RegistryStandIn;
 import dev.kade.testing.TestModels;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -42,14 +33,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AvroTopologyTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
     private static final int ID = 7;
 
     @TempDir
     Path dir;
     private RegistryStandIn registry;
-    private TopologyTestDriver driver;
-    private ModelRegistry models;
+    private ScoringDriver kade;
     private KadeMetrics metrics;
     private TestInputTopic<byte[], byte[]> in;
     private TestOutputTopic<byte[], byte[]> alerts;
@@ -62,34 +51,21 @@ class AvroTopologyTest {
     }
 
     private void start(Map<String, String> extra) {
-        Map<String, String> m = new HashMap<>(Map.of("bootstrap.servers", "unused:9092", "input.topics", "metrics",
-                "model.path", dir.resolve("model.onnx").toString(), "scores.topic", "kade-scores",
-                "input.format", "avro", "schema.registry.url", registry.url().toString(),
+        Map<String, String> m = new HashMap<>(Map.of("input.format", "avro", "schema.registry.url", registry.url().toString(),
                 "schema.registry.retry.backoff.ms", "10", "schema.registry.request.timeout.ms", "1000"));
         m.putAll(extra);
-        KadeConfig config = KadeConfig.fromMap(m);
-        metrics = new KadeMetrics("kade");
-        metrics.bindTo(new SimpleMeterRegistry());
-        models = ModelRegistry.of(OnnxModel.load(TestModels.writeModel(dir.resolve("model.onnx"), "v1")));
-        TopologyConfig topology = StreamsSetup.topology(config).withBatching(Batching.DEFAULT);
-        topology = new TopologyConfig(topology.topics(), 3, Clock.fixed(NOW, ZoneOffset.UTC), topology.batching(),
-                topology.limits(), false, topology.series(), topology.context(), topology.input());
-        driver = new TopologyTestDriver(ScoringTopology.build(topology, models, metrics), StreamsSetup.properties(config, metrics));
-        var ser = new ByteArraySerializer();
-        var de = new ByteArrayDeserializer();
-        in = driver.createInputTopic("metrics", ser, ser);
-        alerts = driver.createOutputTopic("kade-alerts", de, de);
-        scores = driver.createOutputTopic("kade-scores", de, de);
-        deadLetters = driver.createOutputTopic("kade-dead-letters", de, de);
+        kade = ScoringDriver.start(dir, m, t -> t);
+        metrics = kade.metrics;
+        in = kade.in;
+        alerts = kade.alerts;
+        scores = kade.scores;
+        deadLetters = kade.deadLetters;
     }
 
     @AfterEach
     void close() {
-        if (driver != null) {
-            driver.close();
-        }
-        if (models != null) {
-            models.close();
+        if (kade != null) {
+            kade.close();
         }
         registry.close();
     }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kade.app.StreamsSetup;
 import dev.kade.config.KadeConfig;
 import dev.kade.metrics.KadeMetrics;
-import dev.kade.onnx.OnnxModel;
 import dev.kade.output.ContextCut;
 import dev.kade.output.ContextSettings;
 import dev.kade.output.DeadLetterHeaders;
@@ -16,16 +15,11 @@ import dev.kade.testing.TestModels;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -41,13 +35,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CarriedContextTopologyTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
     private static final String TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
     @TempDir
     Path dir;
-    private TopologyTestDriver driver;
-    private ModelRegistry models;
+    private ScoringDriver kade;
     private KadeMetrics metrics;
     private SimpleMeterRegistry meters;
     private TestInputTopic<byte[], byte[]> in;
@@ -56,32 +48,19 @@ class CarriedContextTopologyTest {
     private TestOutputTopic<byte[], byte[]> deadLetters;
 
     private void start(Map<String, String> extra, OutputLimits limits) {
-        Map<String, String> m = new java.util.HashMap<>(Map.of("bootstrap.servers", "unused:9092", "input.topics", "metrics",
-                "model.path", dir.resolve("model.onnx").toString(), "scores.topic", "kade-scores"));
-        m.putAll(extra);
-        KadeConfig config = KadeConfig.fromMap(m);
-        meters = new SimpleMeterRegistry();
-        metrics = new KadeMetrics("kade");
-        metrics.bindTo(meters);
-        models = ModelRegistry.of(OnnxModel.load(TestModels.writeModel(dir.resolve("model.onnx"), "v1")));
-        TopologyConfig topology = new TopologyConfig(StreamsSetup.topics(config), 3, Clock.fixed(NOW, ZoneOffset.UTC))
-                .withLimits(limits).withContext(StreamsSetup.context(config));
-        driver = new TopologyTestDriver(ScoringTopology.build(topology, models, metrics), StreamsSetup.properties(config, metrics));
-        var ser = new ByteArraySerializer();
-        var de = new ByteArrayDeserializer();
-        in = driver.createInputTopic("metrics", ser, ser);
-        alerts = driver.createOutputTopic("kade-alerts", de, de);
-        scores = driver.createOutputTopic("kade-scores", de, de);
-        deadLetters = driver.createOutputTopic("kade-dead-letters", de, de);
+        kade = ScoringDriver.start(dir, extra, t -> t.withLimits(limits));
+        meters = kade.meters;
+        metrics = kade.metrics;
+        in = kade.in;
+        alerts = kade.alerts;
+        scores = kade.scores;
+        deadLetters = kade.deadLetters;
     }
 
     @AfterEach
     void close() {
-        if (driver != null) {
-            driver.close();
-        }
-        if (models != null) {
-            models.close();
+        if (kade != null) {
+            kade.close();
         }
     }
 

@@ -4,29 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kade.app.StreamsSetup;
-import dev.kade.config.KadeConfig;
 import dev.kade.metrics.KadeMetrics;
-import dev.kade.onnx.OnnxModel;
 import dev.kade.output.DeadLetterHeaders;
 import dev.kade.output.OutputLimits;
 import dev.kade.output.OutputWriter;
 import dev.kade.testing.TestModels;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,12 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HostileRecordTopologyTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
 
     @TempDir
     Path dir;
-    private TopologyTestDriver driver;
-    private ModelRegistry models;
+    private ScoringDriver kade;
     private KadeMetrics metrics;
     private TestInputTopic<byte[], byte[]> in;
     private TestOutputTopic<byte[], byte[]> alerts;
@@ -52,29 +40,18 @@ class HostileRecordTopologyTest {
     private TestOutputTopic<byte[], byte[]> deadLetters;
 
     private void start(OutputLimits limits) {
-        KadeConfig config = KadeConfig.fromMap(Map.of("bootstrap.servers", "unused:9092", "input.topics", "metrics",
-                "model.path", dir.resolve("model.onnx").toString(), "scores.topic", "kade-scores"));
-        metrics = new KadeMetrics("kade");
-        metrics.bindTo(new SimpleMeterRegistry());
-        models = ModelRegistry.of(OnnxModel.load(TestModels.writeModel(dir.resolve("model.onnx"), "v1")));
-        TopologyConfig topology = new TopologyConfig(StreamsSetup.topics(config), 3, Clock.fixed(NOW, ZoneOffset.UTC)).withLimits(limits);
-        driver = new TopologyTestDriver(ScoringTopology.build(topology, models, metrics),
-                StreamsSetup.properties(config, metrics));
-        var ser = new ByteArraySerializer();
-        var de = new ByteArrayDeserializer();
-        in = driver.createInputTopic("metrics", ser, ser);
-        alerts = driver.createOutputTopic("kade-alerts", de, de);
-        scores = driver.createOutputTopic("kade-scores", de, de);
-        deadLetters = driver.createOutputTopic("kade-dead-letters", de, de);
+        kade = ScoringDriver.start(dir, Map.of(), t -> t.withLimits(limits));
+        metrics = kade.metrics;
+        in = kade.in;
+        alerts = kade.alerts;
+        scores = kade.scores;
+        deadLetters = kade.deadLetters;
     }
 
     @AfterEach
     void close() {
-        if (driver != null) {
-            driver.close();
-        }
-        if (models != null) {
-            models.close();
+        if (kade != null) {
+            kade.close();
         }
     }
 
@@ -157,7 +134,7 @@ class HostileRecordTopologyTest {
         headers.add(DeadLetterHeaders.SOURCE_OFFSET, bytes("999"));
         headers.add("__streams.errors.topic", bytes("elsewhere"));
         headers.add("trace", bytes("t-1"));
-        in.pipeInput(new TestRecord<>(bytes("k"), bytes("not json"), headers, NOW));
+        in.pipeInput(new TestRecord<>(bytes("k"), bytes("not json"), headers, ScoringDriver.NOW));
         TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
         assertThat(dead.headers().headers(DeadLetterHeaders.REASON)).hasSize(1);
         assertThat(header(dead.headers(), DeadLetterHeaders.REASON)).isEqualTo("not_json");

@@ -1,4 +1,4 @@
-package dev.kade.backtest;
+package dev.kade.topic;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -20,7 +20,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * The committed records of a {@link TopicRange}, in the order a stream task would take them: read with
+ * The committed records of a {@link TopicRange}, in the order a stream task would take them (the one reader of a
+ * topic range: {@code kade backtest} replays what it gives, {@code kade train --from-topic} samples it): read with
  * {@code isolation.level=read_committed} (what kade under {@code exactly_once_v2} reads: no aborted record, none of
  * an open transaction), bounded by the range and by each partition's end offset when the source opened (the last
  * stable offset), and merged across partitions by record timestamp as Kafka Streams picks the next record of a task
@@ -30,7 +31,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * <p>Memory is bounded: a partition whose buffer holds {@value #BUFFER} records is paused until the merge takes
  * from it. Not thread-safe; close it.
  */
-final class TopicSource implements AutoCloseable {
+public final class TopicSource implements AutoCloseable {
     static final int BUFFER = 2000;
     /** How long reading may make no progress before the backtest gives up, naming the partitions it waits for. */
     static final Duration STALL = Duration.ofSeconds(60);
@@ -47,14 +48,14 @@ final class TopicSource implements AutoCloseable {
      *
      * @throws TopicSourceException naming the topic or partition when the range cannot be read
      */
-    TopicSource(Map<String, Object> clientProperties, TopicRange range) {
+    public TopicSource(Map<String, Object> clientProperties, TopicRange range) {
         Objects.requireNonNull(range, "range");
         Properties p = new Properties();
         p.putAll(clientProperties);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
-        // a backtest of a misspelt topic must not create it
+        // reading a misspelt topic must not create it
         p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         p.remove(ConsumerConfig.GROUP_ID_CONFIG);
         p.putIfAbsent(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
@@ -112,6 +113,9 @@ final class TopicSource implements AutoCloseable {
                 OffsetAndTimestamp o = toTimes.get(tp);
                 end = o == null ? end : Math.min(end, o.offset());
             }
+            if (range.lastPerPartition().isPresent()) {
+                start = Math.max(start, end - range.lastPerPartition().getAsLong());
+            }
             starts.put(tp, start);
             ends.put(tp, end);
             buffers.put(tp, new ArrayDeque<>());
@@ -132,7 +136,7 @@ final class TopicSource implements AutoCloseable {
     }
 
     /** Where each partition's reading starts (inclusive) and ends (exclusive), by partition. */
-    Map<TopicPartition, long[]> bounds() {
+    public Map<TopicPartition, long[]> bounds() {
         Map<TopicPartition, long[]> m = new LinkedHashMap<>();
         starts.forEach((tp, s) -> m.put(tp, new long[] {s, ends.get(tp)}));
         return m;
@@ -144,7 +148,7 @@ final class TopicSource implements AutoCloseable {
      *
      * @throws TopicSourceException when no partition makes progress for {@link #STALL}
      */
-    ConsumerRecord<byte[], byte[]> next() {
+    public ConsumerRecord<byte[], byte[]> next() {
         long stalledSince = System.nanoTime();
         while (true) {
             boolean waiting = false;

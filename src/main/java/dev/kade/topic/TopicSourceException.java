@@ -1,4 +1,4 @@
-package dev.kade.backtest;
+package dev.kade.topic;
 
 /** A topic backtest's range cannot be read: no such topic or partition, no cluster, or no progress. Names what failed. */
 public final class TopicSourceException extends RuntimeException {

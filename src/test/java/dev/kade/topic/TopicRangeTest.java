@@ -1,4 +1,4 @@
-package dev.kade.backtest;
+package dev.kade.topic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
