@@ -343,6 +343,9 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         long t0 = System.nanoTime();
         series.score();
         long nanos = System.nanoTime() - t0;
+        if (shadow != null) {
+            shadow.scoreWindows(series, meta);
+        }
         float[] scored = new float[entries.size()];
         int scoredCount = 0;
         int anomalies = 0;

@@ -19,6 +19,10 @@ import org.slf4j.LoggerFactory;
  * so it can neither raise an alert nor change what the serving model sends. One per processor (task), on its thread;
  * its arrays are reused from batch to batch.
  *
+ * <p>Windowed models ({@link #scoreWindows}): the shadow scores the same per-entity windows the serving model just
+ * scored, read from the batch's view (no entity state of its own), and must read the same windows (window, features
+ * per step, normalisation), which the load check ensures.
+ *
  * <p>A shadow failure never fails the batch: it is logged, counted ({@code kade_shadow_failures_total}) and the batch
  * goes on. An empty shadow slot (no file yet) skips the batch silently: an empty slot is a normal state, not a failure.
  * The shadow is held by a lease of its own registry for the call, so its hot reload never closes a session
@@ -41,6 +45,8 @@ final class ShadowScoring {
     private final KadeMetrics metrics;
     private float[] scores = new float[0];
     private float[] errors = new float[0];
+    /** A windowed batch's serving-model scores by row (a per-record batch has them in its {@link ScoredBatch}). */
+    private float[] championScores = new float[0];
     /** The shadow that scored the current batch, or null when it did not (empty slot, failure): nothing to send. */
     private ModelMetadata scoredBy;
 
@@ -82,6 +88,43 @@ final class ShadowScoring {
             scoredBy = meta;
         } catch (RuntimeException e) {
             LOG.warn("shadow model failed on a batch of {}: {}", n, e.toString());
+            metrics.shadowFailed();
+        }
+    }
+
+    /**
+     * A windowed batch: scores the windows the serving model just scored ({@code series}, after its score) with the
+     * shadow, which must read the same windows (the load check ensures it; a serving model swapped since to other
+     * windows is skipped and counted as a failure), and reports both models' scores to the agreement. Windowed
+     * batches send no shadow score records.
+     */
+    void scoreWindows(SeriesScoring series, ModelMetadata champion) {
+        scoredBy = null;
+        int n = series.rows();
+        if (n == 0) {
+            return;
+        }
+        try (ModelRegistry.Lease lease = shadow.tryAcquire().orElse(null)) {
+            if (lease == null) {
+                return; // an empty shadow slot
+            }
+            ModelMetadata meta = lease.model().metadata();
+            if (!meta.series().equals(champion.series()) || !meta.features().equals(champion.features())) {
+                LOG.warn("shadow model {} reads other windows or features than the serving model {}: batch not shadowed",
+                        meta.version(), champion.version());
+                metrics.shadowFailed();
+                return;
+            }
+            if (scores.length < n) {
+                scores = new float[n];
+            }
+            if (championScores.length < n) {
+                championScores = new float[n];
+            }
+            series.scoreWith(lease.model(), championScores, scores);
+            metrics.shadowBatch(championScores, champion.threshold(), scores, meta.threshold(), n);
+        } catch (RuntimeException e) {
+            LOG.warn("shadow model failed on a windowed batch of {}: {}", n, e.toString());
             metrics.shadowFailed();
         }
     }
