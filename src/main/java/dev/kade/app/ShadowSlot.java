@@ -114,8 +114,9 @@ final class ShadowSlot implements AutoCloseable {
     }
 
     private static String describe(ModelMetadata m) {
-        return m.series().map(s -> "windowed (window " + s.window() + ", " + s.features() + " features per step, "
-                + s.normalisation() + " normalisation)").orElse("a per-record model");
+        // the series spec is printed whole: app reads model metadata, not the series package (PackageRules)
+        return m.series().isEmpty() ? "a per-record model"
+                : "windowed (window " + m.window() + ", " + String.valueOf(m.series().get()) + ")";
     }
 
     /** The shadow's registry, for the topology. */
