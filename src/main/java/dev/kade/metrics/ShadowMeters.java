@@ -42,7 +42,8 @@ final class ShadowMeters {
         loadFailure = Counter.builder(KadeMetrics.SHADOW_LOADS).description("Shadow model load attempts at start and on reload, by result")
                 .tags(common).tag("result", "failure").register(r);
         failures = Counter.builder(KadeMetrics.SHADOW_FAILURES)
-                .description("Batches the shadow model could not score (the serving model's results were sent as usual)")
+                .description("Batches the shadow model could not score, and shadow score records left out for exceeding "
+                        + "output.max.bytes (the serving model's results were sent as usual)")
                 .tags(common).register(r);
         FunctionCounter.builder(KadeMetrics.SHADOW_RECORDS_SCORED, this, m -> m.read(ShadowAgreement::scored, 0))
                 .description("Records scored by both the serving and the shadow model").tags(common).register(r);
