@@ -65,33 +65,37 @@ public final class ModelWatcher implements AutoCloseable {
         /** The serving model's meters. */
         static Listener serving(KadeMetrics metrics) {
             Objects.requireNonNull(metrics, "metrics");
-            return new Listener() {
-                @Override
-                public void served(ModelMetadata metadata, java.time.Instant at) {
-                    metrics.modelServing(metadata, at);
-                }
-
-                @Override
-                public void refused() {
-                    metrics.modelLoadFailed();
-                }
-            };
+            return of(metrics::modelServing, metrics::modelLoadFailed);
         }
 
         /** The shadow model's meters. */
         static Listener shadow(KadeMetrics metrics) {
             Objects.requireNonNull(metrics, "metrics");
-            return new Listener() {
-                @Override
-                public void served(ModelMetadata metadata, java.time.Instant at) {
-                    metrics.shadowServing(metadata, at);
-                }
+            return of(metrics::shadowServing, metrics::shadowLoadFailed);
+        }
 
-                @Override
-                public void refused() {
-                    metrics.shadowLoadFailed();
-                }
-            };
+        /** A listener that does {@code served} with each model that starts to serve and {@code refused} on each refusal. */
+        static Listener of(java.util.function.BiConsumer<ModelMetadata, java.time.Instant> served, Runnable refused) {
+            return new Actions(served, refused);
+        }
+
+        /** The slots differ only in which meters they feed: one class for both, rather than an anonymous one each. */
+        record Actions(java.util.function.BiConsumer<ModelMetadata, java.time.Instant> onServed, Runnable onRefused)
+                implements Listener {
+            public Actions {
+                Objects.requireNonNull(onServed, "onServed");
+                Objects.requireNonNull(onRefused, "onRefused");
+            }
+
+            @Override
+            public void served(ModelMetadata metadata, java.time.Instant at) {
+                onServed.accept(metadata, at);
+            }
+
+            @Override
+            public void refused() {
+                onRefused.run();
+            }
         }
     }
 

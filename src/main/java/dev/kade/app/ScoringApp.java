@@ -183,8 +183,10 @@ public final class ScoringApp implements AutoCloseable {
         java.util.Properties streamsProperties = StreamsSetup.properties(config, metrics);
         CrashLoopDetector crashLoops = new CrashLoopDetector(CRASH_LOOP_DEATHS, () -> monitor.snapshot());
         String instanceId = config.kafka().get("group.instance.id");
-        runner = new StreamsRunner(ScoringTopology.build(StreamsSetup.topology(config), models,
-                Optional.ofNullable(shadow).map(ShadowSlot::registry), metrics),
+        runner = new StreamsRunner(shadow == null
+                ? ScoringTopology.build(StreamsSetup.topology(config), models, Optional.empty(), metrics)
+                : ScoringTopology.build(StreamsSetup.topology(config), models, new dev.kade.stream.ShadowSetup(shadow.registry(),
+                        Optional.of(config.string(dev.kade.config.LifecycleKeys.MODEL_SHADOW_SCORES_TOPIC)).filter(t -> !t.isEmpty())), metrics),
                 streamsProperties, instanceId == null ? null : new StableTransactionalIds(config.applicationId(), instanceId),
                 config.shutdownTimeout(),
                 state -> metrics.ready(readiness().healthy()), crashLoops, metrics::streamThreadDied);

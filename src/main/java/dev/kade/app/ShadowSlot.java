@@ -92,15 +92,31 @@ final class ShadowSlot implements AutoCloseable {
     static OnnxModel load(KadeConfig config, Path path, ModelRegistry serving) {
         OnnxModel m = ModelLoader.load(config, path);
         try {
-            if (m.metadata().window() > 1 || serving.metadata().window() > 1) {
-                throw new InvalidModelException("a shadow scores per-record models only (it or the serving model is windowed)");
-            }
+            checkSameWindows(serving.metadata(), m.metadata());
             ModelContract.verifyReplacement(serving.metadata(), m);
         } catch (RuntimeException e) {
             ModelFiles.closeQuietly(m);
             throw e;
         }
         return m;
+    }
+
+    /**
+     * A shadow scores the very rows the serving model scored: for windowed models (dev.kade.series) the same per-entity
+     * windows, so both must be per-record, or both windowed with the same window, features per step and normalisation.
+     */
+    static void checkSameWindows(ModelMetadata serving, ModelMetadata shadow) {
+        if (!shadow.series().equals(serving.series())) {
+            throw new InvalidModelException("a shadow must score the serving model's rows: it is " + describe(shadow)
+                    + ", the serving model " + describe(serving) + " (the shadow reads the windows the serving model's "
+                    + "entities keep, so both must be per-record or both windowed alike)");
+        }
+    }
+
+    private static String describe(ModelMetadata m) {
+        // the series spec is printed whole: app reads model metadata, not the series package (PackageRules)
+        return m.series().isEmpty() ? "a per-record model"
+                : "windowed (window " + m.window() + ", " + String.valueOf(m.series().get()) + ")";
     }
 
     /** The shadow's registry, for the topology. */

@@ -105,6 +105,8 @@ public final class KadeConfig {
             scoresTopic().ifPresent(s -> notAlsoInput(SCORES_TOPIC, s, in));
         }
         AlertKeys.check(values, inputTopics(), alertTopic(), deadLetterTopic());
+        LifecycleKeys.check(values, inputTopics(), java.util.stream.Stream.concat(java.util.stream.Stream.of(alertTopic(), deadLetterTopic()),
+                scoresTopic().stream()).toList());
         if (scoresIncludeLatent() && scoresTopic().isEmpty()) {
             throw new ConfigException(SCORES_INCLUDE_LATENT, "is true but " + SCORES_TOPIC
                     + " is unset: the latent code goes on the scores topic");

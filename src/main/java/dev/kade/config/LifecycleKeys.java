@@ -17,6 +17,7 @@ public final class LifecycleKeys {
     public static final String DRIFT_ALERT_PSI = "drift.alert.psi";
     public static final String DRIFT_FEATURE_SERIES = "drift.feature.series";
     public static final String MODEL_SHADOW_PATH = "model.shadow.path";
+    public static final String MODEL_SHADOW_SCORES_TOPIC = "model.shadow.scores.topic";
 
     /** Defaults, repeated by {@code drift.DriftSettings.DEFAULT} (a test holds the two equal). */
     public static final int DEFAULT_WINDOW_RECORDS = 5000;
@@ -46,6 +47,33 @@ public final class LifecycleKeys {
                                 + "(self-check, same features, the serving model's probe rows not anomalous); watched and "
                                 + "hot-reloaded like model.path. A file that does not exist yet is an empty slot: kade starts "
                                 + "without a shadow (kade_shadow_loaded 0) and loads it when it appears; a file that is "
-                                + "there but bad stops kade at start. Unset: no shadow.");
+                                + "there but bad stops kade at start. Unset: no shadow.")
+                .define(MODEL_SHADOW_SCORES_TOPIC, Type.STRING, null, null, LOW,
+                        "Optional, with model.shadow.path: a topic that receives, for every record the serving model "
+                                + "scored, the shadow model's score record (its score, its would-be verdict at its own "
+                                + "threshold, its model_version, the input's source), in the same transaction as the serving "
+                                + "model's outputs and within output.max.bytes. Nothing on it is an alert. Unset: the shadow "
+                                + "feeds metrics only.");
+    }
+
+    /**
+     * Fails naming {@link #MODEL_SHADOW_SCORES_TOPIC} when it is set without a shadow, or names a topic kade reads or
+     * already writes something else to.
+     */
+    static void check(java.util.Map<String, Object> values, java.util.List<String> inputs, java.util.List<String> outputs) {
+        Object topic = values.get(MODEL_SHADOW_SCORES_TOPIC);
+        String t = topic == null ? "" : topic.toString().trim();
+        if (t.isEmpty()) {
+            return;
+        }
+        Object shadow = values.get(MODEL_SHADOW_PATH);
+        if (shadow == null || shadow.toString().isBlank()) {
+            throw new ConfigException(MODEL_SHADOW_SCORES_TOPIC, "invalid value '" + t + "': there is no shadow model to score, set "
+                    + MODEL_SHADOW_PATH + " or leave this unset");
+        }
+        if (inputs.contains(t) || outputs.contains(t)) {
+            throw new ConfigException(MODEL_SHADOW_SCORES_TOPIC, "invalid value '" + t
+                    + "', it is also an input, the alert, the scores or the dead-letter topic");
+        }
     }
 }

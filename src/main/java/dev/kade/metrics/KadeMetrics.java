@@ -108,7 +108,7 @@ public final class KadeMetrics implements MeterBinder {
     public static final String DRIFT_FEATURE_PSI_MAX = "kade.drift.feature.psi.max";
     public static final String DRIFT_ALERT_LEVEL = "kade.drift.alert.level";
     public static final String DRIFT_WINDOW_RECORDS = "kade.drift.window.records";
-    /** Shadow model ({@link ShadowMeters}; only once {@link #attachShadow} was called). */
+    /** Shadow model ({@link ShadowMeters}; registered at bind, 0 / NaN until {@link #attachShadow}; the info once one loads). */
     public static final String SHADOW_INFO = "kade.shadow.info";
     public static final String SHADOW_LOADED = "kade.shadow.loaded";
     public static final String SHADOW_THRESHOLD = "kade.shadow.threshold";
@@ -202,6 +202,8 @@ public final class KadeMetrics implements MeterBinder {
         loadSuccess = loadCounter(r, "success");
         loadFailure = loadCounter(r, "failure");
         promotions = new PromotionMeters(r, common);
+        // the shadow's meters exist without a shadow too (0 / NaN until attachShadow), as the feedback gauges do
+        shadow = new ShadowMeters(r, common);
         // every label count exists from the start at 0 (no labels yet, or no feedback topic), as the incident
         // counters do: a dashboard or rule on them then reads "none" rather than "no such metric"
         for (String label : FEEDBACK_LABEL_TAGS) {
@@ -343,18 +345,16 @@ public final class KadeMetrics implements MeterBinder {
         }
     }
 
-    /** Compares a shadow model with the serving one from now on and registers its meters; call once, after {@link #bindTo}. */
+    /** Compares a shadow model with the serving one from now on, feeding the shadow meters; call once, after {@link #bindTo}. */
     public void attachShadow(dev.kade.drift.ShadowAgreement agreement) {
-        if (shadow != null) {
-            throw new IllegalStateException("a shadow is already attached");
-        }
-        shadow = new ShadowMeters(bound(), common, java.util.Objects.requireNonNull(agreement, "agreement"));
+        bound();
+        shadow.attach(java.util.Objects.requireNonNull(agreement, "agreement"));
     }
 
     /** A shadow model was loaded (at start or on reload) and now shadows the serving one. */
     public void shadowServing(ModelMetadata metadata, Instant at) {
         ShadowMeters s = shadow;
-        if (s != null) {
+        if (s != null && s.agreement() != null) { // bound, and a shadow configured
             s.serving(metadata, at);
         }
     }
@@ -362,7 +362,7 @@ public final class KadeMetrics implements MeterBinder {
     /** A shadow model file was refused. */
     public void shadowLoadFailed() {
         ShadowMeters s = shadow;
-        if (s != null) {
+        if (s != null && s.agreement() != null) { // bound, and a shadow configured
             s.loadFailed();
         }
     }
@@ -370,7 +370,7 @@ public final class KadeMetrics implements MeterBinder {
     /** A batch the shadow model could not score. */
     public void shadowFailed() {
         ShadowMeters s = shadow;
-        if (s != null) {
+        if (s != null && s.agreement() != null) { // bound, and a shadow configured
             s.failed();
         }
     }
@@ -379,8 +379,9 @@ public final class KadeMetrics implements MeterBinder {
     public void shadowBatch(float[] championScores, double championThreshold, float[] shadowScores, double shadowThreshold,
                             int count) {
         ShadowMeters s = shadow;
-        if (s != null) {
-            s.agreement().observe(championScores, championThreshold, shadowScores, shadowThreshold, count);
+        dev.kade.drift.ShadowAgreement a = s == null ? null : s.agreement();
+        if (a != null) { // bound, and a shadow configured
+            a.observe(championScores, championThreshold, shadowScores, shadowThreshold, count);
         }
     }
 

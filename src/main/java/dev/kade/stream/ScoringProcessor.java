@@ -102,10 +102,10 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         this(config, models, metrics, windowedTopology, null);
     }
 
-    /** @param shadow the shadow model's registry, or null for none (it scores per-record batches only) */
+    /** @param shadow the shadow model and its scores topic, or null for none (it scores per-record batches only) */
     ScoringProcessor(TopologyConfig config, ModelRegistry models, KadeMetrics metrics, boolean windowedTopology,
-                     ModelRegistry shadow) {
-        this.shadow = shadow == null ? null : new ShadowScoring(shadow, metrics);
+                     ShadowSetup shadow) {
+        this.shadow = shadow == null ? null : new ShadowScoring(shadow, metrics, new OutputWriter(config.limits()));
         this.windowedTopology = windowedTopology;
         this.config = config;
         this.models = models;
@@ -315,6 +315,9 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
                 anomalies++;
             }
             forward(e.record(), out);
+            if (shadow != null) {
+                shadow.forward(batch, row, e.record(), e.source(), context); // model.shadow.scores.topic, if set
+            }
             if (incidents != null) {
                 incidents.perRecord(e, meta, score, out.anomaly(), batch.featureErrors(), batch.featureOffset(row),
                         out.pending());
@@ -340,6 +343,9 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         long t0 = System.nanoTime();
         series.score();
         long nanos = System.nanoTime() - t0;
+        if (shadow != null) {
+            shadow.scoreWindows(series, meta);
+        }
         float[] scored = new float[entries.size()];
         int scoredCount = 0;
         int anomalies = 0;

@@ -21,6 +21,8 @@ public final class ScoringTopology {
     public static final String PROCESSOR = "kade-score";
     public static final String ALERTS_SINK = "kade-alerts-sink";
     public static final String SCORES_SINK = "kade-scores-sink";
+    /** The shadow model's score records ({@code model.shadow.scores.topic}; only when that is set). */
+    public static final String SHADOW_SCORES_SINK = "kade-shadow-scores-sink";
     public static final String DEAD_LETTER_SINK = "kade-dead-letter-sink";
     /** The store whose pre-commit hook empties the scoring batch (holds no data; see {@link PreCommitFlushStore}). */
     public static final String BATCH_STORE = "kade-batch";
@@ -57,6 +59,20 @@ public final class ScoringTopology {
     public static Topology build(TopologyConfig config, ModelRegistry models, java.util.Optional<ModelRegistry> shadow,
                                  KadeMetrics metrics) {
         Objects.requireNonNull(shadow, "shadow");
+        return assemble(config, models, shadow.map(ShadowSetup::metricsOnly).orElse(null), metrics);
+    }
+
+    /**
+     * The topology with a shadow model and, when {@link ShadowSetup#scoresTopic} is set, a sink for its score records:
+     * the processor forwards one after each score record of the serving model, in the same task and so the same
+     * transaction under exactly-once.
+     */
+    public static Topology build(TopologyConfig config, ModelRegistry models, ShadowSetup shadow, KadeMetrics metrics) {
+        return assemble(config, models, Objects.requireNonNull(shadow, "shadow"), metrics);
+    }
+
+    /** @param shadowSetup the shadow, or null for none */
+    private static Topology assemble(TopologyConfig config, ModelRegistry models, ShadowSetup shadowSetup, KadeMetrics metrics) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(models, "models");
         Objects.requireNonNull(metrics, "metrics");
@@ -67,8 +83,7 @@ public final class ScoringTopology {
         t.addSource(SOURCE, bytesIn, bytesIn, topics.input().toArray(String[]::new));
         // a windowed model at start gets the entity store (a per-record topology stays exactly as it was)
         boolean windowed = models.metadata().window() > 1;
-        ModelRegistry shadowModels = shadow.orElse(null);
-        t.addProcessor(PROCESSOR, () -> new ScoringProcessor(config, models, metrics, windowed, shadowModels), SOURCE);
+        t.addProcessor(PROCESSOR, () -> new ScoringProcessor(config, models, metrics, windowed, shadowSetup), SOURCE);
         if (config.batching().maxRecords() > 1) {
             t.addStateStore(new PreCommitFlushStore.Builder(BATCH_STORE), PROCESSOR);
         }
@@ -89,6 +104,9 @@ public final class ScoringTopology {
         t.addSink(ALERTS_SINK, topics.alerts(), bytesOut, bytesOut, PROCESSOR);
         topics.scores().ifPresent(s -> t.addSink(SCORES_SINK, s, bytesOut, bytesOut, PROCESSOR));
         t.addSink(DEAD_LETTER_SINK, topics.deadLetter(), bytesOut, bytesOut, PROCESSOR);
+        if (shadowSetup != null) {
+            shadowSetup.scoresTopic().ifPresent(s -> t.addSink(SHADOW_SCORES_SINK, s, bytesOut, bytesOut, PROCESSOR));
+        }
         return t;
     }
 

@@ -163,6 +163,24 @@ final class SeriesScoring {
         scores = WindowScores.of(lease.model().scorer(), view, true);
     }
 
+    /** Rows of the open batch's view (admitted records), after {@link #score}. */
+    int rows() {
+        return view == null ? 0 : view.rows();
+    }
+
+    /**
+     * Scores the open batch's windows, the very rows {@link #score} scored, with {@code other} (a shadow model), and
+     * writes both models' scores by row to {@code mine} and {@code theirs} (NaN where either failed); the view is
+     * only read.
+     */
+    void scoreWith(ServingModel other, float[] mine, float[] theirs) {
+        WindowScores ws = WindowScores.of(other.scorer(), view, false);
+        for (int r = 0; r < view.rows(); r++) {
+            mine[r] = scores.failure(r) == null ? scores.score(r) : Float.NaN;
+            theirs[r] = ws.failure(r) == null ? ws.score(r) : Float.NaN;
+        }
+    }
+
     /** Why row {@code r} has no score, or null. */
     String failure(int r) {
         return scores.failure(r);

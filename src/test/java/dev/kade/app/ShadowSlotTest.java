@@ -111,6 +111,10 @@ class ShadowSlotTest {
         try (ModelRegistry serving = ModelRegistry.of(OnnxModel.load(model))) {
             assertThat(ShadowSlot.open(KadeConfig.fromMap(m), serving, metrics)).isEmpty();
         }
-        assertThat(meters.scrape()).doesNotContain("kade_shadow");
+        // the meters exist (the dashboard and rules read "no shadow"), but nothing is loaded, paired or named
+        assertThat(meters.scrape()).contains("kade_shadow_loaded{application=\"kade-test\"} 0.0")
+                .contains("kade_shadow_records_scored_total{application=\"kade-test\"} 0.0")
+                .contains("kade_shadow_rank_correlation{application=\"kade-test\"} NaN")
+                .doesNotContain("kade_shadow_info");
     }
 }

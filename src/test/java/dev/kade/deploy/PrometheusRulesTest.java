@@ -59,7 +59,8 @@ class PrometheusRulesTest {
         assertThat(alerts).extracting(a -> a.get("alert").asString()).contains("KadeNoInstanceReady",
                 "KadeMetricsAbsent", "KadeAnomalyRateHigh", "KadeDeadLetters", "KadeConsumerLagGrowing",
                 "KadeModelReloadFailed", "KadePartitionStalled", "KadeStreamThreadCrashLoop", "KadeBrokerUnreachable",
-                "KadeConsumerGroupLagGrowing", "KadeIncidentStorm", "KadeFeedbackPrecisionLow");
+                "KadeConsumerGroupLagGrowing", "KadeIncidentStorm", "KadeFeedbackPrecisionLow", "KadeShadowDisagrees",
+                "KadeShadowRefused");
         assertThat(alerts).allSatisfy(alert -> {
             assertThat(alert.path("labels").path("severity").asString("")).isIn("critical", "warning");
             for (String annotation : List.of("summary", "description", "runbook_url")) {

@@ -91,7 +91,12 @@ class KadeMetricsTest {
                 "kade_series_entities", "kade_series_state_bytes", "kade_series_new_entities_total",
                 "kade_series_warmups_total", "kade_series_imputed_total", "kade_series_late_total", "kade_series_gaps_total",
                 "kade_series_expired_total", "kade_incident_events_total", "kade_incidents_open", "kade_incident_muted_total",
-                "kade_output_context_cuts_total", "kade_model_promotions_total", "kade_feedback_labels", "kade_feedback_precision");
+                "kade_output_context_cuts_total", "kade_model_promotions_total", "kade_feedback_labels", "kade_feedback_precision",
+                // the shadow's meters exist without a shadow (ShadowMetersTest), all but kade_shadow_info
+                "kade_shadow_alerts_total", "kade_shadow_loads_total", "kade_shadow_records_scored_total",
+                "kade_shadow_paired_alerts", "kade_shadow_paired_records", "kade_shadow_failures_total",
+                "kade_shadow_rank_correlation", "kade_shadow_loaded", "kade_shadow_threshold",
+                "kade_shadow_paired_since_seconds", "kade_shadow_alert_overlap");
         for (String f : families) {
             assertThat(text).containsPattern("# HELP " + f + " \\S");
         }

@@ -40,4 +40,30 @@ class ShadowMetersTest {
         assertThat(agreement.windowFill()).isZero();
         assertThat(agreement.scored()).as("totals are counters").isEqualTo(3);
     }
+
+    @Test
+    void withoutAShadowTheMetersExistAndReadNoShadowSoThatTheDashboardAndRulesFindASeries() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        KadeMetrics m = new KadeMetrics("kade-test");
+        m.bindTo(registry);
+        m.modelServing(model("v1"), Instant.EPOCH);
+        m.shadowServing(model("v2"), Instant.EPOCH); // no shadow configured: ignored
+        m.shadowBatch(new float[] {1, 2, 3}, 2.5, new float[] {1, 3, 2}, 2.5, 3);
+        assertThat(registry.scrape()).contains("kade_shadow_loaded{application=\"kade-test\"} 0.0")
+                .contains("kade_shadow_records_scored_total{application=\"kade-test\"} 0.0")
+                .contains("kade_shadow_alerts_total{application=\"kade-test\",model=\"shadow\"} 0.0")
+                .contains("kade_shadow_rank_correlation{application=\"kade-test\"} NaN")
+                .contains("kade_shadow_alert_overlap{application=\"kade-test\"} NaN")
+                .contains("kade_shadow_paired_records{application=\"kade-test\"} 0.0")
+                .contains("kade_shadow_paired_since_seconds{application=\"kade-test\"} NaN")
+                .doesNotContain("kade_shadow_info");
+
+        ShadowAgreement agreement = new ShadowAgreement(100);
+        m.attachShadow(agreement); // the same meters now read the shadow's agreement
+        m.shadowServing(model("v2"), Instant.EPOCH);
+        m.shadowBatch(new float[] {1, 2, 3}, 2.5, new float[] {1, 3, 2}, 2.5, 3);
+        assertThat(registry.scrape()).contains("kade_shadow_loaded{application=\"kade-test\"} 1.0")
+                .contains("kade_shadow_records_scored_total{application=\"kade-test\"} 3.0")
+                .contains("kade_shadow_info{application=\"kade-test\",kind=\"ae\",version=\"v2\"} 1");
+    }
 }
