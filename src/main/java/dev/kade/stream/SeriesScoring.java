@@ -54,8 +54,19 @@ final class SeriesScoring {
         }
     }
 
-    /** A scored row's judgement and rendered series parts. */
-    record Judged(float score, boolean alert, SeriesScore series, SeriesAlert alertPart, float[] record, float[] errors) {
+    /**
+     * A scored row's judgement and rendered series parts; {@code muted}: admitted inside a mute window of its entity
+     * (its baseline did not learn from it).
+     */
+    record Judged(float score, boolean alert, SeriesScore series, SeriesAlert alertPart, float[] record, float[] errors,
+                  boolean muted) {
+    }
+
+    /** Whether a record of an entity at an event time lies inside a mute window (asked at admission). */
+    interface Mutes {
+        Mutes NONE = (entity, at) -> false;
+
+        boolean muted(String entity, long at);
     }
 
     private final SeriesSettings settings;
@@ -77,7 +88,15 @@ final class SeriesScoring {
     /** Sweeps that came due while a batch was open, run when a batch is next written ({@link #sweep}). */
     private int deferredSweeps;
 
+    private final Mutes mutes;
+
     SeriesScoring(SeriesSettings settings, KeyValueStore<Bytes, byte[]> kv, KadeMetrics metrics, String task) {
+        this(settings, kv, metrics, task, Mutes.NONE);
+    }
+
+    /** @param mutes the task's mute rules: a muted record teaches its entity's baseline nothing ({@link SeriesView#admit}) */
+    SeriesScoring(SeriesSettings settings, KeyValueStore<Bytes, byte[]> kv, KadeMetrics metrics, String task, Mutes mutes) {
+        this.mutes = mutes;
         this.settings = settings;
         this.kv = kv;
         this.store = new EntityStore(kv);
@@ -139,7 +158,8 @@ final class SeriesScoring {
                 a = Admission.deadLetter(DeadLetterReason.NO_ENTITY, settings.entity().noEntityDetail(record.key(), sides), null);
             } else {
                 long time = settings.entity().eventTime(record.timestamp(), sides);
-                int r = view.admit(entity.get(), time, row, 0);
+                boolean muted = mutes != Mutes.NONE && mutes.muted(entity.get().display(), time);
+                int r = view.admit(entity.get(), time, row, 0, muted);
                 a = r == SeriesView.LATE_DEAD_LETTER
                         ? Admission.deadLetter(DeadLetterReason.LATE_RECORD, "older than its entity's newest record ("
                                 + entity.get().display() + ")", null)
@@ -184,7 +204,7 @@ final class SeriesScoring {
         SeriesScore s = new SeriesScore(view.entity(r).display(), view.eventTime(r), view.warmingUp(r), view.imputed(r),
                 view.late(r), view.gap(r), j.likelihood(), j.score());
         if (!alert) {
-            return new Judged(score, false, s, null, null, null);
+            return new Judged(score, false, s, null, null, null, view.muted(r));
         }
         SeriesSpec spec = view.spec();
         int w = spec.window();
@@ -195,7 +215,7 @@ final class SeriesScoring {
                 Math.min(w, settings.alertSteps()), offStep, offFeature[0]);
         float[] record = Arrays.copyOfRange(view.windows(), base + (w - 1) * f, base + w * f);
         float[] errors = Arrays.copyOfRange(scores.featureErrors(), r * f, (r + 1) * f);
-        return new Judged(score, true, s, part, record, errors);
+        return new Judged(score, true, s, part, record, errors, view.muted(r));
     }
 
     /**
