@@ -279,6 +279,15 @@ public final class SeriesView {
         return (rowFlags[row] & GAP) != 0;
     }
 
+    /**
+     * Rebases {@code entity} (feedback {@code new_normal}): its baseline (window, statistics, profile, likelihood) starts
+     * afresh from its next record, which then warms up as a new entity's does, so what was an incident becomes what
+     * normal is learnt from. Written with the batch ({@link #commit}); a discarded batch forgets it.
+     */
+    public void rebase(EntityKey entity) {
+        view.put(entity.storeKey(), EntityState.fresh(spec, likelihood));
+    }
+
     /** Whether row {@code row} was admitted inside a mute window (its entity's baseline did not learn from it). */
     public boolean muted(int row) {
         return (rowFlags[row] & MUTED) != 0;

@@ -146,6 +146,20 @@ final class IncidentRouting {
         return open != null && at - open.lastAt() < settings.quietTime().toMillis();
     }
 
+    /**
+     * The rebases feedback {@code new_normal} labels ask of windowed entities, or {@link SeriesScoring.Rebases#NONE}
+     * without a feedback topic. The labels are those last read (before a batch, every {@code alerts.feedback.refresh.ms}).
+     */
+    SeriesScoring.Rebases rebases(KeyValueStore<String, byte[]> kv) {
+        if (feedback == null) {
+            return SeriesScoring.Rebases.NONE;
+        }
+        return new FeedbackRebases(kv, () -> {
+            beginRecord();
+            return feedback.book();
+        });
+    }
+
     /** Writes the batch's incident changes to the store (inside the flush that precedes the commit). */
     void endBatch() {
         inBatch = false;

@@ -153,6 +153,9 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             KeyValueStore<Bytes, byte[]> kv = context.getStateStore(ScoringTopology.ENTITY_STORE);
             series = new SeriesScoring(config.series(), kv, metrics, context.taskId().toString(),
                     mutes.active() ? mutes::muted : SeriesScoring.Mutes.NONE);
+            if (incidents != null) {
+                series.rebases(incidents.rebases(context.getStateStore(ScoringTopology.INCIDENT_STORE)));
+            }
             if (!config.series().policy().idleExpiry().isZero()) {
                 // stream time, not the wall clock: when a sweep runs never changes a score (see ExpirySweeper)
                 context.schedule(config.series().policy().sweepInterval(), PunctuationType.STREAM_TIME, t -> series.sweep());

@@ -62,6 +62,43 @@ final class SeriesScoring {
                   boolean muted) {
     }
 
+    /**
+     * Feedback {@code new_normal} labels to apply to windowed entities' baselines: asked at admission, remembered with the
+     * batch ({@link FeedbackRebases}).
+     */
+    interface Rebases {
+        Rebases NONE = new Rebases() {
+            @Override
+            public boolean due(String entity) {
+                return false;
+            }
+
+            @Override
+            public void applied(String entity) {
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void discard() {
+            }
+        };
+
+        /** Whether {@code entity} has a new_normal label not applied yet. */
+        boolean due(String entity);
+
+        /** Its labels are applied (in the open batch). */
+        void applied(String entity);
+
+        /** The batch is written: remember what it applied. */
+        void flush();
+
+        /** The batch is forgotten: so is what it applied. */
+        void discard();
+    }
+
     /** Whether a record of an entity at an event time lies inside a mute window (asked at admission). */
     interface Mutes {
         Mutes NONE = (entity, at) -> false;
@@ -89,6 +126,7 @@ final class SeriesScoring {
     private int deferredSweeps;
 
     private final Mutes mutes;
+    private Rebases rebases = Rebases.NONE;
 
     SeriesScoring(SeriesSettings settings, KeyValueStore<Bytes, byte[]> kv, KadeMetrics metrics, String task) {
         this(settings, kv, metrics, task, Mutes.NONE);
@@ -104,6 +142,11 @@ final class SeriesScoring {
         this.metrics = metrics;
         this.task = task;
         this.sides = new String[settings.entity().sideFields().size()];
+    }
+
+    /** Lets feedback {@code new_normal} labels rebase entities' baselines (incident mode with a feedback topic). */
+    void rebases(Rebases r) {
+        this.rebases = r;
     }
 
     /** Whether the open batch is a windowed one (it holds a lease). */
@@ -158,6 +201,11 @@ final class SeriesScoring {
                 a = Admission.deadLetter(DeadLetterReason.NO_ENTITY, settings.entity().noEntityDetail(record.key(), sides), null);
             } else {
                 long time = settings.entity().eventTime(record.timestamp(), sides);
+                if (rebases != Rebases.NONE && rebases.due(entity.get().display())) {
+                    // new normal: what was an incident is what the entity's baseline learns from now on
+                    view.rebase(entity.get());
+                    rebases.applied(entity.get().display());
+                }
                 boolean muted = mutes != Mutes.NONE && mutes.muted(entity.get().display(), time);
                 int r = view.admit(entity.get(), time, row, 0, muted);
                 a = r == SeriesView.LATE_DEAD_LETTER
@@ -224,6 +272,7 @@ final class SeriesScoring {
      */
     void finish() {
         view.commit();
+        rebases.flush();
         end(true);
         // the sweeps that came due while this batch was open, now against the clock it has just written
         for (; deferredSweeps > 0; deferredSweeps--) {
@@ -239,6 +288,7 @@ final class SeriesScoring {
         if (view != null) {
             view.discard();
         }
+        rebases.discard();
         end(false);
     }
 
