@@ -15,7 +15,8 @@ import java.util.Optional;
  * @param resolveAfterNormal normal records of the entity in a row that resolve it; 0: only the quiet time does
  * @param linkTemplate       a URL with {@code {entity}}, {@code {model}}, {@code {incident_id}} placeholders, or empty
  * @param format             how events are rendered
- * @param muteRules          maintenance windows: anomalies they match open no incident ({@code alerts.mute.rules})
+ * @param muteRules          maintenance windows of the settings, absolute and recurring ({@code alerts.mute.rules},
+ *                           {@code alerts.mute.schedules}): anomalies they match open no incident and send no alert
  * @param wallClockResolution also resolve by the wall clock, so that a task receiving no records still resolves its
  *                           incidents (at the cost of event-time determinism; docs/alerting.md)
  * @param feedback           the feedback topic and how labels raise an entity's bar ({@code alerts.feedback.*})
