@@ -42,8 +42,10 @@ import org.tribuo.util.onnx.ONNXPlaceholder;
  * <p>The stream: {@code --hosts} hosts (default 10), each sending {@code --rate} records per second of event time
  * (default 10) for {@code --minutes} (default 40), keyed by host, on 2 partitions. Four real incidents (host-2 for
  * 30% of the run, host-6 for 15%, host-8 for 7.5%, host-9 for 5% near the end: latency far off cpu and memory), one
- * planned maintenance (host-9 misbehaving for 5% of the run inside a mute window, {@code alerts.mute.rules}, given to
- * the incident run) and one flapping noisy host (host-4, noise high enough that about 3% of its records cross the
+ * planned maintenance (host-9 misbehaving for 5% of the run inside a mute window: a rule an operator writes to the
+ * compacted control topic, {@code alerts.mute.topic}, read by the incident runs), a recurring maintenance (host-7
+ * misbehaving in minute 1 of every 10, muted by the schedule {@code host-7@*}{@code /10 * * * *|PT3M} of
+ * {@code alerts.mute.schedules}) and one flapping noisy host (host-4, noise high enough that about 3% of its records cross the
  * threshold, spread over the whole run). The model
  * is a reconstruction model that projects the three features onto their mean (records whose features agree
  * reconstruct; a feature off by d scores about 2d²/9), with a threshold of 1.
@@ -72,6 +74,10 @@ public final class AlertsBenchmark {
     private static final RealIncident MAINTENANCE = new RealIncident(9, 0.60, 0.65);
     private static final double MUTE_FROM = 0.58;
     private static final double MUTE_TO = 0.67;
+    /** A recurring maintenance: host-7 misbehaves in minute 1 of every 10 (UTC), inside the windows of this schedule. */
+    private static final int RECURRING_HOST = 7;
+    private static final String RECURRING_SCHEDULE = "host-" + RECURRING_HOST + "@*/10 * * * *|PT3M";
+    private static final String MUTE_TOPIC = "alerts-mutes";
 
     private AlertsBenchmark() {
     }
@@ -98,11 +104,13 @@ public final class AlertsBenchmark {
             long periodMs = steps * 1000L / rate;
             long muteFrom = t0 + (long) (MUTE_FROM * periodMs);
             long muteTo = t0 + (long) (MUTE_TO * periodMs);
-            String muteRule = "host-" + MAINTENANCE.host() + "@" + Instant.ofEpochMilli(muteFrom) + "/" + Instant.ofEpochMilli(muteTo);
+            String muteRule = writeMuteRule(bootstrap, muteFrom, muteTo);
+            // every incident run reads the control topic and the recurring schedule (the record run, the "before", neither)
+            Map<String, String> mutes = Map.of("alerts.mute.topic", MUTE_TOPIC, "alerts.mute.schedules", RECURRING_SCHEDULE);
             long[] muted = new long[1];
             long anomalies = runKade(bootstrap, "record", "record", model, dir, records, "", Map.of(), muted);
             List<JsonNode> perRecord = consume(bootstrap, "alerts-record");
-            long incidentAnomalies = runKade(bootstrap, "incident", "incident", model, dir, records, muteRule, Map.of(), muted);
+            long incidentAnomalies = runKade(bootstrap, "incident", "incident", model, dir, records, "", mutes, muted);
             List<JsonNode> events = consume(bootstrap, "alerts-incident");
 
             Map<String, Long> byEvent = new LinkedHashMap<>();
@@ -126,14 +134,19 @@ public final class AlertsBenchmark {
             long inMute = opened.stream().filter(e -> e.get("entity").asText().equals("host-" + MAINTENANCE.host())
                     && Instant.parse(e.get("started_at").asText()).toEpochMilli() >= muteFrom
                     && Instant.parse(e.get("started_at").asText()).toEpochMilli() < muteTo).count();
+            long inRecurring = opened.stream().filter(e -> e.get("entity").asText().equals("host-" + RECURRING_HOST)
+                    && minuteOfTen(Instant.parse(e.get("started_at").asText()).toEpochMilli()) < 3).count();
+            long recurringHost = opened.stream().filter(e -> e.get("entity").asText().equals("host-" + RECURRING_HOST)).count();
+            inMute += inRecurring;
             long others = opened.size() - noisy - found - inMute;
 
             // feedback. With the default quiet time (5 min) the flapping host is one long incident (it is never quiet that
             // long), so feedback is measured with a short one (FEEDBACK_QUIET_MS), under which it flaps into many: the
             // stream once without labels; an on-call person labels the noisy host's first 3 incidents false positives on
             // the compacted feedback topic; the same stream through a fresh kade reading that topic
-            Map<String, String> shortQuiet = Map.of("alerts.incident.quiet.ms", Long.toString(FEEDBACK_QUIET_MS));
-            runKade(bootstrap, "incident", "feedback-before", model, dir, records, muteRule, shortQuiet, new long[1]);
+            Map<String, String> shortQuiet = new HashMap<>(mutes);
+            shortQuiet.put("alerts.incident.quiet.ms", Long.toString(FEEDBACK_QUIET_MS));
+            runKade(bootstrap, "incident", "feedback-before", model, dir, records, "", shortQuiet, new long[1]);
             List<JsonNode> openedBefore = opened(consume(bootstrap, "alerts-feedback-before"));
             long noisyBefore = openedBefore.stream().filter(e -> e.get("entity").asText().equals("host-" + NOISY)).count();
             List<String> labelled = openedBefore.stream().filter(e -> e.get("entity").asText().equals("host-" + NOISY)).limit(3)
@@ -141,7 +154,7 @@ public final class AlertsBenchmark {
             writeLabels(bootstrap, labelled);
             Map<String, String> withFeedback = new HashMap<>(shortQuiet);
             withFeedback.put("alerts.feedback.topic", FEEDBACK_TOPIC);
-            runKade(bootstrap, "incident", "feedback-after", model, dir, records, muteRule, withFeedback, new long[1]);
+            runKade(bootstrap, "incident", "feedback-after", model, dir, records, "", withFeedback, new long[1]);
             List<JsonNode> openedAfter = opened(consume(bootstrap, "alerts-feedback-after"));
             long noisyAfter = openedAfter.stream().filter(e -> e.get("entity").asText().equals("host-" + NOISY)).count();
             int foundBefore = found(openedBefore, t0, periodMs);
@@ -161,8 +174,10 @@ public final class AlertsBenchmark {
                     anomalies, incidentAnomalies);
             log("real incidents: %d, found: %d%s; incidents of the noisy host-%d: %d; other incidents opened: %d", REAL.size(),
                     found, missed.isEmpty() ? "" : " (missed " + missed + ")", NOISY, noisy, others);
-            log("maintenance of host-%d muted by %s: %,d anomalies muted, %d incidents opened inside the window",
-                    MAINTENANCE.host(), muteRule, muted[0], inMute);
+            log("maintenance of host-%d muted by the control topic's rule %s, recurring maintenance of host-%d muted by "
+                    + "alerts.mute.schedules=%s: %,d anomalies muted, %d incidents opened inside the windows (%d inside the "
+                    + "recurring ones); host-%d's incidents in all: %d", MAINTENANCE.host(), muteRule, RECURRING_HOST,
+                    RECURRING_SCHEDULE, muted[0], inMute, inRecurring, RECURRING_HOST, recurringHost);
             log("feedback (alerts.incident.quiet.ms=%d): %d false_positive labels for host-%d's incidents; its incidents %d -> %d "
                     + "(%.1f%% fewer); real incidents found %d -> %d of %d; other incidents opened after: %d", FEEDBACK_QUIET_MS,
                     labelled.size(), NOISY, noisyBefore, noisyAfter, 100 * noisyDrop, foundBefore, foundAfter, REAL.size(),
@@ -195,10 +210,13 @@ public final class AlertsBenchmark {
             out.put("incidents_in_mute_windows", inMute);
             out.put("muted_anomalies", muted[0]);
             out.put("mute_rule", muteRule);
+            out.put("mute_rule_source", "alerts.mute.topic");
+            out.put("recurring_mute_schedule", RECURRING_SCHEDULE);
+            out.put("incidents_in_recurring_mute_windows", inRecurring);
+            out.put("recurring_host_incidents", recurringHost);
             out.putNull("budget_target");
             out.putNull("budget_result");
-            out.set("not_built", JSON.valueToTree(List.of("mute_rules_from_control_topic",
-                    "recurring_mute_schedules", "baseline_freeze_in_mute_windows", "alert_budgets")));
+            out.set("not_built", JSON.valueToTree(List.of("alert_budgets")));
             out.put("seconds", Math.round(seconds * 10) / 10.0);
             System.out.println(out);
         }
@@ -225,6 +243,31 @@ public final class AlertsBenchmark {
             }
         }
         return found;
+    }
+
+    /** Minute of event time {@code at} within its ten (UTC): the recurring maintenance's clock. */
+    private static long minuteOfTen(long at) {
+        return (at / 60_000L) % 10;
+    }
+
+    /**
+     * Writes the planned maintenance of host-9 to the compacted control topic (alerts.mute.topic), keyed by its rule id, as
+     * an operator would; returns a short description.
+     */
+    private static String writeMuteRule(String bootstrap, long from, long to) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(MUTE_TOPIC, 1, (short) 1)
+                    .configs(Map.of("cleanup.policy", "compact")))).all().get();
+        }
+        String id = "maint-host-" + MAINTENANCE.host();
+        String rule = "{\"entity\":\"host-" + MAINTENANCE.host() + "\",\"start\":\"" + Instant.ofEpochMilli(from)
+                + "\",\"end\":\"" + Instant.ofEpochMilli(to) + "\",\"reason\":\"planned maintenance\",\"by\":\"bench\"}";
+        Map<String, Object> p = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(MUTE_TOPIC, id, rule)).get();
+        }
+        return id + ": host-" + MAINTENANCE.host() + "@" + Instant.ofEpochMilli(from) + "/" + Instant.ofEpochMilli(to);
     }
 
     /** Writes one false_positive label per incident id to the compacted feedback topic, keyed by the id. */
@@ -311,6 +354,9 @@ public final class AlertsBenchmark {
                         }
                     }
                     if (MAINTENANCE.host() == h && share >= MAINTENANCE.from() && share < MAINTENANCE.to()) {
+                        latency += 8;
+                    }
+                    if (RECURRING_HOST == h && minuteOfTen(at) == 1) {
                         latency += 8;
                     }
                     String v = String.format(Locale.ROOT, "{\"cpu\":%.4f,\"memory\":{\"used\":%.4f},\"latency_ms\":%.4f}",

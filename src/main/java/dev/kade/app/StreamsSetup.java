@@ -136,7 +136,14 @@ public final class StreamsSetup {
                 config.integer(AlertKeys.INCIDENT_RESOLVE_NORMAL_RECORDS),
                 link.isEmpty() ? Optional.empty() : Optional.of(link),
                 IncidentFormat.ofLabel(config.string(AlertKeys.INCIDENT_FORMAT)),
-                config.bool(AlertKeys.INCIDENT_RESOLVE_WALL_CLOCK), muteRules(config), feedback(config));
+                config.bool(AlertKeys.INCIDENT_RESOLVE_WALL_CLOCK), muteRules(config), feedback(config), muteTopic(config));
+    }
+
+    /** {@code alerts.mute.topic} (empty: off) and {@code alerts.mute.refresh.ms}. */
+    private static dev.kade.incident.MuteTopicSettings muteTopic(KadeConfig config) {
+        String topic = config.string(AlertKeys.MUTE_TOPIC);
+        return new dev.kade.incident.MuteTopicSettings(topic.isBlank() ? Optional.empty() : Optional.of(topic.trim()),
+                Duration.ofMillis(config.longValue(AlertKeys.MUTE_REFRESH_MS)));
     }
 
     /** {@code alerts.feedback.*}: the feedback topic (empty: off) and how its labels raise an entity's bar. */
@@ -147,7 +154,7 @@ public final class StreamsSetup {
                 Duration.ofMillis(config.longValue(AlertKeys.FEEDBACK_REFRESH_MS)));
     }
 
-    /** {@code alerts.mute.rules}, each parsed; a bad one fails the start naming the key. */
+    /** {@code alerts.mute.rules} and {@code alerts.mute.schedules}, each parsed; a bad one fails the start naming its key. */
     private static java.util.List<MuteRule> muteRules(KadeConfig config) {
         java.util.List<MuteRule> rules = new java.util.ArrayList<>();
         for (String text : config.list(AlertKeys.MUTE_RULES)) {
@@ -155,6 +162,16 @@ public final class StreamsSetup {
                 rules.add(MuteRule.parse(text));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(AlertKeys.MUTE_RULES, e.getMessage());
+            }
+        }
+        for (String text : config.string(AlertKeys.MUTE_SCHEDULES).split(";")) {
+            if (text.isBlank()) {
+                continue;
+            }
+            try {
+                rules.add(MuteRule.parseSchedule(text));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(AlertKeys.MUTE_SCHEDULES, e.getMessage());
             }
         }
         return rules;

@@ -22,6 +22,9 @@ public final class AlertKeys {
     public static final String INCIDENT_RESOLVE_WALL_CLOCK = "alerts.incident.resolve.wall.clock";
     public static final String LINK_TEMPLATE = "alerts.link.template";
     public static final String MUTE_RULES = "alerts.mute.rules";
+    public static final String MUTE_SCHEDULES = "alerts.mute.schedules";
+    public static final String MUTE_TOPIC = "alerts.mute.topic";
+    public static final String MUTE_REFRESH_MS = "alerts.mute.refresh.ms";
     public static final String FEEDBACK_TOPIC = "alerts.feedback.topic";
     public static final String FEEDBACK_FACTOR = "alerts.feedback.factor";
     public static final String FEEDBACK_MAX_FACTOR = "alerts.feedback.max.factor";
@@ -35,6 +38,12 @@ public final class AlertKeys {
      * also an input, the alert or the dead-letter topic (kade would read its own output as labels).
      */
     static void check(java.util.Map<String, Object> values, java.util.List<String> inputs, String alerts, String deadLetters) {
+        String mute = ((String) values.get(MUTE_TOPIC)).trim();
+        if (!mute.isEmpty() && (inputs.contains(mute) || mute.equals(alerts) || mute.equals(deadLetters)
+                || mute.equals(((String) values.get(FEEDBACK_TOPIC)).trim()))) {
+            throw new ConfigException(MUTE_TOPIC, "invalid value '" + mute
+                    + "', it is also an input, the alert, the dead-letter or the feedback topic");
+        }
         String feedback = ((String) values.get(FEEDBACK_TOPIC)).trim();
         if (feedback.isEmpty()) {
             return;
@@ -78,10 +87,24 @@ public final class AlertKeys {
                         "Incident mode: kade's incident event JSON, or one Alertmanager alert object per event (labels, "
                                 + "annotations, startsAt, endsAt on resolution, generatorURL) for a Kafka-to-HTTP bridge.")
                 .define(MUTE_RULES, Type.LIST, "", null, LOW,
-                        "Incident mode: maintenance windows, comma-separated ENTITY_PATTERN@START/END (ISO-8601 instants, "
+                        "Maintenance windows (either alert mode), comma-separated ENTITY_PATTERN@START/END (ISO-8601 instants, "
                                 + "event time; * and ? in the pattern, * alone: every entity), e.g. "
                                 + "db-*@2026-12-03T02:00:00Z/2026-12-03T04:00:00Z. Anomalies inside one are scored and counted "
-                                + "(kade_incident_muted_total) but open and join no incident.")
+                                + "(kade_incident_muted_total, muted: true on the scores topic) but open and join no incident, "
+                                + "send no per-record alert, and teach a windowed entity's baseline nothing (docs/alerting.md).")
+                .define(MUTE_SCHEDULES, Type.STRING, "", null, LOW,
+                        "Recurring maintenance windows, semicolon-separated ENTITY_PATTERN@CRON|DURATION[|ZONE]: a 5-field "
+                                + "cron expression (minute hour day-of-month month day-of-week) that opens the window, an "
+                                + "ISO-8601 duration it lasts, and a time zone (default UTC), e.g. "
+                                + "db-*@0 2 * * SUN|PT2H|Europe/Berlin. Muted as alerts.mute.rules; a bad one fails the start.")
+                .define(MUTE_TOPIC, Type.STRING, "", null, LOW,
+                        "A compacted control topic of mute rules, changed without a restart: key = rule id, value = a JSON "
+                                + "rule (entity, entity_pattern or all; start and end, or a schedule), a tombstone deletes it "
+                                + "(docs/alerting.md). Every instance reads it whole (a global store); bad records go to the "
+                                + "dead-letter topic. Applies beside alerts.mute.rules and alerts.mute.schedules. Empty: none.")
+                .define(MUTE_REFRESH_MS, Type.LONG, 1_000L, Range.atLeast(0), LOW,
+                        "With alerts.mute.topic: how often (wall clock) a task reads the rules again; a change applies "
+                                + "from its next record after that.")
                 .define(LINK_TEMPLATE, Type.STRING, "", null, LOW,
                         "Incident mode: a link put on every event, with {entity}, {model} and {incident_id} filled in "
                                 + "(URL-encoded), e.g. https://grafana/d/x?var-entity={entity}. Empty: no link.")

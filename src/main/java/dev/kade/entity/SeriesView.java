@@ -36,6 +36,8 @@ public final class SeriesView {
     private static final byte IMPUTED = 4;
     private static final byte GAP = 8;
     private static final byte OUT_OF_RANGE = 16;
+    /** Inside a mute window: the window of values advances, the baseline (statistics, profile, likelihood) does not. */
+    private static final byte MUTED = 32;
     /** {@link #admit}'s answer for a late record under {@link LatePolicy#DEAD_LETTER}. */
     public static final int LATE_DEAD_LETTER = -1;
 
@@ -93,6 +95,17 @@ public final class SeriesView {
      * @return the record's row in this batch, or {@link #LATE_DEAD_LETTER}
      */
     public int admit(EntityKey entity, long eventTime, float[] raw, int offset) {
+        return admit(entity, eventTime, raw, offset, false);
+    }
+
+    /**
+     * Admits one record as {@link #admit(EntityKey, long, float[], int)} does; a {@code muted} one (inside a mute window
+     * of its entity, a planned maintenance) does not teach the entity's baseline that broken is normal: it enters the
+     * window of values (the model scores what it sees) and moves the entity's clock, but the normalisation statistics,
+     * the seasonal profile and the anomaly likelihood's history do not learn from it ({@link #judge} peeks, as for a
+     * late record).
+     */
+    public int admit(EntityKey entity, long eventTime, float[] raw, int offset, boolean muted) {
         Bytes key = entity.storeKey();
         EntityState s = view.get(key);
         if (s == null) {
@@ -122,8 +135,8 @@ public final class SeriesView {
         float[] features = step;
         if (s.seasonal() == null) {
             System.arraycopy(raw, offset, step, 0, spec.features());
-        } else if (isLate) {
-            // a late record changes nothing: its residual comes from a copy of the profile
+        } else if (isLate || muted) {
+            // a late record changes nothing, a muted one teaches nothing: its residual comes from a copy of the profile
             SeasonalProfile copy = SeasonalProfile.fromBytes(s.seasonal().spec(), spec.rawFeatures(), s.seasonal().toBytes());
             copy.step(raw, offset, eventTime, step, 0);
         } else {
@@ -149,7 +162,11 @@ public final class SeriesView {
                 }
             }
             s.window().add(features, offset);
-            s.stats().update(features, offset);
+            if (muted) {
+                flags |= MUTED;
+            } else {
+                s.stats().update(features, offset);
+            }
             s.advance(eventTime);
             int steps = s.window().size();
             s.window().copyTo(windows, w + (spec.window() - steps) * spec.features());
@@ -262,6 +279,20 @@ public final class SeriesView {
         return (rowFlags[row] & GAP) != 0;
     }
 
+    /**
+     * Rebases {@code entity} (feedback {@code new_normal}): its baseline (window, statistics, profile, likelihood) starts
+     * afresh from its next record, which then warms up as a new entity's does, so what was an incident becomes what
+     * normal is learnt from. Written with the batch ({@link #commit}); a discarded batch forgets it.
+     */
+    public void rebase(EntityKey entity) {
+        view.put(entity.storeKey(), EntityState.fresh(spec, likelihood));
+    }
+
+    /** Whether row {@code row} was admitted inside a mute window (its entity's baseline did not learn from it). */
+    public boolean muted(int row) {
+        return (rowFlags[row] & MUTED) != 0;
+    }
+
     /** Whether row {@code row}'s values lay outside its entity's earlier range (the likelihood's range flag). */
     public boolean outOfRange(int row) {
         return (rowFlags[row] & OUT_OF_RANGE) != 0;
@@ -269,7 +300,7 @@ public final class SeriesView {
 
     /**
      * Row {@code row}'s judgement from the model's feature errors for it ({@code errors[offset..offset+F)}):
-     * {@link #WARMING} while warming up (the likelihood learns nothing), a late record's without changing the
+     * {@link #WARMING} while warming up (the likelihood learns nothing), a late or muted record's without changing the
      * entity, otherwise the entity's likelihood advanced by the errors. Call in row order, once per scored row (a
      * row the model could not score is skipped).
      */
@@ -278,7 +309,7 @@ public final class SeriesView {
             return WARMING;
         }
         LikelihoodState l = rowState.get(row).likelihood();
-        return late(row) ? likelihood.peek(l, errors, offset, outOfRange(row))
+        return late(row) || muted(row) ? likelihood.peek(l, errors, offset, outOfRange(row))
                 : likelihood.update(l, errors, offset, outOfRange(row));
     }
 

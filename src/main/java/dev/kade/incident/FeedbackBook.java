@@ -43,7 +43,7 @@ public final class FeedbackBook {
 
     /** An empty book: no label, no bar raised. */
     public static final FeedbackBook EMPTY = new FeedbackBook(Map.of(), Map.of(), new EnumMap<>(FeedbackLabel.class), 0,
-            0, FeedbackSettings.OFF);
+            0, FeedbackSettings.OFF, Map.of());
 
     private final Map<String, Integer> raises;
     private final Map<String, long[]> perModel;
@@ -51,9 +51,11 @@ public final class FeedbackBook {
     private final long refused;
     private final long unknown;
     private final FeedbackSettings settings;
+    private final Map<String, Integer> newNormals;
 
     private FeedbackBook(Map<String, Integer> raises, Map<String, long[]> perModel, Map<FeedbackLabel, Long> labels,
-                         long refused, long unknown, FeedbackSettings settings) {
+                         long refused, long unknown, FeedbackSettings settings, Map<String, Integer> newNormals) {
+        this.newNormals = newNormals;
         this.unknown = unknown;
         this.raises = raises;
         this.perModel = perModel;
@@ -105,6 +107,7 @@ public final class FeedbackBook {
         Map<String, Integer> raises = new HashMap<>();
         Map<String, long[]> perModel = new HashMap<>();
         Map<FeedbackLabel, Long> labels = new EnumMap<>(FeedbackLabel.class);
+        Map<String, Integer> newNormals = new HashMap<>();
         long[] refused = new long[1];
         long[] unknown = new long[1];
         all.accept((key, value) -> {
@@ -126,10 +129,13 @@ public final class FeedbackBook {
                     tf[1]++;
                     raises.merge(l.entity(), 1, Integer::sum);
                 }
-                case NEW_NORMAL -> raises.merge(l.entity(), 1, Integer::sum);
+                case NEW_NORMAL -> {
+                    raises.merge(l.entity(), 1, Integer::sum);
+                    newNormals.merge(l.entity(), 1, Integer::sum);
+                }
             }
         });
-        return new FeedbackBook(raises, perModel, labels, refused[0], unknown[0], settings);
+        return new FeedbackBook(raises, perModel, labels, refused[0], unknown[0], settings, newNormals);
     }
 
     /**
@@ -142,6 +148,14 @@ public final class FeedbackBook {
             return 1.0;
         }
         return Math.min(settings.maxFactor(), Math.pow(settings.factor(), n));
+    }
+
+    /**
+     * The {@code new_normal} labels of {@code entity} on the topic: each one asks for its windowed baseline to be rebased
+     * once (the task remembers how many it applied, so a label rebases once, not at every refresh).
+     */
+    public int newNormals(String entity) {
+        return newNormals.getOrDefault(entity, 0);
     }
 
     /** Labels per kind. */

@@ -15,18 +15,29 @@ import java.util.Optional;
  * @param resolveAfterNormal normal records of the entity in a row that resolve it; 0: only the quiet time does
  * @param linkTemplate       a URL with {@code {entity}}, {@code {model}}, {@code {incident_id}} placeholders, or empty
  * @param format             how events are rendered
- * @param muteRules          maintenance windows: anomalies they match open no incident ({@code alerts.mute.rules})
+ * @param muteRules          maintenance windows of the settings, absolute and recurring ({@code alerts.mute.rules},
+ *                           {@code alerts.mute.schedules}): anomalies they match open no incident and send no alert
  * @param wallClockResolution also resolve by the wall clock, so that a task receiving no records still resolves its
  *                           incidents (at the cost of event-time determinism; docs/alerting.md)
  * @param feedback           the feedback topic and how labels raise an entity's bar ({@code alerts.feedback.*})
+ * @param muteTopic          the control topic of mute rules ({@code alerts.mute.topic}), beside {@code muteRules}
  */
 public record IncidentSettings(AlertMode mode, IncidentEntity perRecordEntity, Duration updateInterval, Duration quietTime,
                                int resolveAfterNormal, Optional<String> linkTemplate, IncidentFormat format,
-                               boolean wallClockResolution, List<MuteRule> muteRules, FeedbackSettings feedback) {
+                               boolean wallClockResolution, List<MuteRule> muteRules, FeedbackSettings feedback,
+                               MuteTopicSettings muteTopic) {
     /** Per-record alerts (the default), with the incident defaults for when the mode is switched. */
     public static final IncidentSettings DEFAULT = new IncidentSettings(AlertMode.RECORD, IncidentEntity.PARTITION,
             Duration.ofMinutes(1), Duration.ofMinutes(5), 0, Optional.empty(), IncidentFormat.KADE, false, List.of(),
-            FeedbackSettings.OFF);
+            FeedbackSettings.OFF, MuteTopicSettings.OFF);
+
+    /** Settings without a mute control topic. */
+    public IncidentSettings(AlertMode mode, IncidentEntity perRecordEntity, Duration updateInterval, Duration quietTime,
+                            int resolveAfterNormal, Optional<String> linkTemplate, IncidentFormat format,
+                            boolean wallClockResolution, List<MuteRule> muteRules, FeedbackSettings feedback) {
+        this(mode, perRecordEntity, updateInterval, quietTime, resolveAfterNormal, linkTemplate, format, wallClockResolution,
+                muteRules, feedback, MuteTopicSettings.OFF);
+    }
 
     /** Settings without feedback. */
     public IncidentSettings(AlertMode mode, IncidentEntity perRecordEntity, Duration updateInterval, Duration quietTime,
@@ -44,6 +55,7 @@ public record IncidentSettings(AlertMode mode, IncidentEntity perRecordEntity, D
         Objects.requireNonNull(linkTemplate, "linkTemplate");
         Objects.requireNonNull(format, "format");
         Objects.requireNonNull(feedback, "feedback");
+        Objects.requireNonNull(muteTopic, "muteTopic");
         muteRules = List.copyOf(muteRules);
         if (updateInterval.isNegative()) {
             throw new IllegalArgumentException("updateInterval must be >= 0");
@@ -63,12 +75,29 @@ public record IncidentSettings(AlertMode mode, IncidentEntity perRecordEntity, D
     /** These settings in incident mode (tests and benchmarks). */
     public IncidentSettings inIncidentMode() {
         return new IncidentSettings(AlertMode.INCIDENT, perRecordEntity, updateInterval, quietTime, resolveAfterNormal,
-                linkTemplate, format, wallClockResolution, muteRules, feedback);
+                linkTemplate, format, wallClockResolution, muteRules, feedback, muteTopic);
     }
 
     /** These settings with other feedback settings (tests and benchmarks). */
     public IncidentSettings withFeedback(FeedbackSettings other) {
         return new IncidentSettings(mode, perRecordEntity, updateInterval, quietTime, resolveAfterNormal, linkTemplate, format,
-                wallClockResolution, muteRules, other);
+                wallClockResolution, muteRules, other, muteTopic);
+    }
+
+    /** These settings with another mute control topic (tests and benchmarks). */
+    public IncidentSettings withMuteTopic(MuteTopicSettings other) {
+        return new IncidentSettings(mode, perRecordEntity, updateInterval, quietTime, resolveAfterNormal, linkTemplate, format,
+                wallClockResolution, muteRules, feedback, other);
+    }
+
+    /** These settings with other mute rules (tests and benchmarks). */
+    public IncidentSettings withMuteRules(List<MuteRule> other) {
+        return new IncidentSettings(mode, perRecordEntity, updateInterval, quietTime, resolveAfterNormal, linkTemplate, format,
+                wallClockResolution, other, feedback, muteTopic);
+    }
+
+    /** Whether any mute rule can apply (from the settings or the control topic). */
+    public boolean mutes() {
+        return !muteRules.isEmpty() || muteTopic.enabled();
     }
 }

@@ -100,13 +100,26 @@ public final class IncidentTracker {
      */
     public boolean observe(String entity, String modelVersion, String modelKind, Source source, long at, boolean anomaly,
                            float score, List<String> topFeatures, List<IncidentEvent> out) {
+        return observe(entity, modelVersion, modelKind, source, at, anomaly, anomaly && muted(entity, at), score, topFeatures,
+                out);
+    }
+
+    /**
+     * One scored record of {@code entity} whose mute state the caller looked up (the settings' rules and the control
+     * topic's, {@link MuteBook}).
+     *
+     * @param muted whether the record lies inside a mute window of its entity
+     * @return true when the record was an anomaly inside a mute window (it opened and joined no incident)
+     */
+    public boolean observe(String entity, String modelVersion, String modelKind, Source source, long at, boolean anomaly,
+                           boolean muted, float score, List<String> topFeatures, List<IncidentEvent> out) {
         if (at > streamTime) {
             streamTime = at;
             if (streamTime >= nextDeadline) {
                 sweep(out);
             }
         }
-        if (anomaly && muted(entity, at)) {
+        if (anomaly && muted) {
             // a planned maintenance: neither an anomaly of the incident nor a normal record that would resolve it
             return true;
         }

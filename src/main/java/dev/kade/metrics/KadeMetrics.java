@@ -87,7 +87,7 @@ public final class KadeMetrics implements MeterBinder {
     public static final String SERIES_ENTITIES = "kade.series.entities";
     /** Incident events sent ({@code alerts.mode=incident}), by event: opened, updated, resolved. */
     public static final String INCIDENT_EVENTS = "kade.incident.events";
-    /** Anomalies inside a mute window ({@code alerts.mute.rules}): scored and counted, but in no incident. */
+    /** Anomalies inside a mute window ({@code alerts.mute.*}): scored and counted, but in no incident and no alert. */
     public static final String INCIDENT_MUTED = "kade.incident.muted";
     /** Incidents open now in this instance's tasks. */
     public static final String INCIDENTS_OPEN = "kade.incidents.open";
@@ -272,7 +272,7 @@ public final class KadeMetrics implements MeterBinder {
                     .tags(common).tag("event", k.label()).register(r));
         }
         incidentMuted = Counter.builder(INCIDENT_MUTED)
-                .description("Anomalous records inside a mute window (alerts.mute.rules): scored, but in no incident")
+                .description("Anomalous records inside a mute window (alerts.mute.*): scored, but in no incident and no alert")
                 .tags(common).register(r);
         Gauge.builder(INCIDENTS_OPEN, this, m -> m.incidentsOpen.values().stream().mapToInt(Integer::intValue).sum())
                 .description("Incidents open now in this instance's tasks (alerts.mode=incident)").tags(common)

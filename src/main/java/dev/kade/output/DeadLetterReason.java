@@ -26,6 +26,7 @@ public enum DeadLetterReason {
     SCORING_FAILED("the model threw, or returned NaN"),
     OUTPUT_TOO_LARGE("an output for this record would not fit `output.max.bytes` even truncated (e.g. a huge key)"),
     FEEDBACK_INVALID("a record of `alerts.feedback.topic` that is no label: not a JSON object, no `incident_id` or `entity`, or a `label` other than `false_positive`, `true_positive`, `new_normal` (the detail header says which)"),
+    MUTE_RULE_INVALID("a record of `alerts.mute.topic` that is no mute rule: no key, not a JSON object, not exactly one of `entity`, `entity_pattern`, `\"all\": true`, no window, or a bad `start`, `end` or `schedule` (the detail header says which)"),
     PROCESSING_ERROR("an unexpected exception (a bug); sent by Kafka Streams' KIP-1034 handler with its own `__streams.errors.*` headers");
 
     private final String description;

@@ -228,6 +228,9 @@ public final class OutputWriter {
         gen.writeRawValue(m.threshold());
         gen.writeFieldName(ANOMALY);
         gen.writeBoolean(s.anomaly());
+        if (s.muted()) {
+            gen.writeBooleanField("muted", true);
+        }
         gen.writeFieldName(PERCENTILE);
         writeFourDecimals(round(s.model().percentile(s.score())));
         if (!Float.isFinite(s.score())) {

@@ -14,9 +14,11 @@ import java.util.Objects;
  * @param latentOffset where this record's code starts in {@code latent}
  * @param latentWidth  values in one code (0 without)
  * @param series  a windowed model's per-entity fields, or null for a per-record model
+ * @param muted   whether the record lies inside a mute window of its entity (written as {@code "muted": true} only then,
+ *                so records outside every window keep the format unchanged)
  */
 public record ScoreRecord(float score, boolean anomaly, ModelMetadata model, Source source, float[] latent, int latentOffset,
-                          int latentWidth, SeriesScore series) {
+                          int latentWidth, SeriesScore series, boolean muted) {
     public ScoreRecord {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(source, "source");
@@ -24,6 +26,12 @@ public record ScoreRecord(float score, boolean anomaly, ModelMetadata model, Sou
             throw new IllegalArgumentException("latent code [" + latentOffset + ", +" + latentWidth + ") outside an array of "
                     + latent.length);
         }
+    }
+
+    /** A score record outside every mute window. */
+    public ScoreRecord(float score, boolean anomaly, ModelMetadata model, Source source, float[] latent, int latentOffset,
+                       int latentWidth, SeriesScore series) {
+        this(score, anomaly, model, source, latent, latentOffset, latentWidth, series, false);
     }
 
     /** A per-record model's score record. */

@@ -18,13 +18,24 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * dead-letter topic from there, since a global processor has no sink.
  */
 final class FeedbackStoreProcessor implements Processor<String, byte[], Void, Void> {
+    /** The global store it keeps: {@link ScoringTopology#FEEDBACK_STORE}, or the mute rules' {@link ScoringTopology#MUTE_STORE}. */
+    private final String storeName;
     private KeyValueStore<String, byte[]> store;
     private ProcessorContext<Void, Void> context;
+
+    FeedbackStoreProcessor() {
+        this(ScoringTopology.FEEDBACK_STORE);
+    }
+
+    /** Keeps another compacted control topic the same way (the mute rules, {@code alerts.mute.topic}). */
+    FeedbackStoreProcessor(String storeName) {
+        this.storeName = storeName;
+    }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
         this.context = context;
-        this.store = context.getStateStore(ScoringTopology.FEEDBACK_STORE);
+        this.store = context.getStateStore(storeName);
     }
 
     @Override

@@ -77,18 +77,21 @@ final class IncidentRouting {
     /**
      * A per-record model's scored record: its entity is its partition or its key ({@code alerts.incident.entity}).
      *
+     * @param muted whether the record lies inside a mute window of its entity ({@link MuteRouting})
      * @param alert the record's per-record alert (views on the batch's arrays) when it is an anomaly, else null; an
      *              opened or updated event it causes embeds it
      */
-    void perRecord(PendingBatch.Entry e, ModelMetadata meta, float score, boolean anomaly, float[] errors, int offset,
-                   Alert alert) {
+    void perRecord(PendingBatch.Entry e, ModelMetadata meta, float score, boolean anomaly, boolean muted, float[] errors,
+                   int offset, Alert alert) {
         beginRecord();
         Record<byte[], byte[]> r = e.record();
         String entity = settings.perRecordEntity() == IncidentEntity.KEY && r.key() != null
                 ? new String(r.key(), StandardCharsets.UTF_8) : partitionEntity(e.source());
-        anomaly = anomaly && opensOrJoins(entity, meta, score, r.timestamp());
+        // a muted anomaly is neither an anomaly of an incident nor a normal record, whatever the entity's bar
+        anomaly = anomaly && (muted || opensOrJoins(entity, meta, score, r.timestamp()));
         List<String> top = anomaly ? TopFeatures.of(meta.features(), errors, offset, topFeatures) : null;
-        if (tracker.observe(entity, meta.version(), meta.kind().label(), e.source(), r.timestamp(), anomaly, score, top, events)) {
+        if (tracker.observe(entity, meta.version(), meta.kind().label(), e.source(), r.timestamp(), anomaly, anomaly && muted,
+                score, top, events)) {
             metrics.incidentMuted();
         }
         emit(r, alert);
@@ -97,10 +100,10 @@ final class IncidentRouting {
     /** A windowed model's judged record: its entity is the series entity; {@code alert} as for {@link #perRecord}. */
     void windowed(PendingBatch.Entry e, ModelMetadata meta, SeriesScoring.Judged j, Alert alert) {
         beginRecord();
-        boolean anomaly = j.alert() && opensOrJoins(j.series().entity(), meta, j.score(), j.series().eventTime());
+        boolean anomaly = j.alert() && (j.muted() || opensOrJoins(j.series().entity(), meta, j.score(), j.series().eventTime()));
         List<String> top = anomaly ? TopFeatures.of(meta.features(), j.errors(), 0, topFeatures) : null;
         if (tracker.observe(j.series().entity(), meta.version(), meta.kind().label(), e.source(), j.series().eventTime(),
-                anomaly, j.score(), top, events)) {
+                anomaly, anomaly && j.muted(), j.score(), top, events)) {
             metrics.incidentMuted();
         }
         emit(e.record(), alert);
@@ -141,6 +144,20 @@ final class IncidentRouting {
         // joins an incident still open (one quiet for longer would be resolved and a new one opened: that is gated)
         IncidentState open = tracker.openIncident(entity, meta.version());
         return open != null && at - open.lastAt() < settings.quietTime().toMillis();
+    }
+
+    /**
+     * The rebases feedback {@code new_normal} labels ask of windowed entities, or {@link SeriesScoring.Rebases#NONE}
+     * without a feedback topic. The labels are those last read (before a batch, every {@code alerts.feedback.refresh.ms}).
+     */
+    SeriesScoring.Rebases rebases(KeyValueStore<String, byte[]> kv) {
+        if (feedback == null) {
+            return SeriesScoring.Rebases.NONE;
+        }
+        return new FeedbackRebases(kv, () -> {
+            beginRecord();
+            return feedback.book();
+        });
     }
 
     /** Writes the batch's incident changes to the store (inside the flush that precedes the commit). */

@@ -82,6 +82,8 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     private SeriesScoring series;
     /** Incident events instead of per-record alerts ({@code alerts.mode=incident}); null in record mode. */
     private IncidentRouting incidents;
+    /** The mute rules of the settings and the control topic ({@code alerts.mute.*}). */
+    private MuteRouting mutes;
     /** Whether the records now buffered were admitted as a windowed batch. */
     private boolean pendingWindowed;
     private int maxRecords;
@@ -135,6 +137,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             Duration every = Duration.ofMillis(Math.max(1, b.maxWait().toMillis() / 2));
             context.schedule(every, PunctuationType.WALL_CLOCK_TIME, now -> flushIfWaitedTooLong());
         }
+        mutes = new MuteRouting(config.incidents(), context, deadLetters, config.clock());
         if (config.incidents().incidents()) {
             incidents = new IncidentRouting(config, context.getStateStore(ScoringTopology.INCIDENT_STORE), metrics, context,
                     writer);
@@ -148,7 +151,11 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         }
         if (windowedTopology) {
             KeyValueStore<Bytes, byte[]> kv = context.getStateStore(ScoringTopology.ENTITY_STORE);
-            series = new SeriesScoring(config.series(), kv, metrics, context.taskId().toString());
+            series = new SeriesScoring(config.series(), kv, metrics, context.taskId().toString(),
+                    mutes.active() ? mutes::muted : SeriesScoring.Mutes.NONE);
+            if (incidents != null) {
+                series.rebases(incidents.rebases(context.getStateStore(ScoringTopology.INCIDENT_STORE)));
+            }
             if (!config.series().policy().idleExpiry().isZero()) {
                 // stream time, not the wall clock: when a sweep runs never changes a score (see ExpirySweeper)
                 context.schedule(config.series().policy().sweepInterval(), PunctuationType.STREAM_TIME, t -> series.sweep());
@@ -319,8 +326,10 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
                 shadow.forward(batch, row, e.record(), e.source(), context); // model.shadow.scores.topic, if set
             }
             if (incidents != null) {
-                incidents.perRecord(e, meta, score, out.anomaly(), batch.featureErrors(), batch.featureOffset(row),
-                        out.pending());
+                incidents.perRecord(e, meta, score, out.anomaly(), out.muted(), batch.featureErrors(),
+                        batch.featureOffset(row), out.pending());
+            } else if (out.anomaly() && out.muted()) {
+                metrics.incidentMuted();
             }
         }
         if (incidents != null) {
@@ -377,6 +386,8 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             forward(e.record(), out);
             if (incidents != null) {
                 incidents.windowed(e, meta, j, out.pending());
+            } else if (out.anomaly() && out.muted()) {
+                metrics.incidentMuted();
             }
         }
         if (incidents != null) {
@@ -407,11 +418,13 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         CarriedContext c = carried.copy(record.headers(), record.value());
         Alert a = j.alert() ? new Alert(record.key(), e.source(), Instant.ofEpochMilli(j.series().eventTime()),
                 config.clock().instant(), meta, j.score(), j.record(), j.errors(), 0, config.topFeatures(), j.alertPart()) : null;
-        RenderedOutput alert = a != null && incidents == null ? writer.alert(a, c) : null;
+        // record mode: a muted anomaly pages nobody (no per-record alert); it is still scored, sent and counted
+        RenderedOutput alert = a != null && incidents == null && !j.muted() ? writer.alert(a, c) : null;
         RenderedOutput scoreRecord = config.topics().scores().isPresent()
-                ? writer.score(new ScoreRecord(j.score(), j.alert(), meta, e.source(), null, 0, 0, j.series()), record.key(), c)
+                ? writer.score(new ScoreRecord(j.score(), j.alert(), meta, e.source(), null, 0, 0, j.series(), j.muted()),
+                        record.key(), c)
                 : null;
-        return new Outputs(scoreRecord, alert, j.alert(), incidents == null ? null : a);
+        return new Outputs(scoreRecord, alert, j.alert(), incidents == null ? null : a, j.muted());
     }
 
     /**
@@ -426,19 +439,21 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         Alert a = anomaly ? new Alert(record.key(), e.source(), Instant.ofEpochMilli(record.timestamp()),
                 config.clock().instant(), meta, score, batch.features(), batch.featureErrors(), batch.featureOffset(row),
                 config.topFeatures()) : null;
-        RenderedOutput alert = a != null && incidents == null ? writer.alert(a, c) : null;
+        boolean muted = mutes.active() && mutes.muted(mutes.perRecordEntity(record.key(), e.source()), record.timestamp());
+        // record mode: a muted anomaly pages nobody (no per-record alert); it is still scored, sent and counted
+        RenderedOutput alert = a != null && incidents == null && !muted ? writer.alert(a, c) : null;
         RenderedOutput scoreRecord = config.topics().scores().isPresent()
                 ? writer.score(new ScoreRecord(score, anomaly, meta, e.source(), batch.latent(), batch.latentOffset(row),
-                        batch.latentWidth()), record.key(), c) : null;
-        return new Outputs(scoreRecord, alert, anomaly, incidents == null ? null : a);
+                        batch.latentWidth(), null, muted), record.key(), c) : null;
+        return new Outputs(scoreRecord, alert, anomaly, incidents == null ? null : a, muted);
     }
 
     /**
      * A scored record's rendered outputs, each with its headers; either may be null (no scores topic, not an anomaly,
      * incident mode). In incident mode {@code pending} is an anomaly's alert, not yet rendered (an incident event it
-     * causes embeds it).
+     * causes embeds it). {@code muted}: inside a mute window of its entity.
      */
-    private record Outputs(RenderedOutput score, RenderedOutput alert, boolean anomaly, Alert pending) {
+    private record Outputs(RenderedOutput score, RenderedOutput alert, boolean anomaly, Alert pending, boolean muted) {
     }
 
     private void forward(Record<byte[], byte[]> record, Outputs out) {

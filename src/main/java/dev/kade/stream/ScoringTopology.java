@@ -42,6 +42,13 @@ public final class ScoringTopology {
      * changelog is the compacted feedback topic itself ({@link FeedbackStoreProcessor} says why).
      */
     public static final String FEEDBACK_STORE = "kade-feedback";
+    /**
+     * The mute rules of the control topic ({@code alerts.mute.topic}): a global in-memory store whose changelog is the
+     * compacted control topic itself, kept like the feedback store ({@link FeedbackStoreProcessor}).
+     */
+    public static final String MUTE_STORE = "kade-mutes";
+    static final String MUTE_SOURCE = "kade-mute-source";
+    static final String MUTE_PROCESSOR = "kade-mutes";
     static final String FEEDBACK_SOURCE = "kade-feedback-source";
     static final String FEEDBACK_PROCESSOR = "kade-feedback";
 
@@ -92,7 +99,8 @@ public final class ScoringTopology {
             t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ENTITY_STORE), Serdes.Bytes(),
                     Serdes.ByteArray()).withCachingDisabled().withLoggingEnabled(Map.of()), PROCESSOR);
         }
-        if (config.incidents().incidents()) {
+        if (config.incidents().incidents() || config.incidents().muteTopic().enabled()) {
+            // record mode with a mute topic keeps only MuteRouting's dead-letter bookkeeping here
             t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(INCIDENT_STORE), Serdes.String(),
                     Serdes.ByteArray()).withCachingDisabled().withLoggingEnabled(Map.of()), PROCESSOR);
             config.incidents().feedback().topic().ifPresent(feedback -> t.addGlobalStore(
@@ -101,6 +109,11 @@ public final class ScoringTopology {
                     FEEDBACK_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), feedback,
                     FEEDBACK_PROCESSOR, FeedbackStoreProcessor::new));
         }
+        config.incidents().muteTopic().topic().ifPresent(mutes -> t.addGlobalStore(
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MUTE_STORE), Serdes.String(), Serdes.ByteArray())
+                        .withLoggingDisabled(),
+                MUTE_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), mutes,
+                MUTE_PROCESSOR, () -> new FeedbackStoreProcessor(MUTE_STORE)));
         t.addSink(ALERTS_SINK, topics.alerts(), bytesOut, bytesOut, PROCESSOR);
         topics.scores().ifPresent(s -> t.addSink(SCORES_SINK, s, bytesOut, bytesOut, PROCESSOR));
         t.addSink(DEAD_LETTER_SINK, topics.deadLetter(), bytesOut, bytesOut, PROCESSOR);

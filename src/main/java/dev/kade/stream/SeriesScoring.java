@@ -54,8 +54,56 @@ final class SeriesScoring {
         }
     }
 
-    /** A scored row's judgement and rendered series parts. */
-    record Judged(float score, boolean alert, SeriesScore series, SeriesAlert alertPart, float[] record, float[] errors) {
+    /**
+     * A scored row's judgement and rendered series parts; {@code muted}: admitted inside a mute window of its entity
+     * (its baseline did not learn from it).
+     */
+    record Judged(float score, boolean alert, SeriesScore series, SeriesAlert alertPart, float[] record, float[] errors,
+                  boolean muted) {
+    }
+
+    /**
+     * Feedback {@code new_normal} labels to apply to windowed entities' baselines: asked at admission, remembered with the
+     * batch ({@link FeedbackRebases}).
+     */
+    interface Rebases {
+        Rebases NONE = new Rebases() {
+            @Override
+            public boolean due(String entity) {
+                return false;
+            }
+
+            @Override
+            public void applied(String entity) {
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void discard() {
+            }
+        };
+
+        /** Whether {@code entity} has a new_normal label not applied yet. */
+        boolean due(String entity);
+
+        /** Its labels are applied (in the open batch). */
+        void applied(String entity);
+
+        /** The batch is written: remember what it applied. */
+        void flush();
+
+        /** The batch is forgotten: so is what it applied. */
+        void discard();
+    }
+
+    /** Whether a record of an entity at an event time lies inside a mute window (asked at admission). */
+    interface Mutes {
+        Mutes NONE = (entity, at) -> false;
+
+        boolean muted(String entity, long at);
     }
 
     private final SeriesSettings settings;
@@ -77,7 +125,16 @@ final class SeriesScoring {
     /** Sweeps that came due while a batch was open, run when a batch is next written ({@link #sweep}). */
     private int deferredSweeps;
 
+    private final Mutes mutes;
+    private Rebases rebases = Rebases.NONE;
+
     SeriesScoring(SeriesSettings settings, KeyValueStore<Bytes, byte[]> kv, KadeMetrics metrics, String task) {
+        this(settings, kv, metrics, task, Mutes.NONE);
+    }
+
+    /** @param mutes the task's mute rules: a muted record teaches its entity's baseline nothing ({@link SeriesView#admit}) */
+    SeriesScoring(SeriesSettings settings, KeyValueStore<Bytes, byte[]> kv, KadeMetrics metrics, String task, Mutes mutes) {
+        this.mutes = mutes;
         this.settings = settings;
         this.kv = kv;
         this.store = new EntityStore(kv);
@@ -85,6 +142,11 @@ final class SeriesScoring {
         this.metrics = metrics;
         this.task = task;
         this.sides = new String[settings.entity().sideFields().size()];
+    }
+
+    /** Lets feedback {@code new_normal} labels rebase entities' baselines (incident mode with a feedback topic). */
+    void rebases(Rebases r) {
+        this.rebases = r;
     }
 
     /** Whether the open batch is a windowed one (it holds a lease). */
@@ -139,7 +201,13 @@ final class SeriesScoring {
                 a = Admission.deadLetter(DeadLetterReason.NO_ENTITY, settings.entity().noEntityDetail(record.key(), sides), null);
             } else {
                 long time = settings.entity().eventTime(record.timestamp(), sides);
-                int r = view.admit(entity.get(), time, row, 0);
+                if (rebases != Rebases.NONE && rebases.due(entity.get().display())) {
+                    // new normal: what was an incident is what the entity's baseline learns from now on
+                    view.rebase(entity.get());
+                    rebases.applied(entity.get().display());
+                }
+                boolean muted = mutes != Mutes.NONE && mutes.muted(entity.get().display(), time);
+                int r = view.admit(entity.get(), time, row, 0, muted);
                 a = r == SeriesView.LATE_DEAD_LETTER
                         ? Admission.deadLetter(DeadLetterReason.LATE_RECORD, "older than its entity's newest record ("
                                 + entity.get().display() + ")", null)
@@ -202,7 +270,7 @@ final class SeriesScoring {
         SeriesScore s = new SeriesScore(view.entity(r).display(), view.eventTime(r), view.warmingUp(r), view.imputed(r),
                 view.late(r), view.gap(r), j.likelihood(), j.score());
         if (!alert) {
-            return new Judged(score, false, s, null, null, null);
+            return new Judged(score, false, s, null, null, null, view.muted(r));
         }
         SeriesSpec spec = view.spec();
         int w = spec.window();
@@ -213,7 +281,7 @@ final class SeriesScoring {
                 Math.min(w, settings.alertSteps()), offStep, offFeature[0]);
         float[] record = Arrays.copyOfRange(view.windows(), base + (w - 1) * f, base + w * f);
         float[] errors = Arrays.copyOfRange(scores.featureErrors(), r * f, (r + 1) * f);
-        return new Judged(score, true, s, part, record, errors);
+        return new Judged(score, true, s, part, record, errors, view.muted(r));
     }
 
     /**
@@ -222,6 +290,7 @@ final class SeriesScoring {
      */
     void finish() {
         view.commit();
+        rebases.flush();
         end(true);
         // the sweeps that came due while this batch was open, now against the clock it has just written
         for (; deferredSweeps > 0; deferredSweeps--) {
@@ -237,6 +306,7 @@ final class SeriesScoring {
         if (view != null) {
             view.discard();
         }
+        rebases.discard();
         end(false);
     }
 

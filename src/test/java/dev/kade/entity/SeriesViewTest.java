@@ -322,4 +322,48 @@ class SeriesViewTest {
         assertThat(kv.approximateNumEntries()).isGreaterThan(100);
         assertThat(store.approximateEntities()).isEqualTo(4);
     }
+
+    /** Admits {@code n} records of {@code e} from second {@code from} with value {@code value}, judging each, and commits. */
+    private void feed(SeriesView v, EntityKey e, int from, int n, float value, boolean muted) {
+        float[] errors = {value / 100, value / 100};
+        for (int t = from; t < from + n; t++) {
+            int r = v.admit(e, t * 1000L, step(value), 0, muted);
+            assertThat(v.muted(r)).isEqualTo(muted);
+            v.judge(r, errors, 0);
+        }
+        v.commit();
+    }
+
+    private EntityState stored(SeriesView v, EntityKey e) {
+        return EntityState.fromBytes(kv.get(e.storeKey()), SPEC, v.likelihoodModel());
+    }
+
+    @Test
+    void aMutedRecordEntersTheWindowButTeachesItsEntitysBaselineNothing() {
+        SeriesView v = view(SeriesPolicy.DEFAULT);
+        feed(v, A, 1, 6, 1, false);
+        feed(v, B, 1, 6, 1, false);
+        EntityState before = stored(v, A);
+        // a maintenance: A's broken values are muted, B's (the control) are not
+        feed(v, A, 7, 4, 100, true);
+        feed(v, B, 7, 4, 100, false);
+        EntityState a = stored(v, A);
+        EntityState b = stored(v, B);
+        assertThat(a.stats()).as("normalisation statistics unchanged").isEqualTo(before.stats());
+        assertThat(a.likelihood().count()).as("likelihood history unchanged").isEqualTo(before.likelihood().count());
+        assertThat(b.stats()).as("the control learns").isNotEqualTo(before.stats());
+        assertThat(b.likelihood().count()).isEqualTo(before.likelihood().count() + 4);
+        float[] w = a.window().toArray();
+        assertThat(Arrays.copyOfRange(w, w.length - 2, w.length)).as("the window advances").containsExactly(100, 1000);
+        assertThat(a.lastEventTime()).isEqualTo(10_000);
+        // after the window, the first record is normalised by the baseline of before it, not by the broken values
+        int r = v.admit(A, 11_000, step(100), 0);
+        int rb = v.admit(B, 11_000, step(100), 0);
+        float[] baseline = new float[4];
+        before.stats().writeMeanScale(baseline, 0);
+        assertThat(Arrays.copyOfRange(v.stats(), r * 4, r * 4 + 4)).containsExactly(baseline);
+        assertThat(Arrays.copyOfRange(v.stats(), rb * 4, rb * 4 + 4)).as("the control's mean moved toward 100")
+                .isNotEqualTo(baseline);
+        assertThat(v.stats()[rb * 4]).isGreaterThan(baseline[0] + 10);
+    }
 }
