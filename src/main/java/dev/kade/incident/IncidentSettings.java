@@ -19,14 +19,24 @@ import java.util.Optional;
  * @param wallClockResolution also resolve by the wall clock, so that a task receiving no records still resolves its
  *                           incidents (at the cost of event-time determinism; docs/alerting.md)
  * @param feedback           the feedback topic and how labels raise an entity's bar ({@code alerts.feedback.*})
+ * @param budget             alert budgets: incidents a day, from which the threshold is derived ({@code alerts.budget.*})
  */
 public record IncidentSettings(AlertMode mode, IncidentEntity perRecordEntity, Duration updateInterval, Duration quietTime,
                                int resolveAfterNormal, Optional<String> linkTemplate, IncidentFormat format,
-                               boolean wallClockResolution, List<MuteRule> muteRules, FeedbackSettings feedback) {
+                               boolean wallClockResolution, List<MuteRule> muteRules, FeedbackSettings feedback,
+                               BudgetSettings budget) {
     /** Per-record alerts (the default), with the incident defaults for when the mode is switched. */
     public static final IncidentSettings DEFAULT = new IncidentSettings(AlertMode.RECORD, IncidentEntity.PARTITION,
             Duration.ofMinutes(1), Duration.ofMinutes(5), 0, Optional.empty(), IncidentFormat.KADE, false, List.of(),
-            FeedbackSettings.OFF);
+            FeedbackSettings.OFF, BudgetSettings.OFF);
+
+    /** Settings without a budget. */
+    public IncidentSettings(AlertMode mode, IncidentEntity perRecordEntity, Duration updateInterval, Duration quietTime,
+                            int resolveAfterNormal, Optional<String> linkTemplate, IncidentFormat format,
+                            boolean wallClockResolution, List<MuteRule> muteRules, FeedbackSettings feedback) {
+        this(mode, perRecordEntity, updateInterval, quietTime, resolveAfterNormal, linkTemplate, format, wallClockResolution,
+                muteRules, feedback, BudgetSettings.OFF);
+    }
 
     /** Settings without feedback. */
     public IncidentSettings(AlertMode mode, IncidentEntity perRecordEntity, Duration updateInterval, Duration quietTime,
@@ -44,6 +54,7 @@ public record IncidentSettings(AlertMode mode, IncidentEntity perRecordEntity, D
         Objects.requireNonNull(linkTemplate, "linkTemplate");
         Objects.requireNonNull(format, "format");
         Objects.requireNonNull(feedback, "feedback");
+        Objects.requireNonNull(budget, "budget");
         muteRules = List.copyOf(muteRules);
         if (updateInterval.isNegative()) {
             throw new IllegalArgumentException("updateInterval must be >= 0");
@@ -63,12 +74,18 @@ public record IncidentSettings(AlertMode mode, IncidentEntity perRecordEntity, D
     /** These settings in incident mode (tests and benchmarks). */
     public IncidentSettings inIncidentMode() {
         return new IncidentSettings(AlertMode.INCIDENT, perRecordEntity, updateInterval, quietTime, resolveAfterNormal,
-                linkTemplate, format, wallClockResolution, muteRules, feedback);
+                linkTemplate, format, wallClockResolution, muteRules, feedback, budget);
     }
 
     /** These settings with other feedback settings (tests and benchmarks). */
     public IncidentSettings withFeedback(FeedbackSettings other) {
         return new IncidentSettings(mode, perRecordEntity, updateInterval, quietTime, resolveAfterNormal, linkTemplate, format,
-                wallClockResolution, muteRules, other);
+                wallClockResolution, muteRules, other, budget);
+    }
+
+    /** These settings with another alert budget (tests and benchmarks). */
+    public IncidentSettings withBudget(BudgetSettings other) {
+        return new IncidentSettings(mode, perRecordEntity, updateInterval, quietTime, resolveAfterNormal, linkTemplate, format,
+                wallClockResolution, muteRules, feedback, other);
     }
 }

@@ -95,6 +95,8 @@ public final class KadeMetrics implements MeterBinder {
     public static final String FEEDBACK_LABELS = "kade.feedback.labels";
     /** Per model version: labelled true positives ÷ labelled true or false positives. */
     public static final String FEEDBACK_PRECISION = "kade.feedback.precision";
+    /** Per model version: the threshold the alert budget derived ({@link BudgetMeters}). */
+    public static final String ALERT_BUDGET_THRESHOLD = "kade.alert.budget.threshold";
     public static final String SERIES_STATE_BYTES = "kade.series.state.bytes";
     public static final String SERIES_CREATED = "kade.series.new.entities";
     public static final String SERIES_WARMUPS = "kade.series.warmups";
@@ -525,6 +527,30 @@ public final class KadeMetrics implements MeterBinder {
     /** A task closed: its open incidents leave this instance's gauge. */
     public void incidentsClosed(String task) {
         incidentsOpen.remove(task);
+    }
+
+    private volatile BudgetMeters budget;
+
+    /** A task's alert budget derived {@code threshold} (its median over its entities) for {@code model}. */
+    public void budgetThreshold(String task, String model, double threshold) {
+        BudgetMeters b = budget;
+        if (b == null) {
+            synchronized (this) {
+                if (budget == null) {
+                    budget = new BudgetMeters(bound(), common);
+                }
+                b = budget;
+            }
+        }
+        b.threshold(task, model, threshold);
+    }
+
+    /** A task with an alert budget closed: it no longer reports. */
+    public void budgetClosed(String task) {
+        BudgetMeters b = budget;
+        if (b != null) {
+            b.closed(task);
+        }
     }
 
     /** A stream thread died of an uncaught exception. */

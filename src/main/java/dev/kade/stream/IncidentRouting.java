@@ -52,6 +52,8 @@ final class IncidentRouting {
     private final OutputLimits limits;
     /** The feedback loop ({@code alerts.feedback.topic}); null without it. */
     private final FeedbackRouting feedback;
+    /** The alert budget ({@code alerts.budget.*}); null without one. */
+    private final dev.kade.incident.AlertBudget budget;
     /** Whether the current batch has begun (the labels are read again, when due, before its first record). */
     private boolean inBatch;
 
@@ -71,6 +73,8 @@ final class IncidentRouting {
                 ? new FeedbackRouting(settings.feedback(), context.getStateStore(ScoringTopology.FEEDBACK_STORE), kv, context,
                         new dev.kade.output.DeadLetters(alerts, config.clock()), metrics, config.clock())
                 : null;
+        this.budget = settings.budget().enabled()
+                ? new dev.kade.incident.AlertBudget(settings.budget(), settings.quietTime().toMillis(), new KafkaStore(kv)) : null;
         metrics.incidentsOpen(task, tracker.openCount());
     }
 
@@ -86,7 +90,10 @@ final class IncidentRouting {
         Record<byte[], byte[]> r = e.record();
         String entity = settings.perRecordEntity() == IncidentEntity.KEY && r.key() != null
                 ? new String(r.key(), StandardCharsets.UTF_8) : partitionEntity(e.source());
-        anomaly = anomaly && opensOrJoins(entity, meta, score, r.timestamp());
+        if (budget != null) {
+            budget.seen(meta.version(), r.timestamp());
+        }
+        anomaly = anomaly && withinBudget(entity, meta, score, r.timestamp()) && opensOrJoins(entity, meta, score, r.timestamp());
         List<String> top = anomaly ? TopFeatures.of(meta.features(), errors, offset, topFeatures) : null;
         if (tracker.observe(entity, meta.version(), meta.kind().label(), e.source(), r.timestamp(), anomaly, score, top, events)) {
             metrics.incidentMuted();
@@ -143,15 +150,39 @@ final class IncidentRouting {
         return open != null && at - open.lastAt() < settings.quietTime().toMillis();
     }
 
+    /**
+     * Whether an anomaly counts for the incidents under the alert budget ({@link dev.kade.incident.AlertBudget}): always
+     * without one. Every record moves the budget's clock; an anomaly is recorded on the entity's ladder.
+     */
+    private boolean withinBudget(String entity, ModelMetadata meta, float score, long at) {
+        if (budget == null) {
+            return true;
+        }
+        if (!(score >= meta.threshold())) {
+            return false;
+        }
+        IncidentState open = tracker.openIncident(entity, meta.version());
+        return budget.admits(entity, meta.version(), meta.threshold(), score, at,
+                open != null && at - open.lastAt() < settings.quietTime().toMillis());
+    }
+
     /** Writes the batch's incident changes to the store (inside the flush that precedes the commit). */
     void endBatch() {
         inBatch = false;
+        if (budget != null) {
+            if (budget.flush()) {
+                budget.medianThresholds().forEach((model, t) -> metrics.budgetThreshold(task, model, t));
+            }
+        }
         tracker.flush();
         metrics.incidentsOpen(task, tracker.openCount());
     }
 
     void close() {
         metrics.incidentsClosed(task);
+        if (budget != null) {
+            metrics.budgetClosed(task);
+        }
     }
 
     private void emit(Record<byte[], byte[]> record, Alert alert) {
@@ -163,6 +194,9 @@ final class IncidentRouting {
             context.forward(record.withKey(IncidentWriter.key(ev)).withValue(value).withHeaders(new RecordHeaders()),
                     ScoringTopology.ALERTS_SINK);
             metrics.incidentEvent(ev.kind());
+            if (budget != null && ev.kind() == IncidentEvent.Kind.OPENED) {
+                budget.opened(ev.incident().entity(), ev.incident().modelVersion());
+            }
         }
         events.clear();
     }
