@@ -92,7 +92,7 @@ class GrafanaDashboardTest {
                 "kade_model_loads_total", "kade_model_loaded_timestamp_seconds", "kade_partitions_stalled",
                 "kade_progress_age_seconds", "kade_broker_reachable", "kade_stream_thread_deaths_total", "kade_ready",
                 "kade_incident_events_total", "kade_incidents_open", "kade_incident_muted_total", "kade_feedback_labels",
-                "kade_feedback_precision");
+                "kade_feedback_precision", "kade_alert_budget_threshold");
     }
 
     /**
