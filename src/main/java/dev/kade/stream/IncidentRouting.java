@@ -54,6 +54,8 @@ final class IncidentRouting {
     private final FeedbackRouting feedback;
     /** The alert budget ({@code alerts.budget.*}); null without one. */
     private final dev.kade.incident.AlertBudget budget;
+    /** When the budget's gauge was last published (wall clock, ms). */
+    private long budgetPublishedAt = Long.MIN_VALUE / 2;
     /** Whether the current batch has begun (the labels are read again, when due, before its first record). */
     private boolean inBatch;
 
@@ -170,8 +172,13 @@ final class IncidentRouting {
     void endBatch() {
         inBatch = false;
         if (budget != null) {
-            if (budget.flush()) {
-                budget.medianThresholds().forEach((model, t) -> metrics.budgetThreshold(task, model, t));
+            // the gauge's medians sort every entity's threshold: at most every 10 s (wall clock), not per batch
+            if (budget.flush() && clock.millis() - budgetPublishedAt >= 10_000) {
+                java.util.Map<String, Double> medians = budget.medianThresholds();
+                if (!medians.isEmpty()) {
+                    budgetPublishedAt = clock.millis();
+                    medians.forEach((model, t) -> metrics.budgetThreshold(task, model, t));
+                }
             }
         }
         tracker.flush();
