@@ -65,4 +65,21 @@ class BacktestBudgetTest {
         assertThat(budgeted.alerts()).isEqualTo(free.alerts());
         assertThat(budgeted.describe()).contains("per entity per day");
     }
+
+    @Test
+    void theCommandLinePrintsThePredictionAndRefusesABadBudgetNamingTheSetting() throws Exception {
+        Path data = day();
+        Path model = TestModels.writeModel(dir.resolve("cli.onnx"), "v1");
+        dev.kade.cli.CliRun r = dev.kade.cli.CliRun.execute("backtest", "--model", model.toString(), "--data", data.toString(),
+                "--entity-column", "host", "--time-column", "ts", "--budget-per-entity-per-day", "5",
+                "--out", dir.resolve("cli.csv").toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        // the same replay as the engine's: 17 incidents of 4 hosts over the day
+        assertThat(r.out()).contains("17 incidents opened").contains("4.25 per entity per day")
+                .contains("budget 5.0 incidents per entity per day: predicted 4.25 incidents per entity per day");
+        dev.kade.cli.CliRun bad = dev.kade.cli.CliRun.execute("backtest", "--model", model.toString(), "--data",
+                data.toString(), "--entity-column", "host", "--time-column", "ts", "--budget-per-entity-per-day", "-1");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("alerts.budget.per.entity.per.day");
+    }
 }
