@@ -44,6 +44,11 @@ public final class AlertBudget {
     private static final String TASK = PREFIX + "task\0";
     private static final String ENTITY = PREFIX + "entity\0";
     private static final long DAY_MS = 86_400_000L;
+    /**
+     * A ladder with no anomaly for this long is dropped: its counts have decayed below e^-14 of what they were,
+     * and its levels' last times are far beyond any quiet time, so an empty ladder derives the same threshold.
+     */
+    static final long EXPIRY_MS = 14 * DAY_MS;
 
     private final BudgetSettings settings;
     private final IncidentTracker.Store store;
@@ -58,6 +63,8 @@ public final class AlertBudget {
     private final Set<String> dirty = new HashSet<>();
     private String lastVersion;
     private long now = Long.MIN_VALUE;
+    /** Event time of the last sweep for expired ladders (one an hour of event time, in {@link #flush()}). */
+    private long sweptAt = Long.MIN_VALUE;
 
     public AlertBudget(BudgetSettings settings, long quietMs, IncidentTracker.Store store) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -163,6 +170,10 @@ public final class AlertBudget {
      * whether there were any.
      */
     public boolean flush() {
+        if (now != Long.MIN_VALUE && (sweptAt == Long.MIN_VALUE || now - sweptAt >= 3_600_000L)) {
+            sweptAt = now;
+            expire();
+        }
         boolean any = !dirty.isEmpty();
         for (String key : dirty) {
             if (key.startsWith(START)) {
@@ -173,6 +184,32 @@ public final class AlertBudget {
         }
         dirty.clear();
         return any;
+    }
+
+    /** Drops the ladders of entities with no anomaly for {@link #EXPIRY_MS}, from memory and the store. */
+    private void expire() {
+        for (var it = ladders.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            long last = e.getValue().lastCounted();
+            if (last != Long.MIN_VALUE && now - last >= EXPIRY_MS) {
+                it.remove();
+                dirty.remove(e.getKey());
+                store.delete(e.getKey());
+                if (e.getKey().startsWith(ENTITY)) {
+                    String rest = e.getKey().substring(ENTITY.length());
+                    int sep = rest.indexOf('\0');
+                    Map<String, Double> byEntity = thresholds.get(rest.substring(0, sep));
+                    if (byEntity != null) {
+                        byEntity.remove(rest.substring(sep + 1));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Ladders held now (tests). */
+    int ladders() {
+        return ladders.size();
     }
 
     /**

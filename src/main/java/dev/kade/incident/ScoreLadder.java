@@ -130,6 +130,14 @@ final class ScoreLadder {
         return Math.pow(2, (double) LEVELS / PER_OCTAVE);
     }
 
+    /**
+     * Event time of the latest anomaly recorded (one joining a run included) or incident counted, or
+     * {@link Long#MIN_VALUE} before any.
+     */
+    long lastCounted() {
+        return Math.max(decayedAt, lastAt[0]);
+    }
+
     long opened() {
         return opened;
     }

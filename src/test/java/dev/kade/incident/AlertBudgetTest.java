@@ -138,4 +138,22 @@ class AlertBudgetTest {
         assertThat(ScoreLadder.threshold(r, 100 * Math.pow(0.5, 1.5))).isCloseTo(Math.pow(2, 1.5 / 8),
                 org.assertj.core.data.Offset.offset(1e-9));
     }
+
+    @Test
+    void theLadderOfAnEntityQuietForTwoWeeksIsDroppedFromMemoryAndStore() {
+        IncidentTrackerTest.MapStore store = new IncidentTrackerTest.MapStore();
+        AlertBudget b = new AlertBudget(BudgetSettings.perEntity(5), 300_000, store);
+        b.seen("v1", 0);
+        b.admits("gone", "v1", 1.0, 2f, 0, false);
+        b.admits("stays", "v1", 1.0, 2f, 0, false);
+        b.flush();
+        assertThat(store.map.keySet()).anyMatch(k -> k.endsWith("gone")).anyMatch(k -> k.endsWith("stays"));
+        long later = AlertBudget.EXPIRY_MS + 1_000;
+        b.seen("v1", later);
+        b.admits("stays", "v1", 1.0, 2f, later, false);
+        b.flush();
+        assertThat(b.ladders()).isEqualTo(1);
+        assertThat(store.map.keySet()).noneMatch(k -> k.endsWith("gone")).anyMatch(k -> k.endsWith("stays"));
+        assertThat(new AlertBudget(BudgetSettings.perEntity(5), 300_000, store).ladders()).isEqualTo(1);
+    }
 }
