@@ -54,7 +54,7 @@ final class PackageRules {
         m.put("eval", Set.of("features", "model", "onnx", "train"));
         m.put("tune", Set.of("eval", "features", "model", "train"));
         m.put("stream", Set.of("entity", "features", "incident", "input", "metrics", "model", "output", "series"));
-        m.put("backtest", Set.of("entity", "features", "input", "metrics", "model", "output", "series", "stream", "topic"));
+        m.put("backtest", Set.of("entity", "features", "incident", "input", "metrics", "model", "output", "series", "stream", "topic"));
         m.put("app", Set.of("admin", "config", "drift", "entity", "health", "incident", "input", "metrics", "model", "onnx", "output", "stream"));
         m.put("cli", Set.of("admin", "app", "backtest", "config", "drift", "entity", "eval", "export", "features", "input", "lifecycle", "logging", "model",
                 "onnx", "series", "topic", "train", "tune"));

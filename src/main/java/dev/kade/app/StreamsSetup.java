@@ -136,7 +136,7 @@ public final class StreamsSetup {
                 config.integer(AlertKeys.INCIDENT_RESOLVE_NORMAL_RECORDS),
                 link.isEmpty() ? Optional.empty() : Optional.of(link),
                 IncidentFormat.ofLabel(config.string(AlertKeys.INCIDENT_FORMAT)),
-                config.bool(AlertKeys.INCIDENT_RESOLVE_WALL_CLOCK), muteRules(config), feedback(config), muteTopic(config));
+                config.bool(AlertKeys.INCIDENT_RESOLVE_WALL_CLOCK), muteRules(config), feedback(config), muteTopic(config), budget(config));
     }
 
     /** {@code alerts.mute.topic} (empty: off) and {@code alerts.mute.refresh.ms}. */
@@ -144,6 +144,13 @@ public final class StreamsSetup {
         String topic = config.string(AlertKeys.MUTE_TOPIC);
         return new dev.kade.incident.MuteTopicSettings(topic.isBlank() ? Optional.empty() : Optional.of(topic.trim()),
                 Duration.ofMillis(config.longValue(AlertKeys.MUTE_REFRESH_MS)));
+    }
+
+    /** {@code alerts.budget.*}: incidents a day, from which kade derives the threshold (0: no budget). */
+    private static dev.kade.incident.BudgetSettings budget(KadeConfig config) {
+        return new dev.kade.incident.BudgetSettings(config.number(AlertKeys.BUDGET_PER_ENTITY_PER_DAY),
+                config.number(AlertKeys.BUDGET_PER_DAY), Math.max(1, config.integer(AlertKeys.BUDGET_PARTITIONS)),
+                Duration.ofMillis(config.longValue(AlertKeys.BUDGET_WARMUP_MS)));
     }
 
     /** {@code alerts.feedback.*}: the feedback topic (empty: off) and how its labels raise an entity's bar. */

@@ -109,7 +109,30 @@ public final class Backtest {
      * @param lastTime        latest event time scored (epoch ms), or empty
      */
     public record Summary(long records, long scored, long warmingUp, long alerts, Map<String, Long> deadLettered,
-                          Map<String, Long> alertsPerEntity, long entities, Optional<Instant> firstTime, Optional<Instant> lastTime) {
+                          Map<String, Long> alertsPerEntity, long entities, Optional<Instant> firstTime, Optional<Instant> lastTime,
+                          Optional<Incidents> incidents) {
+        /** Without incidents (per-record alerts). */
+        public Summary(long records, long scored, long warmingUp, long alerts, Map<String, Long> deadLettered,
+                       Map<String, Long> alertsPerEntity, long entities, Optional<Instant> firstTime, Optional<Instant> lastTime) {
+            this(records, scored, warmingUp, alerts, deadLettered, alertsPerEntity, entities, firstTime, lastTime, Optional.empty());
+        }
+
+        /** Days of event time between the first and the last record scored, when they differ. */
+        public Optional<Double> days() {
+            if (firstTime.isEmpty() || lastTime.isEmpty() || !lastTime.get().isAfter(firstTime.get())) {
+                return Optional.empty();
+            }
+            return Optional.of((lastTime.get().toEpochMilli() - firstTime.get().toEpochMilli()) / 86_400_000.0);
+        }
+
+        /**
+         * Incidents opened per entity per day of event time, over every entity scored (those that opened none count as
+         * 0), when the replay ran in incident mode and spans time.
+         */
+        public Optional<Double> incidentsPerEntityPerDay() {
+            return incidents.flatMap(i -> days().map(d -> i.entities() == 0 ? 0.0 : i.opened() / d / i.entities()));
+        }
+
         /** Alerts per 1,000 scored records. */
         public double alertsPerThousand() {
             return scored == 0 ? 0 : 1000.0 * alerts / scored;
@@ -120,8 +143,7 @@ public final class Backtest {
             if (firstTime.isEmpty() || lastTime.isEmpty() || !lastTime.get().isAfter(firstTime.get())) {
                 return Optional.empty();
             }
-            double days = (lastTime.get().toEpochMilli() - firstTime.get().toEpochMilli()) / 86_400_000.0;
-            return Optional.of(alerts / days);
+            return days().map(d -> alerts / d);
         }
 
         /** A few lines for a terminal. */
@@ -135,7 +157,31 @@ public final class Backtest {
                     alertsPerEntity.size(), entities));
             alertsPerEntity.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue(), x.getValue())).limit(10)
                     .forEach(e -> b.append(String.format(Locale.ROOT, "  %-40s %d alerts%n", e.getKey(), e.getValue())));
+            incidents.ifPresent(i -> {
+                b.append(String.format(Locale.ROOT, "%d incidents opened%s%s, %d of %d entities opened any%n", i.opened(),
+                        days().map(d -> String.format(Locale.ROOT, ": %.2f per day", i.opened() / d)).orElse(""),
+                        incidentsPerEntityPerDay().map(d -> String.format(Locale.ROOT, ", %.2f per entity per day", d)).orElse(""),
+                        i.openedPerEntity().size(), i.entities()));
+                i.openedPerEntity().entrySet().stream().sorted((x, y) -> Long.compare(y.getValue(), x.getValue())).limit(10)
+                        .forEach(e -> b.append(String.format(Locale.ROOT, "  %-40s %d incidents%s%n", e.getKey(), e.getValue(),
+                                days().map(d -> String.format(Locale.ROOT, " (%.2f per day)", e.getValue() / d)).orElse(""))));
+            });
             return b.toString();
+        }
+    }
+
+    /**
+     * The incidents a replay in incident mode opened ({@code alerts.mode=incident}, with any budget): read from the
+     * alert topic the topology wrote, so they are what the stream would have sent.
+     *
+     * @param opened          incidents opened
+     * @param openedPerEntity of each entity that opened any
+     * @param entities        incident entities seen: a windowed model's series entities; for a per-record model its
+     *                        distinct record keys ({@code alerts.incident.entity=key}) or its one partition
+     */
+    public record Incidents(long opened, Map<String, Long> openedPerEntity, long entities) {
+        public Incidents {
+            openedPerEntity = Map.copyOf(openedPerEntity);
         }
     }
 
@@ -152,11 +198,31 @@ public final class Backtest {
      * {@code series} settings, batches of up to {@code batchMaxRecords}, and {@code topFeatures} in alerts.
      */
     public static Summary run(ServableModel model, SeriesSettings series, int topFeatures, int batchMaxRecords, Options options) {
+        return run(model, series, dev.kade.incident.IncidentSettings.DEFAULT, topFeatures, batchMaxRecords, options);
+    }
+
+    /**
+     * As {@link #run(ServableModel, SeriesSettings, int, int, Options)}, with alert settings: in incident mode (and with
+     * an alert budget, {@code alerts.budget.*}) the summary counts the incidents the stream would have opened.
+     */
+    public static Summary run(ServableModel model, SeriesSettings series, dev.kade.incident.IncidentSettings incidents,
+                              int topFeatures, int batchMaxRecords, Options options) {
         TopologyConfig config = new TopologyConfig(topics(), topFeatures, Clock.systemUTC(),
-                new Batching(batchMaxRecords, Batching.DEFAULT.maxWait()), OutputLimits.DEFAULT, false, series);
+                new Batching(batchMaxRecords, Batching.DEFAULT.maxWait()), OutputLimits.DEFAULT, false, series)
+                .withIncidents(readable(incidents));
         try (ModelRegistry models = ModelRegistry.of(model)) {
             return run(config, models, options);
         }
+    }
+
+    /**
+     * Incident events in kade's own format, which the replay reads back (an Alertmanager rendering carries the same
+     * incidents; only how they are written differs), and no feedback topic (the replay has no broker to read it from).
+     */
+    private static dev.kade.incident.IncidentSettings readable(dev.kade.incident.IncidentSettings s) {
+        return new dev.kade.incident.IncidentSettings(s.mode(), s.perRecordEntity(), s.updateInterval(), s.quietTime(),
+                s.resolveAfterNormal(), s.linkTemplate(), dev.kade.incident.IncidentFormat.KADE, false, s.muteRules(),
+                dev.kade.incident.FeedbackSettings.OFF, s.budget());
     }
 
     /**
@@ -207,8 +273,15 @@ public final class Backtest {
      */
     public static Summary run(ServableModel model, SeriesSettings series, int topFeatures, int batchMaxRecords,
                               TopicOptions options) {
+        return run(model, series, dev.kade.incident.IncidentSettings.DEFAULT, topFeatures, batchMaxRecords, options);
+    }
+
+    /** As {@link #run(ServableModel, SeriesSettings, int, int, TopicOptions)}, with alert settings (incident mode). */
+    public static Summary run(ServableModel model, SeriesSettings series, dev.kade.incident.IncidentSettings incidents,
+                              int topFeatures, int batchMaxRecords, TopicOptions options) {
         TopologyConfig config = new TopologyConfig(topics(), topFeatures, Clock.systemUTC(),
-                new Batching(batchMaxRecords, Batching.DEFAULT.maxWait()), OutputLimits.DEFAULT, false, series);
+                new Batching(batchMaxRecords, Batching.DEFAULT.maxWait()), OutputLimits.DEFAULT, false, series)
+                .withIncidents(readable(incidents));
         try (ModelRegistry models = ModelRegistry.of(model)) {
             return run(config, models, options);
         }
@@ -262,6 +335,11 @@ public final class Backtest {
         private final TestInputTopic<byte[], byte[]> in;
         private final TestOutputTopic<byte[], byte[]> scores;
         private final TestOutputTopic<byte[], byte[]> dead;
+        /** In incident mode, a per-record model's distinct record keys (its incident entities); null otherwise. */
+        private java.util.Set<String> keys;
+        private boolean windowed;
+        /** The alert topic, read in incident mode only (incident events); null otherwise. */
+        private final TestOutputTopic<byte[], byte[]> alerts;
         private final BufferedWriter out;
         private final Path outPath;
         private final Format format;
@@ -302,10 +380,25 @@ public final class Backtest {
             in = driver.createInputTopic(INPUT, ser, ser);
             scores = driver.createOutputTopic(config.topics().scores().orElseThrow(), de, de);
             dead = driver.createOutputTopic(config.topics().deadLetter(), de, de);
+            alerts = config.incidents().incidents() ? driver.createOutputTopic(config.topics().alerts(), de, de) : null;
+            if (alerts != null) {
+                tally.incidents = new HashMap<>();
+                windowed = models.metadata().series().isPresent();
+                keys = !windowed && config.incidents().perRecordEntity() == dev.kade.incident.IncidentEntity.KEY
+                        ? new java.util.HashSet<>() : null;
+            }
         }
 
         /** Pipes one record in and writes what came out. */
         void send(byte[] key, byte[] value, Headers headers, long time, int partition, long offset) {
+            if (keys != null) {
+                keys.add(key == null ? null : new String(key, StandardCharsets.UTF_8));
+            }
+            if (alerts != null) {
+                // a per-record model's scores carry no event time: in incident mode the span is the records' own
+                tally.recordFirst = Math.min(tally.recordFirst, time);
+                tally.recordLast = Math.max(tally.recordLast, time);
+            }
             if (topic.isPresent()) {
                 origins.put(sent, new long[] {partition, offset});
             }
@@ -319,11 +412,18 @@ public final class Backtest {
             // a batch still open is scored by the wall-clock flush; drain what it produced
             driver.advanceWallClockTime(java.time.Duration.ofMinutes(1));
             drain();
-            return tally.summary(records);
+            long entities = windowed ? tally.entities.size() : keys != null ? keys.size() : 1;
+            return tally.summary(records, entities);
         }
 
         private void drain() {
             try {
+                while (alerts != null && !alerts.isEmpty()) {
+                    JsonNode ev = JSON.readTree(alerts.readValue());
+                    if ("opened".equals(ev.path("event").asText())) {
+                        tally.incidents.merge(ev.path("entity").asText(""), 1L, Long::sum);
+                    }
+                }
                 Backtest.drain(scores, dead, out, format, tally, this);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write " + outPath, e);
@@ -414,6 +514,10 @@ public final class Backtest {
         final java.util.Set<String> entities = new java.util.HashSet<>();
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
+        long recordFirst = Long.MAX_VALUE;
+        long recordLast = Long.MIN_VALUE;
+        /** Incidents opened per entity, in incident mode; null otherwise. */
+        Map<String, Long> incidents;
 
         void scored(JsonNode s) {
             scored++;
@@ -437,10 +541,16 @@ public final class Backtest {
             dead.merge(reason, 1L, Long::sum);
         }
 
-        Summary summary(long records) {
+        Summary summary(long records, long incidentEntities) {
+            if (first == Long.MAX_VALUE && recordFirst != Long.MAX_VALUE) {
+                first = recordFirst;
+                last = recordLast;
+            }
             return new Summary(records, scored, warmingUp, alerts, Map.copyOf(dead), Map.copyOf(perEntity), entities.size(),
                     first == Long.MAX_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(first)),
-                    last == Long.MIN_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(last)));
+                    last == Long.MIN_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(last)),
+                    incidents == null ? Optional.empty() : Optional.of(new Incidents(
+                            incidents.values().stream().mapToLong(Long::longValue).sum(), incidents, incidentEntities)));
         }
     }
 }

@@ -93,6 +93,15 @@ public final class BacktestCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "csv", paramLabel = "csv|jsonl", description = "Output format (default: ${DEFAULT-VALUE}).")
     Backtest.Format format;
 
+    @Option(names = "--budget-per-entity-per-day", paramLabel = "N", description = "Predict the incidents an alert budget "
+            + "of N per entity per day would have opened (alerts.mode=incident, alerts.budget.per.entity.per.day=N; "
+            + "the entity is the record key unless -s alerts.incident.entity=partition).")
+    Double budgetPerEntityPerDay;
+
+    @Option(names = "--budget-per-day", paramLabel = "N", description = "Predict the incidents an overall alert budget of "
+            + "N per day would have opened (alerts.budget.per.day=N; the replay is one task, so all of N applies to it).")
+    Double budgetPerDay;
+
     @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "A run setting, e.g. -s series.late=dead_letter "
             + "-s series.idle.expiry.ms=0.")
     Map<String, String> settings = new LinkedHashMap<>();
@@ -110,6 +119,17 @@ public final class BacktestCommand implements Callable<Integer> {
         try {
             Map<String, String> m = new LinkedHashMap<>(Map.of("bootstrap.servers", "backtest:9092", "input.topics",
                     Backtest.INPUT, "model.path", model.toString()));
+            if (budgetPerEntityPerDay != null || budgetPerDay != null) {
+                m.put("alerts.mode", "incident");
+                m.put("alerts.incident.entity", "key");
+                m.put("alerts.budget.partitions", "1");
+                if (budgetPerEntityPerDay != null) {
+                    m.put("alerts.budget.per.entity.per.day", budgetPerEntityPerDay.toString());
+                }
+                if (budgetPerDay != null) {
+                    m.put("alerts.budget.per.day", budgetPerDay.toString());
+                }
+            }
             m.putAll(settings);
             if (bootstrapServers != null) {
                 m.put("bootstrap.servers", bootstrapServers);
@@ -134,11 +154,11 @@ public final class BacktestCommand implements Callable<Integer> {
                 }
                 Map<String, Object> client = new LinkedHashMap<>(config.kafka());
                 client.put("bootstrap.servers", config.bootstrapServers());
-                summary = Backtest.run(OnnxModel.load(model), StreamsSetup.series(config), config.alertTopFeatures(),
-                        config.batchMaxRecords(), new Backtest.TopicOptions(client, range, target, format));
+                summary = Backtest.run(OnnxModel.load(model), StreamsSetup.series(config), StreamsSetup.incidents(config),
+                        config.alertTopFeatures(), config.batchMaxRecords(), new Backtest.TopicOptions(client, range, target, format));
             } else {
-                summary = Backtest.run(OnnxModel.load(model), StreamsSetup.series(config), config.alertTopFeatures(),
-                        config.batchMaxRecords(), new Backtest.Options(data, Optional.ofNullable(entityColumn),
+                summary = Backtest.run(OnnxModel.load(model), StreamsSetup.series(config), StreamsSetup.incidents(config),
+                        config.alertTopFeatures(), config.batchMaxRecords(), new Backtest.Options(data, Optional.ofNullable(entityColumn),
                                 Optional.ofNullable(timeColumn), target, format));
             }
         } catch (TopicSourceException e) {
@@ -150,6 +170,17 @@ public final class BacktestCommand implements Callable<Integer> {
             return 1;
         }
         stdout.print(summary.describe());
+        if (budgetPerEntityPerDay != null) {
+            stdout.println(String.format(java.util.Locale.ROOT, "budget %s incidents per entity per day: predicted %s",
+                    budgetPerEntityPerDay, summary.incidentsPerEntityPerDay()
+                            .map(d -> String.format(java.util.Locale.ROOT, "%.2f incidents per entity per day", d))
+                            .orElse("no rate (the data spans no time)")));
+        }
+        if (budgetPerDay != null) {
+            stdout.println(String.format(java.util.Locale.ROOT, "budget %s incidents per day: predicted %s", budgetPerDay,
+                    summary.incidents().flatMap(i -> summary.days().map(d -> String.format(java.util.Locale.ROOT,
+                            "%.2f incidents per day", i.opened() / d))).orElse("no rate (the data spans no time)")));
+        }
         stdout.println("scores written to " + target);
         stdout.flush();
         return 0;

@@ -29,6 +29,10 @@ public final class AlertKeys {
     public static final String FEEDBACK_FACTOR = "alerts.feedback.factor";
     public static final String FEEDBACK_MAX_FACTOR = "alerts.feedback.max.factor";
     public static final String FEEDBACK_REFRESH_MS = "alerts.feedback.refresh.ms";
+    public static final String BUDGET_PER_ENTITY_PER_DAY = "alerts.budget.per.entity.per.day";
+    public static final String BUDGET_PER_DAY = "alerts.budget.per.day";
+    public static final String BUDGET_PARTITIONS = "alerts.budget.partitions";
+    public static final String BUDGET_WARMUP_MS = "alerts.budget.warmup.ms";
 
     private AlertKeys() {
     }
@@ -44,6 +48,7 @@ public final class AlertKeys {
             throw new ConfigException(MUTE_TOPIC, "invalid value '" + mute
                     + "', it is also an input, the alert, the dead-letter or the feedback topic");
         }
+        checkBudget(values);
         String feedback = ((String) values.get(FEEDBACK_TOPIC)).trim();
         if (feedback.isEmpty()) {
             return;
@@ -55,6 +60,24 @@ public final class AlertKeys {
         if (inputs.contains(feedback) || feedback.equals(alerts) || feedback.equals(deadLetters)) {
             throw new ConfigException(FEEDBACK_TOPIC, "invalid value '" + feedback
                     + "', it is also an input, the alert or the dead-letter topic");
+        }
+    }
+
+    /**
+     * Fails on a budget that cannot work: one set outside incident mode (a budget counts incidents), or an overall budget
+     * without the input partitions it is split over.
+     */
+    private static void checkBudget(java.util.Map<String, Object> values) {
+        for (String key : java.util.List.of(BUDGET_PER_ENTITY_PER_DAY, BUDGET_PER_DAY)) {
+            double n = (Double) values.get(key);
+            if (n > 0 && !"incident".equals(values.get(ALERTS_MODE))) {
+                throw new ConfigException(key, "invalid value '" + n + "': a budget counts incidents, set " + ALERTS_MODE
+                        + "=incident, or leave this 0");
+            }
+        }
+        if ((Double) values.get(BUDGET_PER_DAY) > 0 && (Integer) values.get(BUDGET_PARTITIONS) == 0) {
+            throw new ConfigException(BUDGET_PARTITIONS, "invalid value '0': " + BUDGET_PER_DAY + " is split over the input "
+                    + "partitions, set this to their number (the most partitions of any input topic)");
         }
     }
 
@@ -120,6 +143,23 @@ public final class AlertKeys {
                                 + "above the noise still opens.")
                 .define(FEEDBACK_REFRESH_MS, Type.LONG, 1_000L, Range.atLeast(0), LOW,
                         "Incident mode with feedback: how often (wall clock) a task reads the labels again; they apply from "
-                                + "its next batch.");
+                                + "its next batch.")
+                .define(BUDGET_PER_ENTITY_PER_DAY, Type.DOUBLE, 0.0, Range.atLeast(0.0), MEDIUM,
+                        "Incident mode: an alert budget, at most this many incidents per entity (and model version) per day "
+                                + "of event time, instead of choosing a threshold: kade derives each entity's threshold from "
+                                + "the incidents its scores would have opened at 64 levels above the model's threshold "
+                                + "(docs/alerting.md#alert-budgets). Anomalies below it open and join no incident. Only raises "
+                                + "the model's threshold. 0: no budget. Per-record models.")
+                .define(BUDGET_PER_DAY, Type.DOUBLE, 0.0, Range.atLeast(0.0), LOW,
+                        "Incident mode: an alert budget over the whole stream, incidents per day, split evenly over "
+                                + BUDGET_PARTITIONS + " (each task derives one threshold for its entities from its share). "
+                                + "0: none. With both budgets the higher threshold applies. Per-record models.")
+                .define(BUDGET_PARTITIONS, Type.INT, 0, Range.atLeast(0), LOW,
+                        "With " + BUDGET_PER_DAY + ": the input partitions it is split over (the most partitions of any "
+                                + "input topic: one task each); required with it.")
+                .define(BUDGET_WARMUP_MS, Type.LONG, 3_600_000L, Range.atLeast(0), LOW,
+                        "With a budget: event time a task scores a model version before the derived threshold applies; "
+                                + "until then the model's threshold applies and an entity opens at most ceil(N x warm-up / "
+                                + "day) incidents (at least 1).");
     }
 }

@@ -21,22 +21,41 @@ import java.util.Optional;
  *                           incidents (at the cost of event-time determinism; docs/alerting.md)
  * @param feedback           the feedback topic and how labels raise an entity's bar ({@code alerts.feedback.*})
  * @param muteTopic          the control topic of mute rules ({@code alerts.mute.topic}), beside {@code muteRules}
+ * @param budget             alert budgets: incidents a day, from which the threshold is derived ({@code alerts.budget.*})
  */
 public record IncidentSettings(AlertMode mode, IncidentEntity perRecordEntity, Duration updateInterval, Duration quietTime,
                                int resolveAfterNormal, Optional<String> linkTemplate, IncidentFormat format,
                                boolean wallClockResolution, List<MuteRule> muteRules, FeedbackSettings feedback,
-                               MuteTopicSettings muteTopic) {
+                               MuteTopicSettings muteTopic, BudgetSettings budget) {
     /** Per-record alerts (the default), with the incident defaults for when the mode is switched. */
     public static final IncidentSettings DEFAULT = new IncidentSettings(AlertMode.RECORD, IncidentEntity.PARTITION,
             Duration.ofMinutes(1), Duration.ofMinutes(5), 0, Optional.empty(), IncidentFormat.KADE, false, List.of(),
-            FeedbackSettings.OFF, MuteTopicSettings.OFF);
+            FeedbackSettings.OFF, MuteTopicSettings.OFF, BudgetSettings.OFF);
+
+    /** Settings without a budget. */
+    public IncidentSettings(AlertMode mode, IncidentEntity perRecordEntity, Duration updateInterval, Duration quietTime,
+                            int resolveAfterNormal, Optional<String> linkTemplate, IncidentFormat format,
+                            boolean wallClockResolution, List<MuteRule> muteRules, FeedbackSettings feedback,
+                            MuteTopicSettings muteTopic) {
+        this(mode, perRecordEntity, updateInterval, quietTime, resolveAfterNormal, linkTemplate, format, wallClockResolution,
+                muteRules, feedback, muteTopic, BudgetSettings.OFF);
+    }
 
     /** Settings without a mute control topic. */
     public IncidentSettings(AlertMode mode, IncidentEntity perRecordEntity, Duration updateInterval, Duration quietTime,
                             int resolveAfterNormal, Optional<String> linkTemplate, IncidentFormat format,
+                            boolean wallClockResolution, List<MuteRule> muteRules, FeedbackSettings feedback,
+                            BudgetSettings budget) {
+        this(mode, perRecordEntity, updateInterval, quietTime, resolveAfterNormal, linkTemplate, format, wallClockResolution,
+                muteRules, feedback, MuteTopicSettings.OFF, budget);
+    }
+
+    /** Settings without a mute control topic or a budget. */
+    public IncidentSettings(AlertMode mode, IncidentEntity perRecordEntity, Duration updateInterval, Duration quietTime,
+                            int resolveAfterNormal, Optional<String> linkTemplate, IncidentFormat format,
                             boolean wallClockResolution, List<MuteRule> muteRules, FeedbackSettings feedback) {
         this(mode, perRecordEntity, updateInterval, quietTime, resolveAfterNormal, linkTemplate, format, wallClockResolution,
-                muteRules, feedback, MuteTopicSettings.OFF);
+                muteRules, feedback, MuteTopicSettings.OFF, BudgetSettings.OFF);
     }
 
     /** Settings without feedback. */
@@ -56,6 +75,7 @@ public record IncidentSettings(AlertMode mode, IncidentEntity perRecordEntity, D
         Objects.requireNonNull(format, "format");
         Objects.requireNonNull(feedback, "feedback");
         Objects.requireNonNull(muteTopic, "muteTopic");
+        Objects.requireNonNull(budget, "budget");
         muteRules = List.copyOf(muteRules);
         if (updateInterval.isNegative()) {
             throw new IllegalArgumentException("updateInterval must be >= 0");
@@ -75,25 +95,31 @@ public record IncidentSettings(AlertMode mode, IncidentEntity perRecordEntity, D
     /** These settings in incident mode (tests and benchmarks). */
     public IncidentSettings inIncidentMode() {
         return new IncidentSettings(AlertMode.INCIDENT, perRecordEntity, updateInterval, quietTime, resolveAfterNormal,
-                linkTemplate, format, wallClockResolution, muteRules, feedback, muteTopic);
+                linkTemplate, format, wallClockResolution, muteRules, feedback, muteTopic, budget);
     }
 
     /** These settings with other feedback settings (tests and benchmarks). */
     public IncidentSettings withFeedback(FeedbackSettings other) {
         return new IncidentSettings(mode, perRecordEntity, updateInterval, quietTime, resolveAfterNormal, linkTemplate, format,
-                wallClockResolution, muteRules, other, muteTopic);
+                wallClockResolution, muteRules, other, muteTopic, budget);
     }
 
     /** These settings with another mute control topic (tests and benchmarks). */
     public IncidentSettings withMuteTopic(MuteTopicSettings other) {
         return new IncidentSettings(mode, perRecordEntity, updateInterval, quietTime, resolveAfterNormal, linkTemplate, format,
-                wallClockResolution, muteRules, feedback, other);
+                wallClockResolution, muteRules, feedback, other, budget);
     }
 
     /** These settings with other mute rules (tests and benchmarks). */
     public IncidentSettings withMuteRules(List<MuteRule> other) {
         return new IncidentSettings(mode, perRecordEntity, updateInterval, quietTime, resolveAfterNormal, linkTemplate, format,
-                wallClockResolution, other, feedback, muteTopic);
+                wallClockResolution, other, feedback, muteTopic, budget);
+    }
+
+    /** These settings with another alert budget (tests and benchmarks). */
+    public IncidentSettings withBudget(BudgetSettings other) {
+        return new IncidentSettings(mode, perRecordEntity, updateInterval, quietTime, resolveAfterNormal, linkTemplate, format,
+                wallClockResolution, muteRules, feedback, muteTopic, other);
     }
 
     /** Whether any mute rule can apply (from the settings or the control topic). */

@@ -95,6 +95,8 @@ public final class KadeMetrics implements MeterBinder {
     public static final String FEEDBACK_LABELS = "kade.feedback.labels";
     /** Per model version: labelled true positives ÷ labelled true or false positives. */
     public static final String FEEDBACK_PRECISION = "kade.feedback.precision";
+    /** Per model version: the threshold the alert budget derived ({@link BudgetMeters}). */
+    public static final String ALERT_BUDGET_THRESHOLD = "kade.alert.budget.threshold";
     public static final String SERIES_STATE_BYTES = "kade.series.state.bytes";
     public static final String SERIES_CREATED = "kade.series.new.entities";
     public static final String SERIES_WARMUPS = "kade.series.warmups";
@@ -204,11 +206,7 @@ public final class KadeMetrics implements MeterBinder {
         promotions = new PromotionMeters(r, common);
         // the shadow's meters exist without a shadow too (0 / NaN until attachShadow), as the feedback gauges do
         shadow = new ShadowMeters(r, common);
-        // every label count exists from the start at 0 (no labels yet, or no feedback topic), as the incident
-        // counters do: a dashboard or rule on them then reads "none" rather than "no such metric"
-        for (String label : FEEDBACK_LABEL_TAGS) {
-            feedbackGauge(r, FEEDBACK_LABELS, "label", label);
-        }
+        feedback = new FeedbackMeters(r, common);
         score = histogram(r, SCORE, "Anomaly scores of scored records (the serving model's own score, on its own "
                 + "scale: compare with kade_model_threshold; kade_score_percentile is comparable across models)",
                 SCORE_BUCKETS);
@@ -424,7 +422,7 @@ public final class KadeMetrics implements MeterBinder {
         verified.set(metadata.probe().isPresent() ? 1.0 : 0.0);
         loadedAt.set(loadedAtTime.toEpochMilli() / 1000.0);
         // the serving model's precision exists from its first load: NaN (0 of 0) until one of its incidents is labelled
-        feedbackGauge(r, FEEDBACK_PRECISION, "model", metadata.version());
+        feedback.servingModel(metadata.version());
         Gauge next = Gauge.builder(MODEL_INFO, () -> 1.0).description("Serving model: 1 for the version and kind that scores records")
                 .tags(common).tag("version", metadata.version()).tag("kind", metadata.kind().label()).register(r);
         Gauge previous = modelInfo.getAndSet(next);
@@ -528,6 +526,32 @@ public final class KadeMetrics implements MeterBinder {
         incidentsOpen.remove(task);
     }
 
+    private volatile BudgetMeters budget;
+    /** The feedback loop's gauges ({@link FeedbackMeters}), from {@link #bindTo} on. */
+    private volatile FeedbackMeters feedback;
+
+    /** A task's alert budget derived {@code threshold} (its median over its entities) for {@code model}. */
+    public void budgetThreshold(String task, String model, double threshold) {
+        BudgetMeters b = budget;
+        if (b == null) {
+            synchronized (this) {
+                if (budget == null) {
+                    budget = new BudgetMeters(bound(), common);
+                }
+                b = budget;
+            }
+        }
+        b.threshold(task, model, threshold);
+    }
+
+    /** A task with an alert budget closed: it no longer reports. */
+    public void budgetClosed(String task) {
+        BudgetMeters b = budget;
+        if (b != null) {
+            b.closed(task);
+        }
+    }
+
     /** A stream thread died of an uncaught exception. */
     public void streamThreadDied() {
         bound();
@@ -578,32 +602,8 @@ public final class KadeMetrics implements MeterBinder {
 
     /** The feedback topic's labels as the newest read of it counts them (alerts.feedback.topic). */
     public void feedback(dev.kade.incident.FeedbackBook book) {
-        MeterRegistry r = bound();
-        for (dev.kade.incident.FeedbackLabel l : dev.kade.incident.FeedbackLabel.values()) {
-            feedbackGauge(r, FEEDBACK_LABELS, "label", l.label()).set((double) book.labels(l));
-        }
-        feedbackGauge(r, FEEDBACK_LABELS, "label", "refused").set((double) book.refused());
-        feedbackGauge(r, FEEDBACK_LABELS, "label", "unknown_incident").set((double) book.unknown());
-        book.precision().forEach((model, p) -> feedbackGauge(r, FEEDBACK_PRECISION, "model", model).set(p));
-    }
-
-    private final Map<String, java.util.concurrent.atomic.AtomicReference<Double>> feedbackGauges = new ConcurrentHashMap<>();
-    /** The {@code label} tags of {@link #FEEDBACK_LABELS}: each label, and the records refused or naming no kade incident. */
-    private static final List<String> FEEDBACK_LABEL_TAGS = java.util.stream.Stream.concat(
-            java.util.Arrays.stream(dev.kade.incident.FeedbackLabel.values()).map(dev.kade.incident.FeedbackLabel::label),
-            java.util.stream.Stream.of("refused", "unknown_incident")).toList();
-
-    private java.util.concurrent.atomic.AtomicReference<Double> feedbackGauge(MeterRegistry r, String name, String tag,
-                                                                              String value) {
-        return feedbackGauges.computeIfAbsent(name + '\0' + value, k -> {
-            // a label count starts at 0; a precision at NaN, the honest value of 0 labelled of 0
-            var ref = new java.util.concurrent.atomic.AtomicReference<Double>(name.equals(FEEDBACK_PRECISION) ? Double.NaN : 0.0);
-            Gauge.builder(name, ref, java.util.concurrent.atomic.AtomicReference::get)
-                    .description(name.equals(FEEDBACK_LABELS) ? "Labels on the feedback topic now, by label"
-                            : "Measured precision per model: labelled true positives / labelled true or false positives")
-                    .tags(common).tag(tag, value).strongReference(true).register(r);
-            return ref;
-        });
+        bound();
+        feedback.update(book);
     }
 
     private MeterRegistry bound() {

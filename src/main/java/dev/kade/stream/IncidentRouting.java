@@ -52,6 +52,10 @@ final class IncidentRouting {
     private final OutputLimits limits;
     /** The feedback loop ({@code alerts.feedback.topic}); null without it. */
     private final FeedbackRouting feedback;
+    /** The alert budget ({@code alerts.budget.*}); null without one. */
+    private final dev.kade.incident.AlertBudget budget;
+    /** When the budget's gauge was last published (wall clock, ms). */
+    private long budgetPublishedAt = Long.MIN_VALUE / 2;
     /** Whether the current batch has begun (the labels are read again, when due, before its first record). */
     private boolean inBatch;
 
@@ -71,6 +75,8 @@ final class IncidentRouting {
                 ? new FeedbackRouting(settings.feedback(), context.getStateStore(ScoringTopology.FEEDBACK_STORE), kv, context,
                         new dev.kade.output.DeadLetters(alerts, config.clock()), metrics, config.clock())
                 : null;
+        this.budget = settings.budget().enabled()
+                ? new dev.kade.incident.AlertBudget(settings.budget(), settings.quietTime().toMillis(), new KafkaStore(kv)) : null;
         metrics.incidentsOpen(task, tracker.openCount());
     }
 
@@ -87,8 +93,11 @@ final class IncidentRouting {
         Record<byte[], byte[]> r = e.record();
         String entity = settings.perRecordEntity() == IncidentEntity.KEY && r.key() != null
                 ? new String(r.key(), StandardCharsets.UTF_8) : partitionEntity(e.source());
+        if (budget != null) {
+            budget.seen(meta.version(), r.timestamp());
+        }
         // a muted anomaly is neither an anomaly of an incident nor a normal record, whatever the entity's bar
-        anomaly = anomaly && (muted || opensOrJoins(entity, meta, score, r.timestamp()));
+        anomaly = anomaly && (muted || (withinBudget(entity, meta, score, r.timestamp()) && opensOrJoins(entity, meta, score, r.timestamp())));
         List<String> top = anomaly ? TopFeatures.of(meta.features(), errors, offset, topFeatures) : null;
         if (tracker.observe(entity, meta.version(), meta.kind().label(), e.source(), r.timestamp(), anomaly, anomaly && muted,
                 score, top, events)) {
@@ -160,15 +169,44 @@ final class IncidentRouting {
         });
     }
 
+    /**
+     * Whether an anomaly counts for the incidents under the alert budget ({@link dev.kade.incident.AlertBudget}): always
+     * without one. Every record moves the budget's clock; an anomaly is recorded on the entity's ladder.
+     */
+    private boolean withinBudget(String entity, ModelMetadata meta, float score, long at) {
+        if (budget == null) {
+            return true;
+        }
+        if (!(score >= meta.threshold())) {
+            return false;
+        }
+        IncidentState open = tracker.openIncident(entity, meta.version());
+        return budget.admits(entity, meta.version(), meta.threshold(), score, at,
+                open != null && at - open.lastAt() < settings.quietTime().toMillis());
+    }
+
     /** Writes the batch's incident changes to the store (inside the flush that precedes the commit). */
     void endBatch() {
         inBatch = false;
+        if (budget != null) {
+            // the gauge's medians sort every entity's threshold: at most every 10 s (wall clock), not per batch
+            if (budget.flush() && clock.millis() - budgetPublishedAt >= 10_000) {
+                java.util.Map<String, Double> medians = budget.medianThresholds();
+                if (!medians.isEmpty()) {
+                    budgetPublishedAt = clock.millis();
+                    medians.forEach((model, t) -> metrics.budgetThreshold(task, model, t));
+                }
+            }
+        }
         tracker.flush();
         metrics.incidentsOpen(task, tracker.openCount());
     }
 
     void close() {
         metrics.incidentsClosed(task);
+        if (budget != null) {
+            metrics.budgetClosed(task);
+        }
     }
 
     private void emit(Record<byte[], byte[]> record, Alert alert) {
@@ -180,6 +218,9 @@ final class IncidentRouting {
             context.forward(record.withKey(IncidentWriter.key(ev)).withValue(value).withHeaders(new RecordHeaders()),
                     ScoringTopology.ALERTS_SINK);
             metrics.incidentEvent(ev.kind());
+            if (budget != null && ev.kind() == IncidentEvent.Kind.OPENED) {
+                budget.opened(ev.incident().entity(), ev.incident().modelVersion());
+            }
         }
         events.clear();
     }

@@ -320,6 +320,24 @@ class KadeConfigTest {
     }
 
     @Test
+    void anAlertBudgetNeedsIncidentModeAndAnOverallOneItsPartitions() {
+        Map<String, String> m = new java.util.HashMap<>(Map.of("bootstrap.servers", "k:9092", "input.topics", "in",
+                "model.path", "m.onnx", "alerts.budget.per.entity.per.day", "5"));
+        assertThatThrownBy(() -> KadeConfig.fromMap(m)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("alerts.budget.per.entity.per.day").hasMessageContaining("alerts.mode=incident");
+        m.put("alerts.mode", "incident");
+        assertThat(KadeConfig.fromMap(m).number("alerts.budget.per.entity.per.day")).isEqualTo(5.0);
+        m.put("alerts.budget.per.day", "100");
+        assertThatThrownBy(() -> KadeConfig.fromMap(m)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("alerts.budget.partitions");
+        m.put("alerts.budget.partitions", "4");
+        assertThat(dev.kade.app.StreamsSetup.incidents(KadeConfig.fromMap(m)).budget().perTaskPerDay()).isEqualTo(25.0);
+        m.put("alerts.budget.per.day", "-1");
+        assertThatThrownBy(() -> KadeConfig.fromMap(m)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("alerts.budget.per.day");
+    }
+
+    @Test
     void documentedSettingsTableIsTheGeneratedOne() throws Exception {
         String doc = Files.readString(Path.of("docs/configuration.md"));
         int from = doc.indexOf(ConfigDocumentation.BEGIN);

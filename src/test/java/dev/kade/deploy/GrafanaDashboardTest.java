@@ -93,7 +93,7 @@ class GrafanaDashboardTest {
                 "kade_progress_age_seconds", "kade_broker_reachable", "kade_stream_thread_deaths_total", "kade_ready",
                 "kade_incident_events_total", "kade_incidents_open", "kade_incident_muted_total", "kade_feedback_labels",
                 "kade_feedback_precision", "kade_shadow_rank_correlation", "kade_shadow_alert_overlap",
-                "kade_shadow_alerts_total", "kade_shadow_records_scored_total", "kade_shadow_loaded");
+                "kade_shadow_alerts_total", "kade_shadow_records_scored_total", "kade_shadow_loaded", "kade_alert_budget_threshold");
     }
 
     /**

@@ -148,6 +148,22 @@ class KadeMetricsTest {
     }
 
     @Test
+    void theBudgetThresholdIsOneSeriesPerModelTheHighestOfTheTasks() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        KadeMetrics m = new KadeMetrics("kade-test");
+        m.bindTo(registry);
+        assertThat(registry.scrape()).doesNotContain("kade_alert_budget_threshold");
+        m.budgetThreshold("0_0", "v1", 1.5);
+        m.budgetThreshold("0_1", "v1", 2.5);
+        m.budgetThreshold("0_1", "v2", 3.0);
+        assertThat(registry.scrape()).contains("kade_alert_budget_threshold{application=\"kade-test\",model=\"v1\"} 2.5")
+                .contains("kade_alert_budget_threshold{application=\"kade-test\",model=\"v2\"} 3.0");
+        m.budgetClosed("0_1");
+        assertThat(registry.scrape()).contains("kade_alert_budget_threshold{application=\"kade-test\",model=\"v1\"} 1.5")
+                .contains("kade_alert_budget_threshold{application=\"kade-test\",model=\"v2\"} NaN");
+    }
+
+    @Test
     void noPercentileIsRecordedBeforeAModelServes() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         KadeMetrics m = new KadeMetrics("kade-test");
