@@ -300,6 +300,12 @@ public final class StreamProcessBenchmark {
                 long cpuFirst = 0;
                 long[] threadsFirst = null;
                 Map<String, Long> byThreadFirst = null;
+                // the second half of the output: the JIT has compiled the hot paths by then, as in a pod that has run a while
+                long half = o.records() / 2;
+                long tHalf = 0;
+                long cpuHalf = 0;
+                long[] threadsHalf = null;
+                Map<String, Long> byThreadHalf = null;
                 long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
                 while (true) {
                     var records = consumer.poll(Duration.ofMillis(5));
@@ -321,15 +327,28 @@ public final class StreamProcessBenchmark {
                             tFirst = now;
                             cpuFirst = cpu;
                             threadsFirst = child.jitAndGcTicks();
-                            byThreadFirst = child.ticksByThreadGroup();
+                            byThreadFirst = ThreadCpu.byGroup(child.process().pid());
+                        }
+                        if (count == half) {
+                            tHalf = now;
+                            cpuHalf = cpu;
+                            threadsHalf = child.jitAndGcTicks();
+                            byThreadHalf = ThreadCpu.byGroup(child.process().pid());
                         }
                         if (END_KEY.equals(new String(r.key(), StandardCharsets.UTF_8))) {
                             if (count != o.records()) {
                                 throw new IllegalStateException(app.label + " wrote " + count + " outputs for " + o.records() + " inputs");
                             }
                             long[] threadsLast = child.jitAndGcTicks();
+                            Map<String, Long> byThreadLast = ThreadCpu.byGroup(child.process().pid());
                             log("%s %s %s CPU by thread over the interval (µs/record): %s", prefix, app.label, g.streamsValue(),
-                                    Child.describe(byThreadFirst, child.ticksByThreadGroup(), count - 1));
+                                    ThreadCpu.describe(byThreadFirst, byThreadLast, count - 1));
+                            long secondHalf = count - half;
+                            log("%s %s %s second half (outputs %,d..%,d): %,.0f records/s, %.2f µs CPU/record (%.2f without JIT); "
+                                    + "by thread: %s", prefix, app.label, g.streamsValue(), half, count, secondHalf / ((now - tHalf) / 1e9),
+                                    (cpu - cpuHalf) * 1e6 / ThreadCpu.TICKS / secondHalf,
+                                    (cpu - cpuHalf - (threadsLast[0] - threadsHalf[0])) * 1e6 / ThreadCpu.TICKS / secondHalf,
+                                    ThreadCpu.describe(byThreadHalf, byThreadLast, secondHalf));
                             return new Run(round, app, g, count - 1, (now - tFirst) / 1e9, (cpu - cpuFirst) / (double) Child.TICKS,
                                     (threadsLast[0] - threadsFirst[0]) / (double) Child.TICKS,
                                     (threadsLast[1] - threadsFirst[1]) / (double) Child.TICKS);
@@ -380,52 +399,6 @@ public final class StreamProcessBenchmark {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read the CPU time of process " + process.pid(), e);
             }
-        }
-
-        /**
-         * utime + stime per group of threads, from /proc/PID/task/TID/stat: the thread's name (the kernel keeps its
-         * first 15 characters) with digits and the application's client-id prefix folded, so that the stream
-         * thread, the producer's I/O thread, the JIT, GC, Micrometer and HTTP threads each add up to one figure.
-         * Threads that ended during the interval drop out of the later reading (their CPU stays in the process total).
-         */
-        Map<String, Long> ticksByThreadGroup() {
-            Map<String, Long> ticks = new java.util.TreeMap<>();
-            try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
-                for (Path t : (Iterable<Path>) tasks::iterator) {
-                    String stat;
-                    try {
-                        stat = Files.readString(t.resolve("stat"));
-                    } catch (IOException gone) {
-                        continue;
-                    }
-                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    ticks.merge(threadGroup(comm), Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot list the threads of process " + process.pid(), e);
-            }
-            return ticks;
-        }
-
-        /** A thread's group: its name with digits folded; Kafka Streams' threads (named after the client id) by role. */
-        static String threadGroup(String comm) {
-            String g = comm.replaceAll("[0-9]+", "#");
-            if (g.matches("r#-.*|kade-.*|pass-.*|.*-StreamThr.*")) {
-                return "stream thread (client id prefix)";
-            }
-            return g;
-        }
-
-        /** Groups with at least 0.05 µs/record, largest first. */
-        static String describe(Map<String, Long> first, Map<String, Long> last, long records) {
-            List<String> parts = new ArrayList<>();
-            last.entrySet().stream()
-                    .map(e -> Map.entry(e.getKey(), (e.getValue() - first.getOrDefault(e.getKey(), 0L)) * 1e6 / TICKS / records))
-                    .filter(e -> e.getValue() >= 0.05)
-                    .sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
-                    .forEach(e -> parts.add(String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue())));
-            return String.join(", ", parts);
         }
 
         /**
