@@ -289,43 +289,32 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             shadow.score(batch, model.metadata());
         }
         ModelMetadata meta = model.metadata();
-        float[] scored = new float[batch.readable()];
-        int scoredCount = 0;
-        int anomalies = 0;
-        for (int i = 0; i < batch.size(); i++) {
-            ScoredBatch.Row row = batch.row(i);
-            PendingBatch.Entry e = row.entry();
-            enterContext(e);
-            if (!row.scored()) {
-                ScoredBatch.DeadLetter d = row.deadLetter();
-                deadLetter(e, d.reason(), d.detail(), d.feature(), meta);
-                continue;
+        Tally t = forwardAll(entries, trigger, nanos, new RowStep() {
+            @Override
+            public Rendered render(int i, PendingBatch.Entry e) {
+                ScoredBatch.Row row = batch.row(i);
+                if (!row.scored()) {
+                    ScoredBatch.DeadLetter d = row.deadLetter();
+                    deadLetter(e, d.reason(), d.detail(), d.feature(), meta);
+                    return null;
+                }
+                // +Infinity from finite features is the most anomalous record there is: an alert, not a dead letter
+                float score = batch.score(row);
+                try {
+                    return new Rendered(score, ScoringProcessor.this.render(row, score, meta), row, null);
+                } catch (OutputTooLargeException | RuntimeException failure) {
+                    renderFailed(e, failure, meta);
+                    return null;
+                }
             }
-            // +Infinity from finite features is the most anomalous record there is: an alert, not a dead letter
-            float score = batch.score(row);
-            Outputs out;
-            try {
-                out = render(row, score, meta);
-            } catch (OutputTooLargeException | RuntimeException failure) {
-                renderFailed(e, failure, meta);
-                continue;
+
+            @Override
+            public void incident(PendingBatch.Entry e, Rendered r) {
+                incidents.perRecord(e, meta, r.score(), r.out().anomaly(), batch.featureErrors(), batch.featureOffset(r.row()),
+                        r.out().pending());
             }
-            scored[scoredCount++] = Float.isFinite(score) ? score : Float.MAX_VALUE;
-            if (out.anomaly()) {
-                anomalies++;
-            }
-            forward(e.record(), out);
-            if (incidents != null) {
-                incidents.perRecord(e, meta, score, out.anomaly(), batch.featureErrors(), batch.featureOffset(row),
-                        out.pending());
-            }
-        }
-        if (incidents != null) {
-            incidents.endBatch();
-        }
-        countIn(entries);
-        metrics.scoredBatch(trigger, scored, scoredCount, nanos, anomalies);
-        metrics.drift(meta, scored, scoredCount, batch.features(), batch.readable());
+        }, () -> { });
+        metrics.drift(meta, t.scores(), t.count(), batch.features(), batch.readable());
     }
 
     /**
@@ -340,45 +329,89 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         long t0 = System.nanoTime();
         series.score();
         long nanos = System.nanoTime() - t0;
+        forwardAll(entries, trigger, nanos, new RowStep() {
+            @Override
+            public Rendered render(int i, PendingBatch.Entry e) {
+                SeriesScoring.Admission a = series.admission(i);
+                if (a.deadLettered()) {
+                    deadLetter(e, a.reason(), a.detail(), a.feature(), meta);
+                    return null;
+                }
+                int r = a.row();
+                if (series.failure(r) != null) {
+                    deadLetter(e, series.failureReason(r), series.failure(r), null, meta);
+                    return null;
+                }
+                SeriesScoring.Judged j = series.judge(r);
+                try {
+                    return new Rendered(j.score(), renderWindowed(e, j, meta), null, j);
+                } catch (OutputTooLargeException | RuntimeException failure) {
+                    renderFailed(e, failure, meta);
+                    return null;
+                }
+            }
+
+            @Override
+            public void incident(PendingBatch.Entry e, Rendered r) {
+                incidents.windowed(e, meta, r.judged(), r.out().pending());
+            }
+        }, series::finish);
+    }
+
+    /** What the shared forwarding loop needs of one kind of batch (per record or windowed). */
+    private interface RowStep {
+        /**
+         * Row {@code i}'s score and rendered outputs; null when the row went to the dead-letter topic instead (unscorable,
+         * or its outputs could not be rendered).
+         */
+        Rendered render(int i, PendingBatch.Entry e);
+
+        /** Incident mode only, after the row's outputs were forwarded: the incident routing's look at it. */
+        void incident(PendingBatch.Entry e, Rendered r);
+    }
+
+    /** A scored row: its score, outputs, and the per-record row or windowed judgement it came from (the other null). */
+    private record Rendered(float score, Outputs out, ScoredBatch.Row row, SeriesScoring.Judged judged) {
+    }
+
+    /** The scores of a forwarded batch's scored records ({@code scores[0..count)}). */
+    private record Tally(float[] scores, int count) {
+    }
+
+    /**
+     * The one loop over a scored batch, for both kinds: each row is dead-lettered or rendered and forwarded in row
+     * order, scores and anomalies are tallied, then the incident routing ends its batch, {@code beforeCount} runs (the
+     * windowed batch writes its entity states), and only then are the batch's records counted in, once, with one meter
+     * update for the batch.
+     */
+    private Tally forwardAll(List<PendingBatch.Entry> entries, BatchTrigger trigger, long inferenceNanos, RowStep step,
+                             Runnable beforeCount) {
         float[] scored = new float[entries.size()];
         int scoredCount = 0;
         int anomalies = 0;
         for (int i = 0; i < entries.size(); i++) {
             PendingBatch.Entry e = entries.get(i);
             enterContext(e);
-            SeriesScoring.Admission a = series.admission(i);
-            if (a.deadLettered()) {
-                deadLetter(e, a.reason(), a.detail(), a.feature(), meta);
+            Rendered r = step.render(i, e);
+            if (r == null) {
                 continue;
             }
-            int r = a.row();
-            if (series.failure(r) != null) {
-                deadLetter(e, series.failureReason(r), series.failure(r), null, meta);
-                continue;
-            }
-            SeriesScoring.Judged j = series.judge(r);
-            Outputs out;
-            try {
-                out = renderWindowed(e, j, meta);
-            } catch (OutputTooLargeException | RuntimeException failure) {
-                renderFailed(e, failure, meta);
-                continue;
-            }
-            scored[scoredCount++] = Float.isFinite(j.score()) ? j.score() : Float.MAX_VALUE;
-            if (out.anomaly()) {
+            scored[scoredCount++] = Float.isFinite(r.score()) ? r.score() : Float.MAX_VALUE;
+            if (r.out().anomaly()) {
                 anomalies++;
             }
-            forward(e.record(), out);
+            forward(e.record(), r.out());
             if (incidents != null) {
-                incidents.windowed(e, meta, j, out.pending());
+                step.incident(e, r);
             }
         }
         if (incidents != null) {
             incidents.endBatch();
         }
-        series.finish();
+        beforeCount.run();
         countIn(entries);
-        metrics.scoredBatch(trigger, scored, scoredCount, nanos, anomalies);
+        metrics.scoredBatch(trigger, scored, scoredCount, inferenceNanos, anomalies);
+        return new Tally(scored, scoredCount);
     }
 
     /**
