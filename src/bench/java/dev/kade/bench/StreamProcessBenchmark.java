@@ -340,6 +340,13 @@ public final class StreamProcessBenchmark {
                 long tFirst = 0;
                 long cpuFirst = 0;
                 long[] threadsFirst = null;
+                Map<String, Long> byThreadFirst = null;
+                // the second half of the output: the JIT has compiled the hot paths by then, as in a pod that has run a while
+                long half = o.records() / 2;
+                long tHalf = 0;
+                long cpuHalf = 0;
+                long[] threadsHalf = null;
+                Map<String, Long> byThreadHalf = null;
                 long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
                 while (true) {
                     var records = consumer.poll(Duration.ofMillis(5));
@@ -362,12 +369,28 @@ public final class StreamProcessBenchmark {
                             cpuFirst = cpu;
                             threadsFirst = child.jitAndGcTicks();
                             brokerFirst = broker.cpuTicks();
+                            byThreadFirst = ThreadCpu.byGroup(child.process().pid());
+                        }
+                        if (count == half) {
+                            tHalf = now;
+                            cpuHalf = cpu;
+                            threadsHalf = child.jitAndGcTicks();
+                            byThreadHalf = ThreadCpu.byGroup(child.process().pid());
                         }
                         if (END_KEY.equals(new String(r.key(), StandardCharsets.UTF_8))) {
                             if (count != o.records()) {
                                 throw new IllegalStateException(app.label + " wrote " + count + " outputs for " + o.records() + " inputs");
                             }
                             long[] threadsLast = child.jitAndGcTicks();
+                            Map<String, Long> byThreadLast = ThreadCpu.byGroup(child.process().pid());
+                            log("%s %s %s CPU by thread over the interval (µs/record): %s", prefix, app.label, g.streamsValue(),
+                                    ThreadCpu.describe(byThreadFirst, byThreadLast, count - 1));
+                            long secondHalf = count - half;
+                            log("%s %s %s second half (outputs %,d..%,d): %,.0f records/s, %.2f µs CPU/record (%.2f without JIT); "
+                                    + "by thread: %s", prefix, app.label, g.streamsValue(), half, count, secondHalf / ((now - tHalf) / 1e9),
+                                    (cpu - cpuHalf) * 1e6 / ThreadCpu.TICKS / secondHalf,
+                                    (cpu - cpuHalf - (threadsLast[0] - threadsHalf[0])) * 1e6 / ThreadCpu.TICKS / secondHalf,
+                                    ThreadCpu.describe(byThreadHalf, byThreadLast, secondHalf));
                             return new Run(round, app, g, count - 1, (now - tFirst) / 1e9, (cpu - cpuFirst) / (double) BenchProcess.TICKS,
                                     (threadsLast[0] - threadsFirst[0]) / (double) BenchProcess.TICKS,
                                     (threadsLast[1] - threadsFirst[1]) / (double) BenchProcess.TICKS,

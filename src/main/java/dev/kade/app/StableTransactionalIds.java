@@ -5,15 +5,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.KafkaClientSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,9 +27,9 @@ import org.slf4j.LoggerFactory;
  * live instances (two members with one id would fence each other in the group anyway) and the same after
  * a container restart. Without one, Streams' own ids are kept.
  *
- * <p>Public so that the batching tests (BatchCommitIT) run exactly-once through the clients production uses.
+ * <p>Every other client is made as {@link ByteArrayClients} makes it. Public so that the batching tests (BatchCommitIT) run exactly-once through the clients production uses.
  */
-public final class StableTransactionalIds implements KafkaClientSupplier {
+public final class StableTransactionalIds extends ByteArrayClients {
     private static final Logger LOG = LoggerFactory.getLogger(StableTransactionalIds.class);
     private static final Pattern STREAMS_ID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}-(\\d+)");
 
@@ -59,11 +52,6 @@ public final class StableTransactionalIds implements KafkaClientSupplier {
     }
 
     @Override
-    public Admin getAdmin(Map<String, Object> config) {
-        return Admin.create(config);
-    }
-
-    @Override
     public Producer<byte[], byte[]> getProducer(Map<String, Object> config) {
         Object id = config.get(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
         Map<String, Object> c = config;
@@ -75,21 +63,6 @@ public final class StableTransactionalIds implements KafkaClientSupplier {
                 LOG.info("transactional.id {} (stable across restarts; Streams proposed {})", stable, s);
             }
         }
-        return new KafkaProducer<>(c, new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
-    @Override
-    public Consumer<byte[], byte[]> getConsumer(Map<String, Object> config) {
-        return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    }
-
-    @Override
-    public Consumer<byte[], byte[]> getRestoreConsumer(Map<String, Object> config) {
-        return getConsumer(config);
-    }
-
-    @Override
-    public Consumer<byte[], byte[]> getGlobalConsumer(Map<String, Object> config) {
-        return getConsumer(config);
+        return super.getProducer(c);
     }
 }

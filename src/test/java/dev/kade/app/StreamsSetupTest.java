@@ -35,6 +35,20 @@ class StreamsSetupTest {
     }
 
     @Test
+    void producerBatchesAre64KiBUnlessTheUserSetsBatchSize() {
+        assertThat(StreamsSetup.properties(config(Map.of())).get("producer.batch.size")).isEqualTo("65536");
+        // the producer reads what Kafka Streams gives it: the prefixed default, not the client's 16 KiB
+        Map<String, Object> producer = new StreamsConfig(StreamsSetup.properties(config(Map.of())))
+                .getProducerConfigs("client");
+        assertThat(producer.get("batch.size")).isEqualTo("65536");
+        Properties plain = StreamsSetup.properties(config(Map.of("kafka.batch.size", "32768")));
+        assertThat(plain.get("producer.batch.size")).isNull();
+        assertThat(new StreamsConfig(plain).getProducerConfigs("client").get("batch.size")).isEqualTo("32768");
+        assertThat(StreamsSetup.properties(config(Map.of("kafka.producer.batch.size", "1000"))).get("producer.batch.size"))
+                .isEqualTo("1000");
+    }
+
+    @Test
     void outputMaxBytesWinsAndIsValidatedNamingTheKey() {
         assertThat(StreamsSetup.topology(config(Map.of("output.max.bytes", "65536"))).limits().maxBytes()).isEqualTo(65_536);
         assertThatThrownBy(() -> config(Map.of("output.max.bytes", "100")))

@@ -1,5 +1,6 @@
 package dev.kade.stream;
 
+import dev.kade.app.ByteArrayClients;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -10,12 +11,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaClientSupplier;
 
 /**
@@ -36,7 +33,7 @@ final class CommitGuard implements KafkaClientSupplier {
 
     /** Starts watching the scoring batches ({@link LiveBatches}) so that commits can be checked against them. */
     CommitGuard() {
-        this(new PlainClients(), java.util.Collections.synchronizedList(new ArrayList<>()), new AtomicInteger(), new AtomicInteger());
+        this(new ByteArrayClients(), java.util.Collections.synchronizedList(new ArrayList<>()), new AtomicInteger(), new AtomicInteger());
     }
 
     private CommitGuard(KafkaClientSupplier clients, List<String> violations, AtomicInteger commitsChecked,
@@ -157,33 +154,5 @@ final class CommitGuard implements KafkaClientSupplier {
                 throw e.getCause();
             }
         });
-    }
-
-    /** Plain clients, as Kafka Streams' default supplier makes them. */
-    private static final class PlainClients implements KafkaClientSupplier {
-        @Override
-        public Admin getAdmin(Map<String, Object> config) {
-            return Admin.create(config);
-        }
-
-        @Override
-        public Producer<byte[], byte[]> getProducer(Map<String, Object> config) {
-            return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
-        }
-
-        @Override
-        public Consumer<byte[], byte[]> getConsumer(Map<String, Object> config) {
-            return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        }
-
-        @Override
-        public Consumer<byte[], byte[]> getRestoreConsumer(Map<String, Object> config) {
-            return getConsumer(config);
-        }
-
-        @Override
-        public Consumer<byte[], byte[]> getGlobalConsumer(Map<String, Object> config) {
-            return getConsumer(config);
-        }
     }
 }
