@@ -27,7 +27,7 @@ class InputKeysTest {
 
     @Test
     void anUnknownFormatOrAUrlThatIsNotHttpIsRefused() {
-        assertThatThrownBy(() -> with("input.format", "protobuf")).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> with("input.format", "thrift")).isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("input.format");
         assertThatThrownBy(() -> with("input.format", "avro", "schema.registry.url", "r:8081"))
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("schema.registry.url");
