@@ -423,6 +423,7 @@ public final class KadeMetrics implements MeterBinder {
         loadedAt.set(loadedAtTime.toEpochMilli() / 1000.0);
         // the serving model's precision exists from its first load: NaN (0 of 0) until one of its incidents is labelled
         feedback.servingModel(metadata.version());
+        budgetMeters().servingModel(metadata.version()); // NaN without a budget
         Gauge next = Gauge.builder(MODEL_INFO, () -> 1.0).description("Serving model: 1 for the version and kind that scores records")
                 .tags(common).tag("version", metadata.version()).tag("kind", metadata.kind().label()).register(r);
         Gauge previous = modelInfo.getAndSet(next);
@@ -532,6 +533,10 @@ public final class KadeMetrics implements MeterBinder {
 
     /** A task's alert budget derived {@code threshold} (its median over its entities) for {@code model}. */
     public void budgetThreshold(String task, String model, double threshold) {
+        budgetMeters().threshold(task, model, threshold);
+    }
+
+    private BudgetMeters budgetMeters() {
         BudgetMeters b = budget;
         if (b == null) {
             synchronized (this) {
@@ -541,7 +546,7 @@ public final class KadeMetrics implements MeterBinder {
                 b = budget;
             }
         }
-        b.threshold(task, model, threshold);
+        return b;
     }
 
     /** A task with an alert budget closed: it no longer reports. */

@@ -91,7 +91,7 @@ class KadeMetricsTest {
                 "kade_series_entities", "kade_series_state_bytes", "kade_series_new_entities_total",
                 "kade_series_warmups_total", "kade_series_imputed_total", "kade_series_late_total", "kade_series_gaps_total",
                 "kade_series_expired_total", "kade_incident_events_total", "kade_incidents_open", "kade_incident_muted_total",
-                "kade_output_context_cuts_total", "kade_model_promotions_total", "kade_feedback_labels", "kade_feedback_precision",
+                "kade_output_context_cuts_total", "kade_model_promotions_total", "kade_feedback_labels", "kade_feedback_precision", "kade_alert_budget_threshold",
                 // the shadow's meters exist without a shadow (ShadowMetersTest), all but kade_shadow_info
                 "kade_shadow_alerts_total", "kade_shadow_loads_total", "kade_shadow_records_scored_total",
                 "kade_shadow_paired_alerts", "kade_shadow_paired_records", "kade_shadow_failures_total",
@@ -145,6 +145,18 @@ class KadeMetricsTest {
         m.modelServing(model("v1", 1.5), Instant.ofEpochSecond(1_700_000_000));
         assertThat(registry.scrape()).as("0 labelled of 0: precision unknown, not 0 or 1")
                 .contains("kade_feedback_precision{application=\"kade-test\",model=\"v1\"} NaN");
+    }
+
+    @Test
+    void theServingModelsBudgetThresholdExistsFromItsLoadAsNaNUntilATaskDerivesOne() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        KadeMetrics m = new KadeMetrics("kade-test");
+        m.bindTo(registry);
+        m.modelServing(model("v1", 1.5), Instant.ofEpochSecond(1_700_000_000));
+        assertThat(registry.scrape()).as("no budget: the series exists (dashboards find it) and reads NaN")
+                .contains("kade_alert_budget_threshold{application=\"kade-test\",model=\"v1\"} NaN");
+        m.budgetThreshold("0_0", "v1", 4.0);
+        assertThat(registry.scrape()).contains("kade_alert_budget_threshold{application=\"kade-test\",model=\"v1\"} 4.0");
     }
 
     @Test
