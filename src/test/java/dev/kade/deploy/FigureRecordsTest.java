@@ -34,8 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FigureRecordsTest {
     /** The pages that report measured figures. */
-    static final List<String> FIGURE_PAGES = List.of("docs/performance.md", "docs/quality.md", "docs/time-series.md",
-            "docs/operations.md", "docs/training.md");
+    static final List<String> FIGURE_PAGES = List.of("README.md", "docs/performance.md", "docs/quality.md",
+            "docs/time-series.md", "docs/operations.md", "docs/training.md", "docs/alerting.md", "docs/model-lifecycle.md",
+            "docs/input-formats.md", "docs/demo.md", "docs/output-formats.md", "docs/configuration.md",
+            "docs/model-contract.md", "docs/deploy-notes.md", "docs/runbooks.md", "docs/architecture.md");
     static final Pattern RECORD = Pattern.compile(
             "<!-- measured: commit=([0-9a-f]{7,40}) paths=(\\S+) command=(.+?)( historical)? -->");
     private static final Pattern FIGURE_CELL = Pattern.compile(
