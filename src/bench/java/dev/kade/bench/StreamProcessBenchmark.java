@@ -115,7 +115,7 @@ public final class StreamProcessBenchmark {
      */
     record Options(int records, int rounds, List<ProcessingGuarantee> guarantees, Path kadeJar, String classPath,
                    List<String> jvmArgs, List<String> kadeJvmArgs, String commit, Windowed windowed,
-                   Map<String, String> kadeSettings, Map<String, String> variantSettings) {
+                   Map<String, String> kadeSettings, Map<String, String> variantSettings, ServedModel model) {
         String name() {
             return windowed == null ? "stream-process" : "series-stream";
         }
@@ -137,8 +137,8 @@ public final class StreamProcessBenchmark {
     public static void main(String[] args) throws Exception {
         Options o = options(args);
         String machine = machine();
-        log("machine: %s; commit %s; %,d records, %d rounds, %s", machine, o.commit(), o.records(), o.rounds(),
-                o.guarantees());
+        log("machine: %s; commit %s; %,d records, %d rounds, %s, model %s", machine, o.commit(), o.records(), o.rounds(),
+                o.guarantees(), o.windowed() == null ? o.model().label : "windowed AE");
         if (!o.kadeSettings().isEmpty()) {
             log("kade's own settings (the pass-through keeps the defaults): %s", o.kadeSettings());
         }
@@ -149,9 +149,14 @@ public final class StreamProcessBenchmark {
         long t0 = System.nanoTime();
         Path model;
         if (o.windowed() == null) {
-            model = dir.resolve("shuttle-ae.onnx");
+            model = dir.resolve("shuttle-" + o.model().label + ".onnx");
             DataSet train = DataSetReader.readResource(DemoData.TRAIN_RESOURCE, DataSetReader.Options.defaults());
-            OnnxExporter.export(new Trainer().train(train, TrainConfig.defaults(ModelKind.AE), ProgressListener.NONE), model);
+            if (o.model() == ServedModel.AE) {
+                OnnxExporter.export(new Trainer().train(train, TrainConfig.defaults(ModelKind.AE), ProgressListener.NONE), model);
+            } else {
+                OnnxExporter.export(new Trainer().trainEnsemble(train, dev.kade.train.TrainKind.MIX.defaults().build(), ProgressListener.NONE),
+                        model);
+            }
             if (SHADOW) {
                 OnnxExporter.export(new Trainer().train(train, TrainConfig.defaults(ModelKind.AE).withSeed(7), ProgressListener.NONE),
                         shadowModel(model));
@@ -159,7 +164,7 @@ public final class StreamProcessBenchmark {
         } else {
             model = trainWindowed(o, dir);
         }
-        log("%s trained in %.1f s", o.windowed() == null ? "AE" : "windowed AE (W=32, F=1)", (System.nanoTime() - t0) / 1e9);
+        log("%s trained in %.1f s", o.windowed() == null ? o.model().label : "windowed AE (W=32, F=1)", (System.nanoTime() - t0) / 1e9);
         Restore restore = null;
         String restoreApp = null;
         List<Run> runs = new ArrayList<>();
@@ -227,6 +232,7 @@ public final class StreamProcessBenchmark {
         List<ProcessingGuarantee> guarantees = List.of(ProcessingGuarantee.AT_LEAST_ONCE, ProcessingGuarantee.EXACTLY_ONCE_V2);
         Map<String, String> kadeSettings = new LinkedHashMap<>();
         Map<String, String> variantSettings = new LinkedHashMap<>();
+        ServedModel served = ServedModel.AE;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--records" -> records = Integer.parseInt(args[++i]);
@@ -237,6 +243,8 @@ public final class StreamProcessBenchmark {
                     full = true;
                 }
                 case "--windowed" -> windowed = true;
+                // the model kade serves (not windowed): one AE (kade train --kind ae), or kade train's default ensemble
+                case "--model" -> served = ServedModel.of(args[++i]);
                 case "--entities" -> entities = Integer.parseInt(args[++i]);
                 // a setting of kade's process only (the pass-through keeps the defaults), e.g. to measure a
                 // producer setting: --kade-setting kafka.producer.compression.type=lz4
@@ -248,7 +256,7 @@ public final class StreamProcessBenchmark {
                         .map(s -> ProcessingGuarantee.valueOf(s.trim().toUpperCase(Locale.ROOT))).toList();
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + " (known: --records N, --rounds N, --full, --guarantees at_least_once,exactly_once_v2, --windowed, "
-                        + "--entities N, --records-per-entity N, --kade-setting KEY=VALUE, --variant-setting KEY=VALUE)");
+                        + "--entities N, --records-per-entity N, --kade-setting KEY=VALUE, --variant-setting KEY=VALUE, --model ae|default)");
             }
         }
         Windowed w = null;
@@ -260,6 +268,9 @@ public final class StreamProcessBenchmark {
             w = new Windowed(entities, perEntity);
             records = entities * perEntity;
         }
+        if (windowed && served != ServedModel.AE) {
+            throw new IllegalArgumentException("--model applies to the per-record benchmark, not --windowed (W=32, F=1 AE)");
+        }
         if (records < 1000 || rounds < 1) {
             throw new IllegalArgumentException("--records must be at least 1000 and --rounds at least 1");
         }
@@ -269,7 +280,29 @@ public final class StreamProcessBenchmark {
         }
         return new Options(records, rounds, guarantees, jar, System.getProperty("java.class.path"), words("kade.bench.jvmArgs"),
                 words("kade.bench.kadeJvmArgs"), System.getProperty("kade.bench.commit", "unknown"), w, Map.copyOf(kadeSettings),
-                Map.copyOf(variantSettings));
+                Map.copyOf(variantSettings), served);
+    }
+
+    /** The model kade serves in the per-record benchmark. */
+    enum ServedModel {
+        /** One AE, {@code kade train --kind ae}'s defaults: the figure issue 18's 1.5x target is about. */
+        AE("ae"),
+        /** {@code kade train}'s default ensemble ({@code --kind mix}): issue 18's 1.7x target. */
+        DEFAULT("default-ensemble");
+
+        final String label;
+
+        ServedModel(String label) {
+            this.label = label;
+        }
+
+        static ServedModel of(String s) {
+            return switch (s) {
+                case "ae" -> AE;
+                case "default" -> DEFAULT;
+                default -> throw new IllegalArgumentException("--model takes ae or default, not " + s);
+            };
+        }
     }
 
     private static void setting(Map<String, String> into, String option, String kv) {
@@ -684,7 +717,7 @@ public final class StreamProcessBenchmark {
 
     private static String json(List<Run> runs, Options o, String machine, Restore restore) {
         ObjectNode root = JSON.createObjectNode().put("benchmark", o.name()).put("commit", o.commit())
-                .put("machine", machine).put("records", o.records()).put("rounds", o.rounds()).put("partitions", 1)
+                .put("machine", machine).put("records", o.records()).put("model", o.windowed() == null ? o.model().label : "windowed-ae").put("rounds", o.rounds()).put("partitions", 1)
                 .put("stream_threads", 1);
         if (!o.kadeSettings().isEmpty()) {
             ObjectNode ks = root.putObject("kade_settings");
