@@ -28,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AvroTopologyTest {
     private static final int ID = 7;
+    private static final RegistryScenario.Encoder AVRO = (cpu, memoryUsed, latencyMs, host) ->
+            AvroRecords.framed(ID, AvroRecords.metric(cpu, memoryUsed, latencyMs, host));
 
     @TempDir
     Path dir;
@@ -45,24 +47,17 @@ class AvroTopologyTest {
 
     @AfterEach
     void close() {
-        if (kade != null) {
-            kade.close();
-        }
-        registry.close();
-    }
-
-    private static byte[] avro(double cpu, double memoryUsed, Double latencyMs, String host) {
-        return AvroRecords.framed(ID, AvroRecords.metric(cpu, memoryUsed, latencyMs, host));
+        RegistryScenario.close(kade, registry);
     }
 
     private static byte[] normal(double base) {
-        return avro(base, base, base, "h1");
+        return AVRO.normal(base);
     }
 
     @Test
     void avroRecordsAreScoredAsTheirJsonWouldBeAndTheAnomalyAlertsWithNestedAndUnionFieldsAsFeatures() throws Exception {
         start(Map.of("output.fields.copy", "host"));
-        RegistryScenario.assertScoredAsJsonAndTheAnomalyAlerts(kade, registry, AvroTopologyTest::avro);
+        RegistryScenario.assertScoredAsJsonAndTheAnomalyAlerts(kade, registry, AVRO);
     }
 
     @Test

@@ -33,6 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ProtobufTopologyTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int ID = 12;
+    private static final RegistryScenario.Encoder PROTOBUF = (cpu, memoryUsed, latencyMs, host) ->
+            ProtobufRecords.framed(ID, ProtobufRecords.metric(cpu, memoryUsed, latencyMs, host));
 
     @TempDir
     Path dir;
@@ -54,24 +56,17 @@ class ProtobufTopologyTest {
 
     @AfterEach
     void close() {
-        if (kade != null) {
-            kade.close();
-        }
-        registry.close();
-    }
-
-    private static byte[] protobuf(double cpu, double memoryUsed, Double latencyMs, String host) {
-        return ProtobufRecords.framed(ID, ProtobufRecords.metric(cpu, memoryUsed, latencyMs, host));
+        RegistryScenario.close(kade, registry);
     }
 
     private static byte[] normal(double base) {
-        return protobuf(base, base, base, "h1");
+        return PROTOBUF.normal(base);
     }
 
     @Test
     void protobufRecordsAreScoredAsTheirJsonWouldBeAndTheAnomalyAlertsWithANestedMessageFieldAsAFeature() throws Exception {
         start(Map.of("output.fields.copy", "host,note"));
-        JsonNode alert = RegistryScenario.assertScoredAsJsonAndTheAnomalyAlerts(kade, registry, ProtobufTopologyTest::protobuf);
+        JsonNode alert = RegistryScenario.assertScoredAsJsonAndTheAnomalyAlerts(kade, registry, PROTOBUF);
         assertThat(alert.get("context").get("note").asText()).as("a oneof's set branch").isEqualTo("oneof branch");
     }
 

@@ -44,6 +44,11 @@ final class RegistryScenario {
     @FunctionalInterface
     interface Encoder {
         byte[] encode(double cpu, double memoryUsed, Double latencyMs, String host);
+
+        /** A normal record: every feature {@code base}, host {@code h1}. */
+        default byte[] normal(double base) {
+            return encode(base, base, base, "h1");
+        }
     }
 
     /**
@@ -56,6 +61,14 @@ final class RegistryScenario {
                 "schema.registry.retry.backoff.ms", "10", "schema.registry.request.timeout.ms", "1000"));
         m.putAll(extra);
         return ScoringDriver.start(dir, m, features);
+    }
+
+    /** Closes the test's driver (if it started one) and its registry. */
+    static void close(ScoringDriver kade, RegistryStandIn registry) {
+        if (kade != null) {
+            kade.close();
+        }
+        registry.close();
     }
 
     static byte[] bytes(String s) {
@@ -76,8 +89,7 @@ final class RegistryScenario {
     static JsonNode assertScoredAsJsonAndTheAnomalyAlerts(ScoringDriver kade, RegistryStandIn registry, Encoder encoder)
             throws IOException {
         for (int i = 0; i < 10; i++) {
-            double base = 2 + i * 0.5;
-            kade.in.pipeInput(bytes("n" + i), encoder.encode(base, base, base, "h1"));
+            kade.in.pipeInput(bytes("n" + i), encoder.normal(2 + i * 0.5));
         }
         kade.in.pipeInput(bytes("odd"), encoder.encode(2, 2, 2 + TestModels.ANOMALY_OFFSET, "web-7"));
         assertThat(kade.scores.readValuesToList()).hasSize(11);
