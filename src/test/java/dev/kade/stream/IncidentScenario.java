@@ -13,11 +13,11 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * What the incident-path broker tests ({@link IncidentIT}, {@link MuteIT}, {@link FeedbackIT}) share: a real
- * {@link ScoringApp}'s settings in {@code alerts.mode=incident} (incidents per record key, a 60 s quiet time) under
- * {@code exactly_once_v2} with a 100 ms commit interval, topics named by a prefix as in {@link ScoringScenario}
- * ({@code PREFIX-in}, {@code -alerts}, {@code -dlq}), the compacted control topics they read, and input records on one
- * partition.
+ * What the incident-path broker tests ({@link IncidentIT}, {@link MuteIT}, {@link FeedbackIT}, {@link BudgetIT})
+ * share: a real {@link ScoringApp}'s settings in {@code alerts.mode=incident} (incidents per record key, a 60 s quiet
+ * time) under {@code exactly_once_v2} with a 100 ms commit interval, topics named by a prefix as in
+ * {@link ScoringScenario} ({@code PREFIX-in}, {@code -alerts}, {@code -dlq}), the compacted control topics they read,
+ * and input records on one partition.
  */
 final class IncidentScenario {
     private IncidentScenario() {
