@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,13 +20,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.tribuo.util.onnx.ONNXContext;
 import org.tribuo.util.onnx.ONNXInitializer;
@@ -112,9 +107,9 @@ public final class AlertsBenchmark {
             Map<String, String> mutes = Map.of("alerts.mute.topic", MUTE_TOPIC, "alerts.mute.schedules", RECURRING_SCHEDULE);
             long[] muted = new long[1];
             long anomalies = runKade(bootstrap, "record", "record", model, dir, records, "", Map.of(), muted);
-            List<JsonNode> perRecord = consume(bootstrap, "alerts-record");
+            List<JsonNode> perRecord = AlertRuns.consume(bootstrap, "alerts-record");
             long incidentAnomalies = runKade(bootstrap, "incident", "incident", model, dir, records, "", mutes, muted);
-            List<JsonNode> events = consume(bootstrap, "alerts-incident");
+            List<JsonNode> events = AlertRuns.consume(bootstrap, "alerts-incident");
 
             Map<String, Long> byEvent = new LinkedHashMap<>();
             events.forEach(e -> byEvent.merge(e.get("event").asText(), 1L, Long::sum));
@@ -150,7 +145,7 @@ public final class AlertsBenchmark {
             Map<String, String> shortQuiet = new HashMap<>(mutes);
             shortQuiet.put("alerts.incident.quiet.ms", Long.toString(FEEDBACK_QUIET_MS));
             runKade(bootstrap, "incident", "feedback-before", model, dir, records, "", shortQuiet, new long[1]);
-            List<JsonNode> openedBefore = opened(consume(bootstrap, "alerts-feedback-before"));
+            List<JsonNode> openedBefore = opened(AlertRuns.consume(bootstrap, "alerts-feedback-before"));
             long noisyBefore = openedBefore.stream().filter(e -> e.get("entity").asText().equals("host-" + NOISY)).count();
             List<String> labelled = openedBefore.stream().filter(e -> e.get("entity").asText().equals("host-" + NOISY)).limit(3)
                     .map(e -> e.get("incident_id").asText()).toList();
@@ -158,7 +153,7 @@ public final class AlertsBenchmark {
             Map<String, String> withFeedback = new HashMap<>(shortQuiet);
             withFeedback.put("alerts.feedback.topic", FEEDBACK_TOPIC);
             runKade(bootstrap, "incident", "feedback-after", model, dir, records, "", withFeedback, new long[1]);
-            List<JsonNode> openedAfter = opened(consume(bootstrap, "alerts-feedback-after"));
+            List<JsonNode> openedAfter = opened(AlertRuns.consume(bootstrap, "alerts-feedback-after"));
             long noisyAfter = openedAfter.stream().filter(e -> e.get("entity").asText().equals("host-" + NOISY)).count();
             int foundBefore = found(openedBefore, t0, periodMs);
             int foundAfter = found(openedAfter, t0, periodMs);
@@ -296,39 +291,13 @@ public final class AlertsBenchmark {
      */
     private static long runKade(String bootstrap, String mode, String name, Path model, Path dir, long records,
                                 String muteRules, Map<String, String> extra, long[] muted) throws Exception {
-        Map<String, String> m = new HashMap<>();
-        m.put("bootstrap.servers", bootstrap);
-        m.put("application.id", "bench-alerts-" + name);
-        m.put("input.topics", "alerts-in");
-        m.put("alert.topic", "alerts-" + name);
-        m.put("dead.letter.topic", "alerts-dlq-" + name);
-        m.put("model.path", model.toString());
-        m.put("processing.guarantee", "exactly_once_v2");
-        m.put("metrics.port", "0");
-        m.put("kafka.state.dir", dir.resolve("state-" + name).toString());
-        m.put("alerts.mode", mode);
-        m.put("alerts.incident.entity", "key");
+        Map<String, String> m = AlertRuns.settings(bootstrap, "bench-alerts-" + name, "alerts-in", "alerts-" + name,
+                "alerts-dlq-" + name, model, dir.resolve("state-" + name), mode);
         m.put("alerts.mute.rules", muteRules);
         m.putAll(extra);
         long t = System.nanoTime();
         try (ScoringApp app = ScoringApp.start(KadeConfig.fromMap(m))) {
-            if (!app.awaitReady(Duration.ofSeconds(120))) {
-                throw new IllegalStateException("kade (" + mode + ") did not become ready");
-            }
-            long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
-            while (app.counts().in() < records) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("kade (" + mode + ") read " + app.counts().in() + " of " + records);
-                }
-                Thread.sleep(200);
-            }
-            var c = app.counts();
-            if (c.scored() + c.deadLettered() != records) {
-                throw new IllegalStateException("in != scored + dead-lettered: " + c);
-            }
-            log("alerts.mode=%s: %,d records scored in %.1f s, %,d anomalous", mode, c.scored(), (System.nanoTime() - t) / 1e9,
-                    c.anomalies());
-            Thread.sleep(1000); // the last commit
+            var c = AlertRuns.awaitCounted(app, mode, "alerts.mode=" + mode, records, t);
             String scrape = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                     java.net.URI.create("http://127.0.0.1:" + app.metricsPort() + "/metrics")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString()).body();
@@ -370,25 +339,6 @@ public final class AlertsBenchmark {
             }
             producer.flush();
         }
-    }
-
-    /** Every committed record of a topic, read until none has come for 5 s. */
-    private static List<JsonNode> consume(String bootstrap, String topic) throws IOException {
-        List<JsonNode> out = new ArrayList<>();
-        Map<String, Object> p = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG,
-                "bench-read-" + topic, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            c.subscribe(List.of(topic));
-            long last = System.nanoTime();
-            while (System.nanoTime() - last < Duration.ofSeconds(5).toNanos()) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(300))) {
-                    out.add(JSON.readTree(r.value()));
-                    last = System.nanoTime();
-                }
-            }
-        }
-        return out;
     }
 
     /**

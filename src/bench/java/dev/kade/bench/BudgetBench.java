@@ -13,22 +13,14 @@ import dev.kade.model.ServableModel;
 import dev.kade.onnx.OnnxModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -132,18 +124,8 @@ final class BudgetBench {
     }
 
     private static KadeConfig config(String bootstrap, String name, Path model, Path dir, Map<String, String> extra) {
-        Map<String, String> m = new HashMap<>();
-        m.put("bootstrap.servers", bootstrap);
-        m.put("application.id", "bench-budget-" + name);
-        m.put("input.topics", "budget-in");
-        m.put("alert.topic", "budget-alerts-" + name);
-        m.put("dead.letter.topic", "budget-dlq-" + name);
-        m.put("model.path", model.toString());
-        m.put("processing.guarantee", "exactly_once_v2");
-        m.put("metrics.port", "0");
-        m.put("kafka.state.dir", dir.resolve("state-budget-" + name).toString());
-        m.put("alerts.mode", "incident");
-        m.put("alerts.incident.entity", "key");
+        Map<String, String> m = AlertRuns.settings(bootstrap, "bench-budget-" + name, "budget-in", "budget-alerts-" + name,
+                "budget-dlq-" + name, model, dir.resolve("state-budget-" + name), "incident");
         m.putAll(extra);
         return KadeConfig.fromMap(m);
     }
@@ -153,50 +135,15 @@ final class BudgetBench {
                                             Map<String, String> extra) throws Exception {
         long t = System.nanoTime();
         try (ScoringApp app = ScoringApp.start(config(bootstrap, name, model, dir, extra))) {
-            if (!app.awaitReady(Duration.ofSeconds(120))) {
-                throw new IllegalStateException("kade (" + name + ") did not become ready");
-            }
-            long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
-            while (app.counts().in() < records) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("kade (" + name + ") read " + app.counts().in() + " of " + records);
-                }
-                Thread.sleep(200);
-            }
-            var c = app.counts();
-            if (c.scored() + c.deadLettered() != records) {
-                throw new IllegalStateException("in != scored + dead-lettered: " + c);
-            }
-            log("budget run %s: %,d records scored in %.1f s, %,d anomalous", name, c.scored(), (System.nanoTime() - t) / 1e9,
-                    c.anomalies());
-            Thread.sleep(1000); // the last commit
+            AlertRuns.awaitCounted(app, name, "budget run " + name, records, t);
         }
         Map<String, Integer> opened = new TreeMap<>();
-        for (JsonNode e : consume(bootstrap, "budget-alerts-" + name)) {
+        for (JsonNode e : AlertRuns.consume(bootstrap, "budget-alerts-" + name)) {
             if (e.get("event").asText().equals("opened")) {
                 opened.merge(e.get("entity").asText(), 1, Integer::sum);
             }
         }
         return opened;
-    }
-
-    /** Every committed record of a topic, read until none has come for 5 s. */
-    private static List<JsonNode> consume(String bootstrap, String topic) throws Exception {
-        List<JsonNode> out = new ArrayList<>();
-        Map<String, Object> p = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG,
-                "bench-read-" + topic, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed");
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            c.subscribe(List.of(topic));
-            long last = System.nanoTime();
-            while (System.nanoTime() - last < Duration.ofSeconds(5).toNanos()) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(300))) {
-                    out.add(JSON.readTree(r.value()));
-                    last = System.nanoTime();
-                }
-            }
-        }
-        return out;
     }
 
     private static void log(String format, Object... args) {

@@ -189,6 +189,23 @@ public final class EntityStats {
     /** Writes {@link #toBytes()} at {@code b}'s position. */
     public void writeTo(ByteBuffer b) {
         b.put(FORMAT).putShort((short) mean.length).putLong(count);
+        putValues(b);
+    }
+
+    /**
+     * Writes the F means and F variances (float64), then the F minimums and F maximums (float32), with no header
+     * ({@code 24·F} bytes), at {@code b}'s position: the part of an entity state's compact form whose count and F
+     * the state's own header gives. Nothing is written before the first step ({@link #count()} 0: all are zero).
+     */
+    public void writeValuesTo(ByteBuffer b) {
+        if (count == 0) {
+            return;
+        }
+        putValues(b);
+    }
+
+    /** The F means and variances (float64), then the F minimums and maximums (float32): the tail of both forms. */
+    private void putValues(ByteBuffer b) {
         for (double m : mean) {
             b.putDouble(m);
         }
@@ -203,26 +220,20 @@ public final class EntityStats {
         }
     }
 
-    /**
-     * Writes the F means and F variances (float64), then the F minimums and F maximums (float32), with no header
-     * ({@code 24·F} bytes), at {@code b}'s position: the part of an entity state's compact form whose count and F
-     * the state's own header gives. Nothing is written before the first step ({@link #count()} 0: all are zero).
-     */
-    public void writeValuesTo(ByteBuffer b) {
-        if (count == 0) {
-            return;
+    /** Reads what {@link #putValues} wrote into this instance's arrays, advancing {@code b}. */
+    private void getValues(ByteBuffer b) {
+        int f = mean.length;
+        for (int j = 0; j < f; j++) {
+            mean[j] = b.getDouble();
         }
-        for (double m : mean) {
-            b.putDouble(m);
+        for (int j = 0; j < f; j++) {
+            var[j] = b.getDouble();
         }
-        for (double v : var) {
-            b.putDouble(v);
+        for (int j = 0; j < f; j++) {
+            min[j] = b.getFloat();
         }
-        for (float v : min) {
-            b.putFloat(v);
-        }
-        for (float v : max) {
-            b.putFloat(v);
+        for (int j = 0; j < f; j++) {
+            max[j] = b.getFloat();
         }
     }
 
@@ -241,19 +252,7 @@ public final class EntityStats {
         if (count == 0) {
             return s;
         }
-        int f = spec.features();
-        for (int j = 0; j < f; j++) {
-            s.mean[j] = b.getDouble();
-        }
-        for (int j = 0; j < f; j++) {
-            s.var[j] = b.getDouble();
-        }
-        for (int j = 0; j < f; j++) {
-            s.min[j] = b.getFloat();
-        }
-        for (int j = 0; j < f; j++) {
-            s.max[j] = b.getFloat();
-        }
+        s.getValues(b);
         return s;
     }
 
@@ -277,18 +276,7 @@ public final class EntityStats {
         }
         EntityStats s = new EntityStats(spec);
         s.count = n;
-        for (int j = 0; j < f; j++) {
-            s.mean[j] = b.getDouble();
-        }
-        for (int j = 0; j < f; j++) {
-            s.var[j] = b.getDouble();
-        }
-        for (int j = 0; j < f; j++) {
-            s.min[j] = b.getFloat();
-        }
-        for (int j = 0; j < f; j++) {
-            s.max[j] = b.getFloat();
-        }
+        s.getValues(b);
         return s;
     }
 

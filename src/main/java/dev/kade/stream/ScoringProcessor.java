@@ -95,6 +95,9 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     private final int[] deadLettered = new int[DeadLetterReason.values().length];
     /** Scores each per-record batch again with the shadow model, for metrics only; null without one. */
     private final ShadowScoring shadow;
+    /** How {@link #forwardAll} goes through a per-record batch and a windowed one. */
+    private final Rows recordRows = new RecordRows();
+    private final Rows windowRows = new WindowRows();
 
     ScoringProcessor(TopologyConfig config, ModelRegistry models, KadeMetrics metrics) {
         this(config, models, metrics, false);
@@ -297,46 +300,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         }
         ModelMetadata meta = model.metadata();
         float[] scored = new float[batch.readable()];
-        int scoredCount = 0;
-        int anomalies = 0;
-        for (int i = 0; i < batch.size(); i++) {
-            ScoredBatch.Row row = batch.row(i);
-            PendingBatch.Entry e = row.entry();
-            enterContext(e);
-            if (!row.scored()) {
-                ScoredBatch.DeadLetter d = row.deadLetter();
-                deadLetter(e, d.reason(), d.detail(), d.feature(), meta);
-                continue;
-            }
-            // +Infinity from finite features is the most anomalous record there is: an alert, not a dead letter
-            float score = batch.score(row);
-            Outputs out;
-            try {
-                out = render(row, score, meta);
-            } catch (OutputTooLargeException | RuntimeException failure) {
-                renderFailed(e, failure, meta);
-                continue;
-            }
-            scored[scoredCount++] = Float.isFinite(score) ? score : Float.MAX_VALUE;
-            if (out.anomaly()) {
-                anomalies++;
-            }
-            forward(e.record(), out);
-            if (shadow != null) {
-                shadow.forward(batch, row, e.record(), e.source(), context); // model.shadow.scores.topic, if set
-            }
-            if (incidents != null) {
-                incidents.perRecord(e, meta, score, out.anomaly(), out.muted(), batch.featureErrors(),
-                        batch.featureOffset(row), out.pending());
-            } else if (out.anomaly() && out.muted()) {
-                metrics.incidentMuted();
-            }
-        }
-        if (incidents != null) {
-            incidents.endBatch();
-        }
-        countIn(entries);
-        metrics.scoredBatch(trigger, scored, scoredCount, nanos, anomalies);
+        int scoredCount = forwardAll(entries, recordRows, meta, scored, trigger, nanos);
         metrics.drift(meta, scored, scoredCount, batch.features(), batch.readable());
     }
 
@@ -355,37 +319,46 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         if (shadow != null) {
             shadow.scoreWindows(series, meta);
         }
-        float[] scored = new float[entries.size()];
+        forwardAll(entries, windowRows, meta, new float[entries.size()], trigger, nanos);
+    }
+
+    /**
+     * The one forwarding loop of both kinds of batch, once they are scored: each record in arrival order, under its own
+     * record context, is dead-lettered or has all its outputs rendered and then forwarded (a record whose outputs cannot
+     * be rendered is dead-lettered alone), and goes on to the incident routing (in record mode a muted anomaly is
+     * counted here); then the batch ends and its records are counted. What differs between the kinds, {@code rows}
+     * does.
+     *
+     * @param scored filled with the scored records' scores ({@code +Infinity} as {@link Float#MAX_VALUE})
+     * @return how many records were scored
+     */
+    private int forwardAll(List<PendingBatch.Entry> entries, Rows rows, ModelMetadata meta, float[] scored,
+                           BatchTrigger trigger, long nanos) {
         int scoredCount = 0;
         int anomalies = 0;
         for (int i = 0; i < entries.size(); i++) {
             PendingBatch.Entry e = entries.get(i);
             enterContext(e);
-            SeriesScoring.Admission a = series.admission(i);
-            if (a.deadLettered()) {
-                deadLetter(e, a.reason(), a.detail(), a.feature(), meta);
+            if (!rows.select(i, e, meta)) {
                 continue;
             }
-            int r = a.row();
-            if (series.failure(r) != null) {
-                deadLetter(e, series.failureReason(r), series.failure(r), null, meta);
-                continue;
-            }
-            SeriesScoring.Judged j = series.judge(r);
+            // +Infinity from finite features is the most anomalous record there is: an alert, not a dead letter
+            float score = rows.score();
             Outputs out;
             try {
-                out = renderWindowed(e, j, meta);
+                out = rows.render(e, meta);
             } catch (OutputTooLargeException | RuntimeException failure) {
                 renderFailed(e, failure, meta);
                 continue;
             }
-            scored[scoredCount++] = Float.isFinite(j.score()) ? j.score() : Float.MAX_VALUE;
+            scored[scoredCount++] = Float.isFinite(score) ? score : Float.MAX_VALUE;
             if (out.anomaly()) {
                 anomalies++;
             }
             forward(e.record(), out);
+            rows.forwarded(e);
             if (incidents != null) {
-                incidents.windowed(e, meta, j, out.pending());
+                rows.route(e, meta, out);
             } else if (out.anomaly() && out.muted()) {
                 metrics.incidentMuted();
             }
@@ -393,9 +366,122 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         if (incidents != null) {
             incidents.endBatch();
         }
-        series.finish();
+        rows.finish();
         countIn(entries);
         metrics.scoredBatch(trigger, scored, scoredCount, nanos, anomalies);
+        return scoredCount;
+    }
+
+    /**
+     * What {@link #forwardAll} does differently for one kind of batch, one record at a time: {@link #select} it (false:
+     * it was dead-lettered), then its {@link #score}, {@link #render}, and after its outputs are forwarded
+     * {@link #forwarded} and {@link #route}. One instance per kind and processor, holding the selected record's row.
+     */
+    private abstract static class Rows {
+        /** Selects the batch's {@code i}th record {@code e}; dead-letters it and returns false when it has no score. */
+        abstract boolean select(int i, PendingBatch.Entry e, ModelMetadata meta);
+
+        /** The selected record's score. */
+        abstract float score();
+
+        /** All the selected record's outputs, rendered before any is forwarded. */
+        abstract Outputs render(PendingBatch.Entry e, ModelMetadata meta) throws OutputTooLargeException;
+
+        /** After the selected record's outputs are forwarded. */
+        void forwarded(PendingBatch.Entry e) {
+        }
+
+        /** The selected record to the incident routing ({@code alerts.mode=incident}). */
+        abstract void route(PendingBatch.Entry e, ModelMetadata meta, Outputs out);
+
+        /** After the batch's last record and the incidents' end of batch. */
+        void finish() {
+        }
+    }
+
+    /** A per-record batch: rows of {@link ScoredBatch}, scored in one model call; the shadow's scores follow each. */
+    private final class RecordRows extends Rows {
+        private ScoredBatch.Row row;
+        private float score;
+
+        @Override
+        boolean select(int i, PendingBatch.Entry e, ModelMetadata meta) {
+            row = batch.row(i);
+            if (!row.scored()) {
+                ScoredBatch.DeadLetter d = row.deadLetter();
+                deadLetter(e, d.reason(), d.detail(), d.feature(), meta);
+                return false;
+            }
+            score = batch.score(row);
+            return true;
+        }
+
+        @Override
+        float score() {
+            return score;
+        }
+
+        @Override
+        Outputs render(PendingBatch.Entry e, ModelMetadata meta) throws OutputTooLargeException {
+            return ScoringProcessor.this.render(row, score, meta);
+        }
+
+        @Override
+        void forwarded(PendingBatch.Entry e) {
+            if (shadow != null) {
+                shadow.forward(batch, row, e.record(), e.source(), context); // model.shadow.scores.topic, if set
+            }
+        }
+
+        @Override
+        void route(PendingBatch.Entry e, ModelMetadata meta, Outputs out) {
+            incidents.perRecord(e, meta, score, out.anomaly(), out.muted(), batch.featureErrors(),
+                    batch.featureOffset(row), out.pending());
+        }
+    }
+
+    /**
+     * A windowed batch: each record admitted into {@link SeriesScoring} (or dead-lettered at admission), its row judged
+     * against its entity's likelihood; the entity states are written once the batch is forwarded.
+     */
+    private final class WindowRows extends Rows {
+        private SeriesScoring.Judged judged;
+
+        @Override
+        boolean select(int i, PendingBatch.Entry e, ModelMetadata meta) {
+            SeriesScoring.Admission a = series.admission(i);
+            if (a.deadLettered()) {
+                deadLetter(e, a.reason(), a.detail(), a.feature(), meta);
+                return false;
+            }
+            int r = a.row();
+            if (series.failure(r) != null) {
+                deadLetter(e, series.failureReason(r), series.failure(r), null, meta);
+                return false;
+            }
+            judged = series.judge(r);
+            return true;
+        }
+
+        @Override
+        float score() {
+            return judged.score();
+        }
+
+        @Override
+        Outputs render(PendingBatch.Entry e, ModelMetadata meta) throws OutputTooLargeException {
+            return renderWindowed(e, judged, meta);
+        }
+
+        @Override
+        void route(PendingBatch.Entry e, ModelMetadata meta, Outputs out) {
+            incidents.windowed(e, meta, judged, out.pending());
+        }
+
+        @Override
+        void finish() {
+            series.finish();
+        }
     }
 
     /**

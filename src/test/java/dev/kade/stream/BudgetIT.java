@@ -18,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,20 +50,10 @@ class BudgetIT {
         String prefix = SharedKafka.unique("budget");
         String bootstrap = BROKER.bootstrapServers();
         ScoringScenario.createTopics(bootstrap, 2, prefix + "-in", prefix + "-alerts", prefix + "-dlq");
-        Path model = TestModels.writeModel(dir.resolve("model.onnx"), "it-v1");
-        Map<String, String> m = new HashMap<>();
-        m.put("bootstrap.servers", bootstrap);
-        m.put("application.id", prefix + "-app");
-        m.put("input.topics", prefix + "-in");
-        m.put("alert.topic", prefix + "-alerts");
-        m.put("dead.letter.topic", prefix + "-dlq");
-        m.put("model.path", model.toString());
-        m.put("metrics.port", "0");
-        m.put("processing.guarantee", "exactly_once_v2");
+        Map<String, String> m = IncidentScenario.settings(bootstrap, prefix, dir);
+        Path model = Path.of(m.get("model.path"));
         m.put("kafka.commit.interval.ms", "200");
-        m.put("kafka.state.dir", dir.resolve("state").toString());
-        m.put("alerts.mode", "incident");
-        m.put("alerts.incident.entity", "key");
+        m.remove("alerts.incident.quiet.ms"); // the default quiet time: the budget is measured against it
         m.put("alerts.budget.per.entity.per.day", Double.toString(BUDGET));
         KadeConfig config = KadeConfig.fromMap(m);
 

@@ -1,5 +1,7 @@
 package dev.kade.stream;
 
+import static dev.kade.stream.IncidentScenario.bytes;
+import static dev.kade.stream.IncidentScenario.record;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,13 +15,9 @@ import dev.kade.testing.TestModels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -44,30 +42,14 @@ class FeedbackIT {
         String prefix = SharedKafka.unique("feedback");
         String bootstrap = BROKER.bootstrapServers();
         ScoringScenario.createTopics(bootstrap, 2, prefix + "-in", prefix + "-alerts", prefix + "-dlq");
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(prefix + "-feedback", 1, (short) 1)
-                    .configs(Map.of("cleanup.policy", "compact")))).all().get(30, TimeUnit.SECONDS);
-        }
+        IncidentScenario.createControlTopic(bootstrap, prefix + "-feedback");
         String id = "00112233445566778899aabbccddeeff";
         try (KafkaProducer<byte[], byte[]> producer = ScoringScenario.producer(bootstrap)) {
             producer.send(new ProducerRecord<>(prefix + "-feedback", bytes(id),
                     bytes("{\"incident_id\":\"" + id + "\",\"entity\":\"host-noisy\",\"label\":\"false_positive\"}"))).get();
             producer.send(new ProducerRecord<>(prefix + "-feedback", bytes("bad"), bytes("{\"label\":\"false_positive\"}"))).get();
         }
-        Path model = TestModels.writeModel(dir.resolve("model.onnx"), "it-v1");
-        Map<String, String> m = new HashMap<>();
-        m.put("bootstrap.servers", bootstrap);
-        m.put("application.id", prefix + "-app");
-        m.put("input.topics", prefix + "-in");
-        m.put("alert.topic", prefix + "-alerts");
-        m.put("dead.letter.topic", prefix + "-dlq");
-        m.put("model.path", model.toString());
-        m.put("metrics.port", "0");
-        m.put("kafka.commit.interval.ms", "100");
-        m.put("kafka.state.dir", dir.resolve("state").toString());
-        m.put("alerts.mode", "incident");
-        m.put("alerts.incident.entity", "key");
-        m.put("alerts.incident.quiet.ms", "60000");
+        Map<String, String> m = IncidentScenario.settings(bootstrap, prefix, dir);
         m.put("alerts.feedback.topic", prefix + "-feedback");
         // the test model's anomalies all score far below 1000 x its threshold
         m.put("alerts.feedback.factor", "1000");
@@ -109,14 +91,5 @@ class FeedbackIT {
             assertThat(metrics).contains("kade_feedback_labels{application=\"" + prefix + "-app\",label=\"false_positive\"} 1.0")
                     .contains("kade_feedback_labels{application=\"" + prefix + "-app\",label=\"refused\"} 1.0");
         }
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static ProducerRecord<byte[], byte[]> record(String prefix, String key, String value, long at) {
-        // one partition for all hosts: host-quiet's records advance the stream time of the others' task
-        return new ProducerRecord<>(prefix + "-in", 0, at, bytes(key), bytes(value));
     }
 }

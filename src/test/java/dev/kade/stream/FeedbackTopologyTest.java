@@ -3,32 +3,17 @@ package dev.kade.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kade.app.StreamsSetup;
-import dev.kade.config.KadeConfig;
 import dev.kade.metrics.KadeMetrics;
-import dev.kade.model.ServableModel;
-import dev.kade.onnx.OnnxModel;
 import dev.kade.output.DeadLetterHeaders;
 import dev.kade.testing.TestModels;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,94 +23,49 @@ import org.junit.jupiter.api.io.TempDir;
  * global store, scored by a real ONNX model.
  */
 class FeedbackTopologyTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
-    private static final long T0 = Instant.parse("2026-11-25T10:00:00Z").toEpochMilli();
+    private static final long T0 = IncidentDriver.T0;
 
     @TempDir
     Path dir;
-    private TopologyTestDriver driver;
-    private ModelRegistry models;
-    private SimpleMeterRegistry meters;
-    private TestInputTopic<byte[], byte[]> in;
+    private IncidentDriver kade;
     private TestInputTopic<byte[], byte[]> feedback;
-    private TestOutputTopic<byte[], byte[]> alerts;
-    private TestOutputTopic<byte[], byte[]> deadLetters;
     private final Random random = new Random(11);
 
     private void start() {
-        Map<String, String> m = new HashMap<>(Map.of("bootstrap.servers", "unused:9092", "input.topics", "metrics",
-                "model.path", dir.resolve("model.onnx").toString(), "alerts.mode", "incident", "alerts.incident.entity", "key",
+        kade = IncidentDriver.start(dir, Map.of("alerts.mode", "incident", "alerts.incident.entity", "key",
                 "alerts.incident.quiet.ms", "60000", "alerts.feedback.topic", "kade-feedback",
                 // every test anomaly scores far below 1000 x the threshold: a labelled entity opens no incident
-                "alerts.feedback.factor", "1000", "alerts.feedback.max.factor", "1000"));
-        m.put("alerts.feedback.refresh.ms", "0");
-        KadeConfig config = KadeConfig.fromMap(m);
-        meters = new SimpleMeterRegistry();
-        KadeMetrics metrics = new KadeMetrics("kade");
-        metrics.bindTo(meters);
-        models = ModelRegistry.of(ServableModel.unowned(OnnxModel.load(TestModels.writeModel(dir.resolve("model.onnx"), "v1"))));
-        TopologyConfig tc = StreamsSetup.topology(config);
-        tc = new TopologyConfig(tc.topics(), tc.topFeatures(), Clock.fixed(NOW, ZoneOffset.UTC), tc.batching(), tc.limits(),
-                tc.includeLatent(), tc.series(), tc.context(), tc.input(), tc.incidents());
-        driver = new TopologyTestDriver(ScoringTopology.build(tc, models, metrics), StreamsSetup.properties(config, metrics),
-                Instant.ofEpochMilli(T0));
-        var ser = new ByteArraySerializer();
-        var de = new ByteArrayDeserializer();
-        in = driver.createInputTopic("metrics", ser, ser);
-        feedback = driver.createInputTopic("kade-feedback", ser, ser);
-        alerts = driver.createOutputTopic("kade-alerts", de, de);
-        deadLetters = driver.createOutputTopic("kade-dead-letters", de, de);
+                "alerts.feedback.factor", "1000", "alerts.feedback.max.factor", "1000", "alerts.feedback.refresh.ms", "0"));
+        feedback = kade.input("kade-feedback");
     }
 
     @AfterEach
     void close() {
-        if (driver != null) {
-            driver.close();
-            driver = null;
+        if (kade != null) {
+            kade.close();
+            kade = null;
         }
-        if (models != null) {
-            models.close();
-            models = null;
-        }
-    }
-
-    private void send(String key, String value, long at) {
-        in.pipeInput(new TestRecord<>(key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8), null, at));
     }
 
     private void label(String key, String value) {
-        feedback.pipeInput(new TestRecord<>(key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-                value.getBytes(StandardCharsets.UTF_8), null, T0));
+        feedback.pipeInput(IncidentDriver.record(key, value, T0));
     }
 
     /** A burst of {@code n} anomalies of each host, one a second from {@code from}, then quiet (normal records) past quiet.ms. */
     private long burst(long from, int n, String... hosts) {
-        long at = from;
-        for (int s = 0; s < n; s++, at += 1000) {
-            for (String h : hosts) {
-                send(h, TestModels.anomaly(random), at);
-            }
-        }
+        long at = kade.anomalies(random, from, n, hosts);
         for (int s = 0; s < 70; s++, at += 1000) {
-            send("host-quiet", TestModels.normal(random), at);
+            kade.send("host-quiet", TestModels.normal(random), at);
         }
         return at;
     }
 
     private List<JsonNode> opened() throws IOException {
-        List<JsonNode> out = new ArrayList<>();
-        for (var r : alerts.readRecordsToList()) {
-            JsonNode e = JSON.readTree(r.value());
-            if (e.get("event").asText().equals("opened")) {
-                out.add(e);
-            }
-        }
-        return out;
+        return IncidentDriver.opened(IncidentDriver.json(kade.alerts));
     }
 
     private double gauge(String name, String tag, String value) {
-        var g = meters.find(name).tag(tag, value).gauge();
+        var g = kade.meters.find(name).tag(tag, value).gauge();
         return g == null ? Double.NaN : g.value();
     }
 
@@ -150,7 +90,7 @@ class FeedbackTopologyTest {
         assertThat(gauge(KadeMetrics.FEEDBACK_LABELS, "label", "false_positive")).isEqualTo(1.0);
         assertThat(gauge(KadeMetrics.FEEDBACK_LABELS, "label", "true_positive")).isEqualTo(1.0);
         assertThat(gauge(KadeMetrics.FEEDBACK_PRECISION, "model", "v1")).isEqualTo(0.5);
-        assertThat(deadLetters.isEmpty()).isTrue();
+        assertThat(kade.deadLetters.isEmpty()).isTrue();
     }
 
     @Test
@@ -160,12 +100,12 @@ class FeedbackTopologyTest {
         label("b", "{\"incident_id\":\"0123456789abcdef0123456789abcdef\",\"entity\":\"host-1\",\"label\":\"meh\"}");
         label("c", "{\"entity\":\"host-1\",\"label\":\"false_positive\"}");
         label("d", "{\"incident_id\":\"no-such-incident\",\"entity\":\"host-1\",\"label\":\"false_positive\"}");
-        send("host-2", TestModels.normal(random), T0);
-        assertThat(deadLetters.getQueueSize()).as("dead-lettered before any anomaly").isEqualTo(3);
+        kade.send("host-2", TestModels.normal(random), T0);
+        assertThat(kade.deadLetters.getQueueSize()).as("dead-lettered before any anomaly").isEqualTo(3);
         long at = burst(T0, 3, "host-1");
         burst(at, 3, "host-1");
 
-        var dead = deadLetters.readRecordsToList();
+        var dead = kade.deadLetters.readRecordsToList();
         assertThat(dead).hasSize(3);
         assertThat(dead).allSatisfy(r -> assertThat(new String(r.headers().lastHeader(DeadLetterHeaders.REASON).value(),
                 StandardCharsets.UTF_8)).isEqualTo("feedback_invalid"));

@@ -1,5 +1,6 @@
 package dev.kade.stream;
 
+import static dev.kade.stream.IncidentScenario.record;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,13 +13,11 @@ import dev.kade.testing.TestModels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,20 +38,7 @@ class IncidentIT {
         String prefix = SharedKafka.unique("incident");
         String bootstrap = BROKER.bootstrapServers();
         ScoringScenario.createTopics(bootstrap, 2, prefix + "-in", prefix + "-alerts", prefix + "-scores", prefix + "-dlq");
-        Path model = TestModels.writeModel(dir.resolve("model.onnx"), "it-v1");
-        Map<String, String> m = new HashMap<>();
-        m.put("bootstrap.servers", bootstrap);
-        m.put("application.id", prefix + "-app");
-        m.put("input.topics", prefix + "-in");
-        m.put("alert.topic", prefix + "-alerts");
-        m.put("dead.letter.topic", prefix + "-dlq");
-        m.put("model.path", model.toString());
-        m.put("metrics.port", "0");
-        m.put("kafka.commit.interval.ms", "100");
-        m.put("kafka.state.dir", dir.resolve("state").toString());
-        m.put("alerts.mode", "incident");
-        m.put("alerts.incident.entity", "key");
-        m.put("alerts.incident.quiet.ms", "60000");
+        Map<String, String> m = IncidentScenario.settings(bootstrap, prefix, dir);
         int records = 0;
         try (ScoringApp app = ScoringApp.start(KadeConfig.fromMap(m))) {
             assertThat(app.awaitReady(Duration.ofSeconds(60))).as("ready").isTrue();
@@ -91,11 +77,5 @@ class IncidentIT {
                     .contains("kade_incident_events_total{application=\"" + prefix + "-app\",event=\"resolved\"} 1.0")
                     .contains("kade_anomalies_total{application=\"" + prefix + "-app\"} 600.0");
         }
-    }
-
-    private static ProducerRecord<byte[], byte[]> record(String prefix, String key, String value, long at) {
-        // one partition for both hosts: host-2's records advance the stream time of host-1's task
-        return new ProducerRecord<>(prefix + "-in", 0, at, key.getBytes(StandardCharsets.UTF_8),
-                value.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -8,27 +8,18 @@ import dev.kade.app.StreamsSetup;
 import dev.kade.config.KadeConfig;
 import dev.kade.metrics.KadeMetrics;
 import dev.kade.model.ServableModel;
-import dev.kade.onnx.OnnxModel;
 import dev.kade.testing.TestModels;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,58 +27,33 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code alerts.mode=incident} through the scoring topology in {@link TopologyTestDriver}, scored by a real ONNX model. */
 class IncidentTopologyTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
-    private static final long T0 = Instant.parse("2026-11-25T10:00:00Z").toEpochMilli();
+    private static final long T0 = IncidentDriver.T0;
 
     @TempDir
     Path dir;
-    private TopologyTestDriver driver;
-    private ModelRegistry models;
-    private SimpleMeterRegistry meters;
-    private TestInputTopic<byte[], byte[]> in;
-    private TestOutputTopic<byte[], byte[]> alerts;
-    private TestOutputTopic<byte[], byte[]> scores;
+    private IncidentDriver kade;
 
     private void start(Map<String, String> settings) {
-        Map<String, String> m = new HashMap<>(Map.of("bootstrap.servers", "unused:9092", "input.topics", "metrics",
-                "model.path", dir.resolve("model.onnx").toString(), "scores.topic", "kade-scores"));
+        Map<String, String> m = new HashMap<>(Map.of("scores.topic", "kade-scores"));
         m.putAll(settings);
-        KadeConfig config = KadeConfig.fromMap(m);
-        meters = new SimpleMeterRegistry();
-        KadeMetrics metrics = new KadeMetrics("kade");
-        metrics.bindTo(meters);
-        models = ModelRegistry.of(ServableModel.unowned(OnnxModel.load(TestModels.writeModel(dir.resolve("model.onnx"), "v1"))));
-        TopologyConfig tc = StreamsSetup.topology(config);
-        tc = new TopologyConfig(tc.topics(), tc.topFeatures(), Clock.fixed(NOW, ZoneOffset.UTC), tc.batching(), tc.limits(),
-                tc.includeLatent(), tc.series(), tc.context(), tc.input(), tc.incidents());
-        driver = new TopologyTestDriver(ScoringTopology.build(tc, models, metrics), StreamsSetup.properties(config, metrics),
-                Instant.ofEpochMilli(T0));
-        var ser = new ByteArraySerializer();
-        var de = new ByteArrayDeserializer();
-        in = driver.createInputTopic("metrics", ser, ser);
-        alerts = driver.createOutputTopic("kade-alerts", de, de);
-        scores = driver.createOutputTopic("kade-scores", de, de);
+        kade = IncidentDriver.start(dir, m);
     }
 
     @AfterEach
     void close() {
-        if (driver != null) {
-            driver.close();
-            driver = null;
-        }
-        if (models != null) {
-            models.close();
-            models = null;
+        if (kade != null) {
+            kade.close();
+            kade = null;
         }
     }
 
     private void send(String key, String value, long at) {
-        in.pipeInput(new TestRecord<>(key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8), null, at));
+        kade.send(key, value, at);
     }
 
     private List<JsonNode> events() throws IOException {
         List<JsonNode> out = new ArrayList<>();
-        for (var r : alerts.readRecordsToList()) {
+        for (var r : kade.alerts.readRecordsToList()) {
             JsonNode e = JSON.readTree(r.value());
             assertThat(new String(r.key(), StandardCharsets.UTF_8)).as("events are keyed by incident id")
                     .isEqualTo(e.get("incident_id").asText());
@@ -133,13 +99,13 @@ class IncidentTopologyTest {
         assertThat(events.get(1).get("alert").get("source").get("offset").asLong())
                 .isEqualTo(events.get(1).get("last").get("offset").asLong());
         // the scores topic is as in record mode: every record, with its own anomaly flag
-        assertThat(scores.getQueueSize()).isEqualTo(1321);
-        assertThat(meters.get(KadeMetrics.INCIDENT_EVENTS).tag("event", "opened").counter().count()).isEqualTo(1);
-        assertThat(meters.get(KadeMetrics.INCIDENT_EVENTS).tag("event", "updated").counter().count()).isEqualTo(9);
-        assertThat(meters.get(KadeMetrics.INCIDENT_EVENTS).tag("event", "resolved").counter().count()).isEqualTo(1);
-        assertThat(meters.get(KadeMetrics.ANOMALIES).counter().count()).isEqualTo(600);
-        assertThat(meters.get(KadeMetrics.INCIDENTS_OPEN).gauge().value()).isZero();
-        KeyValueStore<String, byte[]> store = driver.getKeyValueStore(ScoringTopology.INCIDENT_STORE);
+        assertThat(kade.scores.getQueueSize()).isEqualTo(1321);
+        assertThat(kade.meters.get(KadeMetrics.INCIDENT_EVENTS).tag("event", "opened").counter().count()).isEqualTo(1);
+        assertThat(kade.meters.get(KadeMetrics.INCIDENT_EVENTS).tag("event", "updated").counter().count()).isEqualTo(9);
+        assertThat(kade.meters.get(KadeMetrics.INCIDENT_EVENTS).tag("event", "resolved").counter().count()).isEqualTo(1);
+        assertThat(kade.meters.get(KadeMetrics.ANOMALIES).counter().count()).isEqualTo(600);
+        assertThat(kade.meters.get(KadeMetrics.INCIDENTS_OPEN).gauge().value()).isZero();
+        KeyValueStore<String, byte[]> store = kade.driver.getKeyValueStore(ScoringTopology.INCIDENT_STORE);
         assertThat(store.approximateNumEntries()).as("resolved incidents leave the store").isLessThanOrEqualTo(1);
         try (var it = store.all()) {
             it.forEachRemaining(kv -> assertThat(kv.key).doesNotContain("\0"));
@@ -155,9 +121,9 @@ class IncidentTopologyTest {
             send("host-1", TestModels.anomaly(new Random(1)), T0);
             assertThat(events()).extracting(e -> e.get("event").asText()).containsExactly("opened");
             // the stream goes silent; only the wall clock moves
-            driver.advanceWallClockTime(java.time.Duration.ofSeconds(119));
+            kade.driver.advanceWallClockTime(java.time.Duration.ofSeconds(119));
             assertThat(events()).as("before the quiet time, clock %s", byClock).isEmpty();
-            driver.advanceWallClockTime(java.time.Duration.ofSeconds(31));
+            kade.driver.advanceWallClockTime(java.time.Duration.ofSeconds(31));
             List<JsonNode> after = events();
             if (!byClock) {
                 assertThat(after).as("event time only: nothing moves stream time").isEmpty();
@@ -168,7 +134,7 @@ class IncidentTopologyTest {
                 assertThat(e.get("resolution").asText()).isEqualTo("quiet");
                 assertThat(e.get("event_time").asText()).isEqualTo(Instant.ofEpochMilli(T0 + 120_000).toString());
             });
-            KeyValueStore<String, byte[]> store = driver.getKeyValueStore(ScoringTopology.INCIDENT_STORE);
+            KeyValueStore<String, byte[]> store = kade.driver.getKeyValueStore(ScoringTopology.INCIDENT_STORE);
             assertThat(store.get("host-1\0v1")).isNull();
         }
     }
@@ -185,7 +151,7 @@ class IncidentTopologyTest {
             assertThat(e.get("event").asText()).isEqualTo("opened");
             assertThat(e.get("entity").asText()).isEqualTo("metrics/0");
         });
-        KeyValueStore<String, byte[]> store = driver.getKeyValueStore(ScoringTopology.INCIDENT_STORE);
+        KeyValueStore<String, byte[]> store = kade.driver.getKeyValueStore(ScoringTopology.INCIDENT_STORE);
         assertThat(store.get("metrics/0\0v1")).isNotNull();
     }
 
@@ -195,25 +161,15 @@ class IncidentTopologyTest {
      */
     @Test
     void aWindowedModelsIncidentsBelongToItsEntities() throws IOException {
-        Map<String, String> m = new HashMap<>(Map.of("bootstrap.servers", "unused:9092", "input.topics", "metrics",
-                "model.path", dir.resolve("model.onnx").toString(), "series.likelihood.learning.period", "3",
-                "series.hold.off", "0", "kafka.state.dir", dir.resolve("state").toString(), "alerts.mode", "incident",
-                "alerts.incident.quiet.ms", "60000"));
-        KadeConfig config = KadeConfig.fromMap(m);
-        meters = new SimpleMeterRegistry();
-        KadeMetrics metrics = new KadeMetrics("kade");
-        metrics.bindTo(meters);
-        models = ModelRegistry.of(ServableModel.unowned(new dev.kade.testing.WindowedTestScorer(List.of("v"), 4, "w1")));
-        TopologyConfig tc = StreamsSetup.topology(config);
-        driver = new TopologyTestDriver(ScoringTopology.build(tc, models, metrics), StreamsSetup.properties(config, metrics));
-        in = driver.createInputTopic("metrics", new ByteArraySerializer(), new ByteArraySerializer());
-        alerts = driver.createOutputTopic("kade-alerts", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        kade = IncidentDriver.start(dir, Map.of("series.likelihood.learning.period", "3", "series.hold.off", "0",
+                "kafka.state.dir", dir.resolve("state").toString(), "alerts.mode", "incident", "alerts.incident.quiet.ms",
+                "60000"), ServableModel.unowned(new dev.kade.testing.WindowedTestScorer(List.of("v"), 4, "w1")));
         long t = 0;
         for (int i = 0; i < 12; i++, t++) {
             send("small", "{\"v\":" + (10 + i % 3) + "}", T0 + t * 1000);
             send("large", "{\"v\":" + (1000 + 100 * (i % 3)) + "}", T0 + t * 1000);
         }
-        assertThat(alerts.isEmpty()).isTrue();
+        assertThat(kade.alerts.isEmpty()).isTrue();
         // 1200 is normal for "large", far outside "small"'s range: an incident of "small" only
         send("large", "{\"v\":1200}", T0 + t * 1000);
         send("small", "{\"v\":1200}", T0 + t * 1000);
@@ -235,13 +191,13 @@ class IncidentTopologyTest {
             assertThat(e.get("event").asText()).isEqualTo("resolved");
             assertThat(e.get("entity").asText()).isEqualTo("small");
         });
-        assertThat(driver.getAllStateStores()).containsKeys(ScoringTopology.ENTITY_STORE, ScoringTopology.INCIDENT_STORE);
+        assertThat(kade.driver.getAllStateStores()).containsKeys(ScoringTopology.ENTITY_STORE, ScoringTopology.INCIDENT_STORE);
     }
 
     @Test
     void aBadMuteRuleFailsTheStartNamingTheSetting() {
-        KadeConfig config = KadeConfig.fromMap(Map.of("bootstrap.servers", "unused:9092", "input.topics", "metrics",
-                "model.path", dir.resolve("model.onnx").toString(), "alerts.mute.rules", "db-*@yesterday/today"));
+        KadeConfig config = KadeConfig.fromMap(IncidentDriver.settings(dir, Map.of("alerts.mute.rules",
+                "db-*@yesterday/today")));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> StreamsSetup.topology(config))
                 .isInstanceOf(dev.kade.config.ConfigException.class).hasMessageStartingWith("alerts.mute.rules");
     }
@@ -255,8 +211,8 @@ class IncidentTopologyTest {
             send("host-1", TestModels.anomaly(random), T0 + s * 1000L);
         }
         assertThat(events()).isEmpty();
-        assertThat(meters.get(KadeMetrics.INCIDENT_MUTED).counter().count()).isEqualTo(60);
-        assertThat(meters.get(KadeMetrics.ANOMALIES).counter().count()).as("still scored and counted").isEqualTo(60);
+        assertThat(kade.meters.get(KadeMetrics.INCIDENT_MUTED).counter().count()).isEqualTo(60);
+        assertThat(kade.meters.get(KadeMetrics.ANOMALIES).counter().count()).as("still scored and counted").isEqualTo(60);
         send("host-1", TestModels.anomaly(random), T0 + 60_000);
         assertThat(events()).extracting(e -> e.get("event").asText()).containsExactly("opened");
     }
@@ -267,9 +223,9 @@ class IncidentTopologyTest {
         Random random = new Random(3);
         send("a", TestModels.anomaly(random), T0);
         send("b", TestModels.anomaly(random), T0 + 1000);
-        var records = alerts.readRecordsToList();
+        var records = kade.alerts.readRecordsToList();
         assertThat(records).hasSize(2);
         assertThat(JSON.readTree(records.get(0).value()).has("incident_id")).isFalse();
-        assertThat(driver.getAllStateStores()).doesNotContainKey(ScoringTopology.INCIDENT_STORE);
+        assertThat(kade.driver.getAllStateStores()).doesNotContainKey(ScoringTopology.INCIDENT_STORE);
     }
 }

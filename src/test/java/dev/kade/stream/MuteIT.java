@@ -1,5 +1,7 @@
 package dev.kade.stream;
 
+import static dev.kade.stream.IncidentScenario.bytes;
+import static dev.kade.stream.IncidentScenario.record;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -15,13 +17,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -46,26 +45,9 @@ class MuteIT {
         String prefix = SharedKafka.unique("mute");
         String bootstrap = BROKER.bootstrapServers();
         ScoringScenario.createTopics(bootstrap, 2, prefix + "-in", prefix + "-alerts", prefix + "-dlq", prefix + "-scores");
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(prefix + "-mutes", 1, (short) 1)
-                    .configs(Map.of("cleanup.policy", "compact")))).all().get(30, TimeUnit.SECONDS);
-        }
-        Path model = TestModels.writeModel(dir.resolve("model.onnx"), "it-v1");
-        Map<String, String> m = new HashMap<>();
-        m.put("bootstrap.servers", bootstrap);
-        m.put("application.id", prefix + "-app");
-        m.put("input.topics", prefix + "-in");
-        m.put("alert.topic", prefix + "-alerts");
-        m.put("dead.letter.topic", prefix + "-dlq");
+        IncidentScenario.createControlTopic(bootstrap, prefix + "-mutes");
+        Map<String, String> m = IncidentScenario.settings(bootstrap, prefix, dir);
         m.put("scores.topic", prefix + "-scores");
-        m.put("model.path", model.toString());
-        m.put("metrics.port", "0");
-        m.put("kafka.commit.interval.ms", "100");
-        m.put("kafka.state.dir", dir.resolve("state").toString());
-        m.put("processing.guarantee", "exactly_once_v2");
-        m.put("alerts.mode", "incident");
-        m.put("alerts.incident.entity", "key");
-        m.put("alerts.incident.quiet.ms", "60000");
         m.put("alerts.mute.topic", prefix + "-mutes");
         m.put("alerts.mute.refresh.ms", "0");
         long t0 = (System.currentTimeMillis() - 3_600_000L) / 1000 * 1000;
@@ -173,14 +155,5 @@ class MuteIT {
     private static String reason(ConsumerRecord<byte[], byte[]> d) {
         var h = d.headers().lastHeader(DeadLetterHeaders.REASON);
         return h == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static ProducerRecord<byte[], byte[]> record(String prefix, String key, String value, long at) {
-        // one partition for all hosts: host-quiet's records advance the stream time of the others' task
-        return new ProducerRecord<>(prefix + "-in", 0, at, bytes(key), bytes(value));
     }
 }

@@ -9,28 +9,18 @@ import dev.kade.app.StreamsSetup;
 import dev.kade.config.ConfigException;
 import dev.kade.config.KadeConfig;
 import dev.kade.metrics.KadeMetrics;
-import dev.kade.model.ServableModel;
-import dev.kade.onnx.OnnxModel;
 import dev.kade.output.DeadLetterHeaders;
-import dev.kade.testing.TestModels;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,110 +32,68 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MuteTopologyTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
     /** 10:00 UTC on the hour, so hourly schedules open at T0, T0 + 1 h, ... */
-    private static final long T0 = Instant.parse("2026-11-25T10:00:00Z").toEpochMilli();
+    private static final long T0 = IncidentDriver.T0;
 
     @TempDir
     Path dir;
-    private TopologyTestDriver driver;
-    private ModelRegistry models;
-    private SimpleMeterRegistry meters;
-    private TestInputTopic<byte[], byte[]> in;
+    private IncidentDriver kade;
     private TestInputTopic<byte[], byte[]> control;
-    private TestOutputTopic<byte[], byte[]> alerts;
-    private TestOutputTopic<byte[], byte[]> scores;
-    private TestOutputTopic<byte[], byte[]> deadLetters;
     private final Random random = new Random(19);
 
     private void start(Map<String, String> extra) {
-        Map<String, String> m = new HashMap<>(Map.of("bootstrap.servers", "unused:9092", "input.topics", "metrics",
-                "model.path", dir.resolve("model.onnx").toString(), "alerts.incident.entity", "key",
-                "alerts.incident.quiet.ms", "60000", "scores.topic", "kade-scores", "alerts.mute.refresh.ms", "0"));
+        Map<String, String> m = new HashMap<>(Map.of("alerts.incident.entity", "key", "alerts.incident.quiet.ms", "60000",
+                "scores.topic", "kade-scores", "alerts.mute.refresh.ms", "0"));
         m.putAll(extra);
-        KadeConfig config = KadeConfig.fromMap(m);
-        meters = new SimpleMeterRegistry();
-        KadeMetrics metrics = new KadeMetrics("kade");
-        metrics.bindTo(meters);
-        models = ModelRegistry.of(ServableModel.unowned(OnnxModel.load(TestModels.writeModel(dir.resolve("model.onnx"), "v1"))));
-        TopologyConfig tc = StreamsSetup.topology(config);
-        tc = new TopologyConfig(tc.topics(), tc.topFeatures(), Clock.fixed(NOW, ZoneOffset.UTC), tc.batching(), tc.limits(),
-                tc.includeLatent(), tc.series(), tc.context(), tc.input(), tc.incidents());
-        driver = new TopologyTestDriver(ScoringTopology.build(tc, models, metrics), StreamsSetup.properties(config, metrics),
-                Instant.ofEpochMilli(T0));
-        var ser = new ByteArraySerializer();
-        var de = new ByteArrayDeserializer();
-        in = driver.createInputTopic("metrics", ser, ser);
+        kade = IncidentDriver.start(dir, m);
         if (m.containsKey("alerts.mute.topic")) {
-            control = driver.createInputTopic(m.get("alerts.mute.topic"), ser, ser);
+            control = kade.input(m.get("alerts.mute.topic"));
         }
-        alerts = driver.createOutputTopic("kade-alerts", de, de);
-        scores = driver.createOutputTopic("kade-scores", de, de);
-        deadLetters = driver.createOutputTopic("kade-dead-letters", de, de);
     }
 
     @AfterEach
     void close() {
-        if (driver != null) {
-            driver.close();
-            driver = null;
+        if (kade != null) {
+            kade.close();
+            kade = null;
         }
-        if (models != null) {
-            models.close();
-            models = null;
-        }
-    }
-
-    private void send(String key, String value, long at) {
-        in.pipeInput(new TestRecord<>(key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8), null, at));
     }
 
     private void rule(String id, String json) {
-        control.pipeInput(new TestRecord<>(id == null ? null : id.getBytes(StandardCharsets.UTF_8),
-                json == null ? null : json.getBytes(StandardCharsets.UTF_8), null, T0));
+        control.pipeInput(IncidentDriver.record(id, json, T0));
     }
 
     /** One anomaly of each host a second for {@code n} seconds from {@code from}; returns the next second. */
     private long anomalies(long from, int n, String... hosts) {
-        long at = from;
-        for (int s = 0; s < n; s++, at += 1000) {
-            for (String h : hosts) {
-                send(h, TestModels.anomaly(random), at);
-            }
-        }
-        return at;
+        return kade.anomalies(random, from, n, hosts);
     }
 
-    private List<JsonNode> read(TestOutputTopic<byte[], byte[]> topic) throws IOException {
-        List<JsonNode> out = new ArrayList<>();
-        for (var r : topic.readRecordsToList()) {
-            out.add(JSON.readTree(r.value()));
-        }
-        return out;
+    private static List<JsonNode> read(TestOutputTopic<byte[], byte[]> topic) throws IOException {
+        return IncidentDriver.json(topic);
     }
 
     private static List<String> opened(List<JsonNode> events) {
-        return events.stream().filter(e -> e.get("event").asText().equals("opened")).map(e -> e.get("entity").asText()).toList();
+        return IncidentDriver.opened(events).stream().map(e -> e.get("entity").asText()).toList();
     }
 
     private double muted() {
-        return meters.get(KadeMetrics.INCIDENT_MUTED).counter().count();
+        return kade.count(KadeMetrics.INCIDENT_MUTED);
     }
 
     @Test
     void aRuleArrivingOnTheControlTopicMidStreamMutesItsEntityUntilItsWindowEnds() throws IOException {
         start(Map.of("alerts.mode", "incident", "alerts.mute.topic", "kade-mutes"));
         long at = anomalies(T0, 3, "host-a");
-        assertThat(opened(read(alerts))).as("before any rule").containsExactly("host-a");
+        assertThat(opened(read(kade.alerts))).as("before any rule").containsExactly("host-a");
         at += 120_000; // quiet: host-a's incident resolves with the next records
         Instant start = Instant.ofEpochMilli(at);
         Instant end = Instant.ofEpochMilli(at + 30_000);
         rule("maint-a", "{\"entity\":\"host-a\",\"start\":\"" + start + "\",\"end\":\"" + end + "\",\"reason\":\"disk swap\"}");
         at = anomalies(at, 30, "host-a", "host-b");
-        List<JsonNode> inside = read(alerts);
+        List<JsonNode> inside = read(kade.alerts);
         assertThat(opened(inside)).as("host-b is not muted, host-a is").containsExactly("host-b");
         assertThat(muted()).isEqualTo(30);
-        var scored = scores.readRecordsToList();
+        var scored = kade.scores.readRecordsToList();
         assertThat(scored).hasSize(3 + 60);
         for (int i = 0; i < scored.size(); i++) {
             JsonNode s = JSON.readTree(scored.get(i).value());
@@ -154,11 +102,11 @@ class MuteTopologyTest {
             assertThat(s.path("muted").asBoolean()).as("record %d of %s", i, key).isEqualTo(i >= 3 && key.equals("host-a"));
             assertThat(s.has("muted")).as("written only when true").isEqualTo(i >= 3 && key.equals("host-a"));
         }
-        assertThat(meters.get(KadeMetrics.ANOMALIES).counter().count()).as("counted as anomalies").isEqualTo(63);
+        assertThat(kade.count(KadeMetrics.ANOMALIES)).as("counted as anomalies").isEqualTo(63);
         // after the window: host-a alerts normally again
         anomalies(end.toEpochMilli(), 2, "host-a");
-        assertThat(opened(read(alerts))).containsExactly("host-a");
-        assertThat(deadLetters.readRecordsToList()).isEmpty();
+        assertThat(opened(read(kade.alerts))).containsExactly("host-a");
+        assertThat(kade.deadLetters.readRecordsToList()).isEmpty();
     }
 
     @Test
@@ -169,10 +117,10 @@ class MuteTopologyTest {
         rule("all-day", "{\"all\":true,\"start\":\"" + Instant.ofEpochMilli(T0) + "\",\"end\":\"" + Instant.ofEpochMilli(later)
                 + "\"}");
         long at = anomalies(T0, 5, "host-a", "cfg-1");
-        assertThat(opened(read(alerts))).isEmpty();
+        assertThat(opened(read(kade.alerts))).isEmpty();
         rule("all-day", null);
         anomalies(at, 5, "host-a", "cfg-1");
-        assertThat(opened(read(alerts))).as("the topic's rule is gone; the setting's still mutes cfg-*").containsExactly("host-a");
+        assertThat(opened(read(kade.alerts))).as("the topic's rule is gone; the setting's still mutes cfg-*").containsExactly("host-a");
         assertThat(muted()).isEqualTo(5 + 5 + 5);
     }
 
@@ -184,10 +132,10 @@ class MuteTopologyTest {
                 + "\"time_zone\":\"Europe/Berlin\"}}");
         anomalies(T0 + 60_000, 5, "db-1");                  // 10:01: inside
         anomalies(T0 + 3_600_000 + 540_000, 5, "db-1");      // 11:09: inside the next window
-        assertThat(opened(read(alerts))).isEmpty();
+        assertThat(opened(read(kade.alerts))).isEmpty();
         assertThat(muted()).isEqualTo(10);
         anomalies(T0 + 3_600_000 + 600_000, 3, "db-1");      // 11:10: the window has ended
-        assertThat(opened(read(alerts))).containsExactly("db-1");
+        assertThat(opened(read(kade.alerts))).containsExactly("db-1");
     }
 
     @Test
@@ -201,7 +149,7 @@ class MuteTopologyTest {
         rule(null, "{\"entity\":\"h\",\"start\":\"2026-11-25T10:00:00Z\",\"end\":\"2026-11-25T11:00:00Z\"}");
         long at = anomalies(T0, 2, "h");
         anomalies(at, 2, "h");
-        var dead = deadLetters.readRecordsToList();
+        var dead = kade.deadLetters.readRecordsToList();
         assertThat(dead).hasSize(6);
         assertThat(dead).allSatisfy(d -> assertThat(new String(d.headers().lastHeader(DeadLetterHeaders.REASON).value(),
                 StandardCharsets.UTF_8)).isEqualTo("mute_rule_invalid"));
@@ -213,8 +161,8 @@ class MuteTopologyTest {
                 .anySatisfy(d -> assertThat(d).startsWith("bad_window").contains("Mars/Base"))
                 .anySatisfy(d -> assertThat(d).startsWith("no_window"))
                 .anySatisfy(d -> assertThat(d).startsWith("no_key"));
-        assertThat(opened(read(alerts))).as("no bad record mutes anything").containsExactly("h");
-        assertThat(meters.find(KadeMetrics.DEAD_LETTERS).counters()).as("not input records")
+        assertThat(opened(read(kade.alerts))).as("no bad record mutes anything").containsExactly("h");
+        assertThat(kade.meters.find(KadeMetrics.DEAD_LETTERS).counters()).as("not input records")
                 .allSatisfy(c -> assertThat(c.count()).isZero());
     }
 
@@ -222,29 +170,24 @@ class MuteTopologyTest {
     void inRecordModeAMutedAnomalyPagesNobodyButIsScoredAndCounted() throws IOException {
         start(Map.of("alerts.mute.schedules", "host-m@0 10 * * *|PT1H"));
         anomalies(T0 + 1000, 4, "host-m", "host-n");
-        List<JsonNode> sent = read(alerts);
+        List<JsonNode> sent = read(kade.alerts);
         assertThat(sent).hasSize(4).allSatisfy(a -> assertThat(a.toString()).doesNotContain("host-m"));
-        assertThat(read(scores)).hasSize(8).filteredOn(s -> s.path("muted").asBoolean()).hasSize(4);
+        assertThat(read(kade.scores)).hasSize(8).filteredOn(s -> s.path("muted").asBoolean()).hasSize(4);
         assertThat(muted()).isEqualTo(4);
-        assertThat(meters.get(KadeMetrics.ANOMALIES).counter().count()).isEqualTo(8);
+        assertThat(kade.count(KadeMetrics.ANOMALIES)).isEqualTo(8);
         anomalies(T0 + 3_600_000, 1, "host-m");
-        assertThat(read(alerts)).as("after the window").hasSize(1);
+        assertThat(read(kade.alerts)).as("after the window").hasSize(1);
     }
 
     @Test
     void aBadScheduleOrControlTopicFailsTheStartNamingTheSetting() {
-        Map<String, String> base = Map.of("bootstrap.servers", "unused:9092", "input.topics", "metrics",
-                "model.path", dir.resolve("model.onnx").toString());
-        Map<String, String> cron = new HashMap<>(base);
-        cron.put("alerts.mute.schedules", "db-*@0 25 * * *|PT1H");
+        Map<String, String> cron = IncidentDriver.settings(dir, Map.of("alerts.mute.schedules", "db-*@0 25 * * *|PT1H"));
         assertThatThrownBy(() -> StreamsSetup.topology(KadeConfig.fromMap(cron))).isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("alerts.mute.schedules").hasMessageContaining("cron");
-        Map<String, String> duration = new HashMap<>(base);
-        duration.put("alerts.mute.schedules", "db-*@0 2 * * *|2 hours");
+        Map<String, String> duration = IncidentDriver.settings(dir, Map.of("alerts.mute.schedules", "db-*@0 2 * * *|2 hours"));
         assertThatThrownBy(() -> StreamsSetup.topology(KadeConfig.fromMap(duration))).isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("alerts.mute.schedules").hasMessageContaining("duration");
-        Map<String, String> topic = new HashMap<>(base);
-        topic.put("alerts.mute.topic", "metrics");
+        Map<String, String> topic = IncidentDriver.settings(dir, Map.of("alerts.mute.topic", "metrics"));
         assertThatThrownBy(() -> KadeConfig.fromMap(topic)).isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("alerts.mute.topic");
     }

@@ -1,5 +1,7 @@
 package dev.kade.stream;
 
+import static dev.kade.stream.RegistryScenario.bytes;
+import static dev.kade.stream.RegistryScenario.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,12 +15,8 @@ import dev.kade.testing.TestModels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -35,16 +33,13 @@ import org.junit.jupiter.api.io.TempDir;
 class ProtobufTopologyTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int ID = 12;
+    private static final RegistryScenario.Encoder PROTOBUF = (cpu, memoryUsed, latencyMs, host) ->
+            ProtobufRecords.framed(ID, ProtobufRecords.metric(cpu, memoryUsed, latencyMs, host));
 
     @TempDir
     Path dir;
     private RegistryStandIn registry;
     private ScoringDriver kade;
-    private KadeMetrics metrics;
-    private TestInputTopic<byte[], byte[]> in;
-    private TestOutputTopic<byte[], byte[]> alerts;
-    private TestOutputTopic<byte[], byte[]> scores;
-    private TestOutputTopic<byte[], byte[]> deadLetters;
 
     @BeforeEach
     void registry() throws Exception {
@@ -52,15 +47,7 @@ class ProtobufTopologyTest {
     }
 
     private void start(List<String> features, Map<String, String> extra) {
-        Map<String, String> m = new HashMap<>(Map.of("input.format", "protobuf", "schema.registry.url", registry.url().toString(),
-                "schema.registry.retry.backoff.ms", "10", "schema.registry.request.timeout.ms", "1000"));
-        m.putAll(extra);
-        kade = ScoringDriver.start(dir, m, features);
-        metrics = kade.metrics;
-        in = kade.in;
-        alerts = kade.alerts;
-        scores = kade.scores;
-        deadLetters = kade.deadLetters;
+        kade = RegistryScenario.start(dir, registry, "protobuf", features, extra);
     }
 
     private void start(Map<String, String> extra) {
@@ -69,44 +56,18 @@ class ProtobufTopologyTest {
 
     @AfterEach
     void close() {
-        if (kade != null) {
-            kade.close();
-        }
-        registry.close();
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String header(TestRecord<byte[], byte[]> r, String name) {
-        Header h = r.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+        RegistryScenario.close(kade, registry);
     }
 
     private static byte[] normal(double base) {
-        return ProtobufRecords.framed(ID, ProtobufRecords.metric(base, base, base, "h1"));
+        return PROTOBUF.normal(base);
     }
 
     @Test
     void protobufRecordsAreScoredAsTheirJsonWouldBeAndTheAnomalyAlertsWithANestedMessageFieldAsAFeature() throws Exception {
         start(Map.of("output.fields.copy", "host,note"));
-        for (int i = 0; i < 10; i++) {
-            in.pipeInput(bytes("n" + i), normal(2 + i * 0.5));
-        }
-        in.pipeInput(bytes("odd"), ProtobufRecords.framed(ID, ProtobufRecords.metric(2, 2, 2 + TestModels.ANOMALY_OFFSET, "web-7")));
-        assertThat(scores.readValuesToList()).hasSize(11);
-        List<TestRecord<byte[], byte[]>> alerted = alerts.readRecordsToList();
-        assertThat(alerted).hasSize(1);
-        JsonNode alert = JSON.readTree(alerted.get(0).value());
-        assertThat(alert.get("key").asText()).isEqualTo("odd");
-        assertThat(alert.get("features").get("memory.used").asDouble()).isEqualTo(2.0);
-        assertThat(alert.get("features").get("latency_ms").asDouble()).isEqualTo(2 + TestModels.ANOMALY_OFFSET);
-        assertThat(alert.get("context").get("host").asText()).isEqualTo("web-7");
+        JsonNode alert = RegistryScenario.assertScoredAsJsonAndTheAnomalyAlerts(kade, registry, PROTOBUF);
         assertThat(alert.get("context").get("note").asText()).as("a oneof's set branch").isEqualTo("oneof branch");
-        assertThat(deadLetters.isEmpty()).isTrue();
-        assertThat(metrics.counts()).isEqualTo(new KadeMetrics.Counts(11, 11, 1, 0));
-        assertThat(registry.requests()).as("one fetch, then the cache").isEqualTo(1);
     }
 
     @Test
@@ -116,12 +77,12 @@ class ProtobufTopologyTest {
         byte[] noLatency = ProtobufRecords.framed(ID, ProtobufRecords.metric(2, 2, null, "h1"));
         assertThat(zeros.length).as("protobuf-java wrote no cpu, memory.used or host: they are zero").isLessThan(
                 normal(2).length - 20);
-        in.pipeInput(bytes("zeros"), zeros);
-        in.pipeInput(bytes("unset"), noLatency);
-        List<TestRecord<byte[], byte[]>> scored = scores.readRecordsToList();
+        kade.in.pipeInput(bytes("zeros"), zeros);
+        kade.in.pipeInput(bytes("unset"), noLatency);
+        List<TestRecord<byte[], byte[]>> scored = kade.scores.readRecordsToList();
         assertThat(scored).hasSize(1);
         assertThat(new String(scored.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("zeros");
-        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        TestRecord<byte[], byte[]> dead = kade.deadLetters.readRecord();
         assertThat(header(dead, DeadLetterHeaders.REASON)).isEqualTo("missing_feature");
         assertThat(header(dead, DeadLetterHeaders.DETAIL)).contains("latency_ms");
         assertThat(dead.value()).as("the original bytes, not the decoded JSON").isEqualTo(noLatency);
@@ -130,11 +91,11 @@ class ProtobufTopologyTest {
     @Test
     void aMessageIndexPathPicksANestedMessageOfTheFile() throws Exception {
         start(List.of("cpu", "memory_used", "latency_ms"), Map.of());
-        in.pipeInput(bytes("inner"), ProtobufRecords.framed(ID, ProtobufRecords.inner(2, 2, 2 + TestModels.ANOMALY_OFFSET), 1, 0));
-        assertThat(scores.readValuesToList()).hasSize(1);
-        JsonNode alert = JSON.readTree(alerts.readValue());
+        kade.in.pipeInput(bytes("inner"), ProtobufRecords.framed(ID, ProtobufRecords.inner(2, 2, 2 + TestModels.ANOMALY_OFFSET), 1, 0));
+        assertThat(kade.scores.readValuesToList()).hasSize(1);
+        JsonNode alert = JSON.readTree(kade.alerts.readValue());
         assertThat(alert.get("features").get("memory_used").asDouble()).isEqualTo(2.0);
-        assertThat(deadLetters.isEmpty()).isTrue();
+        assertThat(kade.deadLetters.isEmpty()).isTrue();
     }
 
     @Test
@@ -152,32 +113,23 @@ class ProtobufTopologyTest {
         byte[] truncated = Arrays.copyOf(good, good.length - 3);
         byte[] wrongWireType = ProtobufRecords.framed(ID, new byte[] {0x0a, 0x01, 0x00}); // cpu (a double) as bytes
         byte[][] values = {json, {0, 0}, unknownId, avroId, unparsable, noSuchMessage, indexCutOff, truncated, wrongWireType, good};
-        for (int i = 0; i < values.length; i++) {
-            in.pipeInput(bytes("r" + i), values[i]);
-        }
-        List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
-        assertThat(dead).extracting(r -> header(r, DeadLetterHeaders.REASON)).containsExactly("not_wire_format",
+        List<TestRecord<byte[], byte[]>> dead = RegistryScenario.assertEachDeadLettered(kade, values, "not_wire_format",
                 "not_wire_format", "unknown_schema", "unknown_schema", "unknown_schema", "bad_message_index",
                 "bad_message_index", "undecodable", "undecodable");
-        for (int i = 0; i < dead.size(); i++) {
-            assertThat(dead.get(i).value()).isEqualTo(values[i]);
-        }
         assertThat(header(dead.get(2), DeadLetterHeaders.DETAIL)).contains("no schema 404");
         assertThat(header(dead.get(3), DeadLetterHeaders.DETAIL)).contains("AVRO");
         assertThat(header(dead.get(5), DeadLetterHeaders.DETAIL)).contains("[5]");
-        assertThat(scores.readValuesToList()).hasSize(1);
-        assertThat(metrics.counts()).isEqualTo(new KadeMetrics.Counts(10, 1, 0, 9));
     }
 
     @Test
     void aRegistryOutageDeadLettersAfterBoundedRetriesAsForAvro() {
         start(Map.of("schema.registry.retries", "1"));
         registry.down(true);
-        in.pipeInput(bytes("a"), normal(2));
-        in.pipeInput(bytes("b"), normal(2));
+        kade.in.pipeInput(bytes("a"), normal(2));
+        kade.in.pipeInput(bytes("b"), normal(2));
         assertThat(registry.requests()).as("one try and one retry, then remembered").isEqualTo(2);
-        assertThat(deadLetters.readRecordsToList()).extracting(r -> header(r, DeadLetterHeaders.REASON))
+        assertThat(kade.deadLetters.readRecordsToList()).extracting(r -> header(r, DeadLetterHeaders.REASON))
                 .containsExactly("schema_unavailable", "schema_unavailable");
-        assertThat(metrics.counts()).isEqualTo(new KadeMetrics.Counts(2, 0, 0, 2));
+        assertThat(kade.metrics.counts()).isEqualTo(new KadeMetrics.Counts(2, 0, 0, 2));
     }
 }
