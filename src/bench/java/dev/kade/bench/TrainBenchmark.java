@@ -26,7 +26,8 @@ import java.util.Locale;
  * each member's seconds per epoch (timed on the member's own thread), and the process's CPU time and the cores it got
  * (CPU / wall): on a shared machine a second thread helps only as far as the machine gives it a second core. Every member runs exactly {@code --epochs}
  * epochs (early stopping off), so the runs do the same work; the models of all thread counts are checked to be
- * bit-identical. Ends with ONE JSON line. The PyTorch side of the comparison is {@code src/bench/train/torch_ae.py},
+ * bit-identical, and each model's SHA-256 (of its ONNX bytes) is printed, so that runs of two commits show whether a change
+ * altered the trained model. Ends with ONE JSON line. The PyTorch side of the comparison is {@code src/bench/train/torch_ae.py},
  * which {@code src/bench/train/run} runs only where {@code import torch} works.
  */
 public final class TrainBenchmark {
@@ -73,6 +74,7 @@ public final class TrainBenchmark {
             double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
             byte[] bytes = dev.kade.export.OnnxExporter.toProto(model).toByteArray();
             boolean identical = firstModel == null || Arrays.equals(firstModel, bytes);
+            String digest = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
             if (firstModel == null) {
                 firstModel = bytes;
             }
@@ -80,7 +82,7 @@ public final class TrainBenchmark {
             walls.computeIfAbsent(threads, t -> new ArrayList<>()).add(wall);
             ObjectNode r = results.addObject().put("threads", threads).put("wall_s", round(wall))
                     .put("wall_s_per_epoch", round(wall / epochs)).put("process_cpu_s", round(cpu)).put("cores_used", round(cpu / wall))
-                    .put("model_identical_to_first", identical);
+                    .put("model_identical_to_first", identical).put("model_sha256", digest);
             ArrayNode members = r.putArray("members");
             for (int k = 0; k < model.members().size(); k++) {
                 TrainedModel m = model.members().get(k);
@@ -89,8 +91,9 @@ public final class TrainBenchmark {
                 members.addObject().put("member", k + 1).put("kind", m.network().kind().label()).put("epochs", m.history().epochs())
                         .put("s_per_epoch", round(perEpoch));
             }
-            log("threads %d: ensemble %.1f s (%.2f s per epoch of all members), process CPU %.1f s (%.2f cores), model %s; "
-                    + "member s/epoch: %s", threads, wall, wall / epochs, cpu, cpu / wall, identical ? "bit-identical" : "DIFFERENT", String.join(", ", perMember));
+            log("threads %d: ensemble %.1f s (%.2f s per epoch of all members), process CPU %.1f s (%.2f cores), model %s (SHA-256 %s); "
+                    + "member s/epoch: %s", threads, wall, wall / epochs, cpu, cpu / wall, identical ? "bit-identical" : "DIFFERENT",
+                    digest.substring(0, 16), String.join(", ", perMember));
             if (!identical) {
                 throw new IllegalStateException("the model trained with " + threads + " threads differs from the first");
             }
