@@ -115,7 +115,23 @@ public final class StreamProcessBenchmark {
      */
     record Options(int records, int rounds, List<ProcessingGuarantee> guarantees, Path kadeJar, String classPath,
                    List<String> jvmArgs, List<String> kadeJvmArgs, String commit, Windowed windowed,
-                   Map<String, String> kadeSettings, Map<String, String> variantSettings, ServedModel model) {
+                   Map<String, String> kadeSettings, Map<String, String> variantSettings, Path variantJar, ServedModel model) {
+        /** Whether each round runs a third app, kade with the variant settings and/or the variant jar. */
+        boolean variant() {
+            return !variantSettings.isEmpty() || variantJar != null;
+        }
+
+        /** The variant as the summary names it. */
+        String variantLabel() {
+            return (variantJar == null ? "" : "jar " + variantJar + (variantSettings.isEmpty() ? "" : " with "))
+                    + (variantSettings.isEmpty() ? "" : variantSettings.toString());
+        }
+
+        /** The jar an app runs from: the variant's own for {@link App#KADE_VARIANT} when {@code --variant-jar} gave one. */
+        Path jarOf(App app) {
+            return app == App.KADE_VARIANT && variantJar != null ? variantJar : kadeJar;
+        }
+
         String name() {
             return windowed == null ? "stream-process" : "series-stream";
         }
@@ -142,8 +158,8 @@ public final class StreamProcessBenchmark {
         if (!o.kadeSettings().isEmpty()) {
             log("kade's own settings (the pass-through keeps the defaults): %s", o.kadeSettings());
         }
-        if (!o.variantSettings().isEmpty()) {
-            log("variant: kade with %s too, each round", o.variantSettings());
+        if (o.variant()) {
+            log("variant: kade from %s, each round", o.variantLabel());
         }
         Path dir = Files.createTempDirectory("kade-bench-process-");
         long t0 = System.nanoTime();
@@ -187,7 +203,7 @@ public final class StreamProcessBenchmark {
                             order = round % 2 == 1 ? List.of(App.PASS_THROUGH, App.KADE, App.KADE_SHADOW)
                                     : List.of(App.KADE_SHADOW, App.KADE, App.PASS_THROUGH);
                         }
-                        if (!o.variantSettings().isEmpty()) {
+                        if (o.variant()) {
                             order = round % 2 == 1 ? List.of(App.PASS_THROUGH, App.KADE, App.KADE_VARIANT)
                                     : List.of(App.KADE_VARIANT, App.KADE, App.PASS_THROUGH);
                         }
@@ -233,6 +249,7 @@ public final class StreamProcessBenchmark {
         Map<String, String> kadeSettings = new LinkedHashMap<>();
         Map<String, String> variantSettings = new LinkedHashMap<>();
         ServedModel served = ServedModel.AE;
+        Path variantJar = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--records" -> records = Integer.parseInt(args[++i]);
@@ -251,12 +268,14 @@ public final class StreamProcessBenchmark {
                 case "--kade-setting" -> setting(kadeSettings, args[i], args[++i]);
                 // a third app each round, kade with this setting too, paired with kade per round: what a setting changes
                 case "--variant-setting" -> setting(variantSettings, args[i], args[++i]);
+                // a third app each round, kade from another build's jar, paired with kade per round: a code change's A/B
+                case "--variant-jar" -> variantJar = Path.of(args[++i]);
                 case "--records-per-entity" -> perEntity = Integer.parseInt(args[++i]);
                 case "--guarantees" -> guarantees = Arrays.stream(args[++i].split(","))
                         .map(s -> ProcessingGuarantee.valueOf(s.trim().toUpperCase(Locale.ROOT))).toList();
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + " (known: --records N, --rounds N, --full, --guarantees at_least_once,exactly_once_v2, --windowed, "
-                        + "--entities N, --records-per-entity N, --kade-setting KEY=VALUE, --variant-setting KEY=VALUE, --model ae|default)");
+                        + "--entities N, --records-per-entity N, --kade-setting KEY=VALUE, --variant-setting KEY=VALUE, --variant-jar PATH, --model ae|default)");
             }
         }
         Windowed w = null;
@@ -278,9 +297,12 @@ public final class StreamProcessBenchmark {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalArgumentException("no kade jar at " + jar + " (build it: mvn -pl src/main package -DskipTests)");
         }
+        if (variantJar != null && !Files.isRegularFile(variantJar)) {
+            throw new IllegalArgumentException("--variant-jar: no jar at " + variantJar);
+        }
         return new Options(records, rounds, guarantees, jar, System.getProperty("java.class.path"), words("kade.bench.jvmArgs"),
                 words("kade.bench.kadeJvmArgs"), System.getProperty("kade.bench.commit", "unknown"), w, Map.copyOf(kadeSettings),
-                Map.copyOf(variantSettings), served);
+                Map.copyOf(variantSettings), variantJar, served);
     }
 
     /** The model kade serves in the per-record benchmark. */
@@ -357,7 +379,7 @@ public final class StreamProcessBenchmark {
         cmd.addAll(o.jvmArgs());
         if (app != App.PASS_THROUGH) {
             o.kadeJvmArgs().forEach(a -> cmd.add(a.replace("{run}", prefix)));
-            cmd.addAll(List.of("-jar", o.kadeJar().toString(), "run", "--config", config.toString()));
+            cmd.addAll(List.of("-jar", o.jarOf(app).toString(), "run", "--config", config.toString()));
         } else {
             // the same shaded jar as kade (same library versions), plus this module's classes for the main class
             cmd.addAll(List.of("-cp", o.kadeJar() + java.io.File.pathSeparator + ownClasses(), PassThroughApp.class.getName(),
@@ -670,12 +692,12 @@ public final class StreamProcessBenchmark {
                     stat(values(runs, App.KADE_SHADOW, g, false), "%,.0f"), stat(sCpu, "%.1f"), stat(ratios(sCpu, kCpu), "%.2f"),
                     stat(ratios(values(runs, App.KADE_SHADOW, g, false), values(runs, App.KADE, g, false)), "%.2f")));
         }
-        for (ProcessingGuarantee g : o.variantSettings().isEmpty() ? List.<ProcessingGuarantee>of() : o.guarantees()) {
+        for (ProcessingGuarantee g : o.variant() ? o.guarantees() : List.<ProcessingGuarantee>of()) {
             double[] vRate = values(runs, App.KADE_VARIANT, g, false);
             double[] vCpu = values(runs, App.KADE_VARIANT, g, true);
             sb.append(String.format(Locale.ROOT, "%nVariant %s (%s): %s records/s, %s CPU µs/record (%s without JIT); paired per "
                     + "round with kade: rate ratio %s, CPU ratio %s, broker CPU ratio %s; rate ratio to the pass-through %s.",
-                    o.variantSettings(), g.streamsValue(), stat(vRate, "%,.0f"), stat(vCpu, "%.1f"),
+                    o.variantLabel(), g.streamsValue(), stat(vRate, "%,.0f"), stat(vCpu, "%.1f"),
                     stat(values(runs, App.KADE_VARIANT, g, Run::cpuWithoutJitMicrosPerRecord), "%.1f"),
                     stat(ratios(vRate, values(runs, App.KADE, g, false)), "%.2f"),
                     stat(ratios(vCpu, values(runs, App.KADE, g, true)), "%.2f"),
@@ -727,6 +749,9 @@ public final class StreamProcessBenchmark {
             ObjectNode vs = root.putObject("variant_settings");
             o.variantSettings().forEach(vs::put);
         }
+        if (o.variantJar() != null) {
+            root.put("variant_jar", o.variantJar().toString());
+        }
         if (o.windowed() != null) {
             root.put("entities", o.windowed().entities()).put("records_per_entity", o.windowed().perEntity()).put("window", 32)
                     .put("features", 1);
@@ -763,7 +788,7 @@ public final class StreamProcessBenchmark {
                         values(runs, App.KADE, g, Run::cpuWithoutJitMicrosPerRecord)));
                 put(s, "shadow_rate_ratio", ratios(values(runs, App.KADE_SHADOW, g, false), kRate));
             }
-            if (!o.variantSettings().isEmpty()) {
+            if (o.variant()) {
                 double[] vRate = values(runs, App.KADE_VARIANT, g, false);
                 double[] vCpu = values(runs, App.KADE_VARIANT, g, true);
                 put(s, "variant_records_per_s", vRate);

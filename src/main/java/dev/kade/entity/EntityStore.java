@@ -1,8 +1,10 @@
 package dev.kade.entity;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Objects;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -81,12 +83,30 @@ public final class EntityStore {
         cursor = next == null || next.equals(FIRST_ENTITY) ? null : next;
     }
 
+    /**
+     * Writes {@code entries} in one store call. A RocksDB store applies them as one write batch (one native call for a
+     * whole scoring batch's states, where a put each made one call per record); the changelog still gets one record per
+     * entry, in list order.
+     */
+    void putAll(List<KeyValue<Bytes, byte[]>> entries) {
+        kv.putAll(entries);
+    }
+
     /** Writes the clock and the cursor to the store (and so to the changelog). */
     void writeMeta() {
+        kv.put(META_KEY, metaValue());
+    }
+
+    /** The bookkeeping entry as {@link #writeMeta()} writes it, to write with other entries ({@link #putAll}). */
+    KeyValue<Bytes, byte[]> meta() {
+        return KeyValue.pair(META_KEY, metaValue());
+    }
+
+    private byte[] metaValue() {
         byte[] c = cursor == null ? new byte[0] : cursor.get();
         ByteBuffer b = ByteBuffer.allocate(11 + c.length);
         b.put(META_VERSION).putLong(maxEventTime).putShort((short) c.length).put(c);
-        kv.put(META_KEY, b.array());
+        return b.array();
     }
 
     /**

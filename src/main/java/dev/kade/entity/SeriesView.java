@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -326,10 +327,13 @@ public final class SeriesView {
         if (view.isEmpty()) {
             return;
         }
+        // one write for the batch (states, then the clock): RocksDB takes it as one write batch, not a call per entity
+        List<KeyValue<Bytes, byte[]>> writes = new ArrayList<>(view.size() + 1);
         for (Map.Entry<Bytes, EntityState> e : view.entrySet()) {
-            store.put(e.getKey(), e.getValue().toBytes());
+            writes.add(KeyValue.pair(e.getKey(), e.getValue().toBytes()));
         }
-        store.writeMeta();
+        writes.add(store.meta());
+        store.putAll(writes);
         writtenClock = store.maxEventTime();
         clear();
     }
