@@ -60,7 +60,7 @@ import org.junit.jupiter.api.Test;
  * with alerts only; under at-least-once and exactly-once v2; with 1 stream thread on 1 partition and with
  * N threads on N partitions. Input: the shipped shuttle test rows as JSON, scored by an AE trained here
  * with {@code kade train --kind ae}'s defaults, and (one more app, scores on) by the model {@code kade train}
- * makes with no options, the 6-member ensemble, so that what an ensemble costs in the stream is measured
+ * makes with no options, the default ensemble ({@link TrainConfig#DEFAULT_ENSEMBLE} members), so that what an ensemble costs in the stream is measured
  * against the same pass-through in the same run. Prints a table and writes it to {@code target/bench-stream.md},
  * and the same figures as one line of JSON to {@code target/bench-stream.json}.
  *
@@ -98,7 +98,7 @@ class StreamBenchmark {
 
     enum App {
         PASS_THROUGH("pass-through"), KADE_SCORES("kade, scores on"), KADE_ALERTS("kade, alerts only"),
-        /** The model {@code kade train} makes with no options (3 AEs + 3 VAEs as one graph), scores on. */
+        /** The model {@code kade train} makes with no options (2 AEs + 2 VAEs as one graph), scores on. */
         KADE_DEFAULT_SCORES("kade, default ensemble, scores on");
 
         final String label;
@@ -241,8 +241,8 @@ class StreamBenchmark {
     }
 
     /**
-     * Trains the default AE ({@code kade train --kind ae}) and the default ensemble ({@code kade train}: 3 AEs and
-     * 3 VAEs) on the shipped shuttle training rows.
+     * Trains the default AE ({@code kade train --kind ae}) and the default ensemble ({@code kade train}: 2 AEs and
+     * 2 VAEs) on the shipped shuttle training rows.
      */
     private static Models trainShuttleModels(Path dir) {
         DataSet train = DataSetReader.readResource(DemoData.TRAIN_RESOURCE, DataSetReader.Options.defaults());
