@@ -80,7 +80,10 @@ class SelectionSplitTest {
         }
         assertEquals(true, current.weighted());
         assertEquals(MemberScale.Fit.MEDIAN_IQR, current.fit());
-        assertEquals(true, current.name().startsWith("2 AEs + 2 VAEs, median/IQR"), current.name());
+        assertEquals(true, current.name().startsWith("3 AEs + 3 VAEs, median/IQR"), current.name());
+        // the last row is kade train --ensemble 4: AEs with member seeds 0, 1 (pool 0, 1), VAEs with 2, 3 (pool 11, 3)
+        SelectionBenchmark.Candidate four = SelectionBenchmark.CANDIDATES.get(SelectionBenchmark.CANDIDATES.size() - 1);
+        assertArrayEquals(new int[] {0, 1, 11, 3}, four.members(), four.name());
     }
 
     private static float[] ids(SelectionBenchmark.Labelled part) {

@@ -98,7 +98,7 @@ class StreamBenchmark {
 
     enum App {
         PASS_THROUGH("pass-through"), KADE_SCORES("kade, scores on"), KADE_ALERTS("kade, alerts only"),
-        /** The model {@code kade train} makes with no options (2 AEs + 2 VAEs as one graph), scores on. */
+        /** The model {@code kade train} makes with no options (3 AEs + 3 VAEs as one graph), scores on. */
         KADE_DEFAULT_SCORES("kade, default ensemble, scores on");
 
         final String label;
@@ -241,8 +241,8 @@ class StreamBenchmark {
     }
 
     /**
-     * Trains the default AE ({@code kade train --kind ae}) and the default ensemble ({@code kade train}: 2 AEs and
-     * 2 VAEs) on the shipped shuttle training rows.
+     * Trains the default AE ({@code kade train --kind ae}) and the default ensemble ({@code kade train}: 3 AEs and
+     * 3 VAEs) on the shipped shuttle training rows.
      */
     private static Models trainShuttleModels(Path dir) {
         DataSet train = DataSetReader.readResource(DemoData.TRAIN_RESOURCE, DataSetReader.Options.defaults());
