@@ -3,6 +3,9 @@ package dev.kade.bench;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.kade.train.MemberScale;
+import dev.kade.train.TrainConfig;
+import dev.kade.train.TrainKind;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
@@ -63,6 +66,24 @@ class SelectionSplitTest {
         roc[3] = new double[] {0.95, 0.70}; // mean 0.825
         roc[5] = new double[] {0.83, 0.83}; // mean 0.83: the best mean, not the best single value
         assertEquals(5, SelectionBenchmark.choose(roc));
+    }
+
+    @Test
+    void theCurrentDefaultIsTheEnsembleKadeTrainMakes() {
+        // kade train with no options: DEFAULT_ENSEMBLE members, member k of kind memberKind(k) with member seed k
+        TrainConfig mix = TrainKind.MIX.defaults().build();
+        SelectionBenchmark.Candidate current = SelectionBenchmark.CURRENT_DEFAULT;
+        assertEquals(TrainConfig.DEFAULT_ENSEMBLE, current.members().length);
+        for (int k = 0; k < current.members().length; k++) {
+            assertEquals(new SelectionBenchmark.Member(mix.memberKind(k).label(), k), SelectionBenchmark.MEMBERS.get(current.members()[k]),
+                    "member " + k);
+        }
+        assertEquals(true, current.weighted());
+        assertEquals(MemberScale.Fit.MEDIAN_IQR, current.fit());
+        assertEquals(true, current.name().startsWith("3 AEs + 3 VAEs, median/IQR"), current.name());
+        // the last row is kade train --ensemble 4: AEs with member seeds 0, 1 (pool 0, 1), VAEs with 2, 3 (pool 11, 3)
+        SelectionBenchmark.Candidate four = SelectionBenchmark.CANDIDATES.get(SelectionBenchmark.CANDIDATES.size() - 1);
+        assertArrayEquals(new int[] {0, 1, 11, 3}, four.members(), four.name());
     }
 
     private static float[] ids(SelectionBenchmark.Labelled part) {

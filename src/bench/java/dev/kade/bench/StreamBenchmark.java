@@ -60,7 +60,7 @@ import org.junit.jupiter.api.Test;
  * with alerts only; under at-least-once and exactly-once v2; with 1 stream thread on 1 partition and with
  * N threads on N partitions. Input: the shipped shuttle test rows as JSON, scored by an AE trained here
  * with {@code kade train --kind ae}'s defaults, and (one more app, scores on) by the model {@code kade train}
- * makes with no options, the 6-member ensemble, so that what an ensemble costs in the stream is measured
+ * makes with no options, the default ensemble ({@link TrainConfig#DEFAULT_ENSEMBLE} members), so that what an ensemble costs in the stream is measured
  * against the same pass-through in the same run. Prints a table and writes it to {@code target/bench-stream.md},
  * and the same figures as one line of JSON to {@code target/bench-stream.json}.
  *

@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Training time of the default ensemble ({@code kade train} with no options: 3 AEs + 3 VAEs) on one CSV file, once per
+ * Training time of the default ensemble ({@code kade train} with no options: {@link TrainConfig#DEFAULT_ENSEMBLE} members, 3 AEs + 3 VAEs) on one CSV file, once per
  * entry of {@code --threads} (default {@code 1,2,2,1}: repeated in both orders, so that a shared machine's changing load
  * falls on both counts): wall time of the whole ensemble, the speed-up of each count's median over the first count's, and
  * each member's seconds per epoch (timed on the member's own thread), and the process's CPU time and the cores it got

@@ -5,7 +5,8 @@ import dev.kade.model.ModelKind;
 /**
  * What {@code kade train --kind} trains: one autoencoder, one variational autoencoder, or the mixed
  * ensemble of both (kade's default). {@code mix} is not a model kind of its own: it is an ensemble whose
- * members alternate AE and VAE, which {@link TrainConfig} spells as kind AE with {@code mixed} set.
+ * first ⌈K/2⌉ members are AEs and the rest VAEs ({@link TrainConfig#memberKind}; the default K = 6: 3 AEs + 3 VAEs),
+ * which {@link TrainConfig} spells as kind AE with {@code mixed} set.
  */
 public enum TrainKind {
     AE(ModelKind.AE, false),
