@@ -141,7 +141,7 @@ public final class OnnxExporter {
                     }
                     memberErrors = op(ctx, ONNXOperators.MUL, p + "weighted_errors", memberErrors, ctx.array(p + "error_weights", w));
                     t = ctx.operation(ONNXOperators.REDUCE_MEAN, List.of(memberErrors), p + "weighted_score",
-                            Map.of("axes", new int[] {1}, "keepdims", 0));
+                            meanOverFeatures());
                 }
                 if (s.log()) {
                     t = op(ctx, ONNXOperators.ADD, p + "score_offset", t, ctx.constant(p + "log_offset", (float) MemberScale.LOG_OFFSET));
@@ -269,7 +269,7 @@ public final class OnnxExporter {
             ONNXRef<?> diff = op(ctx, ONNXOperators.SUB, p + "residual", z, recon);
             ONNXRef<?> errors = op(ctx, ONNXOperators.MUL, p + "squared_error", diff, diff);
             ONNXRef<?> score = ctx.operation(ONNXOperators.REDUCE_MEAN, List.of(errors), p + "mean_squared_error",
-                    Map.of("axes", new int[] {1}, "keepdims", 0));
+                    meanOverFeatures());
             return new Outputs(score, errors, recon, code);
         } else if (net instanceof VariationalAutoencoder vae) {
             ONNXRef<?> h = stack(ctx, model, vae.encoder(), z, p + "encoder", 0);
@@ -351,5 +351,17 @@ public final class OnnxExporter {
             }
         }
         return g.build();
+    }
+
+    /**
+     * ReduceMean's attributes over the feature axis, in a fixed order. Not {@code Map.of}: its iteration order is
+     * salted per JVM, so the node's attributes, and with them the model file's bytes, came out in either order
+     * from one run to the next although every weight was the same.
+     */
+    private static Map<String, Object> meanOverFeatures() {
+        Map<String, Object> a = new java.util.LinkedHashMap<>();
+        a.put("axes", new int[] {1});
+        a.put("keepdims", 0);
+        return a;
     }
 }
