@@ -8,18 +8,11 @@ import dev.kade.incident.MuteTopicSettings;
 import dev.kade.output.DeadLetterReason;
 import dev.kade.output.DeadLetters;
 import dev.kade.output.Source;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
-import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
@@ -30,8 +23,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  *
  * <p>Bad control records go to the dead-letter topic ({@link DeadLetterReason#MUTE_RULE_INVALID}) from exactly one
  * task ({@code 0_0}), remembered in its changelogged incident store (keys under {@link IncidentTracker#FOREIGN_PREFIX})
- * so each bad record (key and value) is sent once, exactly once under {@code exactly_once_v2}: the same scheme as the
- * feedback topic's ({@link FeedbackRouting} says why). They are not input records, so they are not counted in
+ * so each bad record (key and value) is sent once, exactly once under {@code exactly_once_v2}: the scheme of
+ * {@link ControlDeadLetters}, which the feedback topic shares. They are not input records, so they are not counted in
  * {@code kade_dead_letters_total}, whose sum balances the input.
  *
  * <p>The entity a rule matches is the incident entity: a windowed model's series entity, else the record key or the
@@ -40,51 +33,28 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * <p>Owned by one processor, used on its stream thread only.
  */
 final class MuteRouting {
-    private static final String SENT_PREFIX = IncidentTracker.FOREIGN_PREFIX + "mute-dead-letter\0";
-
     private final IncidentSettings settings;
     private final MuteTopicSettings topic;
     private final ReadOnlyKeyValueStore<String, byte[]> rules;
-    private final KeyValueStore<String, byte[]> own;
-    private final ProcessorContext<byte[], byte[]> context;
-    private final DeadLetters deadLetters;
-    private final Clock clock;
-    private final boolean deadLetterer;
+    /** The control topic's dead letters; null without a control topic. */
+    private final ControlDeadLetters bad;
     private final long refreshNanos;
-    private final Map<String, Long> sent = new HashMap<>();
     private MuteBook book;
     private long lastRead;
     private boolean read;
 
-    /**
-     * @param own the task's incident store (dead-letter bookkeeping); used only with a control topic
-     */
     MuteRouting(IncidentSettings settings, ProcessorContext<byte[], byte[]> context, DeadLetters deadLetters, Clock clock) {
         this.settings = settings;
         this.topic = settings.muteTopic();
-        this.context = context;
-        this.deadLetters = deadLetters;
-        this.clock = clock;
         this.book = MuteBook.of(settings.muteRules());
         this.refreshNanos = topic.refresh().toNanos();
         if (topic.enabled()) {
             this.rules = context.getStateStore(ScoringTopology.MUTE_STORE);
-            this.own = context.getStateStore(ScoringTopology.INCIDENT_STORE);
-            TaskId task = context.taskId();
-            this.deadLetterer = task.subtopology() == 0 && task.partition() == 0;
-            if (deadLetterer) {
-                try (KeyValueIterator<String, byte[]> it = own.all()) {
-                    it.forEachRemaining(kv -> {
-                        if (kv.key.startsWith(SENT_PREFIX)) {
-                            sent.put(kv.key.substring(SENT_PREFIX.length()), ByteBuffer.wrap(kv.value).getLong());
-                        }
-                    });
-                }
-            }
+            this.bad = new ControlDeadLetters("mute", DeadLetterReason.MUTE_RULE_INVALID, topic.topic().orElse("mutes"),
+                    context.getStateStore(ScoringTopology.INCIDENT_STORE), context, deadLetters, clock);
         } else {
             this.rules = null;
-            this.own = null;
-            this.deadLetterer = false;
+            this.bad = null;
         }
     }
 
@@ -125,7 +95,7 @@ final class MuteRouting {
             try (KeyValueIterator<String, byte[]> it = rules.all()) {
                 it.forEachRemaining(kv -> {
                     action.accept(kv.key, kv.value);
-                    if (deadLetterer) {
+                    if (bad.sender()) {
                         deadLetterIfBad(kv.key, kv.value);
                     }
                 });
@@ -135,20 +105,8 @@ final class MuteRouting {
 
     private void deadLetterIfBad(String key, byte[] value) {
         MuteBook.Parsed p = MuteBook.parse(key, value);
-        if (p.rule() != null) {
-            return;
+        if (p.rule() == null) {
+            bad.sendOnce(key, value, p.problem().name().toLowerCase(Locale.ROOT), p.detail());
         }
-        long print = ((long) value.length << 32) | (Arrays.hashCode(value) & 0xffffffffL);
-        Long before = sent.get(key);
-        if (before != null && before == print) {
-            return;
-        }
-        byte[] k = key.startsWith("\0") ? null : key.getBytes(StandardCharsets.UTF_8);
-        DeadLetters.DeadLetter d = deadLetters.build(k, value, null, DeadLetterReason.MUTE_RULE_INVALID,
-                p.problem().name().toLowerCase(Locale.ROOT) + ": " + p.detail(), null,
-                new Source(topic.topic().orElse("mutes"), -1, -1), null);
-        context.forward(new Record<>(d.key(), d.value(), clock.millis(), d.headers()), ScoringTopology.DEAD_LETTER_SINK);
-        sent.put(key, print);
-        own.put(SENT_PREFIX + key, ByteBuffer.allocate(Long.BYTES).putLong(print).array());
     }
 }
