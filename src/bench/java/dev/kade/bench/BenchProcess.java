@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -71,30 +72,17 @@ record BenchProcess(Process process, Path log, String extra) implements AutoClos
 
     /**
      * utime + stime of the JIT compiler threads ({@code C1/C2 CompilerThre...}) and of the garbage collector's
-     * threads ({@code GC Thread#N}, {@code G1 ...}), in clock ticks, from /proc/PID/task/TID/stat.
+     * threads ({@code GC Thread#N}, {@code G1 ...}), in clock ticks: {@link ThreadCpu#byGroup}'s groups of them.
      */
     long[] jitAndGcTicks() {
         long jit = 0;
         long gc = 0;
-        try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
-            for (Path t : (Iterable<Path>) tasks::iterator) {
-                String stat;
-                try {
-                    stat = Files.readString(t.resolve("stat"));
-                } catch (IOException gone) {
-                    continue; // the thread ended between listing and reading
-                }
-                String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-                if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
-                    jit += ticks;
-                } else if (comm.startsWith("GC Thread") || comm.startsWith("G1 ")) {
-                    gc += ticks;
-                }
+        for (Map.Entry<String, Long> e : ThreadCpu.byGroup(process.pid()).entrySet()) {
+            if (e.getKey().equals("JIT")) {
+                jit += e.getValue();
+            } else if (e.getKey().startsWith("GC Thread") || e.getKey().startsWith("G# ")) {
+                gc += e.getValue();
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list the threads of process " + process.pid(), e);
         }
         return new long[] {jit, gc};
     }
