@@ -42,6 +42,8 @@ public final class RecordReader {
     /** Top-level names that contain a dot, each matching a dotted feature exactly (that lookup wins). */
     private final Map<String, int[]> exactDotted = new HashMap<>();
     private final ThreadLocal<Slots> scratch;
+    /** The top-level names that matter, looked up by their bytes: the flat path's {@link #children} and {@link #exactDotted}. */
+    private final FlatKeys flatKeys;
 
     public RecordReader(List<String> features) {
         this(features, List.of());
@@ -73,6 +75,7 @@ public final class RecordReader {
         }
         exact.forEach((k, v) -> exactDotted.put(k, v.stream().mapToInt(Integer::intValue).toArray()));
         root.freeze();
+        flatKeys = new FlatKeys(root.children, exactDotted);
         int slots = all.size();
         int width = this.features.size();
         this.scratch = ThreadLocal.withInitial(() -> new Slots(slots, width));
@@ -122,6 +125,48 @@ public final class RecordReader {
         }
         Slots slots = scratch.get();
         slots.clear();
+        if (slots.flat.scan(json)) {
+            readFlat(json, slots.flat, slots);
+        } else {
+            readWithJackson(json, slots);
+        }
+        for (int i = 0; i < features.size(); i++) {
+            dest[offset + i] = slots.value(i, features.get(i));
+        }
+        int width = features.size();
+        for (int j = 0; j < sideFields.size(); j++) {
+            sides[j] = slots.text(width + j);
+        }
+    }
+
+    /**
+     * The flat path: the members {@link FlatJson} found, in order, with {@link #readObject}'s rules for a top-level
+     * member whose value is a scalar (an exact dotted name first, then the path; a repeated name replaces the earlier
+     * value).
+     */
+    private void readFlat(byte[] json, FlatJson flat, Slots slots) {
+        for (int m = 0; m < flat.count(); m++) {
+            FlatKeys.Key key = flatKeys.find(json, flat.nameStart(m), flat.nameLength(m));
+            if (key == null) {
+                continue;
+            }
+            for (int i : key.exact()) {
+                slots.record(slots.exact, i, json, flat, m);
+            }
+            PathNode child = key.node();
+            if (child != null) {
+                for (int i : child.below) {
+                    slots.nested[i] = ABSENT;
+                }
+                for (int i : child.leaf) {
+                    slots.record(slots.nested, i, json, flat, m);
+                }
+            }
+        }
+    }
+
+    /** Reads a record with Jackson's streaming parser: every record the flat path does not take. */
+    private void readWithJackson(byte[] json, Slots slots) throws FeatureException {
         try (JsonParser p = JsonLimits.factory().createParser(json)) {
             JsonToken t = p.nextToken();
             if (t == null) {
@@ -139,13 +184,6 @@ public final class RecordReader {
             throw FeatureException.notJson(e);
         } catch (IOException e) {
             throw new FeatureException(FeatureError.NOT_JSON, null, "value is not JSON: " + e.getMessage());
-        }
-        for (int i = 0; i < features.size(); i++) {
-            dest[offset + i] = slots.value(i, features.get(i));
-        }
-        int width = features.size();
-        for (int j = 0; j < sideFields.size(); j++) {
-            sides[j] = slots.text(width + j);
         }
     }
 
@@ -205,7 +243,7 @@ public final class RecordReader {
     }
 
     /** One step of the features' dotted paths. */
-    private static final class PathNode {
+    static final class PathNode {
         Map<String, PathNode> children = new HashMap<>();
         private final List<Integer> leafList = new ArrayList<>();
         private final List<Integer> belowList = new ArrayList<>();
@@ -241,6 +279,8 @@ public final class RecordReader {
 
         /** Slots below this are features; the rest side fields. */
         final int featureCount;
+        /** The flat path's scanner, reused record after record. */
+        final FlatJson flat = new FlatJson();
 
         Slots(int width, int featureCount) {
             this.featureCount = featureCount;
@@ -285,6 +325,36 @@ public final class RecordReader {
                 case START_ARRAY -> kinds[i] = ARRAY;
                 default -> throw new IllegalStateException("unexpected value token " + v);
             }
+        }
+
+        /** As {@link #record(byte[], int, JsonParser, JsonToken)}, for member {@code m} of a flat record. */
+        void record(byte[] kinds, int i, byte[] json, FlatJson f, int m) {
+            boolean isExact = kinds == exact;
+            switch (f.kind(m)) {
+                case FlatJson.NUMBER -> {
+                    kinds[i] = NUMBER;
+                    (isExact ? exactNumber : nestedNumber)[i] = f.number(m);
+                    if (i >= featureCount) {
+                        (isExact ? exactText : nestedText)[i] = ascii(json, f.valueStart(m), f.valueLength(m));
+                    }
+                }
+                case FlatJson.STRING -> {
+                    kinds[i] = TEXT;
+                    (isExact ? exactText : nestedText)[i] = ascii(json, f.valueStart(m), f.valueLength(m));
+                }
+                case FlatJson.NULL -> kinds[i] = NULL;
+                case FlatJson.TRUE, FlatJson.FALSE -> {
+                    kinds[i] = BOOLEAN;
+                    if (i >= featureCount) {
+                        (isExact ? exactText : nestedText)[i] = f.kind(m) == FlatJson.TRUE ? "true" : "false";
+                    }
+                }
+                default -> throw new IllegalStateException("unknown flat kind " + f.kind(m));
+            }
+        }
+
+        private static String ascii(byte[] json, int start, int length) {
+            return new String(json, start, length, java.nio.charset.StandardCharsets.ISO_8859_1);
         }
 
         /** Slot {@code i}'s text: a string, or a number or boolean as written; null for anything else. */
