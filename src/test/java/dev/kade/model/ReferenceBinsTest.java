@@ -113,4 +113,40 @@ class ReferenceBinsTest {
         assertThatThrownBy(() -> ModelMetadata.fromOnnxMetadata(keys)).isInstanceOf(InvalidModelException.class)
                 .hasMessageContaining(ModelContract.KEY_FEATURE_BINS);
     }
+
+    /** Bin k holds edges[k-1] <= v < edges[k]: checked against that definition, short edge lists and long ones alike. */
+    @Test
+    void everyValueFallsInTheBinItsEdgesDefine() {
+        SplittableRandom r = new SplittableRandom(7);
+        for (int n = 0; n < 2_000; n++) {
+            int count = r.nextInt(25);
+            double[] edges = new double[count];
+            double x = r.nextDouble(-100, 100);
+            for (int k = 0; k < count; k++) {
+                x += r.nextInt(3) == 0 ? Math.ulp(x) : r.nextDouble(0.001, 10);
+                edges[k] = x;
+            }
+            double[] shares = new double[count + 1];
+            java.util.Arrays.fill(shares, 1.0 / (count + 1));
+            shares[count] = 1.0 - (double) count / (count + 1);
+            ReferenceBins bins = new ReferenceBins(edges, shares);
+            for (int t = 0; t < 50; t++) {
+                double v = switch (r.nextInt(5)) {
+                    case 0 -> count == 0 ? 0 : edges[r.nextInt(count)];
+                    case 1 -> r.nextDouble(-150, 150);
+                    case 2 -> count == 0 ? 1 : Math.nextDown(edges[r.nextInt(count)]);
+                    case 3 -> r.nextBoolean() ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+                    default -> Double.NaN;
+                };
+                int expected = 0;
+                while (expected < count && !(v < edges[expected])) {
+                    expected++;
+                }
+                if (Double.isNaN(v)) {
+                    expected = 0;
+                }
+                assertThat(bins.bin(v)).as("%s in %s", v, java.util.Arrays.toString(edges)).isEqualTo(expected);
+            }
+        }
+    }
 }
