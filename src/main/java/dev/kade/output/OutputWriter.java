@@ -75,6 +75,8 @@ public final class OutputWriter {
     private String topicOf;
     private SerializedString topic;
     private final IsoInstant times = new IsoInstant();
+    /** The score record's writer without the generator. */
+    private final ScoreBytes scoreBytes = new ScoreBytes();
     /** Scratch for a number written from its digits ({@link #writeFourDecimals}). */
     private final char[] digits = new char[16];
 
@@ -126,14 +128,33 @@ public final class OutputWriter {
         return new RenderedOutput(score(s, key), new RecordHeaders(), !c.isEmpty());
     }
 
-    /** The score record's value bytes; {@code key} is the record key it will be sent with. */
+    /**
+     * The score record's value bytes; {@code key} is the record key it will be sent with. The common record is written
+     * by {@link ScoreBytes} without the generator, the same bytes; others by the generator.
+     */
     public byte[] score(ScoreRecord s, byte[] key) throws OutputTooLargeException {
+        ModelFragments m = fragments(s.model());
+        if (scoreBytes.write(s, m.threshold(), m.version(), topic(s.source().topic()))) {
+            if (!limits.fits(key, scoreBytes.size(), 0)) {
+                throw tooLarge(key);
+            }
+            return scoreBytes.toByteArray();
+        }
+        return scoreWithGenerator(s, key);
+    }
+
+    /** {@link #score(ScoreRecord, byte[])} as the Jackson generator writes it (every record; the reference in tests). */
+    byte[] scoreWithGenerator(ScoreRecord s, byte[] key) throws OutputTooLargeException {
         render(() -> writeScore(s, CarriedContext.NONE));
         if (!limits.fits(key, buffer.size(), 0)) {
-            throw new OutputTooLargeException("score record does not fit output.max.bytes=" + limits.maxBytes() + " (key "
-                    + (key == null ? 0 : key.length) + " bytes)");
+            throw tooLarge(key);
         }
         return buffer.toByteArray();
+    }
+
+    private OutputTooLargeException tooLarge(byte[] key) {
+        return new OutputTooLargeException("score record does not fit output.max.bytes=" + limits.maxBytes() + " (key "
+                + (key == null ? 0 : key.length) + " bytes)");
     }
 
     /** A small JSON object standing in for a dead letter too large to send (see {@link DeadLetters}). */
@@ -545,7 +566,7 @@ public final class OutputWriter {
         }
     }
 
-    private static double round(double v) {
+    static double round(double v) {
         return Double.isFinite(v) ? Math.round(v * 10_000.0) / 10_000.0 : v;
     }
 
