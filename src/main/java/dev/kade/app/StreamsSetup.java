@@ -1,5 +1,6 @@
 package dev.kade.app;
 
+import dev.kade.entity.BoundedRocksDb;
 import dev.kade.config.KadeConfig;
 import dev.kade.config.AlertKeys;
 import dev.kade.config.InputKeys;
@@ -114,7 +115,21 @@ public final class StreamsSetup {
         p.put(CountingProcessingExceptionHandler.METRICS_CONFIG, metrics);
         p.put(KadeProductionExceptionHandler.LIMITS_CONFIG, limits(config));
         defaultCompression(p);
+        boundEntityStores(p, config);
         return p;
+    }
+
+    /**
+     * {@link BoundedRocksDb} as the RocksDB configuration of the entity stores (windowed models), with the bound
+     * {@code series.state.memory.bytes}, unless that is 0 or the user chose a {@code kafka.rocksdb.config.setter} of
+     * their own (which then decides). A per-record model has no RocksDB store, and the setting changes nothing there.
+     */
+    private static void boundEntityStores(Properties p, KadeConfig config) {
+        long bytes = config.longValue(SeriesKeys.SERIES_STATE_MEMORY_BYTES);
+        if (bytes > 0 && !p.containsKey(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG)) {
+            p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class.getName());
+            p.put(BoundedRocksDb.MEMORY_CONFIG, bytes);
+        }
     }
 
     /** The producer property kade defaults: Streams' producer-prefixed {@code compression.type}. */

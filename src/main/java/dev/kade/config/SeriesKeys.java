@@ -31,6 +31,9 @@ public final class SeriesKeys {
     public static final String SERIES_LIKELIHOOD_SHORT_WINDOW = "series.likelihood.short.window";
     public static final String SERIES_LIKELIHOOD_LEARNING = "series.likelihood.learning.period";
     public static final String SERIES_LIKELIHOOD_HALF_LIFE = "series.likelihood.half.life";
+    public static final String SERIES_STATE_MEMORY_BYTES = "series.state.memory.bytes";
+    /** The least {@link #SERIES_STATE_MEMORY_BYTES} other than 0: 16 MiB. */
+    public static final long SERIES_STATE_MEMORY_MIN = 16L << 20;
 
     private SeriesKeys() {
     }
@@ -82,6 +85,10 @@ public final class SeriesKeys {
                 .define(SERIES_LIKELIHOOD_LEARNING, Type.INT, 150, Range.atLeast(0), LOW,
                         "Records an entity's likelihood learns from before it judges any (its score is 0 until then).")
                 .define(SERIES_LIKELIHOOD_HALF_LIFE, Type.DOUBLE, 8640.0, Range.atLeast(1.0), LOW,
-                        "Half-life, in records, of the likelihood's long-term mean and variance.");
+                        "Half-life, in records, of the likelihood's long-term mean and variance.")
+                .define(SERIES_STATE_MEMORY_BYTES, Type.LONG, 128L << 20, Validators.zeroOrAtLeast(SERIES_STATE_MEMORY_MIN), MEDIUM,
+                        "Windowed models: native memory all entity stores of the process share (RocksDB's block cache, "
+                                + "memtables charged to it), however many partitions the process owns; 0: Kafka Streams' "
+                                + "RocksDB defaults, about 100 MB per partition.");
     }
 }

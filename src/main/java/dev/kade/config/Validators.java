@@ -46,6 +46,16 @@ final class Validators {
         }, () -> "unset, or at least " + min);
     }
 
+    /** 0 (off), or an integer of at least {@code min}. */
+    static ConfigDef.Validator zeroOrAtLeast(long min) {
+        return ConfigDef.LambdaValidator.with((key, value) -> {
+            long v = value == null ? 0 : ((Number) value).longValue();
+            if (v != 0 && v < min) {
+                throw new ConfigException(key, "invalid value '" + value + "', must be 0 or at least " + min);
+            }
+        }, () -> "0, or at least " + min);
+    }
+
     /** Text with something in it. */
     static ConfigDef.Validator nonBlank(String what) {
         return ConfigDef.LambdaValidator.with((key, value) -> {

@@ -26,13 +26,20 @@ public final class RocksDbSize {
 
     /** Live bytes of {@code store} (a store as the processor context hands it out), or empty when unknown. */
     public static OptionalLong liveBytes(StateStore store) {
+        OptionalLong live = property(store, "rocksdb.estimate-live-data-size");
+        OptionalLong memtables = property(store, "rocksdb.cur-size-all-mem-tables");
+        return live.isPresent() && memtables.isPresent() ? OptionalLong.of(live.getAsLong() + memtables.getAsLong())
+                : OptionalLong.empty();
+    }
+
+    /** A numeric RocksDB property of {@code store} ({@code rocksdb.block-cache-capacity}, ...), or empty when unknown. */
+    static OptionalLong property(StateStore store, String name) {
         RocksDB db = handle(store);
         if (db == null) {
             return OptionalLong.empty();
         }
         try {
-            return OptionalLong.of(db.getLongProperty("rocksdb.estimate-live-data-size")
-                    + db.getLongProperty("rocksdb.cur-size-all-mem-tables"));
+            return OptionalLong.of(db.getLongProperty(name));
         } catch (RocksDBException | RuntimeException e) {
             return OptionalLong.empty();
         }

@@ -114,4 +114,31 @@ class StreamsSetupTest {
         // the plain properties (the benchmarks' pass-through app) keep Kafka's default
         assertThat(StreamsSetup.properties(config(Map.of()))).doesNotContainKey(StreamsSetup.PRODUCER_COMPRESSION);
     }
+
+    @Test
+    void entityStoresShareABoundedMemoryUnlessOffOrTheUserConfiguredRocksDb() {
+        KadeMetrics metrics = new KadeMetrics("kade");
+        java.util.Properties p = StreamsSetup.properties(config(Map.of()), metrics);
+        assertThat(p).containsEntry(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, dev.kade.entity.BoundedRocksDb.class.getName())
+                .containsEntry(dev.kade.entity.BoundedRocksDb.MEMORY_CONFIG, 128L << 20);
+        assertThat(StreamsSetup.properties(config(Map.of("series.state.memory.bytes", "0")), metrics))
+                .doesNotContainKey(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG);
+        assertThat(StreamsSetup.properties(config(Map.of("kafka.rocksdb.config.setter", MyRocksDb.class.getName())), metrics))
+                .containsEntry(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, MyRocksDb.class.getName())
+                .doesNotContainKey(dev.kade.entity.BoundedRocksDb.MEMORY_CONFIG);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> config(Map.of("series.state.memory.bytes", "1000")))
+                .isInstanceOf(dev.kade.config.ConfigException.class)
+                .hasMessageStartingWith("series.state.memory.bytes: invalid value '1000', must be 0 or at least 16777216");
+    }
+
+    /** A user's own RocksDB configuration. */
+    public static final class MyRocksDb implements org.apache.kafka.streams.state.RocksDBConfigSetter {
+        @Override
+        public void setConfig(String storeName, org.rocksdb.Options options, Map<String, Object> configs) {
+        }
+
+        @Override
+        public void close(String storeName, org.rocksdb.Options options) {
+        }
+    }
 }

@@ -626,4 +626,27 @@ class KubernetesManifestsTest {
                 .orElseThrow(() -> new AssertionError("ConfigMap " + name + " is mounted but not rendered"));
         return RepoFiles.properties(configMap.getData().get("kade.properties"));
     }
+
+    /**
+     * The time-series overlay makes room for a windowed model's entity stores (docs/time-series.md, "Deploying a
+     * windowed model"): a million seasonal entities (1,105 live bytes each, State size) and half again for compaction,
+     * within the container's ephemeral storage; the base keeps its small volume for per-record models.
+     */
+    @Test
+    void theTimeSeriesOverlayHasRoomForAMillionSeasonalEntities() throws Exception {
+        List<ManifestValidator.Validated> resources = render("k8s/overlays/production-time-series");
+        Deployment deployment = only(resources, Deployment.class);
+        Properties config = renderedKadeProperties(resources);
+        PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+        Container kade = pod.getContainers().get(0);
+        String stateVolume = kade.getVolumeMounts().stream()
+                .filter(m -> m.getMountPath().equals(config.getProperty("kafka.state.dir"))).findFirst().orElseThrow().getName();
+        long state = pod.getVolumes().stream().filter(v -> v.getName().equals(stateVolume)).findFirst().orElseThrow()
+                .getEmptyDir().getSizeLimit().getNumericalAmount().longValue();
+        assertThat(state).isGreaterThanOrEqualTo((long) (1_000_000 * 1_105 * 1.5));
+        long base = only(render("k8s/base"), Deployment.class).getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(v -> v.getName().equals(stateVolume)).findFirst().orElseThrow()
+                .getEmptyDir().getSizeLimit().getNumericalAmount().longValue();
+        assertThat(base).isLessThan(state);
+    }
 }
