@@ -66,8 +66,11 @@ final class ScoreBytes {
      */
     boolean write(ScoreRecord s, SerializableString threshold, SerializableString version, SerializableString topic) {
         SeriesScore series = s.series();
+        if (s.latent() != null || (series != null && !plain(series.entity()))) {
+            return false;
+        }
         double percentile = OutputWriter.round(s.model().percentile(s.score()));
-        if (s.latent() != null || (series != null && !plain(series.entity())) || !Double.isFinite(percentile)) {
+        if (!Double.isFinite(percentile)) {
             return false;
         }
         size = 0;
@@ -113,7 +116,7 @@ final class ScoreBytes {
         put(PARTITION);
         putAscii(Integer.toString(s.source().partition()));
         put(OFFSET);
-        putLong(s.source().offset());
+        putAscii(Long.toString(s.source().offset()));
         put(END);
         return true;
     }
@@ -168,15 +171,6 @@ final class ScoreBytes {
         ensure(n);
         for (int i = 0; i < n; i++) {
             buf[size++] = (byte) t[i];
-        }
-    }
-
-    private void putLong(long v) {
-        if (v >= 0 && v < 10) {
-            ensure(1);
-            buf[size++] = (byte) ('0' + v);
-        } else {
-            putAscii(Long.toString(v));
         }
     }
 
