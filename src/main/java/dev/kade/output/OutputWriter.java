@@ -67,7 +67,7 @@ public final class OutputWriter {
     private final OutputLimits limits;
     private final Buffer buffer = new Buffer();
     private JsonGenerator gen;
-    private int[] order = new int[0];
+    private final TopFeatures top = new TopFeatures();
     /** The last model rendered and its constant parts, pre-encoded (a model serves many records in a row). */
     private ModelMetadata fragmentsOf;
     private ModelFragments fragments;
@@ -77,6 +77,7 @@ public final class OutputWriter {
     private final IsoInstant times = new IsoInstant();
     /** The score record's writer without the generator. */
     private final ScoreBytes scoreBytes = new ScoreBytes();
+    private final AlertBytes alertBytes = new AlertBytes();
     /** Scratch for a number written from its digits ({@link #writeFourDecimals}). */
     private final char[] digits = new char[16];
 
@@ -91,6 +92,19 @@ public final class OutputWriter {
 
     /** The alert's value bytes, truncated if needed to fit with its key. */
     public byte[] alert(Alert a) throws OutputTooLargeException {
+        ModelFragments m = fragments(a.model());
+        if (alertBytes.write(a, m.threshold(), m.kind(), m.version(), m.features(), topic(a.source().topic()), top)
+                && limits.fits(a.key(), alertBytes.size(), 0)) {
+            return alertBytes.toByteArray();
+        }
+        return alertWithGenerator(a);
+    }
+
+    /**
+     * {@link #alert(Alert)} as the Jackson generator writes it: every alert, truncated where it must be (the reference
+     * in tests; {@link AlertBytes} writes the common alert whole, the same bytes).
+     */
+    byte[] alertWithGenerator(Alert a) throws OutputTooLargeException {
         for (Truncation t : Truncation.values()) {
             render(() -> writeAlert(a, t, CarriedContext.NONE));
             if (limits.fits(a.key(), buffer.size(), 0)) {
@@ -370,54 +384,18 @@ public final class OutputWriter {
 
     /** The features with the largest errors, largest first (ties by column), each with its share of the total. */
     private void writeTopFeatures(SerializableString[] names, float[] errors, int offset, int limit) throws IOException {
-        int width = names.length;
-        double total = 0;
-        int infinite = 0;
-        for (int j = 0; j < width; j++) {
-            float e = errors[offset + j];
-            total += Math.max(0, e);
-            if (e == Float.POSITIVE_INFINITY) {
-                infinite++;
-            }
-        }
-        if (order.length < width) {
-            order = new int[width];
-        }
-        for (int j = 0; j < width; j++) {
-            order[j] = j;
-        }
-        int n = Math.min(limit, width);
-        // partial selection sort: n is small (alert.top.features), and it keeps the column order on ties
-        for (int k = 0; k < n; k++) {
-            int best = k;
-            for (int m = k + 1; m < width; m++) {
-                if (Double.compare(errors[offset + order[m]], errors[offset + order[best]]) > 0) {
-                    best = m;
-                }
-            }
-            if (best != k) {
-                int chosen = order[best];
-                System.arraycopy(order, k, order, k + 1, best - k);
-                order[k] = chosen;
-            }
-        }
+        int n = top.select(errors, offset, names.length, limit);
         gen.writeArrayFieldStart("top_features");
         for (int k = 0; k < n; k++) {
-            int j = order[k];
+            int j = top.column(k);
             float e = errors[offset + j];
             gen.writeStartObject();
             gen.writeFieldName(FEATURE);
             gen.writeString(names[j]);
             gen.writeFieldName(ERROR);
             writeFloat(e);
-            double share;
-            if (infinite > 0) {
-                share = e == Float.POSITIVE_INFINITY ? round(1.0 / infinite) : 0.0;
-            } else {
-                share = total > 0 ? round(Math.max(0, e) / total) : 0.0;
-            }
             gen.writeFieldName(SHARE);
-            writeFourDecimals(share);
+            writeFourDecimals(top.share(e));
             gen.writeEndObject();
         }
         gen.writeEndArray();

@@ -2,7 +2,6 @@ package dev.kade.output;
 
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.NumberOutput;
-import java.util.Arrays;
 
 /**
  * Writes a score record (docs/output-formats.md, "Scores format") straight into bytes: the same bytes, field for
@@ -18,7 +17,7 @@ import java.util.Arrays;
  *
  * <p>Not thread-safe: one per {@link OutputWriter}.
  */
-final class ScoreBytes {
+final class ScoreBytes extends JsonBytes {
     private static final byte[] SCORE = ascii("{\"score\":");
     private static final byte[] THRESHOLD = ascii(",\"threshold\":");
     private static final byte[] ANOMALY = ascii(",\"anomaly\":");
@@ -38,24 +37,6 @@ final class ScoreBytes {
     private static final byte[] PARTITION = ascii("\",\"partition\":");
     private static final byte[] OFFSET = ascii(",\"offset\":");
     private static final byte[] END = ascii("}}");
-    private static final byte[] TRUE = ascii("true");
-    private static final byte[] FALSE = ascii("false");
-    private static final byte[] NULL = ascii("null");
-
-    private byte[] buf = new byte[512];
-    private int size;
-    private final IsoInstant times = new IsoInstant();
-    private final char[] digits = new char[16];
-
-    /** Bytes of the last record written. */
-    byte[] toByteArray() {
-        return Arrays.copyOf(buf, size);
-    }
-
-    int size() {
-        return size;
-    }
-
     /**
      * Writes {@code s}; false (and nothing meaningful written) when the record is not one this class takes (a latent
      * code, an entity that needs escaping, a percentile that is not a finite number).
@@ -73,7 +54,7 @@ final class ScoreBytes {
         if (!Double.isFinite(percentile)) {
             return false;
         }
-        size = 0;
+        reset();
         put(SCORE);
         putFloat(s.score());
         put(THRESHOLD);
@@ -119,90 +100,5 @@ final class ScoreBytes {
         putAscii(Long.toString(s.source().offset()));
         put(END);
         return true;
-    }
-
-    /** Printable ASCII without a quote or backslash: text the generator writes as it is. */
-    private static boolean plain(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private void putFloat(float f) {
-        if (Float.isFinite(f)) {
-            putAscii(NumberOutput.toString(f, true));
-        } else {
-            put(NULL);
-        }
-    }
-
-    private void putDouble(double d) {
-        if (Double.isFinite(d)) {
-            putAscii(NumberOutput.toString(d, true));
-        } else {
-            put(NULL);
-        }
-    }
-
-    private void putFourDecimals(double v) {
-        int start = OutputWriter.fourDecimals(v, digits);
-        if (start < 0) {
-            // outside plain four-decimal text: the generator's shortest text for a (finite) double
-            putAscii(NumberOutput.toString(v, true));
-            return;
-        }
-        ensure(digits.length - start);
-        for (int i = start; i < digits.length; i++) {
-            buf[size++] = (byte) digits[i];
-        }
-    }
-
-    private void putTime(long epochMillis) {
-        int n = times.format(epochMillis);
-        if (n < 0) {
-            putAscii(java.time.Instant.ofEpochMilli(epochMillis).toString());
-            return;
-        }
-        char[] t = times.text();
-        ensure(n);
-        for (int i = 0; i < n; i++) {
-            buf[size++] = (byte) t[i];
-        }
-    }
-
-    private void putQuoted(SerializableString s) {
-        ensure(1);
-        buf[size++] = '"';
-        put(s.asQuotedUTF8());
-        ensure(1);
-        buf[size++] = '"';
-    }
-
-    private void putAscii(String text) {
-        int n = text.length();
-        ensure(n);
-        for (int i = 0; i < n; i++) {
-            buf[size++] = (byte) text.charAt(i);
-        }
-    }
-
-    private void put(byte[] b) {
-        ensure(b.length);
-        System.arraycopy(b, 0, buf, size, b.length);
-        size += b.length;
-    }
-
-    private void ensure(int more) {
-        if (size + more > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
-        }
-    }
-
-    private static byte[] ascii(String s) {
-        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 }
