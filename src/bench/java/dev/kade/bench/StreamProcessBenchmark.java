@@ -85,7 +85,7 @@ public final class StreamProcessBenchmark {
      * interval takes its time with it), so that a short run's warm-up can be told from the per-record cost.
      */
     record Run(int round, App app, ProcessingGuarantee guarantee, long records, double seconds, double cpuSeconds,
-               double jitSeconds, double gcSeconds, double brokerCpuSeconds) {
+               double jitSeconds, double gcSeconds, double brokerCpuSeconds, Half secondHalf) {
         double recordsPerSecond() {
             return records / seconds;
         }
@@ -105,6 +105,20 @@ public final class StreamProcessBenchmark {
         /** CPU per record without the JIT compiler threads' share. */
         double cpuWithoutJitMicrosPerRecord() {
             return (cpuSeconds - jitSeconds) * 1e6 / records;
+        }
+    }
+
+    /**
+     * The second half of a run's output: by then the JIT has compiled most of the hot paths, as in a pod that has run a
+     * while, where the one-time compilation a short run carries (several CPU-seconds, docs/performance.md) is spent.
+     */
+    record Half(long records, double seconds, double cpuSeconds) {
+        double recordsPerSecond() {
+            return records / seconds;
+        }
+
+        double cpuMicrosPerRecord() {
+            return cpuSeconds * 1e6 / records;
         }
     }
 
@@ -449,7 +463,8 @@ public final class StreamProcessBenchmark {
                             return new Run(round, app, g, count - 1, (now - tFirst) / 1e9, (cpu - cpuFirst) / (double) BenchProcess.TICKS,
                                     (threadsLast[0] - threadsFirst[0]) / (double) BenchProcess.TICKS,
                                     (threadsLast[1] - threadsFirst[1]) / (double) BenchProcess.TICKS,
-                                    (broker.cpuTicks() - brokerFirst) / (double) BenchProcess.TICKS);
+                                    (broker.cpuTicks() - brokerFirst) / (double) BenchProcess.TICKS,
+                                    new Half(secondHalf, (now - tHalf) / 1e9, (cpu - cpuHalf) / (double) BenchProcess.TICKS));
                         }
                     }
                 }
@@ -683,6 +698,19 @@ public final class StreamProcessBenchmark {
                     stat(kRate, "%,.0f"), stat(ratios(kRate, ptRate), "%.2f"), stat(ptCpu, "%.1f"), stat(kCpu, "%.1f"),
                     stat(ratios(kCpu, ptCpu), "%.2f"), stat(noJit, "%.2f")));
         }
+        sb.append(String.format(Locale.ROOT, "%nThe second half of each run's output (outputs %,d..%,d; in a run of a few million "
+                + "records the JIT's one-time work is mostly done by then, as in a pod that has run a while):%n%n| guarantee | pass-through records/s | kade records/s | "
+                + "ratio | pass-through CPU µs/record | kade CPU µs/record | CPU ratio (kade / pass-through) |%n"
+                + "|---|---:|---:|---:|---:|---:|---:|%n", o.records() / 2, o.records()));
+        for (ProcessingGuarantee g : o.guarantees()) {
+            double[] ptRate = values(runs, App.PASS_THROUGH, g, r -> r.secondHalf().recordsPerSecond());
+            double[] kRate = values(runs, App.KADE, g, r -> r.secondHalf().recordsPerSecond());
+            double[] ptCpu = values(runs, App.PASS_THROUGH, g, r -> r.secondHalf().cpuMicrosPerRecord());
+            double[] kCpu = values(runs, App.KADE, g, r -> r.secondHalf().cpuMicrosPerRecord());
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", g.streamsValue(), stat(ptRate, "%,.0f"),
+                    stat(kRate, "%,.0f"), stat(ratios(kRate, ptRate), "%.2f"), stat(ptCpu, "%.2f"), stat(kCpu, "%.2f"),
+                    stat(ratios(kCpu, ptCpu), "%.2f")));
+        }
         sb.append("\nRatios are paired within each round (kade's run and the pass-through's run of the same round and guarantee).");
         for (ProcessingGuarantee g : SHADOW ? o.guarantees() : List.<ProcessingGuarantee>of()) {
             double[] sCpu = values(runs, App.KADE_SHADOW, g, true);
@@ -779,6 +807,17 @@ public final class StreamProcessBenchmark {
             put(s, "cpu_ratio", ratios(kCpu, ptCpu));
             put(s, "cpu_ratio_without_jit", ratios(values(runs, App.KADE, g, Run::cpuWithoutJitMicrosPerRecord),
                     values(runs, App.PASS_THROUGH, g, Run::cpuWithoutJitMicrosPerRecord)));
+            double[] ptHalfCpu = values(runs, App.PASS_THROUGH, g, r -> r.secondHalf().cpuMicrosPerRecord());
+            double[] kHalfCpu = values(runs, App.KADE, g, r -> r.secondHalf().cpuMicrosPerRecord());
+            double[] ptHalfRate = values(runs, App.PASS_THROUGH, g, r -> r.secondHalf().recordsPerSecond());
+            double[] kHalfRate = values(runs, App.KADE, g, r -> r.secondHalf().recordsPerSecond());
+            ObjectNode half = s.putObject("second_half");
+            put(half, "pass_through_records_per_s", ptHalfRate);
+            put(half, "kade_records_per_s", kHalfRate);
+            put(half, "rate_ratio", ratios(kHalfRate, ptHalfRate));
+            put(half, "pass_through_cpu_us_per_record", ptHalfCpu);
+            put(half, "kade_cpu_us_per_record", kHalfCpu);
+            put(half, "cpu_ratio", ratios(kHalfCpu, ptHalfCpu));
             if (SHADOW) {
                 double[] sCpu = values(runs, App.KADE_SHADOW, g, true);
                 put(s, "kade_shadow_records_per_s", values(runs, App.KADE_SHADOW, g, false));
@@ -808,7 +847,9 @@ public final class StreamProcessBenchmark {
                     .put("cpu_us_per_record_without_jit", Math.round(r.cpuWithoutJitMicrosPerRecord() * 100) / 100.0)
                     .put("seconds", Math.round(r.seconds() * 1000) / 1000.0).put("cpu_seconds", r.cpuSeconds())
                     .put("jit_cpu_seconds", r.jitSeconds()).put("gc_cpu_seconds", r.gcSeconds())
-                    .put("broker_cpu_us_per_record", Math.round(r.brokerCpuMicrosPerRecord() * 100) / 100.0);
+                    .put("broker_cpu_us_per_record", Math.round(r.brokerCpuMicrosPerRecord() * 100) / 100.0)
+                    .put("second_half_records_per_s", Math.round(r.secondHalf().recordsPerSecond()))
+                    .put("second_half_cpu_us_per_record", Math.round(r.secondHalf().cpuMicrosPerRecord() * 100) / 100.0);
         }
         return root.toString();
     }
