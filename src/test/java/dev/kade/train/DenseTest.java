@@ -59,11 +59,11 @@ class DenseTest {
         assertThat(checked).isEqualTo(shapes.length * 7);
     }
 
-    /** Gaussian values, each set to exactly zero with probability {@code zeros}. */
+    /** Gaussian values, each set to exactly zero (+0.0 or -0.0, both skipped) with probability {@code zeros}. */
     private static double[] gaussian(SplittableRandom rng, int n, double zeros) {
         double[] a = new double[n];
         for (int i = 0; i < n; i++) {
-            a[i] = rng.nextDouble() < zeros ? 0 : rng.nextGaussian();
+            a[i] = rng.nextDouble() < zeros ? (rng.nextBoolean() ? 0.0 : -0.0) : rng.nextGaussian();
         }
         return a;
     }
