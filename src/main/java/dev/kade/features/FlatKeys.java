@@ -39,29 +39,11 @@ final class FlatKeys {
             if (k == null) {
                 return null;
             }
-            if (k.name.length == length && same(k.name, b, start)) {
+            if (k.name.length == length && Arrays.equals(k.name, 0, length, b, start, start + length)) {
                 return k;
             }
             slot = (slot + 1) & mask;
         }
-    }
-
-    /**
-     * Whether {@code b[start..]} begins with {@code name}. Member names are short (a profile of the flat reader put
-     * {@code Arrays.equals}' range checks and vectorised mismatch, built for long arrays, at about a fifth of the reader),
-     * so short names are compared byte by byte and only long ones with {@code Arrays.equals}.
-     */
-    private static boolean same(byte[] name, byte[] b, int start) {
-        int n = name.length;
-        if (n > 16) {
-            return Arrays.equals(name, 0, n, b, start, start + n);
-        }
-        for (int i = 0; i < n; i++) {
-            if (name[i] != b[start + i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private void put(Key k) {

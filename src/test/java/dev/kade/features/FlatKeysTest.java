@@ -9,8 +9,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link FlatKeys#find}: a name is found exactly when its bytes are a read name's, whatever its length (short names are
- * compared byte by byte, long ones with {@code Arrays.equals}) and wherever in the record's bytes it starts.
+ * {@link FlatKeys#find}: a name is found exactly when its bytes are a read name's, whatever its length and wherever in
+ * the record's bytes it starts; a name one byte off, a prefix or an extension is not found.
  */
 class FlatKeysTest {
     @Test
