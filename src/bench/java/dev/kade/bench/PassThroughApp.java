@@ -13,10 +13,12 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The pass-through app of {@link StreamProcessBenchmark} as its own process: {@code PassThroughApp CONFIG_FILE}.
+ * The pass-through app of {@link StreamProcessBenchmark} as its own process: {@code PassThroughApp CONFIG_FILE [stateful]}.
  * It reads the same properties file as {@code kade run --config}, and runs {@link ScoringTopology#passThrough}
  * (every input record copied to {@code alert.topic}, no parsing) with the same Kafka Streams settings
  * ({@link StreamsSetup#properties(KadeConfig)}), so that the two processes differ only in what kade does per record.
+ * With {@code stateful}, it runs {@link StatefulPassThrough} instead: the same copy, plus a per-key read and write of a
+ * changelogged RocksDB store (the windowed benchmark's reference for what per-entity state costs in Kafka Streams).
  * Runs until SIGTERM, then closes Kafka Streams.
  */
 public final class PassThroughApp {
@@ -25,7 +27,9 @@ public final class PassThroughApp {
 
     public static void main(String[] args) throws InterruptedException {
         KadeConfig config = KadeConfig.load(Optional.of(Path.of(args[0])), Map.of(), Map.of());
-        StreamsRunner runner = new StreamsRunner(ScoringTopology.passThrough(StreamsSetup.topics(config)),
+        boolean stateful = args.length > 1 && "stateful".equals(args[1]);
+        StreamsRunner runner = new StreamsRunner(stateful ? StatefulPassThrough.topology(StreamsSetup.topics(config))
+                : ScoringTopology.passThrough(StreamsSetup.topics(config)),
                 StreamsSetup.properties(config), Duration.ofSeconds(30), s -> { },
                 new CrashLoopDetector(3, HealthMonitor.Snapshot::none), () -> { });
         CountDownLatch closed = new CountDownLatch(1);

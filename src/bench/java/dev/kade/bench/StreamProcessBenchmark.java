@@ -70,12 +70,22 @@ public final class StreamProcessBenchmark {
         /** kade with a shadow model ({@code model.shadow.path}, a second AE) beside the serving one: issue 20's shadow cost. */
         KADE_SHADOW("kade + shadow"),
         /** kade with the {@code --variant-setting}s on top of its own: a setting measured against kade in the same round. */
-        KADE_VARIANT("kade, variant");
+        KADE_VARIANT("kade, variant"),
+        /**
+         * {@code --stateful-reference} (windowed only): the pass-through plus a per-key read and write of a changelogged
+         * RocksDB store ({@link StatefulPassThrough}), what per-entity state alone costs in Kafka Streams.
+         */
+        STATEFUL("stateful pass-through");
 
         final String label;
 
         App(String label) {
             this.label = label;
+        }
+
+        /** Whether this app is kade (from the jar's {@code run}), not one of the reference apps. */
+        boolean kade() {
+            return this != PASS_THROUGH && this != STATEFUL;
         }
     }
 
@@ -129,7 +139,8 @@ public final class StreamProcessBenchmark {
      */
     record Options(int records, int rounds, List<ProcessingGuarantee> guarantees, Path kadeJar, String classPath,
                    List<String> jvmArgs, List<String> kadeJvmArgs, String commit, Windowed windowed,
-                   Map<String, String> kadeSettings, Map<String, String> variantSettings, Path variantJar, ServedModel model) {
+                   Map<String, String> kadeSettings, Map<String, String> variantSettings, Path variantJar, ServedModel model,
+                   boolean statefulReference) {
         /** Whether each round runs a third app, kade with the variant settings and/or the variant jar. */
         boolean variant() {
             return !variantSettings.isEmpty() || variantJar != null;
@@ -221,6 +232,11 @@ public final class StreamProcessBenchmark {
                             order = round % 2 == 1 ? List.of(App.PASS_THROUGH, App.KADE, App.KADE_VARIANT)
                                     : List.of(App.KADE_VARIANT, App.KADE, App.PASS_THROUGH);
                         }
+                        if (o.statefulReference()) {
+                            List<App> with = new ArrayList<>(order);
+                            with.add(with.indexOf(App.PASS_THROUGH) == 0 ? 1 : with.size() - 1, App.STATEFUL);
+                            order = List.copyOf(with);
+                        }
                         for (App app : order) {
                             Run r = measure(o, admin, broker, dir, model, "r" + (++n), round, app, g);
                             runs.add(r);
@@ -264,6 +280,7 @@ public final class StreamProcessBenchmark {
         Map<String, String> variantSettings = new LinkedHashMap<>();
         ServedModel served = ServedModel.AE;
         Path variantJar = null;
+        boolean statefulReference = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--records" -> records = Integer.parseInt(args[++i]);
@@ -284,12 +301,14 @@ public final class StreamProcessBenchmark {
                 case "--variant-setting" -> setting(variantSettings, args[i], args[++i]);
                 // a third app each round, kade from another build's jar, paired with kade per round: a code change's A/B
                 case "--variant-jar" -> variantJar = Path.of(args[++i]);
+                // windowed: a third app each round, the pass-through plus per-key state (StatefulPassThrough)
+                case "--stateful-reference" -> statefulReference = true;
                 case "--records-per-entity" -> perEntity = Integer.parseInt(args[++i]);
                 case "--guarantees" -> guarantees = Arrays.stream(args[++i].split(","))
                         .map(s -> ProcessingGuarantee.valueOf(s.trim().toUpperCase(Locale.ROOT))).toList();
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + " (known: --records N, --rounds N, --full, --guarantees at_least_once,exactly_once_v2, --windowed, "
-                        + "--entities N, --records-per-entity N, --kade-setting KEY=VALUE, --variant-setting KEY=VALUE, --variant-jar PATH, --model ae|default)");
+                        + "--entities N, --records-per-entity N, --kade-setting KEY=VALUE, --variant-setting KEY=VALUE, --variant-jar PATH, --model ae|default, --stateful-reference)");
             }
         }
         Windowed w = null;
@@ -300,6 +319,9 @@ public final class StreamProcessBenchmark {
             }
             w = new Windowed(entities, perEntity);
             records = entities * perEntity;
+        }
+        if (statefulReference && !windowed) {
+            throw new IllegalArgumentException("--stateful-reference applies to --windowed (records keyed by entity)");
         }
         if (windowed && served != ServedModel.AE) {
             throw new IllegalArgumentException("--model applies to the per-record benchmark, not --windowed (W=32, F=1 AE)");
@@ -316,7 +338,7 @@ public final class StreamProcessBenchmark {
         }
         return new Options(records, rounds, guarantees, jar, System.getProperty("java.class.path"), words("kade.bench.jvmArgs"),
                 words("kade.bench.kadeJvmArgs"), System.getProperty("kade.bench.commit", "unknown"), w, Map.copyOf(kadeSettings),
-                Map.copyOf(variantSettings), variantJar, served);
+                Map.copyOf(variantSettings), variantJar, served, statefulReference);
     }
 
     /** The model kade serves in the per-record benchmark. */
@@ -371,13 +393,13 @@ public final class StreamProcessBenchmark {
         settings.put("metrics.port", "0");
         settings.put("kafka.state.dir", dir.resolve("state-" + prefix).toString());
         settings.put("kafka.num.stream.threads", "1");
-        if (app != App.PASS_THROUGH) {
+        if (app.kade()) {
             Files.writeString(dir.resolve(prefix + ".guarantee"), g.streamsValue());
         }
         if (app == App.KADE_SHADOW) {
             settings.put("model.shadow.path", shadowModel(model).toString());
         }
-        if (app != App.PASS_THROUGH) {
+        if (app.kade()) {
             settings.putAll(o.kadeSettings());
             if (app == App.KADE_VARIANT) {
                 settings.putAll(o.variantSettings());
@@ -391,13 +413,16 @@ public final class StreamProcessBenchmark {
         Files.writeString(config, String.join("\n", settings.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()) + "\n");
         List<String> cmd = new ArrayList<>(List.of(BenchProcess.javaBin()));
         cmd.addAll(o.jvmArgs());
-        if (app != App.PASS_THROUGH) {
+        if (app.kade()) {
             o.kadeJvmArgs().forEach(a -> cmd.add(a.replace("{run}", prefix)));
             cmd.addAll(List.of("-jar", o.jarOf(app).toString(), "run", "--config", config.toString()));
         } else {
             // the same shaded jar as kade (same library versions), plus this module's classes for the main class
             cmd.addAll(List.of("-cp", o.kadeJar() + java.io.File.pathSeparator + ownClasses(), PassThroughApp.class.getName(),
                     config.toString()));
+            if (app == App.STATEFUL) {
+                cmd.add("stateful");
+            }
         }
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
             TopicPartition tp = new TopicPartition(out, 0);
@@ -720,6 +745,27 @@ public final class StreamProcessBenchmark {
                     stat(values(runs, App.KADE_SHADOW, g, false), "%,.0f"), stat(sCpu, "%.1f"), stat(ratios(sCpu, kCpu), "%.2f"),
                     stat(ratios(values(runs, App.KADE_SHADOW, g, false), values(runs, App.KADE, g, false)), "%.2f")));
         }
+        for (ProcessingGuarantee g : o.statefulReference() ? o.guarantees() : List.<ProcessingGuarantee>of()) {
+            double[] sRate = values(runs, App.STATEFUL, g, false);
+            double[] sCpu = values(runs, App.STATEFUL, g, true);
+            double[] sHalfRate = values(runs, App.STATEFUL, g, r -> r.secondHalf().recordsPerSecond());
+            double[] sHalfCpu = values(runs, App.STATEFUL, g, r -> r.secondHalf().cpuMicrosPerRecord());
+            sb.append(String.format(Locale.ROOT, "%nStateful pass-through (%s): %s records/s, %s CPU µs/record (%s without JIT); "
+                    + "paired per round, against the pass-through: rate ratio %s, CPU ratio %s; kade against it: rate ratio %s, "
+                    + "CPU ratio %s. Second half: %s records/s, %s CPU µs/record; against the pass-through rate ratio %s, CPU ratio "
+                    + "%s; kade against it rate ratio %s, CPU ratio %s.",
+                    g.streamsValue(), stat(sRate, "%,.0f"), stat(sCpu, "%.1f"),
+                    stat(values(runs, App.STATEFUL, g, Run::cpuWithoutJitMicrosPerRecord), "%.1f"),
+                    stat(ratios(sRate, values(runs, App.PASS_THROUGH, g, false)), "%.2f"),
+                    stat(ratios(sCpu, values(runs, App.PASS_THROUGH, g, true)), "%.2f"),
+                    stat(ratios(values(runs, App.KADE, g, false), sRate), "%.2f"),
+                    stat(ratios(values(runs, App.KADE, g, true), sCpu), "%.2f"),
+                    stat(sHalfRate, "%,.0f"), stat(sHalfCpu, "%.2f"),
+                    stat(ratios(sHalfRate, values(runs, App.PASS_THROUGH, g, r -> r.secondHalf().recordsPerSecond())), "%.2f"),
+                    stat(ratios(sHalfCpu, values(runs, App.PASS_THROUGH, g, r -> r.secondHalf().cpuMicrosPerRecord())), "%.2f"),
+                    stat(ratios(values(runs, App.KADE, g, r -> r.secondHalf().recordsPerSecond()), sHalfRate), "%.2f"),
+                    stat(ratios(values(runs, App.KADE, g, r -> r.secondHalf().cpuMicrosPerRecord()), sHalfCpu), "%.2f")));
+        }
         for (ProcessingGuarantee g : o.variant() ? o.guarantees() : List.<ProcessingGuarantee>of()) {
             double[] vRate = values(runs, App.KADE_VARIANT, g, false);
             double[] vCpu = values(runs, App.KADE_VARIANT, g, true);
@@ -780,6 +826,7 @@ public final class StreamProcessBenchmark {
         if (o.variantJar() != null) {
             root.put("variant_jar", o.variantJar().toString());
         }
+        root.put("stateful_reference", o.statefulReference());
         if (o.windowed() != null) {
             root.put("entities", o.windowed().entities()).put("records_per_entity", o.windowed().perEntity()).put("window", 32)
                     .put("features", 1);
@@ -826,6 +873,24 @@ public final class StreamProcessBenchmark {
                 put(s, "shadow_cpu_ratio_without_jit", ratios(values(runs, App.KADE_SHADOW, g, Run::cpuWithoutJitMicrosPerRecord),
                         values(runs, App.KADE, g, Run::cpuWithoutJitMicrosPerRecord)));
                 put(s, "shadow_rate_ratio", ratios(values(runs, App.KADE_SHADOW, g, false), kRate));
+            }
+            if (o.statefulReference()) {
+                double[] sRate = values(runs, App.STATEFUL, g, false);
+                double[] sCpu = values(runs, App.STATEFUL, g, true);
+                put(s, "stateful_records_per_s", sRate);
+                put(s, "stateful_cpu_us_per_record", sCpu);
+                put(s, "stateful_rate_ratio", ratios(sRate, ptRate));
+                put(s, "stateful_cpu_ratio", ratios(sCpu, ptCpu));
+                put(s, "kade_rate_ratio_to_stateful", ratios(kRate, sRate));
+                put(s, "kade_cpu_ratio_to_stateful", ratios(kCpu, sCpu));
+                double[] sHalfRate = values(runs, App.STATEFUL, g, r -> r.secondHalf().recordsPerSecond());
+                double[] sHalfCpu = values(runs, App.STATEFUL, g, r -> r.secondHalf().cpuMicrosPerRecord());
+                put(half, "stateful_records_per_s", sHalfRate);
+                put(half, "stateful_cpu_us_per_record", sHalfCpu);
+                put(half, "stateful_rate_ratio", ratios(sHalfRate, ptHalfRate));
+                put(half, "stateful_cpu_ratio", ratios(sHalfCpu, ptHalfCpu));
+                put(half, "kade_rate_ratio_to_stateful", ratios(kHalfRate, sHalfRate));
+                put(half, "kade_cpu_ratio_to_stateful", ratios(kHalfCpu, sHalfCpu));
             }
             if (o.variant()) {
                 double[] vRate = values(runs, App.KADE_VARIANT, g, false);
