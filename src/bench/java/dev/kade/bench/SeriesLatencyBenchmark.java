@@ -50,12 +50,20 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *
  * <p>Separate from {@code StreamProcessBenchmark} (whose runs measure throughput and CPU) so that the two can change
  * independently; it reuses {@link BenchBroker}. {@code src/bench/series-latency/run [--entities N]
- * [--records-per-entity N] [--seconds N] [--rounds N] [--guarantees ...]}; one JSON line on stdout.
+ * [--records-per-entity N] [--seconds N] [--rounds N] [--guarantees ...] [--warm-up-rounds N]}; one JSON line on stdout.
+ * One broker serves every round; {@code --warm-up-rounds} runs rounds first that are logged and not counted, so that
+ * the counted ones do not carry the broker's own warm-up.
  */
 public final class SeriesLatencyBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Options(int entities, int perEntity, int seconds, int rounds, List<String> guarantees, Path kadeJar, String commit) {
+    /**
+     * @param warmUpRounds rounds run first on the same broker, logged but left out of the summary and the JSON: with
+     *                     them, round 1 is not the broker's first traffic of a guarantee (a production broker has run
+     *                     long before a kade starts)
+     */
+    record Options(int entities, int perEntity, int seconds, int rounds, List<String> guarantees, Path kadeJar, String commit,
+                   int warmUpRounds) {
     }
 
     /**
@@ -82,6 +90,14 @@ public final class SeriesLatencyBenchmark {
             String bootstrap = broker.extra();
             int n = 0;
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                for (int w = 1; w <= o.warmUpRounds(); w++) {
+                    for (String g : o.guarantees()) {
+                        Run r = measure(o, admin, bootstrap, dir, model, "w" + w + "-" + (++n), 0, g);
+                        log("warm-up round %d (not counted): %-15s burst %,8.0f records/s; paced at %,d/s: p50 %.0f ms, p99 %.0f ms, "
+                                + "max %.0f ms (p50 first quarter %.0f ms, last %.0f ms)", w, g, r.burstRate(), r.paced(), r.p50(),
+                                r.p99(), r.max(), r.p50First(), r.p50Last());
+                    }
+                }
                 for (int round = 1; round <= o.rounds(); round++) {
                     for (String g : o.guarantees()) {
                         Run r = measure(o, admin, bootstrap, dir, model, "l" + (++n), round, g);
@@ -115,15 +131,18 @@ public final class SeriesLatencyBenchmark {
         int seconds = 20;
         int rounds = 2;
         List<String> guarantees = List.of("at_least_once", "exactly_once_v2");
+        int warmUpRounds = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                // rounds run first and not counted: the broker's first traffic of each guarantee is not in the figures
+                case "--warm-up-rounds" -> warmUpRounds = Integer.parseInt(args[++i]);
                 case "--entities" -> entities = Integer.parseInt(args[++i]);
                 case "--records-per-entity" -> perEntity = Integer.parseInt(args[++i]);
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--guarantees" -> guarantees = List.of(args[++i].split(","));
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (known: --entities N, "
-                        + "--records-per-entity N, --seconds N, --rounds N, --guarantees at_least_once,exactly_once_v2)");
+                        + "--records-per-entity N, --seconds N, --rounds N, --guarantees at_least_once,exactly_once_v2, --warm-up-rounds N)");
             }
         }
         for (String g : guarantees) {
@@ -131,11 +150,12 @@ public final class SeriesLatencyBenchmark {
                 throw new IllegalArgumentException("--guarantees: " + g + " is neither at_least_once nor exactly_once_v2");
             }
         }
-        if (entities < 1 || perEntity < 1 || seconds < 2 || rounds < 1) {
-            throw new IllegalArgumentException("--entities, --records-per-entity and --rounds must be >= 1, --seconds >= 2");
+        if (entities < 1 || perEntity < 1 || seconds < 2 || rounds < 1 || warmUpRounds < 0) {
+            throw new IllegalArgumentException("--entities, --records-per-entity and --rounds must be >= 1, --seconds >= 2, "
+                    + "--warm-up-rounds >= 0");
         }
         return new Options(entities, perEntity, seconds, rounds, guarantees, Path.of("target", "kade.jar").toAbsolutePath(),
-                System.getProperty("kade.bench.commit", "unknown"));
+                System.getProperty("kade.bench.commit", "unknown"), warmUpRounds);
     }
 
     /** One run: a fresh application and topics; the burst rate, then latencies at half of it. */
@@ -373,7 +393,7 @@ public final class SeriesLatencyBenchmark {
         ObjectNode root = JSON.createObjectNode();
         root.put("benchmark", "series-latency").put("commit", o.commit()).put("machine", machine)
                 .put("entities", o.entities()).put("records_per_entity", o.perEntity()).put("paced_seconds", o.seconds())
-                .put("window", 32).put("features", 1).put("rounds", o.rounds());
+                .put("window", 32).put("features", 1).put("rounds", o.rounds()).put("warm_up_rounds", o.warmUpRounds());
         ArrayNode results = root.putArray("results");
         for (Run r : runs) {
             results.addObject().put("round", r.round()).put("guarantee", r.guarantee()).put("commit_interval_ms", r.commitMs())
