@@ -22,8 +22,9 @@ import org.apache.kafka.streams.state.Stores;
  * per-entity state (a RocksDB read and write, and a changelog record, per input).
  *
  * <p>It writes each record's state when it reads it (one {@code put} per record), where kade collects a batch's states
- * and writes them in one {@code putAll} at the pre-commit flush; the store uses Kafka Streams' default RocksDB
- * settings unless the properties set a config setter.
+ * and writes them in one {@code putAll} at the pre-commit flush. Like the pass-through it runs on
+ * {@code StreamsSetup.properties(config)}: Kafka Streams' default RocksDB settings and Kafka's default producer (no
+ * compression), where kade bounds its stores' memory and compresses with lz4.
  */
 final class StatefulPassThrough {
     static final String STORE = "reference-state";
