@@ -746,25 +746,19 @@ public final class StreamProcessBenchmark {
                     stat(ratios(values(runs, App.KADE_SHADOW, g, false), values(runs, App.KADE, g, false)), "%.2f")));
         }
         for (ProcessingGuarantee g : o.statefulReference() ? o.guarantees() : List.<ProcessingGuarantee>of()) {
-            double[] sRate = values(runs, App.STATEFUL, g, false);
-            double[] sCpu = values(runs, App.STATEFUL, g, true);
-            double[] sHalfRate = values(runs, App.STATEFUL, g, r -> r.secondHalf().recordsPerSecond());
-            double[] sHalfCpu = values(runs, App.STATEFUL, g, r -> r.secondHalf().cpuMicrosPerRecord());
+            Stateful whole = Stateful.of(runs, g, Run::recordsPerSecond, Run::cpuMicrosPerRecord);
+            Stateful half = Stateful.of(runs, g, r -> r.secondHalf().recordsPerSecond(), r -> r.secondHalf().cpuMicrosPerRecord());
             sb.append(String.format(Locale.ROOT, "%nStateful pass-through (%s): %s records/s, %s CPU µs/record (%s without JIT); "
                     + "paired per round, against the pass-through: rate ratio %s, CPU ratio %s; kade against it: rate ratio %s, "
                     + "CPU ratio %s. Second half: %s records/s, %s CPU µs/record; against the pass-through rate ratio %s, CPU ratio "
                     + "%s; kade against it rate ratio %s, CPU ratio %s.",
-                    g.streamsValue(), stat(sRate, "%,.0f"), stat(sCpu, "%.1f"),
+                    g.streamsValue(), stat(whole.rate(), "%,.0f"), stat(whole.cpu(), "%.1f"),
                     stat(values(runs, App.STATEFUL, g, Run::cpuWithoutJitMicrosPerRecord), "%.1f"),
-                    stat(ratios(sRate, values(runs, App.PASS_THROUGH, g, false)), "%.2f"),
-                    stat(ratios(sCpu, values(runs, App.PASS_THROUGH, g, true)), "%.2f"),
-                    stat(ratios(values(runs, App.KADE, g, false), sRate), "%.2f"),
-                    stat(ratios(values(runs, App.KADE, g, true), sCpu), "%.2f"),
-                    stat(sHalfRate, "%,.0f"), stat(sHalfCpu, "%.2f"),
-                    stat(ratios(sHalfRate, values(runs, App.PASS_THROUGH, g, r -> r.secondHalf().recordsPerSecond())), "%.2f"),
-                    stat(ratios(sHalfCpu, values(runs, App.PASS_THROUGH, g, r -> r.secondHalf().cpuMicrosPerRecord())), "%.2f"),
-                    stat(ratios(values(runs, App.KADE, g, r -> r.secondHalf().recordsPerSecond()), sHalfRate), "%.2f"),
-                    stat(ratios(values(runs, App.KADE, g, r -> r.secondHalf().cpuMicrosPerRecord()), sHalfCpu), "%.2f")));
+                    stat(whole.rateToPassThrough(), "%.2f"), stat(whole.cpuToPassThrough(), "%.2f"),
+                    stat(whole.kadeRateToIt(), "%.2f"), stat(whole.kadeCpuToIt(), "%.2f"),
+                    stat(half.rate(), "%,.0f"), stat(half.cpu(), "%.2f"),
+                    stat(half.rateToPassThrough(), "%.2f"), stat(half.cpuToPassThrough(), "%.2f"),
+                    stat(half.kadeRateToIt(), "%.2f"), stat(half.kadeCpuToIt(), "%.2f")));
         }
         for (ProcessingGuarantee g : o.variant() ? o.guarantees() : List.<ProcessingGuarantee>of()) {
             double[] vRate = values(runs, App.KADE_VARIANT, g, false);
@@ -780,6 +774,33 @@ public final class StreamProcessBenchmark {
                     stat(ratios(vRate, values(runs, App.PASS_THROUGH, g, false)), "%.2f")));
         }
         return sb.toString();
+    }
+
+    /**
+     * The stateful reference's records/s and CPU per record over one interval of each round (the whole run or its second
+     * half), with its ratios to the pass-through and kade's to it, paired per round: what the text summary and the JSON
+     * both report.
+     */
+    record Stateful(double[] rate, double[] cpu, double[] rateToPassThrough, double[] cpuToPassThrough, double[] kadeRateToIt,
+                    double[] kadeCpuToIt) {
+        static Stateful of(List<Run> runs, ProcessingGuarantee g, java.util.function.ToDoubleFunction<Run> rate,
+                           java.util.function.ToDoubleFunction<Run> cpu) {
+            double[] sRate = values(runs, App.STATEFUL, g, rate);
+            double[] sCpu = values(runs, App.STATEFUL, g, cpu);
+            return new Stateful(sRate, sCpu, ratios(sRate, values(runs, App.PASS_THROUGH, g, rate)),
+                    ratios(sCpu, values(runs, App.PASS_THROUGH, g, cpu)), ratios(values(runs, App.KADE, g, rate), sRate),
+                    ratios(values(runs, App.KADE, g, cpu), sCpu));
+        }
+
+        /** The {@code stateful_*} and {@code kade_*_to_stateful} members of the JSON summary. */
+        void putInto(ObjectNode node) {
+            put(node, "stateful_records_per_s", rate);
+            put(node, "stateful_cpu_us_per_record", cpu);
+            put(node, "stateful_rate_ratio", rateToPassThrough);
+            put(node, "stateful_cpu_ratio", cpuToPassThrough);
+            put(node, "kade_rate_ratio_to_stateful", kadeRateToIt);
+            put(node, "kade_cpu_ratio_to_stateful", kadeCpuToIt);
+        }
     }
 
     /** Per round, in round order: records/s or CPU µs/record of one app and guarantee. */
@@ -875,22 +896,8 @@ public final class StreamProcessBenchmark {
                 put(s, "shadow_rate_ratio", ratios(values(runs, App.KADE_SHADOW, g, false), kRate));
             }
             if (o.statefulReference()) {
-                double[] sRate = values(runs, App.STATEFUL, g, false);
-                double[] sCpu = values(runs, App.STATEFUL, g, true);
-                put(s, "stateful_records_per_s", sRate);
-                put(s, "stateful_cpu_us_per_record", sCpu);
-                put(s, "stateful_rate_ratio", ratios(sRate, ptRate));
-                put(s, "stateful_cpu_ratio", ratios(sCpu, ptCpu));
-                put(s, "kade_rate_ratio_to_stateful", ratios(kRate, sRate));
-                put(s, "kade_cpu_ratio_to_stateful", ratios(kCpu, sCpu));
-                double[] sHalfRate = values(runs, App.STATEFUL, g, r -> r.secondHalf().recordsPerSecond());
-                double[] sHalfCpu = values(runs, App.STATEFUL, g, r -> r.secondHalf().cpuMicrosPerRecord());
-                put(half, "stateful_records_per_s", sHalfRate);
-                put(half, "stateful_cpu_us_per_record", sHalfCpu);
-                put(half, "stateful_rate_ratio", ratios(sHalfRate, ptHalfRate));
-                put(half, "stateful_cpu_ratio", ratios(sHalfCpu, ptHalfCpu));
-                put(half, "kade_rate_ratio_to_stateful", ratios(kHalfRate, sHalfRate));
-                put(half, "kade_cpu_ratio_to_stateful", ratios(kHalfCpu, sHalfCpu));
+                Stateful.of(runs, g, Run::recordsPerSecond, Run::cpuMicrosPerRecord).putInto(s);
+                Stateful.of(runs, g, r -> r.secondHalf().recordsPerSecond(), r -> r.secondHalf().cpuMicrosPerRecord()).putInto(half);
             }
             if (o.variant()) {
                 double[] vRate = values(runs, App.KADE_VARIANT, g, false);
