@@ -46,6 +46,12 @@ final class ShuttleBench {
         return MODEL;
     }
 
+    /** The names of the shuttle features, in the order of the model's input and of {@link #records}' fields. */
+    static java.util.List<String> features() {
+        return DataSetReader.readResource("/datasets/shuttle.test.csv", DataSetReader.Options.defaults().withLabelColumn("label"))
+                .features();
+    }
+
     /** The shuttle test rows as JSON records, {@code {"f0":..,...,"f8":..}}, in file order, as many as asked (cycling). */
     static byte[][] records(int count) {
         DataSet test = DataSetReader.readResource("/datasets/shuttle.test.csv",

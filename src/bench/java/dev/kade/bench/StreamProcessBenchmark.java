@@ -75,7 +75,12 @@ public final class StreamProcessBenchmark {
          * {@code --stateful-reference} (windowed only): the pass-through plus a per-key read and write of a changelogged
          * RocksDB store ({@link StatefulPassThrough}), what per-entity state alone costs in Kafka Streams.
          */
-        STATEFUL("stateful pass-through");
+        STATEFUL("stateful pass-through"),
+        /**
+         * {@code --json-reference} (per-record only): Jackson parses each record's features and writes a score record with
+         * the fields of kade's ({@link JsonScoreReference}), what JSON in and JSON out alone cost in Kafka Streams.
+         */
+        JSON_REFERENCE("JSON reference");
 
         final String label;
 
@@ -85,7 +90,17 @@ public final class StreamProcessBenchmark {
 
         /** Whether this app is kade (from the jar's {@code run}), not one of the reference apps. */
         boolean kade() {
-            return this != PASS_THROUGH && this != STATEFUL;
+            return this != PASS_THROUGH && !reference();
+        }
+
+        /** Whether this is a reference app beside the pass-through, whose ratios the summary reports. */
+        boolean reference() {
+            return this == STATEFUL || this == JSON_REFERENCE;
+        }
+
+        /** A reference app's prefix in the JSON summary ({@code stateful_*}, {@code json_*}). */
+        String key() {
+            return this == STATEFUL ? "stateful" : "json";
         }
     }
 
@@ -140,7 +155,19 @@ public final class StreamProcessBenchmark {
     record Options(int records, int rounds, List<ProcessingGuarantee> guarantees, Path kadeJar, String classPath,
                    List<String> jvmArgs, List<String> kadeJvmArgs, String commit, Windowed windowed,
                    Map<String, String> kadeSettings, Map<String, String> variantSettings, Path variantJar, ServedModel model,
-                   boolean statefulReference) {
+                   boolean statefulReference, boolean jsonReference) {
+        /** The reference apps each round runs beside the pass-through. */
+        List<App> references() {
+            List<App> r = new ArrayList<>();
+            if (statefulReference) {
+                r.add(App.STATEFUL);
+            }
+            if (jsonReference) {
+                r.add(App.JSON_REFERENCE);
+            }
+            return List.copyOf(r);
+        }
+
         /** Whether each round runs a third app, kade with the variant settings and/or the variant jar. */
         boolean variant() {
             return !variantSettings.isEmpty() || variantJar != null;
@@ -232,9 +259,10 @@ public final class StreamProcessBenchmark {
                             order = round % 2 == 1 ? List.of(App.PASS_THROUGH, App.KADE, App.KADE_VARIANT)
                                     : List.of(App.KADE_VARIANT, App.KADE, App.PASS_THROUGH);
                         }
-                        if (o.statefulReference()) {
+                        for (App reference : o.references()) {
+                            // next to the pass-through: after it in odd rounds, before it in even ones
                             List<App> with = new ArrayList<>(order);
-                            with.add(with.indexOf(App.PASS_THROUGH) == 0 ? 1 : with.size() - 1, App.STATEFUL);
+                            with.add(with.indexOf(App.PASS_THROUGH) == 0 ? 1 : with.indexOf(App.PASS_THROUGH), reference);
                             order = List.copyOf(with);
                         }
                         for (App app : order) {
@@ -281,6 +309,7 @@ public final class StreamProcessBenchmark {
         ServedModel served = ServedModel.AE;
         Path variantJar = null;
         boolean statefulReference = false;
+        boolean jsonReference = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--records" -> records = Integer.parseInt(args[++i]);
@@ -303,12 +332,14 @@ public final class StreamProcessBenchmark {
                 case "--variant-jar" -> variantJar = Path.of(args[++i]);
                 // windowed: a third app each round, the pass-through plus per-key state (StatefulPassThrough)
                 case "--stateful-reference" -> statefulReference = true;
+                // per record: a third app each round, Jackson's parse of the features and write of a score record (JsonScoreReference)
+                case "--json-reference" -> jsonReference = true;
                 case "--records-per-entity" -> perEntity = Integer.parseInt(args[++i]);
                 case "--guarantees" -> guarantees = Arrays.stream(args[++i].split(","))
                         .map(s -> ProcessingGuarantee.valueOf(s.trim().toUpperCase(Locale.ROOT))).toList();
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + " (known: --records N, --rounds N, --full, --guarantees at_least_once,exactly_once_v2, --windowed, "
-                        + "--entities N, --records-per-entity N, --kade-setting KEY=VALUE, --variant-setting KEY=VALUE, --variant-jar PATH, --model ae|default, --stateful-reference)");
+                        + "--entities N, --records-per-entity N, --kade-setting KEY=VALUE, --variant-setting KEY=VALUE, --variant-jar PATH, --model ae|default, --stateful-reference, --json-reference)");
             }
         }
         Windowed w = null;
@@ -322,6 +353,9 @@ public final class StreamProcessBenchmark {
         }
         if (statefulReference && !windowed) {
             throw new IllegalArgumentException("--stateful-reference applies to --windowed (records keyed by entity)");
+        }
+        if (jsonReference && windowed) {
+            throw new IllegalArgumentException("--json-reference applies to the per-record benchmark, not --windowed");
         }
         if (windowed && served != ServedModel.AE) {
             throw new IllegalArgumentException("--model applies to the per-record benchmark, not --windowed (W=32, F=1 AE)");
@@ -338,7 +372,7 @@ public final class StreamProcessBenchmark {
         }
         return new Options(records, rounds, guarantees, jar, System.getProperty("java.class.path"), words("kade.bench.jvmArgs"),
                 words("kade.bench.kadeJvmArgs"), System.getProperty("kade.bench.commit", "unknown"), w, Map.copyOf(kadeSettings),
-                Map.copyOf(variantSettings), variantJar, served, statefulReference);
+                Map.copyOf(variantSettings), variantJar, served, statefulReference, jsonReference);
     }
 
     /** The model kade serves in the per-record benchmark. */
@@ -422,6 +456,8 @@ public final class StreamProcessBenchmark {
                     config.toString()));
             if (app == App.STATEFUL) {
                 cmd.add("stateful");
+            } else if (app == App.JSON_REFERENCE) {
+                cmd.addAll(List.of("json", String.join(",", ShuttleBench.features())));
             }
         }
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
@@ -745,20 +781,23 @@ public final class StreamProcessBenchmark {
                     stat(values(runs, App.KADE_SHADOW, g, false), "%,.0f"), stat(sCpu, "%.1f"), stat(ratios(sCpu, kCpu), "%.2f"),
                     stat(ratios(values(runs, App.KADE_SHADOW, g, false), values(runs, App.KADE, g, false)), "%.2f")));
         }
-        for (ProcessingGuarantee g : o.statefulReference() ? o.guarantees() : List.<ProcessingGuarantee>of()) {
-            Stateful whole = Stateful.of(runs, g, Run::recordsPerSecond, Run::cpuMicrosPerRecord);
-            Stateful half = Stateful.of(runs, g, r -> r.secondHalf().recordsPerSecond(), r -> r.secondHalf().cpuMicrosPerRecord());
-            sb.append(String.format(Locale.ROOT, "%nStateful pass-through (%s): %s records/s, %s CPU µs/record (%s without JIT); "
+        for (App reference : o.references()) {
+            for (ProcessingGuarantee g : o.guarantees()) {
+                Reference whole = Reference.of(runs, reference, g, Run::recordsPerSecond, Run::cpuMicrosPerRecord);
+                Reference half = Reference.of(runs, reference, g, r -> r.secondHalf().recordsPerSecond(),
+                        r -> r.secondHalf().cpuMicrosPerRecord());
+                sb.append(String.format(Locale.ROOT, "%n%s (%s): %s records/s, %s CPU µs/record (%s without JIT); "
                     + "paired per round, against the pass-through: rate ratio %s, CPU ratio %s; kade against it: rate ratio %s, "
                     + "CPU ratio %s. Second half: %s records/s, %s CPU µs/record; against the pass-through rate ratio %s, CPU ratio "
                     + "%s; kade against it rate ratio %s, CPU ratio %s.",
-                    g.streamsValue(), stat(whole.rate(), "%,.0f"), stat(whole.cpu(), "%.1f"),
-                    stat(values(runs, App.STATEFUL, g, Run::cpuWithoutJitMicrosPerRecord), "%.1f"),
+                    capitalised(reference.label), g.streamsValue(), stat(whole.rate(), "%,.0f"), stat(whole.cpu(), "%.1f"),
+                    stat(values(runs, reference, g, Run::cpuWithoutJitMicrosPerRecord), "%.1f"),
                     stat(whole.rateToPassThrough(), "%.2f"), stat(whole.cpuToPassThrough(), "%.2f"),
                     stat(whole.kadeRateToIt(), "%.2f"), stat(whole.kadeCpuToIt(), "%.2f"),
                     stat(half.rate(), "%,.0f"), stat(half.cpu(), "%.2f"),
                     stat(half.rateToPassThrough(), "%.2f"), stat(half.cpuToPassThrough(), "%.2f"),
                     stat(half.kadeRateToIt(), "%.2f"), stat(half.kadeCpuToIt(), "%.2f")));
+            }
         }
         for (ProcessingGuarantee g : o.variant() ? o.guarantees() : List.<ProcessingGuarantee>of()) {
             double[] vRate = values(runs, App.KADE_VARIANT, g, false);
@@ -776,30 +815,35 @@ public final class StreamProcessBenchmark {
         return sb.toString();
     }
 
+    private static String capitalised(String s) {
+        return Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
     /**
-     * The stateful reference's records/s and CPU per record over one interval of each round (the whole run or its second
-     * half), with its ratios to the pass-through and kade's to it, paired per round: what the text summary and the JSON
-     * both report.
+     * A reference app's records/s and CPU per record over one interval of each round (the whole run or its second half),
+     * with its ratios to the pass-through and kade's to it, paired per round: what the text summary and the JSON both
+     * report.
      */
-    record Stateful(double[] rate, double[] cpu, double[] rateToPassThrough, double[] cpuToPassThrough, double[] kadeRateToIt,
-                    double[] kadeCpuToIt) {
-        static Stateful of(List<Run> runs, ProcessingGuarantee g, java.util.function.ToDoubleFunction<Run> rate,
-                           java.util.function.ToDoubleFunction<Run> cpu) {
-            double[] sRate = values(runs, App.STATEFUL, g, rate);
-            double[] sCpu = values(runs, App.STATEFUL, g, cpu);
-            return new Stateful(sRate, sCpu, ratios(sRate, values(runs, App.PASS_THROUGH, g, rate)),
+    record Reference(App app, double[] rate, double[] cpu, double[] rateToPassThrough, double[] cpuToPassThrough,
+                     double[] kadeRateToIt, double[] kadeCpuToIt) {
+        static Reference of(List<Run> runs, App app, ProcessingGuarantee g, java.util.function.ToDoubleFunction<Run> rate,
+                            java.util.function.ToDoubleFunction<Run> cpu) {
+            double[] sRate = values(runs, app, g, rate);
+            double[] sCpu = values(runs, app, g, cpu);
+            return new Reference(app, sRate, sCpu, ratios(sRate, values(runs, App.PASS_THROUGH, g, rate)),
                     ratios(sCpu, values(runs, App.PASS_THROUGH, g, cpu)), ratios(values(runs, App.KADE, g, rate), sRate),
                     ratios(values(runs, App.KADE, g, cpu), sCpu));
         }
 
-        /** The {@code stateful_*} and {@code kade_*_to_stateful} members of the JSON summary. */
+        /** The {@code <key>_*} and {@code kade_*_to_<key>} members of the JSON summary ({@code stateful}, {@code json}). */
         void putInto(ObjectNode node) {
-            put(node, "stateful_records_per_s", rate);
-            put(node, "stateful_cpu_us_per_record", cpu);
-            put(node, "stateful_rate_ratio", rateToPassThrough);
-            put(node, "stateful_cpu_ratio", cpuToPassThrough);
-            put(node, "kade_rate_ratio_to_stateful", kadeRateToIt);
-            put(node, "kade_cpu_ratio_to_stateful", kadeCpuToIt);
+            String key = app.key();
+            put(node, key + "_records_per_s", rate);
+            put(node, key + "_cpu_us_per_record", cpu);
+            put(node, key + "_rate_ratio", rateToPassThrough);
+            put(node, key + "_cpu_ratio", cpuToPassThrough);
+            put(node, "kade_rate_ratio_to_" + key, kadeRateToIt);
+            put(node, "kade_cpu_ratio_to_" + key, kadeCpuToIt);
         }
     }
 
@@ -848,6 +892,7 @@ public final class StreamProcessBenchmark {
             root.put("variant_jar", o.variantJar().toString());
         }
         root.put("stateful_reference", o.statefulReference());
+        root.put("json_reference", o.jsonReference());
         if (o.windowed() != null) {
             root.put("entities", o.windowed().entities()).put("records_per_entity", o.windowed().perEntity()).put("window", 32)
                     .put("features", 1);
@@ -895,9 +940,10 @@ public final class StreamProcessBenchmark {
                         values(runs, App.KADE, g, Run::cpuWithoutJitMicrosPerRecord)));
                 put(s, "shadow_rate_ratio", ratios(values(runs, App.KADE_SHADOW, g, false), kRate));
             }
-            if (o.statefulReference()) {
-                Stateful.of(runs, g, Run::recordsPerSecond, Run::cpuMicrosPerRecord).putInto(s);
-                Stateful.of(runs, g, r -> r.secondHalf().recordsPerSecond(), r -> r.secondHalf().cpuMicrosPerRecord()).putInto(half);
+            for (App reference : o.references()) {
+                Reference.of(runs, reference, g, Run::recordsPerSecond, Run::cpuMicrosPerRecord).putInto(s);
+                Reference.of(runs, reference, g, r -> r.secondHalf().recordsPerSecond(), r -> r.secondHalf().cpuMicrosPerRecord())
+                        .putInto(half);
             }
             if (o.variant()) {
                 double[] vRate = values(runs, App.KADE_VARIANT, g, false);
