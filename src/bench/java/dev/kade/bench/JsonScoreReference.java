@@ -27,6 +27,9 @@ import org.apache.kafka.streams.processor.api.Record;
  * {@code source}) with Jackson's generator, one output per input. Jackson's fast float reader and writer are on, as in
  * kade.
  *
+ * <p>The benchmark gives its producer lz4, as kade's scorer has by default, so that both write their records the same
+ * way; the pass-through keeps Kafka's default (no compression).
+ *
  * <p>No model, no batching, no metrics of its own, no drift, no alerts, no dead letters: a record it cannot read is
  * copied to the output unchanged, so that the benchmark's output count stays the input count (the benchmark's inputs
  * are all readable). What kade costs above this app is what it does beyond reading features and writing a record;
