@@ -36,14 +36,12 @@ final class PendingBatch {
      * @param record        the record as the processor received it
      * @param source        its topic, partition and offset
      * @param streamsContext Kafka Streams' record context for it (internal type), or null outside a real task
-     * @param bufferedNanos {@link System#nanoTime()} when it was buffered
      * @param original      the value as read from Kafka when {@code record}'s is decoded from it (Avro input: the
      *                      record holds its JSON), so a dead letter keeps the original bytes; null when the same
      */
-    record Entry(Record<byte[], byte[]> record, Source source, ProcessorRecordContext streamsContext,
-                 long bufferedNanos, byte[] original) {
-        Entry(Record<byte[], byte[]> record, Source source, ProcessorRecordContext streamsContext, long bufferedNanos) {
-            this(record, source, streamsContext, bufferedNanos, null);
+    record Entry(Record<byte[], byte[]> record, Source source, ProcessorRecordContext streamsContext, byte[] original) {
+        Entry(Record<byte[], byte[]> record, Source source, ProcessorRecordContext streamsContext) {
+            this(record, source, streamsContext, null);
         }
 
         /** The value as read from Kafka: what a dead letter carries. */
@@ -73,11 +71,6 @@ final class PendingBatch {
 
     boolean isEmpty() {
         return entries.isEmpty();
-    }
-
-    /** Nanoseconds the oldest record has waited, or 0 when empty. */
-    long oldestWaitNanos(long nowNanos) {
-        return entries.isEmpty() ? 0 : nowNanos - entries.get(0).bufferedNanos();
     }
 
     /** Takes every buffered record out, oldest first; the batch is empty afterwards. */

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Objects;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -87,7 +88,16 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     /** Whether the records now buffered were admitted as a windowed batch. */
     private boolean pendingWindowed;
     private int maxRecords;
-    private long maxWaitNanos;
+    /** How long after a batch's first record its wait timer fires: {@code batch.max.wait.ms}, at least 1 ms. */
+    private Duration maxWait;
+    /**
+     * The wall-clock punctuation that scores a batch whose first record has waited {@link #maxWait}: armed when a batch
+     * starts and cancelled when it is scored, so that it exists only while a batch waits. A punctuator that fired every
+     * few milliseconds whatever the buffer held made Kafka Streams halve the records it processes per loop (it does so
+     * after every punctuation), and so ran its loop, with its commit and punctuation checks, several times as often as
+     * an app without one. Null when no batch waits.
+     */
+    private Cancellable waitTimer;
     /**
      * The forwarding batch's dead letters per reason, counted with its records in only once the whole batch has been
      * forwarded: a batch that throws half way is read again, and would otherwise be counted twice.
@@ -127,7 +137,6 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         this.context = context;
         Batching b = config.batching();
         this.maxRecords = b.maxRecords();
-        this.maxWaitNanos = b.maxWait().toNanos();
         this.pending = new PendingBatch(maxRecords);
         if (context instanceof InternalProcessorContext<?, ?> ic) {
             internal = (InternalProcessorContext<byte[], byte[]>) ic;
@@ -137,8 +146,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         if (batching) {
             PreCommitFlushStore store = context.getStateStore(ScoringTopology.BATCH_STORE);
             store.attach(this);
-            Duration every = Duration.ofMillis(Math.max(1, b.maxWait().toMillis() / 2));
-            context.schedule(every, PunctuationType.WALL_CLOCK_TIME, now -> flushIfWaitedTooLong());
+            maxWait = Duration.ofMillis(Math.max(1, b.maxWait().toMillis()));
         }
         mutes = new MuteRouting(config.incidents(), context, deadLetters, config.clock());
         if (config.incidents().incidents()) {
@@ -187,7 +195,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             } catch (DecodeException e) {
                 // dead-lettered now, with its original bytes: it never reaches a batch (counted here, by itself, once forwarded)
                 Arrays.fill(deadLettered, 0);
-                deadLetter(new PendingBatch.Entry(record, source(), streamsContext, System.nanoTime()),
+                deadLetter(new PendingBatch.Entry(record, source(), streamsContext),
                         DecodeStep.reason(e.error()), e.getMessage(), null, models.metadata());
                 metrics.recordsIn(source().topic(), 1);
                 countDeadLetters();
@@ -203,19 +211,32 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
             windowed = false; // swapped to a per-record model in between
         }
         pendingWindowed = windowed;
-        pending.add(new PendingBatch.Entry(record, source(), streamsContext, System.nanoTime(), original));
+        pending.add(new PendingBatch.Entry(record, source(), streamsContext, original));
         if (windowed) {
             // admitted now, not at flush: the next record of this entity in the batch sees the window as of this one
             series.admit(record);
         }
         if (!batching || pending.size() >= maxRecords) {
             flush(BatchTrigger.SIZE);
+        } else if (waitTimer == null) {
+            // the batch's first record: score the batch once it has waited maxWait, unless it fills or a commit comes first
+            waitTimer = context.schedule(maxWait, PunctuationType.WALL_CLOCK_TIME, now -> flushWaited());
         }
     }
 
-    private void flushIfWaitedTooLong() {
-        if (pending.oldestWaitNanos(System.nanoTime()) >= maxWaitNanos) {
-            flush(BatchTrigger.WAIT);
+    /**
+     * The wait timer fired: the batch's first record has waited {@code batch.max.wait.ms} (wall-clock punctuation is
+     * in whole milliseconds, so up to a millisecond less by {@link System#nanoTime}).
+     */
+    private void flushWaited() {
+        disarmWaitTimer();
+        flush(BatchTrigger.WAIT);
+    }
+
+    private void disarmWaitTimer() {
+        if (waitTimer != null) {
+            waitTimer.cancel();
+            waitTimer = null;
         }
     }
 
@@ -237,6 +258,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
     /** Forgets the buffer without forwarding: the task is closing or being recycled after its last commit. */
     @Override
     public void drop() {
+        disarmWaitTimer();
         if (series != null) {
             series.discard();
         }
@@ -260,6 +282,7 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
 
     /** Scores and forwards everything buffered, under one model lease, restoring the record context after. */
     private void flush(BatchTrigger trigger) {
+        disarmWaitTimer();
         List<PendingBatch.Entry> batch = pending.drain();
         if (batch.isEmpty()) {
             return;

@@ -39,6 +39,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -157,6 +158,39 @@ class BatchCommitIT {
         }
     }
 
+    /**
+     * Without commits to empty it (a 30-second commit interval), a partly filled batch is scored once its first record
+     * has waited {@code batch.max.wait.ms}, and not at once: the wait timer is armed by each batch's first record and
+     * fires for every batch, the second after the first was scored included.
+     */
+    @Test
+    void aPartlyFilledBatchIsScoredOnceItsFirstRecordHasWaitedMaxWait() throws Exception {
+        String p = SharedKafka.unique("wait");
+        BROKER.kafka().createTopics(PARTITIONS, p + "-in", p + "-scores", p + "-alerts", p + "-dlq");
+        BROKER.kafka().createTopics(1, p + "-commit");
+        Path model = TestModels.writeModel(dir.resolve("model.onnx"), "v1");
+        List<Node> nodes = new ArrayList<>();
+        try {
+            Node a = start(nodes, "a", p, ProcessingGuarantee.AT_LEAST_ONCE, model, new CommitGuard(), false, 30_000, 2_000);
+            for (int round = 1; round <= 2; round++) {
+                int from = (round - 1) * 5;
+                long sent = a.metrics.counts().scored() + a.metrics.counts().deadLettered();
+                produce(p, from, 5);
+                await(() -> LiveBatches.heldEverywhere() == 5, "round " + round + ": 5 records buffered");
+                assertThat(a.metrics.counts().scored() + a.metrics.counts().deadLettered())
+                        .as("round %d: nothing sent before the wait is over", round).isEqualTo(sent);
+                await(() -> a.metrics.counts().scored() + a.metrics.counts().deadLettered() == sent + 5,
+                        "round " + round + ": the 5 records sent after the wait");
+                assertThat(LiveBatches.heldEverywhere()).isZero();
+            }
+            assertThat(a.metrics.batches(BatchTrigger.WAIT)).as("batches emptied by the wait").isGreaterThanOrEqualTo(2);
+            assertThat(a.metrics.batches(BatchTrigger.COMMIT)).as("batches emptied by a commit").isZero();
+            assertThat(a.metrics.batches(BatchTrigger.SIZE)).as("batches filled").isZero();
+        } finally {
+            nodes.forEach(Node::close);
+        }
+    }
+
     private static void assertGuaranteeHeld(ProcessingGuarantee g, Map<String, Integer> seen, int sent) {
         List<String> missing = new ArrayList<>();
         List<String> duplicated = new ArrayList<>();
@@ -214,6 +248,11 @@ class BatchCommitIT {
      */
     private Node start(List<Node> nodes, String name, String p, ProcessingGuarantee g, Path model, CommitGuard guard,
                        boolean production, long commitIntervalMs) throws InterruptedException {
+        return start(nodes, name, p, g, model, guard, production, commitIntervalMs, 60_000);
+    }
+
+    private Node start(List<Node> nodes, String name, String p, ProcessingGuarantee g, Path model, CommitGuard guard,
+                       boolean production, long commitIntervalMs, long maxWaitMs) throws InterruptedException {
         Map<String, String> m = new HashMap<>();
         m.put("bootstrap.servers", BROKER.kafka().bootstrapServers());
         m.put("application.id", p + "-app");
@@ -224,7 +263,7 @@ class BatchCommitIT {
         m.put("model.path", model.toString());
         m.put("processing.guarantee", g.streamsValue());
         m.put("batch.max.records", "10000");
-        m.put("batch.max.wait.ms", "60000");
+        m.put("batch.max.wait.ms", Long.toString(maxWaitMs));
         m.put("kafka.commit.interval.ms", Long.toString(commitIntervalMs));
         m.put("kafka.state.dir", dir.resolve("state-" + name).toString());
         m.put("kafka.num.stream.threads", "1");

@@ -49,7 +49,7 @@ class ScoredBatchTest {
 
     private PendingBatch.Entry entry(String json) {
         Record<byte[], byte[]> r = new Record<>(null, json.getBytes(StandardCharsets.UTF_8), 0L);
-        return new PendingBatch.Entry(r, new Source("in", 0, offset++), null, 0L);
+        return new PendingBatch.Entry(r, new Source("in", 0, offset++), null);
     }
 
     private void score(String... values) {
