@@ -63,8 +63,9 @@ final class ConfigDefinition {
                     "Most records scored in one ONNX Runtime call; 1 scores each record on its own. A batch is scored "
                             + "inside rebalance callbacks too, so it is capped far below max.poll.interval.ms.")
             .define(BATCH_MAX_WAIT_MS, Type.LONG, 5L, Range.between(0, 60_000), MEDIUM,
-                    "Longest a record waits for its batch to fill before the batch is scored anyway (checked by a "
-                            + "wall-clock punctuator between polls). Every commit scores and sends the batch first, "
+                    "Longest a record waits for its batch to fill before the batch is scored anyway (a wall-clock "
+                            + "punctuation armed by the batch's first record, run between polls). Every commit scores and "
+                            + "sends the batch first, "
                             + "whatever this is.")
             .define(ALERT_TOP_FEATURES, Type.INT, 3, Range.between(0, 1000), MEDIUM,
                     "How many contributing features an alert lists.")
