@@ -75,17 +75,24 @@ public final class StreamProcessBenchmark {
          * {@code --stateful-reference} (windowed only): the pass-through plus a per-key read and write of a changelogged
          * RocksDB store ({@link StatefulPassThrough}), what per-entity state alone costs in Kafka Streams.
          */
-        STATEFUL("stateful pass-through"),
+        STATEFUL("stateful pass-through", "stateful"),
         /**
          * {@code --json-reference} (per-record only): Jackson parses each record's features and writes a score record with
          * the fields of kade's ({@link JsonScoreReference}), what JSON in and JSON out alone cost in Kafka Streams.
          */
-        JSON_REFERENCE("JSON reference");
+        JSON_REFERENCE("JSON reference", "json");
 
         final String label;
+        /** A reference app's name: its {@code PassThroughApp} argument and its prefix in the JSON summary; null for the rest. */
+        private final String key;
 
         App(String label) {
+            this(label, null);
+        }
+
+        App(String label, String key) {
             this.label = label;
+            this.key = key;
         }
 
         /** Whether this app is kade (from the jar's {@code run}), not one of the reference apps. */
@@ -95,12 +102,15 @@ public final class StreamProcessBenchmark {
 
         /** Whether this is a reference app beside the pass-through, whose ratios the summary reports. */
         boolean reference() {
-            return this == STATEFUL || this == JSON_REFERENCE;
+            return key != null;
         }
 
-        /** A reference app's prefix in the JSON summary ({@code stateful_*}, {@code json_*}). */
+        /** A reference app's name: {@code PassThroughApp}'s argument and the JSON summary's prefix ({@code stateful_*}, {@code json_*}). */
         String key() {
-            return this == STATEFUL ? "stateful" : "json";
+            if (key == null) {
+                throw new IllegalStateException(this + " is not a reference app");
+            }
+            return key;
         }
     }
 
@@ -459,10 +469,11 @@ public final class StreamProcessBenchmark {
             // the same shaded jar as kade (same library versions), plus this module's classes for the main class
             cmd.addAll(List.of("-cp", o.kadeJar() + java.io.File.pathSeparator + ownClasses(), PassThroughApp.class.getName(),
                     config.toString()));
-            if (app == App.STATEFUL) {
-                cmd.add("stateful");
-            } else if (app == App.JSON_REFERENCE) {
-                cmd.addAll(List.of("json", String.join(",", ShuttleBench.features())));
+            if (app.reference()) {
+                cmd.add(app.key());
+            }
+            if (app == App.JSON_REFERENCE) {
+                cmd.add(String.join(",", ShuttleBench.features()));
             }
         }
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
