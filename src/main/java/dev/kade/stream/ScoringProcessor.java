@@ -219,18 +219,10 @@ final class ScoringProcessor implements Processor<byte[], byte[], byte[], byte[]
         if (!batching || pending.size() >= maxRecords) {
             flush(BatchTrigger.SIZE);
         } else if (waitTimer == null) {
-            // the batch's first record: score the batch once it has waited maxWait, unless it fills or a commit comes first
-            waitTimer = context.schedule(maxWait, PunctuationType.WALL_CLOCK_TIME, now -> flushWaited());
+            // the batch's first record: score the batch once it has waited maxWait (whole milliseconds of wall-clock time),
+            // unless it fills or a commit comes first; every flush cancels the timer
+            waitTimer = context.schedule(maxWait, PunctuationType.WALL_CLOCK_TIME, now -> flush(BatchTrigger.WAIT));
         }
-    }
-
-    /**
-     * The wait timer fired: the batch's first record has waited {@code batch.max.wait.ms} (wall-clock punctuation is
-     * in whole milliseconds, so up to a millisecond less by {@link System#nanoTime}).
-     */
-    private void flushWaited() {
-        disarmWaitTimer();
-        flush(BatchTrigger.WAIT);
     }
 
     private void disarmWaitTimer() {
