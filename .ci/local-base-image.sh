@@ -29,7 +29,9 @@ mkdir "$work/natives" && (cd "$work/natives" && unzip -q -o "$OLDPWD/$jar" 'ai/o
   'linux/amd64/*' 'org/xerial/snappy/native/Linux/x86_64/*' 'net/jpountz/util/linux/amd64/*')
 mapfile -t objects < <(find "$root/opt/java/openjdk" "$work/natives" -type f \( -name '*.so' -o -path '*/bin/*' \))
 # ... and fontconfig, which the JRE's font manager loads with dlopen (so ldd does not list it).
-fontconfig=$("$(command -v ldconfig || echo /sbin/ldconfig)" -p | awk '/libfontconfig\.so\.1 .*x86-64/{print $NF; exit}')
+# awk reads the whole list: exiting at the first match closes the pipe under ldconfig, whose output is about the size of
+# a pipe's buffer here, and a SIGPIPE then fails the pipeline (pipefail) now and then.
+fontconfig=$("$(command -v ldconfig || echo /sbin/ldconfig)" -p | awk '/libfontconfig\.so\.1 .*x86-64/ && !found {print $NF; found = 1}')
 [ -n "$fontconfig" ] || { echo "libfontconfig.so.1 not found (apt-get install fontconfig)" >&2; exit 1; }
 objects+=("$fontconfig" "$(readlink -f "$(command -v dash || command -v sh)")"); echo "$fontconfig" >> "$work/libs"
 for f in "${objects[@]}"; do ldd "$f" 2>/dev/null || true; done \
