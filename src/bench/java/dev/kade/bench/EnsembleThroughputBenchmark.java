@@ -44,7 +44,7 @@ class EnsembleThroughputBenchmark {
         float[][] rows = train.rows();
         System.out.printf(Locale.ROOT, "%n| batch | single AE rows/s | ensemble K=%d (AE+VAE) rows/s | ratio |%n|---|---|---|---|%n", e.size());
         try (OnnxModel a = OnnxModel.load(one); OnnxModel b = OnnxModel.load(many)) {
-            for (int batch : new int[] {1, 64, 512}) {
+            for (int batch : new int[] {1, 64, 256, 512, 1024}) {
                 float[][] part = Arrays.copyOf(rows, batch);
                 rate(a, part, 0.5);
                 rate(b, part, 0.5);

@@ -43,13 +43,14 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * The stream benchmark as production runs kade: the broker in its own process ({@link BenchBroker}), and each app in
  * its own JVM: kade as {@code java -jar target/kade.jar run --config FILE}, and the pass-through app
  * ({@link PassThroughApp}: {@code ScoringTopology.passThrough}, no parsing) on the same jar with the same settings file. Both read the
- * same input topic (shuttle test rows as JSON, repeated to {@code --records}, 1 partition), with 1 stream thread,
- * scores on, one AE trained once here with {@code kade train --kind ae}'s defaults; under at_least_once and
+ * same input topic (shuttle test rows as JSON, repeated to {@code --records}, 1 partition), with 1 stream thread
+ * ({@code --threads N}: N partitions, the records dealt round-robin, and N stream threads in every app), scores on, one AE trained once here with {@code kade train --kind ae}'s defaults; under at_least_once and
  * exactly_once_v2; several rounds, the order of the two apps alternating from round to round. One app process runs
  * at a time, each from a fresh {@code application.id} reading the topic from the start.
  *
  * <p>Figures per run: records/s between the first and the last output seen by a {@code read_committed} consumer
- * (both apps write one output per input record; the last input record has the key {@code end}), and the app
+ * (both apps write one output per input record; the last input record has the key {@code end}, and with several
+ * partitions the run ends once its output and as many outputs as inputs have been seen), and the app
  * process's CPU time (user + system, all threads, from {@code /proc/PID/stat}) over the same interval, per record.
  * The broker and the consumer run in other processes, so their CPU is not counted, as a user's bill for the app's
  * pods would not count them. The JVM start, model load and the first records before the first output are outside
@@ -165,7 +166,7 @@ public final class StreamProcessBenchmark {
     record Options(int records, int rounds, List<ProcessingGuarantee> guarantees, Path kadeJar, String classPath,
                    List<String> jvmArgs, List<String> kadeJvmArgs, String commit, Windowed windowed,
                    Map<String, String> kadeSettings, Map<String, String> variantSettings, Path variantJar, ServedModel model,
-                   boolean statefulReference, boolean jsonReference) {
+                   boolean statefulReference, boolean jsonReference, int threads) {
         /** The reference apps each round runs beside the pass-through. */
         List<App> references() {
             List<App> r = new ArrayList<>();
@@ -249,10 +250,10 @@ public final class StreamProcessBenchmark {
         try (BenchProcess broker = startBroker(o, dir)) {
             String bootstrap = broker.extra();
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-                createTopics(admin, "in");
+                createTopics(admin, o.threads(), "in");
                 t0 = System.nanoTime();
                 if (o.windowed() == null) {
-                    produce(bootstrap, "in", o.records());
+                    produce(bootstrap, "in", o.records(), o.threads());
                 } else {
                     produceEntities(bootstrap, "in", o.windowed());
                 }
@@ -320,6 +321,7 @@ public final class StreamProcessBenchmark {
         Path variantJar = null;
         boolean statefulReference = false;
         boolean jsonReference = false;
+        int threads = 1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--records" -> records = Integer.parseInt(args[++i]);
@@ -344,12 +346,14 @@ public final class StreamProcessBenchmark {
                 case "--stateful-reference" -> statefulReference = true;
                 // per record: a third app each round, Jackson's parse of the features and write of a score record (JsonScoreReference)
                 case "--json-reference" -> jsonReference = true;
+                // per record: N input and output partitions and N stream threads in every app (thread scaling)
+                case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--records-per-entity" -> perEntity = Integer.parseInt(args[++i]);
                 case "--guarantees" -> guarantees = Arrays.stream(args[++i].split(","))
                         .map(s -> ProcessingGuarantee.valueOf(s.trim().toUpperCase(Locale.ROOT))).toList();
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + " (known: --records N, --rounds N, --full, --guarantees at_least_once,exactly_once_v2, --windowed, "
-                        + "--entities N, --records-per-entity N, --kade-setting KEY=VALUE, --variant-setting KEY=VALUE, --variant-jar PATH, --model ae|default, --stateful-reference, --json-reference)");
+                        + "--entities N, --records-per-entity N, --kade-setting KEY=VALUE, --variant-setting KEY=VALUE, --variant-jar PATH, --model ae|default, --stateful-reference, --json-reference, --threads N)");
             }
         }
         Windowed w = null;
@@ -370,6 +374,12 @@ public final class StreamProcessBenchmark {
         if (windowed && served != ServedModel.AE) {
             throw new IllegalArgumentException("--model applies to the per-record benchmark, not --windowed (W=32, F=1 AE)");
         }
+        if (threads < 1 || threads > 64) {
+            throw new IllegalArgumentException("--threads must be in [1, 64], was " + threads);
+        }
+        if (threads > 1 && windowed) {
+            throw new IllegalArgumentException("--threads applies to the per-record benchmark, not --windowed");
+        }
         if (records < 1000 || rounds < 1) {
             throw new IllegalArgumentException("--records must be at least 1000 and --rounds at least 1");
         }
@@ -382,7 +392,7 @@ public final class StreamProcessBenchmark {
         }
         return new Options(records, rounds, guarantees, jar, System.getProperty("java.class.path"), words("kade.bench.jvmArgs"),
                 words("kade.bench.kadeJvmArgs"), System.getProperty("kade.bench.commit", "unknown"), w, Map.copyOf(kadeSettings),
-                Map.copyOf(variantSettings), variantJar, served, statefulReference, jsonReference);
+                Map.copyOf(variantSettings), variantJar, served, statefulReference, jsonReference, threads);
     }
 
     /** The model kade serves in the per-record benchmark. */
@@ -426,7 +436,7 @@ public final class StreamProcessBenchmark {
         String bootstrap = broker.extra();
         long brokerFirst = 0;
         String out = prefix + "-out";
-        createTopics(admin, out, prefix + "-other", prefix + "-dlq");
+        createTopics(admin, o.threads(), out, prefix + "-other", prefix + "-dlq");
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("bootstrap.servers", bootstrap);
         settings.put("application.id", prefix + "-app");
@@ -436,7 +446,7 @@ public final class StreamProcessBenchmark {
         settings.put("processing.guarantee", g.streamsValue());
         settings.put("metrics.port", "0");
         settings.put("kafka.state.dir", dir.resolve("state-" + prefix).toString());
-        settings.put("kafka.num.stream.threads", "1");
+        settings.put("kafka.num.stream.threads", Integer.toString(o.threads()));
         if (app.kade()) {
             Files.writeString(dir.resolve(prefix + ".guarantee"), g.streamsValue());
         }
@@ -477,12 +487,16 @@ public final class StreamProcessBenchmark {
             }
         }
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
-            TopicPartition tp = new TopicPartition(out, 0);
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
-            consumer.position(tp);
+            List<TopicPartition> tps = new ArrayList<>();
+            for (int p = 0; p < o.threads(); p++) {
+                tps.add(new TopicPartition(out, p));
+            }
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            tps.forEach(consumer::position);
             try (BenchProcess child = BenchProcess.start(cmd, dir.resolve(prefix + "-" + app.name().toLowerCase(Locale.ROOT) + ".log"), "")) {
                 long count = 0;
+                boolean endSeen = false;
                 long tFirst = 0;
                 long cpuFirst = 0;
                 long[] threadsFirst = null;
@@ -524,6 +538,10 @@ public final class StreamProcessBenchmark {
                             byThreadHalf = ThreadCpu.byGroup(child.process().pid());
                         }
                         if (END_KEY.equals(new String(r.key(), StandardCharsets.UTF_8))) {
+                            endSeen = true;
+                        }
+                        // one partition: the end key's output is the last; several: the others' may still come after it
+                        if (endSeen && (o.threads() == 1 || count >= o.records())) {
                             if (count != o.records()) {
                                 throw new IllegalStateException(app.label + " wrote " + count + " outputs for " + o.records() + " inputs");
                             }
@@ -555,13 +573,16 @@ public final class StreamProcessBenchmark {
         return broker;
     }
 
-    private static void createTopics(Admin admin, String... names) throws Exception {
-        List<NewTopic> topics = Arrays.stream(names).map(n -> new NewTopic(n, 1, (short) 1)).toList();
+    private static void createTopics(Admin admin, int partitions, String... names) throws Exception {
+        List<NewTopic> topics = Arrays.stream(names).map(n -> new NewTopic(n, partitions, (short) 1)).toList();
         admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
     }
 
-    /** Shuttle test rows as JSON, repeated to {@code count}; keys k0, k1, ..., the last one {@value #END_KEY}. */
-    private static void produce(String bootstrap, String topic, int count) {
+    /**
+     * Shuttle test rows as JSON, repeated to {@code count}; keys k0, k1, ..., the last one {@value #END_KEY}; record
+     * {@code i} to partition {@code i mod partitions}, so that every partition holds the same share.
+     */
+    private static void produce(String bootstrap, String topic, int count, int partitions) {
         DemoData data = DemoData.fromResource(DemoData.TEST_RESOURCE);
         List<DemoRecord> rows = data.records(data.size(), 0, "s", 1);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -569,7 +590,8 @@ public final class StreamProcessBenchmark {
                 new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < count; i++) {
                 String key = i == count - 1 ? END_KEY : "k" + i;
-                producer.send(new ProducerRecord<>(topic, 0, key.getBytes(StandardCharsets.UTF_8), rows.get(i % rows.size()).value()));
+                producer.send(new ProducerRecord<>(topic, i % partitions, key.getBytes(StandardCharsets.UTF_8),
+                        rows.get(i % rows.size()).value()));
             }
             producer.flush();
         }
@@ -759,11 +781,12 @@ public final class StreamProcessBenchmark {
     }
 
     private static String summary(List<Run> runs, Options o) {
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%n%,d records, 1 partition, 1 stream thread, %d round(s); "
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%n%,d records, %s, %d round(s); "
                 + "median [min–max] over rounds%n%n| guarantee | pass-through records/s | kade records/s | ratio | "
                 + "pass-through CPU µs/record | kade CPU µs/record | CPU ratio (kade / pass-through) | "
                 + "CPU ratio without JIT threads |%n|---|---:|---:|---:|---:|---:|---:|---:|%n",
-                o.records(), o.rounds()));
+                o.records(), o.threads() == 1 ? "1 partition, 1 stream thread" : o.threads() + " partitions, " + o.threads() + " stream threads",
+                o.rounds()));
         for (ProcessingGuarantee g : o.guarantees()) {
             double[] ptRate = values(runs, App.PASS_THROUGH, g, false);
             double[] kRate = values(runs, App.KADE, g, false);
@@ -894,8 +917,8 @@ public final class StreamProcessBenchmark {
 
     private static String json(List<Run> runs, Options o, String machine, Restore restore) {
         ObjectNode root = JSON.createObjectNode().put("benchmark", o.name()).put("commit", o.commit())
-                .put("machine", machine).put("records", o.records()).put("model", o.windowed() == null ? o.model().label : "windowed-ae").put("rounds", o.rounds()).put("partitions", 1)
-                .put("stream_threads", 1);
+                .put("machine", machine).put("records", o.records()).put("model", o.windowed() == null ? o.model().label : "windowed-ae").put("rounds", o.rounds()).put("partitions", o.threads())
+                .put("stream_threads", o.threads());
         if (!o.kadeSettings().isEmpty()) {
             ObjectNode ks = root.putObject("kade_settings");
             o.kadeSettings().forEach(ks::put);
