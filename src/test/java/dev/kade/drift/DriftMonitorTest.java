@@ -10,8 +10,13 @@ import dev.kade.model.ModelMetadata;
 import dev.kade.model.ReferenceBins;
 import dev.kade.model.ScoreDistribution;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 class DriftMonitorTest {
@@ -136,6 +141,65 @@ class DriftMonitorTest {
         assertThat(m.scorePsi()).isLessThan(0.05);
         assertThat(m.features()).isEmpty();
         assertThat(m.featurePsiMax()).isNaN();
+    }
+
+    @Test
+    void batchesReportedFromSeveralThreadsAtOnceCountAsTheSameBatchesOneAfterAnother() throws Exception {
+        // every stream thread of a pod reports its batches to the one monitor; each value must be counted once. The
+        // windows hold exactly the values fed (one NaN a batch is skipped in each), so their PSIs do not depend on order
+        ModelMetadata meta = model("v1");
+        int threads = 4;
+        int batches = 3000;
+        List<float[][]> work = new ArrayList<>();
+        SplittableRandom rng = new SplittableRandom(11);
+        for (int t = 0; t < threads * batches; t++) {
+            float[] scores = new float[100];
+            float[] rows = new float[100 * F];
+            for (int i = 0; i < 100; i++) {
+                scores[i] = (float) (rng.nextGaussian() + (t % threads == 0 ? 1.0 : 0.0));
+                rows[i * F] = (float) rng.nextGaussian();
+                rows[i * F + 1] = (float) (rng.nextGaussian() * 2);
+            }
+            scores[t % 100] = Float.NaN;
+            rows[(t % 100) * F] = Float.NaN;
+            rows[((t + 1) % 100) * F + 1] = Float.NaN;
+            work.add(new float[][] {scores, rows});
+        }
+        DriftSettings settings = new DriftSettings(threads * batches * 99, 0.25, 32);
+        DriftMonitor sequential = new DriftMonitor(settings);
+        sequential.serving(meta);
+        for (float[][] b : work) {
+            sequential.observe(meta, b[0], 100, b[1], 100);
+        }
+        DriftMonitor concurrent = new DriftMonitor(settings);
+        concurrent.serving(meta);
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int first = t;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int b = first; b < work.size(); b += threads) {
+                        concurrent.observe(meta, work.get(b)[0], 100, work.get(b)[1], 100);
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(sequential.windowFill()).isEqualTo(threads * batches * 99);
+        assertThat(concurrent.windowFill()).isEqualTo(sequential.windowFill());
+        assertThat(sequential.scorePsi()).isGreaterThan(0.01);
+        assertThat(concurrent.scorePsi()).isEqualTo(sequential.scorePsi());
+        assertThat(concurrent.featurePsi("a")).isEqualTo(sequential.featurePsi("a"));
+        assertThat(concurrent.featurePsi("b")).isEqualTo(sequential.featurePsi("b")).isGreaterThan(0.1);
     }
 
     @Test
