@@ -1,5 +1,6 @@
 package dev.kade.bench;
 
+import dev.kade.demo.DemoData;
 import dev.kade.export.OnnxExporter;
 import dev.kade.features.DataSet;
 import dev.kade.features.DataSetReader;
@@ -46,10 +47,12 @@ final class ShuttleBench {
         return MODEL;
     }
 
-    /** The names of the shuttle features, in the order of the model's input and of {@link #records}' fields. */
+    /**
+     * The names of the shuttle features, in the order of the model's input and of {@link #records}' fields: those of
+     * the {@link DemoData} records the stream benchmarks produce.
+     */
     static java.util.List<String> features() {
-        return DataSetReader.readResource("/datasets/shuttle.test.csv", DataSetReader.Options.defaults().withLabelColumn("label"))
-                .features();
+        return DemoData.fromResource(DemoData.TEST_RESOURCE).features();
     }
 
     /** The shuttle test rows as JSON records, {@code {"f0":..,...,"f8":..}}, in file order, as many as asked (cycling). */
