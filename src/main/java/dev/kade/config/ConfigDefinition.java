@@ -65,8 +65,7 @@ final class ConfigDefinition {
             .define(BATCH_MAX_WAIT_MS, Type.LONG, 5L, Range.between(0, 60_000), MEDIUM,
                     "Longest a record waits for its batch to fill before the batch is scored anyway (a wall-clock "
                             + "punctuation armed by the batch's first record, run between polls). Every commit scores and "
-                            + "sends the batch first, "
-                            + "whatever this is.")
+                            + "sends the batch first, whatever this is.")
             .define(ALERT_TOP_FEATURES, Type.INT, 3, Range.between(0, 1000), MEDIUM,
                     "How many contributing features an alert lists.")
             )) // the per-entity settings of windowed models (SeriesKeys), then the alert settings (AlertKeys), keep their
